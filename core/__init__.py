@@ -1,0 +1,95 @@
+"""Regioplatform core: the app factory.
+
+`create_app()` builds one self-contained app: config, plugin registry,
+validated region files, database, security, blueprints. Nothing lives at
+module level, so tests can build as many apps as they like.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, g
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from core.config import PROJECT_ROOT, check_config, load_config
+
+__all__ = ["create_app"]
+
+
+def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_points: bool = True) -> Flask:
+    """Create the Flask app.
+
+    `config` overrides settings read from the environment; `extra_plugins`
+    are plugin modules registered next to the entry-point plugins (tests).
+    The app refuses to start (raises) when a plugin declaration or a region
+    file is invalid.
+    """
+    from core import errors, security
+    from core.admin.views import bp as admin_bp
+    from core.audit import capture
+    from core.authz import may
+    from core.db import Database, close_session, db_session
+    from core.home import bp as home_bp
+    from core.identity.account import bp as account_bp
+    from core.identity.models import User
+    from core.identity.views import make_auth_blueprint
+    from core.plugins import build_registry
+    from core.regions.loader import load_regions
+    from core.regions.web import make_regio_blueprint, region_navigation
+
+    app = Flask("core", instance_path=os.environ.get("INSTANCE_PATH", str(PROJECT_ROOT / "instance")))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+    check_config(app.config)
+
+    registry = build_registry(extra_plugins, load_entry_points)
+    app.extensions["regioplatform"] = registry
+    schemas = {key: entry.settings_schema for key, entry in registry.entries.items()}
+    app.extensions["regioplatform.regions"] = load_regions(app.config["REGIONS_DIR"], schemas)
+
+    database = Database(app.config["DATABASE_URL"])
+    capture.install(database.sessionmaker)
+    app.extensions["regioplatform.db"] = database
+    app.teardown_appcontext(close_session)
+
+    login_manager = LoginManager(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in om deze pagina te bekijken."
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db_session().get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    CSRFProtect(app)
+    limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+                      headers_enabled=True, key_prefix="regioplatform")
+    app.extensions["regioplatform.limiter"] = limiter
+
+    security.install(app)
+    errors.install(app)
+
+    with app.app_context():
+        app.register_blueprint(make_auth_blueprint(limiter))
+    app.register_blueprint(home_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(make_regio_blueprint(registry))
+
+    for entry in registry.ordered():
+        if entry.commands is not None:
+            app.cli.add_command(entry.commands, name=entry.key)
+
+    @app.context_processor
+    def layout_context():
+        region = g.get("region")
+        nav = region_navigation(region, current_user) if region is not None and current_user.is_authenticated else []
+        return {"current_region": region, "region_nav": nav, "instruments": registry.entries, "may": may}
+
+    return app

@@ -1,0 +1,1 @@
+"""The platform admin section: users, organisations, audit log."""

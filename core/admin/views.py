@@ -1,0 +1,142 @@
+"""Platform admin pages: users and memberships, organisations, the audit log."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from core.admin.forms import AuditFilterForm, MembershipForm, OrganisationForm, UserForm
+from core.audit.models import AuditEntry
+from core.authz import authorize, scoped
+from core.db import db_session
+from core.forms import DutchForm
+from core.identity.invites import invite_url
+from core.identity.models import Membership, User
+from core.orgs.models import Organisation
+from core.regions.models import Region
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer")
+PAGE_SIZE = 50
+
+
+@bp.route("/")
+def index():
+    authorize("admin.access")
+    return render_template("admin/index.html")
+
+
+@bp.route("/gebruikers")
+def users():
+    authorize("admin.access")
+    rows = db_session().scalars(select(User).order_by(User.email)).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/gebruikers/nieuw", methods=["GET", "POST"])
+def new_user():
+    authorize("admin.access")
+    form = UserForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        if db_session().scalar(select(User).where(func.lower(User.email) == email)):
+            form.email.errors.append("Er bestaat al een gebruiker met dit e-mailadres.")
+        else:
+            user = User(email=email, name=form.name.data.strip(), is_platform_admin=form.is_platform_admin.data)
+            db_session().add(user)
+            db_session().commit()
+            flash(f"Gebruiker aangemaakt. Uitnodigingslink: {invite_url(user)}")
+            return redirect(url_for(".user", user_id=user.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/user_new.html", form=form), status
+
+
+@bp.route("/gebruikers/<int:user_id>", methods=["GET", "POST"])
+def user(user_id):
+    authorize("admin.access")
+    person = db_session().get(User, user_id) or abort(404)
+    form = MembershipForm()
+    form.organisation.choices = [(o.id, f"{o.name} ({o.identifier})") for o in
+                                 db_session().scalars(select(Organisation).order_by(Organisation.name))]
+    if form.validate_on_submit():
+        existing = next((m for m in person.memberships if m.organisation_id == form.organisation.data), None)
+        if existing:
+            existing.role = form.role.data
+        else:
+            db_session().add(Membership(user_id=person.id, organisation_id=form.organisation.data, role=form.role.data))
+        db_session().commit()
+        flash("Lidmaatschap opgeslagen.")
+        return redirect(url_for(".user", user_id=person.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/user.html", person=person, form=form, remove_form=DutchForm()), status
+
+
+@bp.route("/gebruikers/<int:user_id>/lidmaatschap/<int:membership_id>/verwijderen", methods=["POST"])
+def remove_membership(user_id, membership_id):
+    authorize("admin.access")
+    membership = db_session().get(Membership, membership_id)
+    if membership is None or membership.user_id != user_id:
+        abort(404)
+    if not DutchForm().validate_on_submit():
+        abort(400)
+    db_session().delete(membership)
+    db_session().commit()
+    flash("Lidmaatschap verwijderd.")
+    return redirect(url_for(".user", user_id=user_id))
+
+
+@bp.route("/organisaties")
+def organisations():
+    authorize("admin.access")
+    rows = db_session().scalars(scoped(select(Organisation).order_by(Organisation.kind, Organisation.name),
+                                       "organisation.view")).all()
+    return render_template("admin/organisations.html", organisations=rows)
+
+
+@bp.route("/organisaties/nieuw", methods=["GET", "POST"])
+def new_organisation():
+    authorize("admin.access")
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        if db_session().scalar(select(Organisation).where(Organisation.identifier == form.identifier.data)):
+            form.identifier.errors.append("Er bestaat al een organisatie met deze identificatie.")
+        else:
+            db_session().add(Organisation(kind=form.kind.data, identifier=form.identifier.data,
+                                          name=form.name.data.strip()))
+            db_session().commit()
+            flash("Organisatie aangemaakt.")
+            return redirect(url_for(".organisations"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/organisation_new.html", form=form), status
+
+
+@bp.route("/audit")
+def audit():
+    authorize("audit.view")
+    form = AuditFilterForm(request.args)
+    form.region.choices = [(0, "Alle regio's")] + [
+        (r.id, r.name) for r in db_session().scalars(select(Region).order_by(Region.name))]
+    stmt = scoped(select(AuditEntry), "audit.view")
+    entries, page, has_next = [], 1, False
+    if form.validate():
+        if form.region.data:
+            stmt = stmt.where(AuditEntry.region_id == form.region.data)
+        if form.organisation.data:
+            org = db_session().scalar(select(Organisation).where(Organisation.identifier == form.organisation.data.strip().upper()))
+            stmt = stmt.where(AuditEntry.organisation_id == (org.id if org else -1))
+        if form.user.data:
+            stmt = stmt.where(func.lower(AuditEntry.actor) == form.user.data.strip().lower())
+        if form.object_type.data:
+            stmt = stmt.where(AuditEntry.object_type == form.object_type.data.strip())
+        if form.object_id.data:
+            stmt = stmt.where(AuditEntry.object_id == form.object_id.data.strip())
+        if form.date_from.data:
+            stmt = stmt.where(AuditEntry.at >= dt.datetime.combine(form.date_from.data, dt.time.min, dt.timezone.utc))
+        if form.date_to.data:
+            stmt = stmt.where(AuditEntry.at < dt.datetime.combine(form.date_to.data + dt.timedelta(days=1), dt.time.min, dt.timezone.utc))
+        page = max(form.page.data or 1, 1)
+        rows = db_session().scalars(stmt.order_by(AuditEntry.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
+        entries, has_next = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    status = 200 if not form.errors else 400
+    return render_template("admin/audit.html", form=form, entries=entries, page=page, has_next=has_next,
+                           args={k: v for k, v in request.args.items() if k != "page"}), status

@@ -1,0 +1,1 @@
+"""Agreements (convenanten): templates offered by instruments, signed in core."""

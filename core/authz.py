@@ -1,0 +1,241 @@
+"""The one authorization function and the one query-scoping helper.
+
+Every view calls `authorize` (or `may`); every query that lists data goes
+through `scoped`. Rules:
+
+* Platform admins may do everything.
+* A user sees a region when one of their organisations is a member of it.
+* An object that belongs to an organisation (it has `organisation_id`) is
+  seen by that organisation's members and by the coordinators of its region
+  (`region_id`); everyone else gets 404, never a hint that it exists.
+* An object that belongs to a region only (`region_id`) is seen by everyone
+  who sees the region.
+* Seen but not allowed (the role lacks the permission) is 403.
+* Region coordinators (admins of a region's coordinating organisation) get
+  the read permissions over every organisation in their region, and the
+  coordinator actions (consortium management, drafting agreements).
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from flask import abort, current_app, g, has_request_context
+from flask_login import current_user
+from sqlalchemy import Select, false, select
+
+from core.audit.models import AuditEntry
+from core.db import db_session
+from core.identity.models import ROLES
+from core.instruments import Permission
+from core.orgs.models import Organisation
+from core.regions.models import Region, RegionMember
+
+ALL_ROLES = frozenset(ROLES)
+CORE_PERMISSIONS: dict[str, Permission] = {
+    p.name: p
+    for p in (
+        Permission("region.view", "Regio bekijken", ALL_ROLES),
+        Permission("organisation.view", "Organisatie bekijken", ALL_ROLES),
+        Permission("organisation.manage", "Organisatie beheren", {"admin"}),
+        Permission("consortium.view", "Consortium bekijken", ALL_ROLES),
+        Permission("consortium.manage", "Consortium beheren", frozenset()),  # coordinators only
+        Permission("agreement.draft", "Afspraak opstellen", frozenset()),  # coordinators only
+        Permission("audit.view", "Auditlog bekijken", frozenset()),  # platform admins only
+        Permission("admin.access", "Platformbeheer", frozenset()),  # platform admins only
+    )
+}
+COORDINATOR_ACTIONS = frozenset({"consortium.manage", "agreement.draft"})
+
+
+class Decision(enum.Enum):
+    ALLOW = "allow"
+    FORBIDDEN = "forbidden"  # 403: seen, not allowed
+    NOT_FOUND = "not_found"  # 404: not to be seen
+
+
+@dataclass
+class UserContext:
+    """What one user may reach: roles per organisation, regions, coordinated regions."""
+
+    is_platform_admin: bool = False
+    org_roles: dict[int, str] = field(default_factory=dict)
+    region_orgs: dict[int, set[int]] = field(default_factory=dict)  # region -> user's orgs there
+    coordinated: set[int] = field(default_factory=set)  # regions where the user is coordinator
+
+    def roles_in_region(self, region_id: int) -> set[str]:
+        return {self.org_roles[o] for o in self.region_orgs.get(region_id, ())}
+
+
+def all_permissions() -> dict[str, Permission]:
+    """Core permissions plus those the instruments registered."""
+    registry = current_app.extensions["regioplatform"]
+    return {**CORE_PERMISSIONS, **registry.permissions()}
+
+
+def role_grants(role: str, action: str) -> bool:
+    """Whether a membership role grants `action`."""
+    perm = all_permissions().get(action)
+    if perm is None:
+        raise LookupError(f"unknown permission '{action}'")
+    return role in perm.default_roles
+
+
+def is_read_action(action: str) -> bool:
+    perm = all_permissions().get(action)
+    return perm is not None and "viewer" in perm.default_roles
+
+
+def user_context(user) -> UserContext:
+    """Build (and cache per request) the authorization context of `user`."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return UserContext()
+    cache = g.setdefault("_authz_contexts", {}) if has_request_context() else {}
+    if user.id in cache:
+        return cache[user.id]
+    ctx = UserContext(is_platform_admin=bool(user.is_platform_admin))
+    ctx.org_roles = {m.organisation_id: m.role for m in user.memberships}
+    if ctx.org_roles:
+        rows = db_session().execute(
+            select(RegionMember.region_id, RegionMember.organisation_id, RegionMember.is_coordinator)
+            .where(RegionMember.organisation_id.in_(ctx.org_roles))
+        )
+        for region_id, org_id, is_coordinator in rows:
+            ctx.region_orgs.setdefault(region_id, set()).add(org_id)
+            if is_coordinator and ctx.org_roles[org_id] == "admin":
+                ctx.coordinated.add(region_id)
+    cache[user.id] = ctx
+    return ctx
+
+
+def _region_of(obj) -> int | None:
+    if isinstance(obj, Region):
+        return obj.id
+    region_id = getattr(obj, "region_id", None)
+    if region_id is None and has_request_context() and getattr(g, "region", None) is not None:
+        region_id = g.region.id
+    return region_id
+
+
+def decide(user, action: str, obj=None) -> Decision:
+    """Answer whether `user` may do `action` on `obj` (None for platform-level actions)."""
+    all_permissions()[action]  # unknown actions are programming errors
+    ctx = user_context(user)
+    if ctx.is_platform_admin:
+        return Decision.ALLOW
+    if obj is None:
+        if action in ("admin.access", "audit.view"):
+            return Decision.FORBIDDEN
+        return Decision.ALLOW if any(role_grants(r, action) for r in ctx.org_roles.values()) else Decision.FORBIDDEN
+    if isinstance(obj, AuditEntry):
+        return Decision.NOT_FOUND
+    if isinstance(obj, Organisation):
+        return _decide_org(ctx, action, obj.id, None)
+    org_id = getattr(obj, "organisation_id", None)
+    region_id = _region_of(obj)
+    if org_id is not None:
+        return _decide_org(ctx, action, org_id, region_id)
+    if region_id is not None:
+        if region_id not in ctx.region_orgs:
+            return Decision.NOT_FOUND
+        if action in COORDINATOR_ACTIONS:
+            return Decision.ALLOW if region_id in ctx.coordinated else Decision.FORBIDDEN
+        if region_id in ctx.coordinated and is_read_action(action):
+            return Decision.ALLOW
+        roles = ctx.roles_in_region(region_id)
+        return Decision.ALLOW if any(role_grants(r, action) for r in roles) else Decision.FORBIDDEN
+    raise TypeError(f"cannot authorize on {type(obj).__name__}: it has no region_id or organisation_id")
+
+
+def _coordinator_over(ctx: UserContext, org_id: int, region_id: int | None) -> bool:
+    if region_id is not None:
+        if region_id not in ctx.coordinated:
+            return False
+        return db_session().scalar(
+            select(RegionMember.id).where(RegionMember.region_id == region_id, RegionMember.organisation_id == org_id)
+        ) is not None
+    if not ctx.coordinated:
+        return False
+    return db_session().scalar(
+        select(RegionMember.id).where(RegionMember.region_id.in_(ctx.coordinated), RegionMember.organisation_id == org_id)
+    ) is not None
+
+
+def _decide_org(ctx: UserContext, action: str, org_id: int, region_id: int | None) -> Decision:
+    role = ctx.org_roles.get(org_id)
+    if role is not None and (region_id is None or region_id in ctx.region_orgs):
+        if action in COORDINATOR_ACTIONS:
+            return Decision.ALLOW if region_id in ctx.coordinated else Decision.FORBIDDEN
+        return Decision.ALLOW if role_grants(role, action) else Decision.FORBIDDEN
+    if _coordinator_over(ctx, org_id, region_id):
+        if is_read_action(action) or action in COORDINATOR_ACTIONS:
+            return Decision.ALLOW
+        return Decision.FORBIDDEN
+    return Decision.NOT_FOUND
+
+
+def may(user, action: str, obj=None) -> bool:
+    """True when `user` may do `action` on `obj`."""
+    return decide(user, action, obj) is Decision.ALLOW
+
+
+def authorize(action: str, obj=None):
+    """Allow the current user `action` on `obj`, or abort with 404 (unseen) or 403 (not allowed).
+
+    Returns `obj`, so a view can write `figure = authorize("vsv.view", figure)`.
+    """
+    if not current_user.is_authenticated:
+        abort(401)
+    if obj is None and has_request_context():
+        g.authorized = True
+    decision = decide(current_user, action, obj)
+    g.authorized = True
+    if decision is Decision.NOT_FOUND:
+        abort(404)
+    if decision is Decision.FORBIDDEN:
+        abort(403)
+    return obj
+
+
+def scoped(stmt: Select, action: str, user=None) -> Select:
+    """Restrict a SELECT over one model to the rows `user` (default: current user) may `action`."""
+    user = current_user if user is None else user
+    all_permissions()[action]
+    ctx = user_context(user)
+    if has_request_context():
+        g.authorized = True
+    if ctx.is_platform_admin:
+        return stmt
+    entity = stmt.column_descriptions[0]["entity"]
+    if entity is AuditEntry:
+        return stmt.where(false())
+    if entity is Region:
+        allowed = [r for r in ctx.region_orgs if r in ctx.coordinated or any(
+            role_grants(role, action) for role in ctx.roles_in_region(r))]
+        return stmt.where(Region.id.in_(allowed))
+    if entity is Organisation:
+        own = [o for o, role in ctx.org_roles.items() if role_grants(role, action)]
+        coordinated = select(RegionMember.organisation_id).where(RegionMember.region_id.in_(ctx.coordinated))
+        if is_read_action(action):
+            return stmt.where(Organisation.id.in_(own) | Organisation.id.in_(coordinated))
+        return stmt.where(Organisation.id.in_(own))
+    org_col = getattr(entity, "organisation_id", None)
+    region_col = getattr(entity, "region_id", None)
+    if org_col is not None:
+        own = [o for o, role in ctx.org_roles.items() if role_grants(role, action)]
+        condition = org_col.in_(own)
+        if is_read_action(action) and ctx.coordinated:
+            if region_col is not None:
+                condition = condition | region_col.in_(ctx.coordinated)
+            else:
+                members = select(RegionMember.organisation_id).where(RegionMember.region_id.in_(ctx.coordinated))
+                condition = condition | org_col.in_(members)
+        return stmt.where(condition)
+    if region_col is not None:
+        allowed = [
+            r for r in ctx.region_orgs
+            if (r in ctx.coordinated and (is_read_action(action) or action in COORDINATOR_ACTIONS))
+            or any(role_grants(role, action) for role in ctx.roles_in_region(r))
+        ]
+        return stmt.where(region_col.in_(allowed))
+    raise TypeError(f"cannot scope {entity!r}: it has no region_id or organisation_id")

@@ -1,0 +1,204 @@
+"""The `regio` command: the Flask CLI of the app plus the platform's own commands."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import func, select
+
+from core.regions.loader import RegionFileError
+
+
+def _create_app():
+    from core import create_app
+
+    try:
+        return create_app()
+    except RegionFileError as exc:
+        click.echo("De regiobestanden bevatten fouten; het platform start niet:", err=True)
+        for line in exc.errors:
+            click.echo(f"  {line}", err=True)
+        sys.exit(2)
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True, add_version_option=False)
+def main():
+    """Regioplatform: regionale afspraken voor mbo-regio's."""
+
+
+def cli_session():
+    """A database session whose audit entries name the command line as actor."""
+    from core.audit.capture import ACTOR_KEY
+    from core.db import db_session
+
+    session = db_session()
+    session.info[ACTOR_KEY] = (None, "regio-cli")
+    return session
+
+
+# --- regio db -------------------------------------------------------------
+
+@main.group()
+def db():
+    """Database schema: upgrade, downgrade, revisions (core and plugins)."""
+
+
+@db.command("upgrade")
+@click.argument("target", default="heads")
+@with_appcontext
+def db_upgrade(target):
+    """Apply all migrations (core and every installed plugin)."""
+    from core import migrate
+
+    migrate.upgrade(current_app, target)
+    click.echo(f"Database bijgewerkt ({target}).")
+
+
+@db.command("downgrade")
+@click.argument("target")
+@with_appcontext
+def db_downgrade(target):
+    """Revert to TARGET, e.g. `vsv@base` before uninstalling a plugin."""
+    from core import migrate
+
+    migrate.downgrade(current_app, target)
+    click.echo(f"Database teruggezet naar {target}.")
+
+
+@db.command("revision")
+@click.argument("label")
+@click.option("-m", "--message", required=True)
+@click.option("--autogenerate", is_flag=True)
+@with_appcontext
+def db_revision(label, message, autogenerate):
+    """Create a revision on LABEL's line ("core" or an instrument key)."""
+    from core import migrate
+
+    migrate.revision(current_app, label, message, autogenerate)
+
+
+# --- regio regions --------------------------------------------------------
+
+@main.group()
+def regions():
+    """Region files: check and load into the database."""
+
+
+@regions.command("check")
+@click.argument("directory", required=False)
+@with_appcontext
+def regions_check(directory):
+    """Validate the region files in DIRECTORY (default: REGIONS_DIR)."""
+    from core.regions.loader import load_regions
+
+    directory = directory or current_app.config["REGIONS_DIR"]
+    schemas = {k: e.settings_schema for k, e in current_app.extensions["regioplatform"].entries.items()}
+    try:
+        decls = load_regions(directory, schemas)
+    except RegionFileError as exc:
+        for line in exc.errors:
+            click.echo(line, err=True)
+        click.echo(f"{len(exc.errors)} fout(en) gevonden.", err=True)
+        sys.exit(1)
+    click.echo(f"{len(decls)} regiobestanden in orde.")
+
+
+@regions.command("sync")
+@with_appcontext
+def regions_sync():
+    """Load the validated region files into the database (idempotent, one transaction)."""
+    from core.regions.sync import sync_regions
+
+    report = sync_regions(cli_session(), current_app.extensions["regioplatform.regions"])
+    click.echo(str(report))
+
+
+# --- regio users ----------------------------------------------------------
+
+@main.group()
+def users():
+    """User accounts."""
+
+
+@users.command("add")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name")
+@click.option("--org", "org_identifier", help="Organisation identifier (BRIN, CBS code, KvK, RMC code)")
+@click.option("--role", type=click.Choice(["viewer", "editor", "signatory", "admin"]), help="Role in --org")
+@click.option("--platform-admin", is_flag=True, help="Make the user a platform admin")
+@with_appcontext
+def users_add(email, name, org_identifier, role, platform_admin):
+    """Create a user and print a one-time invite link to set the password."""
+    from core.identity.invites import invite_url
+    from core.identity.models import Membership, User
+    from core.orgs.models import Organisation
+
+    if bool(org_identifier) != bool(role):
+        raise click.UsageError("--org and --role go together")
+    session = cli_session()
+    email = email.strip().lower()
+    if session.scalar(select(User).where(func.lower(User.email) == email)):
+        raise click.ClickException(f"er bestaat al een gebruiker met e-mailadres {email}")
+    org = None
+    if org_identifier:
+        org = session.scalar(select(Organisation).where(Organisation.identifier == org_identifier.strip().upper()))
+        if org is None:
+            raise click.ClickException(f"organisatie {org_identifier} bestaat niet (laad eerst de regio's: regio regions sync)")
+    user = User(email=email, name=name, is_platform_admin=platform_admin)
+    session.add(user)
+    session.flush()
+    if org is not None:
+        session.add(Membership(user_id=user.id, organisation_id=org.id, role=role))
+    session.commit()
+    with current_app.test_request_context():
+        link = invite_url(user)
+    click.echo(f"Gebruiker {email} aangemaakt.")
+    click.echo(f"Uitnodigingslink (eenmalig, 7 dagen geldig): {link}")
+
+
+# --- regio audit ----------------------------------------------------------
+
+@main.group()
+def audit():
+    """The audit log."""
+
+
+@audit.command("verify")
+@with_appcontext
+def audit_verify():
+    """Check that no audit entry was changed or removed."""
+    from core.audit.chain import verify_chain
+    from core.db import db_session
+
+    count, problems = verify_chain(db_session())
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"Auditlog NIET in orde: {len(problems)} probleem/problemen in {count} regels.", err=True)
+        sys.exit(1)
+    click.echo(f"Auditlog in orde: {count} regels, keten ongebroken.")
+
+
+# --- regio demo -----------------------------------------------------------
+
+@main.command("demo")
+@click.option("--load-only", is_flag=True, help="Load the demo data without serving")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@with_appcontext
+def demo(load_only, host, port):
+    """Load the demo (real regions, demo users) and serve it on 127.0.0.1."""
+    from core import migrate
+    from core.demo import load_demo
+
+    migrate.upgrade(current_app)
+    accounts = load_demo(cli_session(), current_app)
+    click.echo("Demo-accounts (e-mailadres / wachtwoord / rol):")
+    for account in accounts:
+        click.echo(f"  {account.email:<42} {account.password}  {account.description}")
+    if load_only:
+        return
+    click.echo(f"Regioplatform draait op http://{host}:{port}/  (Ctrl+C stopt)")
+    current_app.run(host=host, port=port, debug=False, use_reloader=False)

@@ -1,0 +1,70 @@
+"""Configuration from the environment, with safe defaults for a laptop."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says what to change."""
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: '{raw}' is not a whole number") from exc
+
+
+def load_config(instance_path: str | os.PathLike) -> dict:
+    """Read the settings from the environment.
+
+    DATABASE_URL defaults to SQLite under the instance folder; REGIONS_DIR to
+    the repository's `regions/`; REDIS_URL (optional) moves rate-limit
+    counters out of process memory.
+    """
+    instance = Path(instance_path)
+    env = os.environ.get("REGIO_ENV", "development")
+    redis_url = os.environ.get("REDIS_URL", "")
+    return {
+        "ENV_NAME": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'regioplatform.db'}"),
+        "REGIONS_DIR": os.environ.get("REGIONS_DIR", str(PROJECT_ROOT / "regions")),
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "LOGIN_LIMIT": os.environ.get("LOGIN_LIMIT", "10 per 15 minutes"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _int_env("MAIL_PORT", 587),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@regioplatform.local"),
+        "MAX_CONTENT_LENGTH": _int_env("MAX_UPLOAD_MB", 10) * 1024 * 1024,
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        # Argon2id cost; tests lower it, production keeps argon2-cffi's defaults.
+        "ARGON2_TIME_COST": _int_env("ARGON2_TIME_COST", 3),
+        "ARGON2_MEMORY_COST": _int_env("ARGON2_MEMORY_COST", 65536),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": env == "production",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def check_config(config: dict) -> None:
+    """Refuse settings that are unsafe in production."""
+    if config.get("ENV_NAME") == "production":
+        key = config.get("SECRET_KEY") or ""
+        if key == DEFAULT_SECRET_KEY or len(key) < 32:
+            raise ConfigError(
+                "SECRET_KEY: set a random value of at least 32 characters in production "
+                "(for example: python -c 'import secrets; print(secrets.token_hex(32))')"
+            )

@@ -1,0 +1,1 @@
+"""Consortia: the organisations of a region that co-operate on an instrument."""

@@ -1,0 +1,36 @@
+"""Consortium membership per region and instrument."""
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.audit.models import Audited
+from core.db import Base
+from core.orgs.models import Organisation
+
+CONSORTIUM_ROLES: dict[str, str] = {
+    "penvoerder": "penvoerder",
+    "coordinator": "coördinator",
+    "deelnemer": "deelnemer",
+    "partner": "partner",
+    "adviseur": "adviseur",
+}
+
+
+class ConsortiumMember(Audited, Base):
+    """An organisation taking part in an instrument's consortium in a region."""
+
+    __tablename__ = "consortium_member"
+    __table_args__ = (UniqueConstraint("region_id", "instrument_key", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"))
+    instrument_key: Mapped[str] = mapped_column(String(40))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+    @property
+    def role_label(self) -> str:
+        return CONSORTIUM_ROLES.get(self.role, self.role)

@@ -1,0 +1,1 @@
+"""The one Excel engine: sheet declarations by plugins, import and export by the core."""

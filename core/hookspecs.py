@@ -1,0 +1,144 @@
+"""The hooks an instrument plugin implements: the one reference for plugin authors.
+
+Plugins are found through the entry-point group ``regioplatform.plugins``; the
+entry-point name is the instrument key and the pluggy plugin name. A worked
+example that implements every hook lives in ``tests/plugins/hello``.
+
+There are two phases:
+
+* Declarations (``instrument_info``, ``register_*``, ``migration_location``,
+  ``region_settings_schema``, ``agreement_templates``) are called once while
+  the app is created, for each plugin separately, so the core knows which
+  instrument returned what. The core validates them and refuses to start
+  with a one-line error that names the plugin and the hook.
+* Contributions (``navigation_items``, ``dashboard_widgets``) are called per
+  request, only for the instruments enabled in the current region.
+
+House rules: return data and let the core apply it; never touch the Flask
+``app``; return ``None`` (or an empty list) to mean "nothing to add". Types
+come from ``core.plugin_api``. Hooks may gain arguments, never lose them.
+"""
+from __future__ import annotations
+
+from pluggy import HookimplMarker, HookspecMarker
+
+hookspec = HookspecMarker("regioplatform")
+hookimpl = HookimplMarker("regioplatform")
+
+
+@hookspec
+def instrument_info():
+    """Describe the instrument this plugin provides.
+
+    Called:   once, while the app is created. Required: every plugin implements it.
+    Receives: nothing.
+    Returns:  one plugin_api.Instrument. Its key must equal the entry-point
+              name (the core refuses to start otherwise); its name and
+              description are Dutch and shown in menus and region pages.
+    """
+
+
+@hookspec
+def register_blueprint():
+    """Provide the instrument's pages.
+
+    Called:   once, while the app is created.
+    Receives: nothing.
+    Returns:  a flask.Blueprint without url_prefix, or None. The core mounts it
+              at /regio/<region>/<key>/ behind the region guard, which answers
+              404 when the instrument is not enabled there. Every view must
+              call plugin_api.authorize (the route-matrix test checks).
+    """
+
+
+@hookspec
+def migration_location():
+    """Point to the directory with this instrument's alembic revisions.
+
+    Called:   once, while the app is created and whenever `regio db` builds its config.
+    Receives: nothing.
+    Returns:  a pathlib.Path to an existing directory, or None for "no tables".
+              Its first revision has branch_labels = ("<key>",) and
+              depends_on the core revision that created the tables it references.
+    """
+
+
+@hookspec
+def register_permissions():
+    """Declare the actions this instrument adds to the authorization function.
+
+    Called:   once, while the app is created.
+    Receives: nothing.
+    Returns:  a list of plugin_api.Permission, or None. Names must start with
+              "<key>." and be unique; default_roles are a subset of
+              viewer, editor, signatory, admin.
+    """
+
+
+@hookspec
+def region_settings_schema():
+    """Give the schema of this instrument's table in regions/*.toml.
+
+    Called:   once, while the app is created; the region loader validates
+              every [instruments.<key>] table against it.
+    Receives: nothing.
+    Returns:  a dataclass subclassing plugin_api.RegionSettings, or None for
+              "no settings". Errors are reported as "file: instruments.<key>.<setting>: reason".
+    """
+
+
+@hookspec
+def register_sheets():
+    """Declare the Excel sheets this instrument imports and exports.
+
+    Called:   once, while the app is created.
+    Receives: nothing.
+    Returns:  a list of plugin_api.SheetSpec, or None for "no sheets". Sheet
+              names must be unique across instruments and permissions must be
+              "<key>."-prefixed; the core refuses to start otherwise.
+    """
+
+
+@hookspec
+def agreement_templates():
+    """Offer agreement (convenant) templates for this instrument.
+
+    Called:   once, while the app is created.
+    Receives: nothing.
+    Returns:  a list of plugin_api.AgreementTemplate, or None. Template keys
+              must be unique within the instrument.
+    """
+
+
+@hookspec
+def register_commands():
+    """Add command-line commands for this instrument.
+
+    Called:   once, while the app is created.
+    Receives: nothing.
+    Returns:  a click.Group, or None. The core mounts it as `regio <key> ...`
+              whatever the group's own name is.
+    """
+
+
+@hookspec
+def navigation_items(region, user):
+    """Offer links for the region menu.
+
+    Called:   on every region page, only for instruments enabled in `region`.
+    Receives: region (plugin_api.Region), user (the signed-in user); you may accept any subset.
+    Returns:  a list of plugin_api.NavItem, or None. Items whose permission
+              the user lacks are dropped by the core; the core sorts by
+              instrument order, then item order.
+    """
+
+
+@hookspec
+def dashboard_widgets(region, user):
+    """Offer cards for the region dashboard.
+
+    Called:   when the region overview is shown, only for instruments enabled in `region`.
+    Receives: region (plugin_api.Region), user (the signed-in user); you may accept any subset.
+    Returns:  a list of plugin_api.Widget, or None. Widgets whose permission
+              the user lacks are dropped by the core.
+    """

@@ -1,0 +1,1 @@
+"""Users, memberships with roles, passwords and login."""

@@ -1,0 +1,48 @@
+"""Declarations that instrument plugins return from their hooks."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """An instrument's identity: key (= entry-point name), Dutch name, description, sort order."""
+
+    key: str
+    name: str
+    description: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Permission:
+    """An action an instrument adds, named `<key>.<verb>`, and the roles that get it by default."""
+
+    name: str
+    label: str
+    default_roles: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self):
+        object.__setattr__(self, "default_roles", frozenset(self.default_roles))
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in a region's menu; dropped when the user lacks `permission`."""
+
+    label: str
+    endpoint: str
+    permission: str | None = None
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Widget:
+    """A card on the region dashboard, rendered from `template` with `context()`."""
+
+    title: str
+    template: str
+    context: Callable[[], dict[str, Any]] = dict
+    permission: str | None = None
+    order: int = 0

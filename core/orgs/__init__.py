@@ -1,0 +1,1 @@
+"""Organisations: schools, municipalities, employers, the RMC and others."""

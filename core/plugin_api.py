@@ -1,0 +1,44 @@
+"""The public surface for instrument plugins: the ONLY core module a plugin imports.
+
+* Plugins import names from here and nowhere else in `core`; a test enforces it.
+* Core code never imports this module (it is a facade for plugins only).
+* Removing or renaming a name needs a deprecation period: third-party
+  plugins depend on it. `tests/core/test_boundaries.py` holds the snapshot.
+
+The hooks themselves are documented in `core/hookspecs.py`; the worked
+example is `tests/plugins/hello`.
+"""
+from __future__ import annotations
+
+from flask_login import current_user
+from werkzeug.exceptions import Forbidden, NotFound
+
+from core.agreements.templates import AgreementTemplate
+from core.audit.models import Audited
+from core.authz import authorize, may, scoped
+from core.db import Base, db_session
+from core.excel.spec import Column, SheetSpec
+from core.forms import DutchForm as Form
+from core.hookspecs import hookimpl
+from core.instruments import Instrument, NavItem, Permission, Widget
+from core.orgs.models import Organisation
+from core.regions.context import current_region, instrument_settings
+from core.regions.models import Region
+from core.regions.settings import RegionSettings
+
+__all__ = [
+    # marker
+    "hookimpl",
+    # declarations
+    "Instrument", "Permission", "NavItem", "Widget", "AgreementTemplate", "RegionSettings",
+    # Excel declarations
+    "SheetSpec", "Column",
+    # data
+    "Base", "db_session", "Audited", "Region", "Organisation",
+    # request context
+    "current_region", "current_user", "instrument_settings",
+    # authorization
+    "authorize", "may", "scoped",
+    # UI and errors
+    "Form", "NotFound", "Forbidden",
+]

@@ -1,0 +1,1 @@
+"""Built-in instrument plugins, each found through its entry point."""
