@@ -197,8 +197,10 @@ def demo(load_only, host, port):
     accounts = load_demo(cli_session(), current_app)
     click.echo("Demo-accounts (e-mailadres / wachtwoord / rol):")
     for account in accounts:
-        click.echo(f"  {account.email:<42} {account.password}  {account.description}")
+        click.echo(f"  {account.email:<56} {account.password}  {account.description}")
     if load_only:
         return
     click.echo(f"Regioplatform draait op http://{host}:{port}/  (Ctrl+C stopt)")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, current_app._get_current_object(), use_reloader=False, threaded=True)

@@ -7,10 +7,12 @@ from sqlalchemy import select
 
 from core.authz import authorize, may
 from core.consortia.forms import AddConsortiumMemberForm, RemoveConsortiumMemberForm
-from core.consortia.models import ConsortiumMember
+from core.consortia.models import CONSORTIUM_ROLES, ConsortiumMember
 from core.db import db_session
 from core.regions.guard import instrument_key_from, require_instrument, visible_region_or_404
-from core.regions.models import RegionMember
+
+
+ROLE_ORDER = {role: i for i, role in enumerate(CONSORTIUM_ROLES)}
 
 
 def registry():
@@ -123,10 +125,7 @@ def _instruments_with_consortia(region):
     out = []
     for entry in registry().ordered():
         if region.has_instrument(entry.key):
-            members = sorted(_consortium(region, entry.key), key=lambda cm: (cm.role != "penvoerder", cm.organisation.name))
+            members = sorted(_consortium(region, entry.key),
+                             key=lambda cm: (ROLE_ORDER.get(cm.role, len(ROLE_ORDER)), cm.organisation.name))
             out.append({"entry": entry, "consortium": members})
     return out
-
-
-def region_member_ids(region) -> set[int]:
-    return {m.organisation_id for m in db_session().scalars(select(RegionMember).where(RegionMember.region_id == region.id))}
