@@ -19,27 +19,26 @@ def registry():
     return current_app.extensions["regioplatform"]
 
 
-def region_navigation(region, user) -> list[dict]:
-    """Menu entries the enabled instruments contribute, minus those the user may not use."""
-    items = []
+def _contributions(hook: str, region, user) -> list[tuple[str, object]]:
+    """(instrument key, item) from the enabled instruments, minus items the user may not use."""
     entries = registry().entries
-    for key, item in registry().for_region(region.enabled_keys()).call("navigation_items", region=region, user=user):
-        if item.permission and not may(user, item.permission, region):
-            continue
-        items.append({"label": str(item.label), "endpoint": item.endpoint, "instrument": key,
-                      "order": (entries[key].info.order, item.order)})
-    return sorted(items, key=lambda i: i["order"])
+    found = [
+        (key, item) for key, item in registry().for_region(region.enabled_keys()).call(hook, region=region, user=user)
+        if not item.permission or may(user, item.permission, region)
+    ]
+    return sorted(found, key=lambda pair: (entries[pair[0]].info.order, pair[1].order))
+
+
+def region_navigation(region, user) -> list[dict]:
+    """Menu entries the enabled instruments contribute."""
+    return [{"label": str(item.label), "endpoint": item.endpoint, "instrument": key}
+            for key, item in _contributions("navigation_items", region, user)]
 
 
 def region_widgets(region, user) -> list[dict]:
-    widgets = []
-    entries = registry().entries
-    for key, w in registry().for_region(region.enabled_keys()).call("dashboard_widgets", region=region, user=user):
-        if w.permission and not may(user, w.permission, region):
-            continue
-        widgets.append({"title": str(w.title), "template": w.template, "context": w.context(),
-                        "order": (entries[key].info.order, w.order)})
-    return sorted(widgets, key=lambda w: w["order"])
+    """Dashboard cards the enabled instruments contribute, with their context built."""
+    return [{"title": str(w.title), "template": w.template, "context": w.context()}
+            for _key, w in _contributions("dashboard_widgets", region, user)]
 
 
 def make_regio_blueprint(reg) -> Blueprint:
