@@ -28,11 +28,15 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     The app refuses to start (raises) when a plugin declaration or a region
     file is invalid.
     """
-    from core import errors, security
+    from core import errors, mail, security
     from core.admin.views import bp as admin_bp
+    from core.agreements import models as _agreement_models  # noqa: F401  (agreements in Base.metadata)
+    from core.agreements.web import public_bp as agreements_public_bp
     from core.audit import capture
     from core.authz import may
     from core.db import Database, close_session, db_session
+    from core.excel import models as _excel_models  # noqa: F401  (staged imports in Base.metadata)
+    from core.excel.views import add_excel_routes
     from core.home import bp as home_bp
     from core.identity.account import bp as account_bp
     from core.identity.models import User
@@ -55,6 +59,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
 
     database = Database(app.config["DATABASE_URL"])
     capture.install(database.sessionmaker)
+    mail.install(database.sessionmaker)
     app.extensions["regioplatform.db"] = database
     app.teardown_appcontext(close_session)
 
@@ -68,7 +73,8 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
         return user if user is not None and user.active else None
 
     CSRFProtect(app)
-    limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+    limit_storage = app.config["RATELIMIT_STORAGE_URI"] or app.config["REDIS_URL"] or "memory://"
+    limiter = Limiter(get_remote_address, app=app, storage_uri=limit_storage,
                       headers_enabled=True, key_prefix="regioplatform")
     app.extensions["regioplatform.limiter"] = limiter
 
@@ -80,7 +86,10 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     app.register_blueprint(home_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(admin_bp)
-    app.register_blueprint(make_regio_blueprint(registry))
+    app.register_blueprint(agreements_public_bp)
+    regio = make_regio_blueprint(registry)
+    add_excel_routes(regio, registry)  # the Excel pages of every declared sheet, behind the region guard
+    app.register_blueprint(regio)
 
     for entry in registry.ordered():
         if entry.commands is not None:

@@ -40,7 +40,9 @@ CORE_PERMISSIONS: dict[str, Permission] = {
         Permission("organisation.manage", "Organisatie beheren", {"admin"}),
         Permission("consortium.view", "Consortium bekijken", ALL_ROLES),
         Permission("consortium.manage", "Consortium beheren", frozenset()),  # coordinators only
+        Permission("agreement.view", "Afspraken bekijken", ALL_ROLES),
         Permission("agreement.draft", "Afspraak opstellen", frozenset()),  # coordinators only
+        Permission("agreement.sign", "Afspraak ondertekenen namens de organisatie", {"signatory", "admin"}),
         Permission("audit.view", "Auditlog bekijken", frozenset()),  # platform admins only
         Permission("admin.access", "Platformbeheer", frozenset()),  # platform admins only
     )

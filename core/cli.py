@@ -158,6 +158,104 @@ def users_add(email, name, org_identifier, role, platform_admin):
     click.echo(f"Uitnodigingslink (eenmalig, 7 dagen geldig): {link}")
 
 
+# --- regio import / export (the Excel engine) ------------------------------
+
+def _excel_target(instrument: str, sheet: str, region_code: str, email: str, action: str):
+    """The declared sheet, the region (slug or RMC code) and the acting user, or a Dutch error."""
+    from core.authz import may
+    from core.db import db_session
+    from core.excel.engine import find_sheet
+    from core.identity.models import User
+    from core.regions.guard import InstrumentDisabled, require_instrument
+    from core.regions.models import Region
+
+    registry = current_app.extensions["regioplatform"]
+    if instrument not in registry.entries:
+        raise click.ClickException(f"instrument '{instrument}' bestaat niet (bekend: {', '.join(sorted(registry.entries))})")
+    spec = find_sheet(registry, instrument, sheet)
+    if spec is None:
+        known = ", ".join(s.name for s in registry.entries[instrument].sheets) or "geen"
+        raise click.ClickException(f"instrument '{instrument}' heeft geen werkblad '{sheet}' (wel: {known})")
+    session = db_session()
+    code = region_code.strip()
+    region = session.scalar(select(Region).where((func.lower(Region.slug) == code.lower())
+                                                 | (func.upper(Region.rmc_code) == code.upper())))
+    if region is None:
+        raise click.ClickException(f"regio '{region_code}' bestaat niet (gebruik bijvoorbeeld rmc-19 of MC19)")
+    try:
+        require_instrument(region, instrument)
+    except InstrumentDisabled:
+        raise click.ClickException(f"instrument '{instrument}' staat niet aan in regio {region.name}") from None
+    user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None or not user.active:
+        raise click.ClickException(f"er is geen actieve gebruiker met e-mailadres {email}")
+    permission = spec.permission if action == "import" else spec.read_permission
+    if not may(user, permission, region):
+        raise click.ClickException(f"{user.email} mag '{spec.title}' niet {'importeren' if action == 'import' else 'exporteren'} in regio {region.name}")
+    return spec, region, user
+
+
+@main.command("import")
+@click.argument("instrument")
+@click.argument("sheet")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--region", "region_code", required=True, help="Region slug (rmc-19) or RMC code (MC19)")
+@click.option("--as", "email", required=True, help="E-mail address of the user the import is done as")
+@click.option("--dry-run", is_flag=True, help="Check and show the changes without saving them")
+@with_appcontext
+def excel_import(instrument, sheet, file, region_code, email, dry_run):
+    """Import FILE into SHEET of INSTRUMENT: every error with its cell, or the changes, in one transaction."""
+    from pathlib import Path
+
+    from core.audit.capture import ACTOR_KEY
+    from core.excel import engine
+    from core.excel.write import lock_sheet
+
+    spec, region, user = _excel_target(instrument, sheet, region_code, email, "import")
+    session = cli_session()
+    session.info[ACTOR_KEY] = engine.actor_of(user)
+    if not dry_run:
+        lock_sheet(session, spec, region.id)  # held until the commit: the diff cannot go stale
+    path = Path(file)
+    prepared = engine.prepare_import(session, spec=spec, instrument=instrument, region=region, user=user,
+                                     data=path.read_bytes(), filename=path.name, config=current_app.config)
+    if not prepared.ok:
+        session.rollback()
+        for problem in prepared.problems:
+            click.echo(str(problem), err=True)
+        if prepared.error_count > len(prepared.problems):
+            click.echo(f"... en nog {prepared.error_count - len(prepared.problems)} fouten", err=True)
+        click.echo(f"{prepared.error_count} {'fout' if prepared.error_count == 1 else 'fouten'} in {path.name}; "
+                   "er is niets opgeslagen.", err=True)
+        sys.exit(1)
+    diff = prepared.diff
+    click.echo(f"{diff.change_count} wijzigingen: {len(diff.new)} nieuw, {len(diff.changed)} gewijzigd, "
+               f"{diff.unchanged} ongewijzigd.")
+    if dry_run:
+        session.rollback()
+        click.echo("Proefrun: er is niets opgeslagen.")
+        return
+    engine.commit_prepared(session, prepared, region, engine.actor_of(user), locked=True)
+    click.echo(f"Opgeslagen in {spec.title} ({region.name}).")
+
+
+@main.command("export")
+@click.argument("instrument")
+@click.argument("sheet")
+@click.option("--region", "region_code", required=True, help="Region slug (rmc-19) or RMC code (MC19)")
+@click.option("--as", "email", required=True, help="E-mail address of the user whose view is exported")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="The .xlsx file to write")
+@with_appcontext
+def excel_export(instrument, sheet, region_code, email, output):
+    """Export what the user may see of SHEET in the region as an .xlsx file."""
+    from core.db import db_session
+    from core.excel import engine
+
+    spec, region, user = _excel_target(instrument, sheet, region_code, email, "export")
+    count = engine.export_sheet(db_session(), spec=spec, instrument=instrument, region=region, user=user, out=output)
+    click.echo(f"{count} rijen geschreven naar {output}.")
+
+
 # --- regio audit ----------------------------------------------------------
 
 @main.group()

@@ -38,14 +38,26 @@ def load_config(instance_path: str | os.PathLike) -> dict:
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'regioplatform.db'}"),
         "REGIONS_DIR": os.environ.get("REGIONS_DIR", str(PROJECT_ROOT / "regions")),
         "REDIS_URL": redis_url,
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Empty: the counters follow REDIS_URL (also when that is set in the config dict).
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", ""),
         "LOGIN_LIMIT": os.environ.get("LOGIN_LIMIT", "10 per 15 minutes"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": _int_env("MAIL_PORT", 587),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@regioplatform.local"),
-        "MAX_CONTENT_LENGTH": _int_env("MAX_UPLOAD_MB", 10) * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": _int_env("MAX_UPLOAD_MB", 10) * 1024 * 1024,  # also the Excel upload limit
+        # Excel engine (core/excel): what an upload may unpack to and contain, how long a preview lives.
+        "EXCEL_MAX_ROWS": _int_env("EXCEL_MAX_ROWS", 200_000),
+        "EXCEL_MAX_COLUMNS": _int_env("EXCEL_MAX_COLUMNS", 200),
+        "EXCEL_MAX_CELLS": _int_env("EXCEL_MAX_CELLS", 4_000_000),  # grid the reader may allocate
+        "EXCEL_MAX_UNCOMPRESSED_MB": _int_env("EXCEL_MAX_UNCOMPRESSED_MB", 100),
+        "EXCEL_MAX_RATIO": _int_env("EXCEL_MAX_RATIO", 100),  # zip-bomb guard for entries over 1 MB
+        "EXCEL_MAX_ZIP_ENTRIES": _int_env("EXCEL_MAX_ZIP_ENTRIES", 1000),
+        "EXCEL_STAGE_MINUTES": _int_env("EXCEL_STAGE_MINUTES", 60),  # a preview expires after this
+        "EXCEL_ERRORS_SHOWN": _int_env("EXCEL_ERRORS_SHOWN", 200),
+        "EXCEL_MARK_MAX_ROWS": _int_env("EXCEL_MARK_MAX_ROWS", 50_000),  # larger files get no marked copy
+        "EXCEL_TEMPLATE_ROWS": _int_env("EXCEL_TEMPLATE_ROWS", 1000),  # rows with drop-downs in a template
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
         # Argon2id cost; tests lower it, production keeps argon2-cffi's defaults.
         "ARGON2_TIME_COST": _int_env("ARGON2_TIME_COST", 3),

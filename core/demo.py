@@ -87,8 +87,20 @@ def load_demo(session: Session, app: Flask) -> list[DemoAccount]:
         what = "platformbeheerder" if is_admin else f"{ROLES[role]} bij {org.name if org else ident}"
         accounts.append(DemoAccount(email, password, what))
     _seed_consortia(session)
+    session.flush()
+    _instrument_demo_data(session, app)
     session.commit()
     return accounts
+
+
+def _instrument_demo_data(session: Session, app: Flask) -> None:
+    """Let every instrument add its demo records for the regions where it is enabled."""
+    registry = app.extensions["regioplatform"]
+    regions = session.scalars(select(Region).order_by(Region.slug)).all()
+    for entry in registry.ordered():
+        enabled = [r for r in regions if r.has_instrument(entry.key)]
+        if enabled:
+            registry.for_region({entry.key}).call("demo_data", session=session, regions=enabled)
 
 
 def _seed_consortia(session: Session) -> None:

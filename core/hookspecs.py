@@ -106,7 +106,14 @@ def agreement_templates():
     Called:   once, while the app is created.
     Receives: nothing.
     Returns:  a list of plugin_api.AgreementTemplate, or None. Template keys
-              must be unique within the instrument.
+              must be unique within the instrument. A template has a Dutch
+              title, a default Markdown text and its structured terms as
+              plugin_api.AgreementTerm items (integer, decimal, text, boolean
+              or date; optionally one value per key, e.g. per school year).
+              The core builds the form from the terms, validates what is
+              entered and refuses to start when a declaration is invalid. An
+              instrument without templates gets a text-only one. Read the
+              terms in force with plugin_api.agreement_in_force(region, key).
     """
 
 
@@ -141,4 +148,18 @@ def dashboard_widgets(region, user):
     Receives: region (plugin_api.Region), user (the signed-in user); you may accept any subset.
     Returns:  a list of plugin_api.Widget, or None. Widgets whose permission
               the user lacks are dropped by the core.
+    """
+
+
+@hookspec
+def demo_data(session, regions):
+    """Add this instrument's demo records (realistic figures for real organisations).
+
+    Called:   by `regio demo` and `regio demo --load-only`, after the regions,
+              demo users and consortia are loaded; once per instrument.
+    Receives: session (the database session; add objects, do not commit),
+              regions (the plugin_api.Region objects where this instrument is
+              enabled); you may accept any subset.
+    Returns:  None. Must be idempotent: add only what is missing, so that a
+              second run changes nothing. Mark generated figures as demo data.
     """

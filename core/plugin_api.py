@@ -13,11 +13,13 @@ from __future__ import annotations
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden, NotFound
 
-from core.agreements.templates import AgreementTemplate
+from core.agreements.service import agreement_in_force
+from core.agreements.templates import AgreementTemplate, AgreementTerm
 from core.audit.models import Audited
+from core.charts import Series, bar_chart
 from core.authz import authorize, may, scoped
 from core.db import Base, db_session
-from core.excel.spec import Column, SheetSpec
+from core.excel.spec import Column, Kind, RowRule, SheetSpec
 from core.forms import DutchForm as Form
 from core.hookspecs import hookimpl
 from core.instruments import Instrument, NavItem, Permission, Widget
@@ -30,15 +32,17 @@ __all__ = [
     # marker
     "hookimpl",
     # declarations
-    "Instrument", "Permission", "NavItem", "Widget", "AgreementTemplate", "RegionSettings",
-    # Excel declarations
-    "SheetSpec", "Column",
+    "Instrument", "Permission", "NavItem", "Widget", "AgreementTemplate", "AgreementTerm", "RegionSettings",
+    # Excel declarations (the core reads, validates, writes and exports; plugins never touch Excel)
+    "SheetSpec", "Column", "Kind", "RowRule",
     # data
     "Base", "db_session", "Audited", "Region", "Organisation",
     # request context
     "current_region", "current_user", "instrument_settings",
+    # agreements: the terms in force for (region, instrument)
+    "agreement_in_force",
     # authorization
     "authorize", "may", "scoped",
     # UI and errors
-    "Form", "NotFound", "Forbidden",
+    "Form", "NotFound", "Forbidden", "bar_chart", "Series",
 ]

@@ -116,15 +116,37 @@ def build_manager(extra_plugins: tuple[ModuleType, ...] = (), load_entry_points:
     pm = pluggy.PluginManager("regioplatform")
     pm.add_hookspecs(hookspecs)
     if load_entry_points:
-        pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        try:
+            pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        except pluggy.PluginValidationError as exc:
+            raise _validation_error(exc, "?") from exc
     for module in extra_plugins:
         name = getattr(module, "KEY", None) or module.__name__.rsplit(".", 1)[-1]
-        pm.register(module, name=name)
-    try:
-        pm.check_pending()
-    except pluggy.PluginValidationError as exc:
-        raise PluginError(exc.plugin_name if hasattr(exc, "plugin_name") else "?", "?", str(exc)) from exc
+        if pm.has_plugin(name):
+            raise PluginError(name, "instrument_info", "another plugin is already registered under this key")
+        try:
+            pm.register(module, name=name)
+        except pluggy.PluginValidationError as exc:
+            raise _validation_error(exc, name) from exc
+    # pm.check_pending() would say "unknown hook 'x' in plugin <module>"; name the key instead.
+    for hook_name, caller in vars(pm.hook).items():
+        if hook_name.startswith("_") or caller.has_spec():
+            continue
+        for impl in caller.get_hookimpls():
+            if not impl.optionalhook:
+                raise PluginError(impl.plugin_name, hook_name,
+                                  "unknown hook (not declared in core/hookspecs.py; misspelt?)")
+    pm.check_pending()
     return pm
+
+
+def _validation_error(exc: pluggy.PluginValidationError, fallback_name: str) -> PluginError:
+    """Turn pluggy's multi-line message ("Plugin 'x' for hook 'y' ...") into a PluginError."""
+    text = str(exc)
+    plugin = re.search(r"Plugin '([^']+)'", text)
+    hook = re.search(r"hook '([^']+)'", text)
+    reason = text.splitlines()[-1] if text else "invalid hook implementation"
+    return PluginError(plugin.group(1) if plugin else fallback_name, hook.group(1) if hook else "?", reason)
 
 
 def build_registry(extra_plugins=(), load_entry_points: bool = True) -> InstrumentRegistry:
@@ -173,9 +195,16 @@ def _collect(pm: pluggy.PluginManager, key: str) -> InstrumentEntry:
     for sheet in sheets:
         if not isinstance(sheet, SheetSpec):
             raise PluginError(key, "register_sheets", "must return plugin_api.SheetSpec items")
-        if sheet.permission and not sheet.permission.startswith(f"{key}."):
-            raise PluginError(key, "register_sheets", f"sheet '{sheet.name}' uses permission '{sheet.permission}' without the '{key}.' prefix")
+        for perm in (sheet.permission, sheet.view_permission):
+            if perm and not perm.startswith(f"{key}."):
+                raise PluginError(key, "register_sheets", f"sheet '{sheet.name}' uses permission '{perm}' without the '{key}.' prefix")
     templates = _flatten(answers["agreement_templates"])
+    for template in templates:
+        if not isinstance(template, AgreementTemplate):
+            raise PluginError(key, "agreement_templates", "must return plugin_api.AgreementTemplate items")
+        problems = template.problems()
+        if problems:
+            raise PluginError(key, "agreement_templates", problems[0])
     template_keys = [t.key for t in templates]
     if len(template_keys) != len(set(template_keys)):
         raise PluginError(key, "agreement_templates", "duplicate template keys")
@@ -192,3 +221,10 @@ def _validate_across(registry: InstrumentRegistry) -> None:
             if sheet.name in seen:
                 raise PluginError(entry.key, "register_sheets", f"duplicate sheet '{sheet.name}' (also declared by '{seen[sheet.name]}')")
             seen[sheet.name] = entry.key
+            problems = sheet.problems()  # the Excel engine's own checks of the declaration
+            if problems:
+                raise PluginError(entry.key, "register_sheets", problems[0])
+            for perm in (sheet.permission, sheet.view_permission):
+                if perm and perm not in {p.name for p in entry.permissions}:
+                    raise PluginError(entry.key, "register_sheets",
+                                      f"sheet '{sheet.name}' uses permission '{perm}', which the plugin does not register")

@@ -106,3 +106,22 @@ def app(app_factory):
 @pytest.fixture
 def csrf_app(app_factory):
     return app_factory(WTF_CSRF_ENABLED=True)
+
+
+# pytest-flask pushes one request context for the whole test, and its `client`
+# keeps the context of its last request pushed (`with app.test_client()`). While
+# such a context is pushed, every test-client request reuses its app context, so
+# `g` leaks from one request into the next: Flask-Login's signed-in user (a second
+# client appears signed in as the first), the database session (stale objects),
+# the current region. The two overrides below give each request its own context,
+# as in production. For `url_for` in a test, use `with app.test_request_context():`.
+
+@pytest.fixture(autouse=True)
+def _push_request_context():
+    """Override pytest-flask's: push no context around the test (see above)."""
+
+
+@pytest.fixture
+def client(app):
+    """A test client that keeps no request context between requests (see above)."""
+    return app.test_client()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from core.admin.forms import AuditFilterForm, MembershipForm, OrganisationForm, UserForm
@@ -13,6 +13,7 @@ from core.db import db_session
 from core.forms import DutchForm
 from core.identity.invites import invite_url
 from core.identity.models import Membership, User
+from core.mail import OutboxMessage
 from core.orgs.models import Organisation
 from core.regions.models import Region
 
@@ -140,3 +141,11 @@ def audit():
     status = 200 if not form.errors else 400
     return render_template("admin/audit.html", form=form, entries=entries, page=page, has_next=has_next,
                            args={k: v for k, v in request.args.items() if k != "page"}), status
+
+
+@bp.route("/outbox")
+def outbox():
+    authorize("admin.access")
+    messages = db_session().scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)).all()
+    return render_template("admin/outbox.html", messages=messages,
+                           mail_server=current_app.config.get("MAIL_SERVER"))

@@ -1,15 +1,268 @@
-"""Agreement templates that instruments offer."""
+"""Agreement templates that instruments offer, and the schema of their structured terms.
+
+An instrument declares, through the ``agreement_templates`` hook, one or more
+`AgreementTemplate`s: a Dutch title, a default Markdown text and the
+structured terms (`AgreementTerm`) a coordinator fills in. The core builds
+the form from the terms, validates what is entered against them and stores
+the result as plain JSON (integers, strings, booleans; decimals and dates as
+strings), so that the fingerprint of a version is the same on every machine.
+
+A term is one value, or one value per key when `keys` is given (for example
+a target per school year: ``keys=("2025-2026", "2026-2027")``). A rule that
+spans terms (the subsidy is at most a third of the costs) goes in `check`.
+"""
 from __future__ import annotations
 
+import datetime as dt
+import decimal
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
+
+TERM_KINDS: dict[str, str] = {
+    "integer": "geheel getal",
+    "decimal": "bedrag of decimaal getal",
+    "text": "tekst",
+    "boolean": "ja/nee",
+    "date": "datum",
+}
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_SUBKEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,39}$")
+
+
+class TermsError(ValueError):
+    """Terms do not fit the template; `errors` maps a term path ("target" or "target.2025-2026") to a Dutch message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class AgreementTerm:
+    """One structured term of an agreement.
+
+    name:     identifier in the stored terms (lower case, digits, underscores).
+    label:    Dutch label shown in the form and on the agreement.
+    kind:     "integer", "decimal", "text", "boolean" or "date".
+    keys:     when given, the term holds one value per key (e.g. school years).
+    required: a value must be filled in (for every key).
+    minimum, maximum: bounds for integer and decimal terms.
+    places:   decimals kept for "decimal" terms (2 for euro amounts).
+    unit:     shown after the value ("euro", "%", "leerlingen").
+    hint:     a Dutch explanation shown under the label.
+    """
+
+    name: str
+    label: str
+    kind: str = "integer"
+    keys: tuple[str, ...] = ()
+    required: bool = True
+    minimum: int | float | str | None = None
+    maximum: int | float | str | None = None
+    places: int = 2
+    unit: str = ""
+    hint: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "keys", tuple(str(k) for k in self.keys))
+
+    def problems(self) -> list[str]:
+        """What is wrong with this declaration (empty when it is fine)."""
+        out = []
+        if not _NAME_RE.match(self.name):
+            out.append(f"term '{self.name}': name must be lower-case letters, digits and underscores")
+        if self.kind not in TERM_KINDS:
+            out.append(f"term '{self.name}': unknown kind '{self.kind}' (use one of {', '.join(TERM_KINDS)})")
+        if len(set(self.keys)) != len(self.keys):
+            out.append(f"term '{self.name}': duplicate keys")
+        for key in self.keys:
+            if not _SUBKEY_RE.match(key):
+                out.append(f"term '{self.name}': key '{key}' may hold letters, digits, '-' and '_' only")
+        if (self.minimum is not None or self.maximum is not None) and self.kind not in ("integer", "decimal"):
+            out.append(f"term '{self.name}': minimum/maximum only apply to integer and decimal terms")
+        return out
+
+    def clean(self, raw: Any, path: str) -> Any:
+        """Turn one entered value into its canonical JSON form, or raise TermsError."""
+        if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+            if self.required and self.kind != "boolean":
+                raise TermsError({path: "vul een waarde in"})
+            return False if self.kind == "boolean" else None
+        if self.kind == "integer":
+            if isinstance(raw, bool):
+                raise TermsError({path: "is geen geheel getal"})
+            try:
+                value = int(str(raw).strip()) if not isinstance(raw, int) else raw
+            except ValueError:
+                raise TermsError({path: f"'{raw}' is geen geheel getal"}) from None
+            self._bounds(value, path)
+            return value
+        if self.kind == "decimal":
+            if isinstance(raw, bool):
+                raise TermsError({path: "is geen getal"})
+            if isinstance(raw, float):
+                raw = repr(raw)
+            text = str(raw).strip().replace(" ", "")
+            if "," not in text and self.places < 3 and re.fullmatch(r"-?[1-9]\d{0,2}(\.\d{3})+", text):
+                # "1.250" is 1250 to a Dutch reader and 1.25 to Python: refuse to guess with money.
+                raise TermsError({path: f"'{raw}' is onduidelijk: schrijf 1250 of 1.250,00"})
+            if "," in text and text.rfind(",") > text.rfind("."):
+                text = text.replace(".", "").replace(",", ".")  # Dutch: 12.500,50
+            try:
+                value = decimal.Decimal(text)
+            except decimal.InvalidOperation:
+                raise TermsError({path: f"'{raw}' is geen getal"}) from None
+            if not value.is_finite():
+                raise TermsError({path: f"'{raw}' is geen getal"})
+            quantum = decimal.Decimal(1).scaleb(-self.places)
+            if value != value.quantize(quantum, rounding=decimal.ROUND_DOWN):
+                raise TermsError({path: f"gebruik hoogstens {self.places} decimalen"})
+            self._bounds(value, path)
+            return str(value.quantize(quantum))
+        if self.kind == "boolean":
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in ("true", "1", "ja", "y", "on"):
+                return True
+            if text in ("false", "0", "nee", "n", "off"):
+                return False
+            raise TermsError({path: f"'{raw}' is geen ja of nee"})
+        if self.kind == "date":
+            if isinstance(raw, dt.datetime):
+                raw = raw.date()
+            if isinstance(raw, dt.date):
+                return raw.isoformat()
+            try:
+                return dt.date.fromisoformat(str(raw).strip()).isoformat()
+            except ValueError:
+                raise TermsError({path: f"'{raw}' is geen datum (jjjj-mm-dd)"}) from None
+        value = str(raw).replace("\r\n", "\n").strip()
+        if len(value) > 2000:
+            raise TermsError({path: "is langer dan 2000 tekens"})
+        return value
+
+    def _bounds(self, value, path: str) -> None:
+        number = decimal.Decimal(value)
+        if self.minimum is not None and number < decimal.Decimal(str(self.minimum)):
+            raise TermsError({path: f"moet minstens {self.minimum} zijn"})
+        if self.maximum is not None and number > decimal.Decimal(str(self.maximum)):
+            raise TermsError({path: f"mag hoogstens {self.maximum} zijn"})
 
 
 @dataclass(frozen=True)
 class AgreementTemplate:
-    """A convenant template: key, Dutch title, default text and a schema for its structured terms."""
+    """A convenant template: key, Dutch title, default Markdown text and its structured terms."""
 
     key: str
     title: str
     text: str
-    terms_schema: dict[str, Any] = field(default_factory=dict)
+    terms: tuple[AgreementTerm, ...] = field(default_factory=tuple)
+    description: str = ""
+    # Rules across terms: receives the cleaned terms, returns {term path: Dutch message} for each problem.
+    check: Callable[[dict], dict[str, str]] | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "terms", tuple(self.terms))
+
+    def problems(self) -> list[str]:
+        """What is wrong with this declaration (empty when it is fine); checked at startup."""
+        out = []
+        if not _SUBKEY_RE.match(self.key or ""):
+            out.append(f"template key '{self.key}' may hold letters, digits, '-' and '_' only")
+        if not str(self.title).strip():
+            out.append(f"template '{self.key}' has no title")
+        names = [t.name for t in self.terms if isinstance(t, AgreementTerm)]
+        if len(names) != len(set(names)):
+            out.append(f"template '{self.key}' declares a term twice")
+        for term in self.terms:
+            if not isinstance(term, AgreementTerm):
+                out.append(f"template '{self.key}': terms must be plugin_api.AgreementTerm items")
+                continue
+            out.extend(f"template '{self.key}', {p}" for p in term.problems())
+        return out
+
+    def validate_terms(self, terms: dict) -> dict:
+        """Check `terms` against the schema and return them in canonical form.
+
+        Unknown names are refused; every error is collected and raised at once
+        as TermsError with Dutch messages keyed by term path.
+        """
+        if not isinstance(terms, dict):
+            raise TermsError({"": "de afspraken moeten een object zijn"})
+        errors: dict[str, str] = {}
+        out: dict[str, Any] = {}
+        known = {t.name: t for t in self.terms}
+        for name in terms:
+            if name not in known:
+                errors[name] = "is geen afspraak van dit sjabloon"
+        for term in self.terms:
+            raw = terms.get(term.name)
+            if term.keys:
+                raw = raw if isinstance(raw, dict) else {}
+                for key in raw:
+                    if key not in term.keys:
+                        errors[f"{term.name}.{key}"] = "is geen geldige sleutel"
+                values = {}
+                for key in term.keys:
+                    try:
+                        values[key] = term.clean(raw.get(key), f"{term.name}.{key}")
+                    except TermsError as exc:
+                        errors.update(exc.errors)
+                out[term.name] = values
+            else:
+                try:
+                    out[term.name] = term.clean(raw, term.name)
+                except TermsError as exc:
+                    errors.update(exc.errors)
+        if not errors and self.check is not None:
+            errors.update(self.check(out) or {})
+        if errors:
+            raise TermsError(errors)
+        return out
+
+    def describe(self, terms: dict) -> list[dict]:
+        """Rows for showing `terms` to people: label, key (or None), value text, unit."""
+        rows = []
+        for term in self.terms:
+            value = (terms or {}).get(term.name)
+            if term.keys:
+                for key in term.keys:
+                    rows.append({"label": term.label, "key": key,
+                                 "value": format_value(term, (value or {}).get(key)), "unit": term.unit})
+            else:
+                rows.append({"label": term.label, "key": None, "value": format_value(term, value), "unit": term.unit})
+        return rows
+
+
+def format_value(term: AgreementTerm, value) -> str:
+    """A Dutch rendering of one stored value."""
+    if value is None:
+        return "–"
+    if term.kind == "boolean":
+        return "ja" if value else "nee"
+    if term.kind == "integer":
+        return f"{value:,}".replace(",", ".")
+    if term.kind == "decimal":
+        number = decimal.Decimal(value)
+        whole, _, frac = f"{number:,.{term.places}f}".partition(".")
+        whole = whole.replace(",", ".")
+        return f"{whole},{frac}" if frac else whole
+    if term.kind == "date":
+        try:
+            return dt.date.fromisoformat(value).strftime("%d-%m-%Y")
+        except ValueError:
+            return str(value)
+    return str(value)
+
+
+def generic_template(instrument_name: str) -> AgreementTemplate:
+    """The template every instrument gets when it offers none: text only, no structured terms."""
+    return AgreementTemplate(
+        key="algemeen",
+        title=f"Regionale afspraak {instrument_name}",
+        text=(f"# Regionale afspraak {instrument_name}\n\n"
+              "De ondergetekende partijen spreken het volgende af:\n\n1. ...\n"),
+        description="Vrije tekst zonder gestructureerde afspraken.",
+    )

@@ -107,21 +107,14 @@ def _after_flush(session: Session, _ctx) -> None:
     pending = session.info.pop(_PENDING_KEY, [])
     if not pending:
         return
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_ID})
-    previous = conn.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
-    previous = previous or GENESIS
-    user_id, label = _actor(session)
-    rows = []
+    entries = []
     for action, obj, before in pending:
         state = inspect(obj)
         identity = state.identity or ()
+        if not identity:  # a new object gets its identity key only after the flush
+            identity = state.mapper.primary_key_from_instance(obj)
         region_id, organisation_id = _scope_ids(obj)
-        fields = {
-            "at": utcnow(),
-            "user_id": user_id,
-            "actor": label,
+        entries.append({
             "action": action,
             "object_type": type(obj).__tablename__,
             "object_id": "/".join(str(part) for part in identity),
@@ -129,9 +122,72 @@ def _after_flush(session: Session, _ctx) -> None:
             "organisation_id": organisation_id,
             "before": before,
             "after": None if action == "delete" else snapshot(obj),
+        })
+    append_entries(session.connection(), _actor(session), entries)
+
+
+def append_entries(conn, actor: tuple[int | None, str], entries: list[dict]) -> None:
+    """Append entries to the one hash chain, in the caller's transaction.
+
+    Each entry gives action, object_type, object_id, region_id,
+    organisation_id, before and after (JSON-safe); `actor` is (user id, label).
+    On PostgreSQL an advisory lock serialises every writer of the chain.
+    """
+    if not entries:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_ID})
+    previous = conn.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
+    previous = previous or GENESIS
+    user_id, label = actor
+    rows = []
+    for entry in entries:
+        fields = {
+            "at": utcnow(),
+            "user_id": user_id,
+            "actor": label,
+            "action": entry["action"],
+            "object_type": entry["object_type"],
+            "object_id": entry["object_id"],
+            "region_id": entry["region_id"],
+            "organisation_id": entry["organisation_id"],
+            "before": entry["before"],
+            "after": entry["after"],
             "prev_hash": previous,
         }
         fields["hash"] = entry_hash(fields)
         previous = fields["hash"]
         rows.append(fields)
     conn.execute(insert(AuditEntry), rows)
+
+
+def values_snapshot(model, values: dict) -> dict:
+    """Column values written without the ORM (bulk writes) as JSON-safe data, hidden columns hidden."""
+    excluded = set(getattr(model, "__audit_exclude__", ()))
+    return {key: (HIDDEN if key in excluded and value is not None else _json_value(value))
+            for key, value in values.items()}
+
+
+def record_bulk(conn, actor: tuple[int | None, str], model, changes) -> None:
+    """Audit rows written through SQLAlchemy Core (which the flush listener cannot see).
+
+    `changes` yields (action, id, before, after) with before/after as dicts of
+    column values (None where not applicable). Does nothing for models that
+    are not `Audited`. Call it in the same transaction as the write itself.
+    """
+    if not (isinstance(model, type) and issubclass(model, Audited)):
+        return
+    table = model.__tablename__
+    entries = []
+    for action, object_id, before, after in changes:
+        scope = after if after is not None else before
+        entries.append({
+            "action": action,
+            "object_type": table,
+            "object_id": str(object_id),
+            "region_id": scope.get("region_id"),
+            "organisation_id": scope.get("organisation_id"),
+            "before": None if before is None else values_snapshot(model, before),
+            "after": None if after is None else values_snapshot(model, after),
+        })
+    append_entries(conn, actor, entries)

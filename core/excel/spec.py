@@ -1,25 +1,154 @@
-"""Sheet declarations that plugins hand to the core's Excel engine."""
+"""Sheet declarations that plugins hand to the core's Excel engine.
+
+A plugin describes a sheet once: its columns (Dutch header, kind, required,
+bounds, allowed values, help), cross-column rules, the natural key used to
+match rows with what is stored, the target model and the permissions. The
+core reads, validates, diffs, writes and exports from that; a plugin never
+parses or writes Excel itself.
+
+    SheetSpec(
+        name="vsv-cijfers", title="Vsv-cijfers", model=VsvFigure,
+        permission="vsv.report", view_permission="vsv.view",
+        columns=(
+            Column("organisation_id", "Gemeente", Kind.ORGANISATION, org_kinds=("gemeente",)),
+            Column("school_year", "Schooljaar", Kind.SCHOOL_YEAR),
+            Column("participants", "Deelnemers", Kind.INTEGER, minimum=0),
+            Column("new_leavers", "Nieuwe vsv'ers", Kind.INTEGER, minimum=0),
+        ),
+        natural_key=("organisation_id", "school_year"),
+        rules=(RowRule.at_most("new_leavers", "participants"),),
+    )
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import datetime as dt
+import decimal
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Mapping
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import NoInspectionAvailable
+
+
+class Kind:
+    """The kinds a column can have (plain strings, so `kind="integer"` works too)."""
+
+    INTEGER = "integer"  # whole number
+    DECIMAL = "decimal"  # decimal.Decimal (money: never float); `places` limits the decimals
+    TEXT = "text"
+    DATE = "date"
+    BOOLEAN = "boolean"  # ja/nee
+    SCHOOL_YEAR = "school_year"  # "2024-2025"
+    ENUM = "enum"  # one of `choices`
+    BRIN = "brin"  # an mbo institution's BRIN code, checked against the reference list
+    CBS_CODE = "cbs_code"  # a municipality's CBS code (GM0344), checked against the reference list
+    ORGANISATION = "organisation"  # identifier of an organisation that is a member of the region; stored as its id
+
+    ALL = frozenset({INTEGER, DECIMAL, TEXT, DATE, BOOLEAN, SCHOOL_YEAR, ENUM, BRIN, CBS_CODE, ORGANISATION})
+    LABELS = {
+        INTEGER: "geheel getal", DECIMAL: "getal", TEXT: "tekst", DATE: "datum (dd-mm-jjjj)",
+        BOOLEAN: "ja of nee", SCHOOL_YEAR: "schooljaar (zoals 2024-2025)", ENUM: "keuze uit een lijst",
+        BRIN: "BRIN-code van een mbo-instelling (zoals 25LP)", CBS_CODE: "CBS-gemeentecode (zoals GM0344)",
+        ORGANISATION: "code van een organisatie in deze regio (BRIN, CBS-code, KvK- of RMC-code)",
+    }
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column: Dutch header, value kind, whether it is required, help text."""
+    """One column of a sheet.
+
+    key:        the target model's attribute (for ORGANISATION: the column holding the organisation id)
+    header:     the Dutch header in the workbook; matched leniently (case, spaces, accents, punctuation)
+    kind:       one of Kind
+    required:   an empty cell is an error
+    help:       explanation shown on the "Toelichting" sheet
+    minimum, maximum:  bounds (numbers, dates, or school years as "2020-2021")
+    choices:    allowed values for ENUM (stored as written here; matched case-insensitively)
+    max_length: for TEXT; defaults to the model column's length
+    places:     for DECIMAL: at most this many decimals (2 for money)
+    org_kinds:  for ORGANISATION: the organisation kinds allowed (e.g. ("gemeente",))
+    in_region:  for CBS_CODE: the municipality must belong to the region
+    aliases:    other headers that are accepted for this column
+    width:      column width in exports (characters); a sensible default otherwise
+    computed:   export-only column: value = computed(row values); ignored on import
+    """
 
     key: str
     header: str
-    kind: str = "text"
+    kind: str = Kind.TEXT
     required: bool = True
     help: str = ""
-    options: dict[str, Any] = field(default_factory=dict)
+    minimum: Any = None
+    maximum: Any = None
+    choices: tuple[str, ...] = ()
+    max_length: int | None = None
+    places: int | None = None
+    org_kinds: tuple[str, ...] = ()
+    in_region: bool = False
+    aliases: tuple[str, ...] = ()
+    width: int | None = None
+    computed: Callable[[Mapping[str, Any]], Any] | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "choices", tuple(self.choices))
+        object.__setattr__(self, "org_kinds", tuple(self.org_kinds))
+        object.__setattr__(self, "aliases", tuple(self.aliases))
+
+    @property
+    def label(self) -> str:
+        """The header as it reads inside a sentence ("Nieuwe vsv'ers" -> "nieuwe vsv'ers")."""
+        h = self.header
+        return h[:1].lower() + h[1:] if h[:1].isupper() and not h[1:2].isupper() else h
+
+    @property
+    def imported(self) -> bool:
+        return self.computed is None
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A rule over several cells of one row, reported on the cell of `column`.
+
+    check(values, labels) returns a Dutch message or None; `values` maps column
+    keys to parsed values, `labels` maps keys to headers as used in a sentence.
+    The rule runs only when every column in `needs` has a valid, non-empty value.
+    """
+
+    column: str
+    check: Callable[[Mapping[str, Any], Mapping[str, str]], str | None]
+    needs: tuple[str, ...] = ()
+
+    @classmethod
+    def at_most(cls, column: str, limit: str) -> "RowRule":
+        """`column` may not be greater than `limit`: "nieuwe vsv'ers (812) is groter dan deelnemers (640)"."""
+
+        def check(values, labels):
+            if values[column] > values[limit]:
+                return (f"{labels[column]} ({format_value(values[column])}) is groter dan "
+                        f"{labels[limit]} ({format_value(values[limit])})")
+            return None
+
+        return cls(column, check, needs=(column, limit))
 
 
 @dataclass(frozen=True)
 class SheetSpec:
-    """A sheet an instrument imports and exports: its name, columns and natural key."""
+    """A sheet an instrument imports and exports.
+
+    name:            unique across instruments; used in URLs and on the command line
+    title:           Dutch sheet title (also the worksheet's name in exports)
+    columns:         the columns, in export order
+    natural_key:     column keys that identify a row within the region (used for upserts)
+    model:           the target SQLAlchemy model; it must have a region_id column
+    permission:      needed to import, checked for every row (on the row's organisation)
+    view_permission: needed to export and download templates (default: `permission`)
+    rules:           RowRule checks across columns
+    version:         raise it when columns change; an upload of an older template is refused in plain words
+    description:     shown above the upload form and on the "Toelichting" sheet
+    row_noun:        what the rows are, in error messages ("u mag geen cijfers invoeren voor ...")
+    """
 
     name: str
     title: str
@@ -27,3 +156,126 @@ class SheetSpec:
     natural_key: tuple[str, ...] = ()
     model: Any = None
     permission: str | None = None
+    view_permission: str | None = None
+    rules: tuple[RowRule, ...] = ()
+    version: int = 1
+    description: str = ""
+    row_noun: str = "gegevens"
+
+    def __post_init__(self):
+        columns = tuple(self.columns)
+        table_columns = _model_columns(self.model) or {}
+        # a text column without max_length takes the model column's length
+        columns = tuple(
+            replace(c, max_length=getattr(table_columns[c.key].type, "length", None))
+            if c.kind == Kind.TEXT and c.max_length is None and c.key in table_columns else c
+            for c in columns
+        )
+        object.__setattr__(self, "columns", columns)
+        object.__setattr__(self, "natural_key", tuple(self.natural_key))
+        object.__setattr__(self, "rules", tuple(self.rules))
+
+    @property
+    def read_permission(self) -> str | None:
+        return self.view_permission or self.permission
+
+    def column(self, key: str) -> Column:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+    @property
+    def imported_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.imported)
+
+    def problems(self) -> list[str]:
+        """Everything wrong with this declaration, as short English reasons (empty when fine)."""
+        out: list[str] = []
+        if not re.match(r"^[a-z0-9][a-z0-9_-]{0,79}$", self.name or ""):
+            out.append(f"sheet name '{self.name}' must be 1-80 lower-case letters, digits, '-' or '_'")
+        if not self.title or len(self.title) > 31 or re.search(r"[\[\]:*?/\\]", self.title):
+            out.append(f"sheet '{self.name}': title must be 1-31 characters without []:*?/\\")
+        if not self.permission:
+            out.append(f"sheet '{self.name}': permission is required (it is checked for every row)")
+        table_columns = _model_columns(self.model)
+        if table_columns is None:
+            out.append(f"sheet '{self.name}': model must be a mapped SQLAlchemy model")
+            table_columns = {}
+        elif "region_id" not in table_columns:
+            out.append(f"sheet '{self.name}': model {self.model.__name__} has no region_id column")
+        keys = [c.key for c in self.columns]
+        if len(keys) != len(set(keys)):
+            out.append(f"sheet '{self.name}': duplicate column keys")
+        headers = [normalise_header(h) for c in self.columns for h in (c.header, *c.aliases)]
+        if len(headers) != len(set(headers)):
+            out.append(f"sheet '{self.name}': two columns have the same header (after normalising)")
+        for col in self.columns:
+            where = f"sheet '{self.name}', column '{col.key}'"
+            if col.kind not in Kind.ALL:
+                out.append(f"{where}: unknown kind '{col.kind}' (use plugin_api.Kind)")
+            if col.imported and table_columns and col.key not in table_columns:
+                out.append(f"{where}: model {self.model.__name__} has no attribute '{col.key}'")
+            if col.key == "region_id":
+                out.append(f"{where}: region_id is set by the core, it cannot be a column")
+            if col.kind == Kind.ENUM and not col.choices:
+                out.append(f"{where}: an enum column needs choices")
+            if col.places is not None and col.kind != Kind.DECIMAL:
+                out.append(f"{where}: places only applies to decimal columns")
+        imported = {c.key for c in self.columns if c.imported}
+        if "organisation_id" in table_columns and "organisation_id" not in imported:
+            out.append(f"sheet '{self.name}': model {self.model.__name__} has organisation_id, "
+                       "so the sheet needs an organisation column with that key (rows are authorized on it)")
+        elif "organisation_id" in imported and self.column("organisation_id").kind != Kind.ORGANISATION:
+            out.append(f"sheet '{self.name}': column 'organisation_id' must have kind organisation")
+        if not self.natural_key:
+            out.append(f"sheet '{self.name}': natural_key is required (it matches rows for upserts)")
+        for key in self.natural_key:
+            if key not in imported:
+                out.append(f"sheet '{self.name}': natural key '{key}' is not an imported column")
+            elif not self.column(key).required:
+                out.append(f"sheet '{self.name}': natural key column '{key}' must be required")
+        for rule in self.rules:
+            for key in (rule.column, *rule.needs):
+                if key not in imported:
+                    out.append(f"sheet '{self.name}': rule refers to unknown column '{key}'")
+        return out
+
+
+def _model_columns(model) -> dict | None:
+    if model is None:
+        return None
+    try:
+        mapper = sa_inspect(model)
+    except NoInspectionAvailable:
+        return None
+    return {attr.key: attr.columns[0] for attr in mapper.column_attrs}
+
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def normalise_header(text: Any) -> str:
+    """Lenient header key: no accents, case, spaces or punctuation ("Nieuwe vsv'ers *" -> "nieuwevsvers")."""
+    if text is None:
+        return ""
+    text = unicodedata.normalize("NFKD", str(text))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _NON_ALNUM.sub("", text.casefold())
+
+
+def format_value(value: Any) -> str:
+    """A value as a Dutch reader expects it in a message (decimal comma, dd-mm-jjjj)."""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value).replace(".", ",")
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f").replace(".", ",")
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d-%m-%Y %H:%M") if value.time() != dt.time() else value.strftime("%d-%m-%Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y")
+    return str(value)

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_login import current_user
 from sqlalchemy import select
 
+from core.agreements.web import register_agreement_routes
 from core.authz import authorize, may
 from core.consortia.forms import AddConsortiumMemberForm, RemoveConsortiumMemberForm
 from core.consortia.models import CONSORTIUM_ROLES, ConsortiumMember
@@ -96,6 +97,7 @@ def make_regio_blueprint(reg) -> Blueprint:
     @bp.route("/consortium/<instrument>/<int:member_id>/verwijderen", methods=["POST"])
     def remove_consortium_member(instrument, member_id):
         region = g.region
+        require_instrument(region, instrument)  # a disabled instrument's consortium is hidden, not editable
         member = db_session().get(ConsortiumMember, member_id)
         if member is None or member.region_id != region.id or member.instrument_key != instrument:
             abort(404)
@@ -107,6 +109,8 @@ def make_regio_blueprint(reg) -> Blueprint:
         db_session().commit()
         flash("Organisatie uit het consortium gehaald.")
         return redirect(url_for(".consortium", instrument=instrument))
+
+    register_agreement_routes(bp)
 
     for entry in reg.ordered():
         if entry.blueprint is not None:

@@ -1,7 +1,9 @@
 """Hook implementations of the rif instrument; the entry point names this module."""
 from __future__ import annotations
 
-from core.plugin_api import Instrument, NavItem, Permission, hookimpl
+from decimal import Decimal
+
+from core.plugin_api import AgreementTemplate, AgreementTerm, Instrument, NavItem, Permission, hookimpl
 
 from . import views
 
@@ -34,3 +36,36 @@ def register_permissions():
 @hookimpl
 def navigation_items(region, user):
     return [NavItem("Regionaal Investeringsfonds mbo", endpoint="regio.rif.index", permission=f"{KEY}.view")]
+
+
+def _subsidy_at_most_a_third(terms: dict) -> dict[str, str]:
+    costs, subsidy = Decimal(terms["project_costs"]), Decimal(terms["subsidy"])
+    if subsidy * 3 > costs:
+        return {"subsidy": "mag hoogstens een derde van de totale projectkosten zijn"}
+    return {}
+
+
+@hookimpl
+def agreement_templates():
+    return [AgreementTemplate(
+        key="rif-samenwerking",
+        title="Samenwerkingsovereenkomst RIF-project",
+        description="Begroting, subsidie en cofinanciering (in geld en in natura) van de publiek-private samenwerking.",
+        text=(
+            "# Samenwerkingsovereenkomst RIF-project\n\n"
+            "De ondergetekende partijen voeren samen het project uit waarvoor de mbo-instelling als penvoerder "
+            "subsidie uit het Regionaal Investeringsfonds mbo aanvraagt.\n\n"
+            "1. De subsidie bedraagt ten hoogste een derde van de projectkosten.\n"
+            "2. De partners dragen de cofinanciering bij zoals hieronder afgesproken, in geld en in natura.\n"
+            "3. Halverwege het project leggen partijen samen tussentijds verantwoording af.\n"
+        ),
+        terms=(
+            AgreementTerm("project_costs", "Totale projectkosten", kind="decimal", minimum=0, unit="euro"),
+            AgreementTerm("subsidy", "Aangevraagde subsidie", kind="decimal", minimum=0, unit="euro",
+                          hint="Ten hoogste een derde van de projectkosten."),
+            AgreementTerm("cofinancing_cash", "Cofinanciering in geld", kind="decimal", minimum=0, unit="euro"),
+            AgreementTerm("cofinancing_in_kind", "Cofinanciering in natura", kind="decimal", minimum=0, unit="euro"),
+            AgreementTerm("start", "Startdatum project", kind="date", required=False),
+        ),
+        check=_subsidy_at_most_a_third,
+    )]

@@ -1,7 +1,7 @@
 """Hook implementations of the vsv instrument; the entry point names this module."""
 from __future__ import annotations
 
-from core.plugin_api import Instrument, NavItem, Permission, hookimpl
+from core.plugin_api import AgreementTemplate, AgreementTerm, Instrument, NavItem, Permission, hookimpl
 
 from . import views, settings
 
@@ -39,3 +39,27 @@ def region_settings_schema():
 @hookimpl
 def navigation_items(region, user):
     return [NavItem("Voortijdig schoolverlaten", endpoint="regio.vsv.index", permission=f"{KEY}.view")]
+
+
+@hookimpl
+def agreement_templates():
+    years = ("2025-2026", "2026-2027", "2027-2028")
+    return [AgreementTemplate(
+        key="vsv-regionale-afspraak",
+        title="Regionale afspraak voortijdig schoolverlaten",
+        description="Streefwaarden voor het aantal nieuwe vsv'ers per schooljaar.",
+        text=(
+            "# Regionale afspraak voortijdig schoolverlaten\n\n"
+            "De ondergetekende partijen werken samen om te voorkomen dat jongeren zonder startkwalificatie "
+            "het onderwijs verlaten.\n\n"
+            "1. Partijen streven naar ten hoogste het aantal nieuwe voortijdig schoolverlaters per schooljaar "
+            "dat hieronder is afgesproken.\n"
+            "2. Gemeenten en de RMC-functie leveren per schooljaar de cijfers aan via het Regioplatform.\n"
+            "3. Partijen bespreken de voortgang ten minste eenmaal per schooljaar.\n"
+        ),
+        terms=(
+            AgreementTerm("max_new_early_school_leavers", "Ten hoogste nieuwe vsv'ers", kind="integer",
+                          keys=years, minimum=0, unit="jongeren",
+                          hint="Het streefgetal per schooljaar: het aantal nieuwe vsv'ers blijft hieronder."),
+        ),
+    )]

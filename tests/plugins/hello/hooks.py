@@ -1,13 +1,14 @@
 """Every hook, implemented once: the example third-party plugin (registered by tests only)."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
 from sqlalchemy import func, select
 
-from core.plugin_api import (AgreementTemplate, Column, Instrument, NavItem, Permission, SheetSpec,
-                             Widget, db_session, hookimpl)
+from core.plugin_api import (AgreementTemplate, AgreementTerm, Column, Instrument, Kind, NavItem, Permission,
+                             RowRule, SheetSpec, Widget, db_session, hookimpl)
 
 from . import models, settings, views
 
@@ -44,20 +45,54 @@ def region_settings_schema():
 
 @hookimpl
 def register_sheets():
+    # One sheet that uses every column kind of the core's Excel engine (tests/core/excel/ drive it).
     return [SheetSpec(
         name="hello-groeten",
         title="Groeten",
-        columns=(Column("organisation", "Organisatie", kind="organisation"), Column("text", "Groet")),
-        natural_key=("organisation", "text"),
         model=models.Greeting,
         permission="hello.post",
+        view_permission="hello.view",
+        description="Groeten per organisatie en schooljaar.",
+        row_noun="groeten",
+        columns=(
+            Column("organisation_id", "Organisatie", Kind.ORGANISATION,
+                   help="Code van uw organisatie: BRIN, CBS-code (GM0344), KvK- of RMC-code."),
+            Column("school_year", "Schooljaar", Kind.SCHOOL_YEAR, minimum="2015-2016"),
+            Column("text", "Groet", help="De groet zelf."),
+            Column("sent", "Verstuurd", Kind.INTEGER, required=False, minimum=0),
+            Column("answered", "Beantwoord", Kind.INTEGER, required=False, minimum=0),
+            Column("budget", "Budget", Kind.DECIMAL, required=False, minimum=0, maximum=1_000_000, places=2,
+                   help="In euro's, hoogstens twee decimalen."),
+            Column("sent_on", "Verstuurd op", Kind.DATE, required=False, minimum=dt.date(2000, 1, 1)),
+            Column("public", "Openbaar", Kind.BOOLEAN, required=False),
+            Column("mood", "Stemming", Kind.ENUM, required=False, choices=("blij", "neutraal", "somber")),
+            Column("brin", "BRIN", Kind.BRIN, required=False),
+            Column("municipality", "Gemeente", Kind.CBS_CODE, required=False, in_region=True),
+            Column("reply_rate", "Antwoordpercentage", Kind.DECIMAL, required=False, computed=_reply_rate),
+        ),
+        natural_key=("organisation_id", "school_year", "text"),
+        rules=(RowRule.at_most("answered", "sent"),),
     )]
+
+
+def _reply_rate(row):
+    """Computed, not typed: answered as a percentage of sent."""
+    if not row.get("sent") or row.get("answered") is None:
+        return None
+    return round(100 * row["answered"] / row["sent"], 1)
 
 
 @hookimpl
 def agreement_templates():
-    return [AgreementTemplate(key="hello-afspraak", title="Groetafspraak",
-                              text="Wij groeten elkaar.", terms_schema={"greetings_per_year": "integer"})]
+    return [AgreementTemplate(
+        key="hello-afspraak", title="Groetafspraak", text="Wij groeten elkaar.",
+        terms=(
+            AgreementTerm("greetings_per_year", "Groeten per jaar", kind="integer", minimum=0),
+            AgreementTerm("target", "Streefwaarde groeten", kind="integer", keys=("2025-2026", "2026-2027"),
+                          minimum=0),
+            AgreementTerm("budget", "Budget", kind="decimal", unit="euro", minimum=0, required=False),
+        ),
+    )]
 
 
 @hookimpl
@@ -87,3 +122,12 @@ def dashboard_widgets(region):
         return {"count": n}
 
     return [Widget(title="Groeten", template="hello/widget.html", context=context, permission="hello.view")]
+
+
+@hookimpl
+def demo_data(session, regions):
+    for region in regions:
+        exists = session.scalar(select(models.Greeting.id).where(models.Greeting.region_id == region.id))
+        if exists is None:
+            coordinator = next(m.organisation_id for m in region.members if m.is_coordinator)
+            session.add(models.Greeting(region_id=region.id, organisation_id=coordinator, text="Welkom (demo)"))

@@ -1,0 +1,125 @@
+"""Forms for agreements: the draft/edit form (built per template), signing, and the small action forms."""
+from __future__ import annotations
+
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from core.agreements.templates import AgreementTemplate, AgreementTerm, TermsError
+from core.forms import DutchForm
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several checkboxes (rendered inside a fieldset by the template)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AgreementFormBase(DutchForm):
+    basis = HiddenField()
+    title = StringField("Titel", validators=[
+        DataRequired("Vul een titel in."), Length(max=200, message="Een titel heeft hoogstens 200 tekens.")])
+    text = TextAreaField("Tekst (Markdown)", render_kw={"rows": 16}, validators=[
+        DataRequired("Vul de tekst van de afspraak in."),
+        Length(max=100_000, message="De tekst is langer dan 100.000 tekens.")])
+    parties = CheckboxListField("Verplichte partijen", coerce=int, validate_choice=False)
+
+    term_fields: list[tuple[str, AgreementTerm, str | None]] = []
+
+    def validate_parties(self, field):
+        allowed = {value for value, _label in field.choices}
+        if not field.data:
+            raise ValidationError("Kies minstens één verplichte partij uit het consortium.")
+        if set(field.data) - allowed:
+            raise ValidationError("Kies alleen organisaties uit het consortium.")
+
+    def terms_data(self) -> dict:
+        """The entered terms as the template's validate_terms expects them."""
+        out: dict = {}
+        for field_name, term, key in self.term_fields:
+            value = getattr(self, field_name).data
+            if key is None:
+                out[term.name] = value
+            else:
+                out.setdefault(term.name, {})[key] = value
+        return out
+
+    def apply_terms_errors(self, error: TermsError) -> None:
+        by_path = {(term.name if key is None else f"{term.name}.{key}"): name for name, term, key in self.term_fields}
+        for path, message in error.errors.items():
+            field_name = by_path.get(path)
+            if field_name is not None:
+                getattr(self, field_name).errors.append(message[0].upper() + message[1:] + ".")
+            else:
+                self.title.errors.append(f"{path}: {message}")
+
+    def fill_terms(self, terms: dict) -> None:
+        for field_name, term, key in self.term_fields:
+            value = (terms or {}).get(term.name)
+            if key is not None:
+                value = (value or {}).get(key)
+            if value is None:
+                continue
+            field = getattr(self, field_name)
+            if term.kind == "boolean":
+                field.data = bool(value)
+            elif term.kind == "decimal":
+                field.data = str(value).replace(".", ",")  # Dutch decimal comma; parsed back by the term
+            else:
+                field.data = str(value)
+
+
+def agreement_form_class(template: AgreementTemplate) -> type[AgreementFormBase]:
+    """A form class with one field per term (and per key of a keyed term)."""
+    fields: dict = {}
+    term_fields = []
+    for t_index, term in enumerate(template.terms):
+        for k_index, key in enumerate(term.keys or (None,)):
+            name = f"term_{t_index}_{k_index}"
+            label = term.label if key is None else f"{term.label} ({key})"
+            if term.unit and term.kind != "boolean":
+                label = f"{label}, in {term.unit}"
+            if not term.required and term.kind != "boolean":
+                label = f"{label} (niet verplicht)"
+            if term.kind == "boolean":
+                field = BooleanField(label)
+            elif term.kind == "text":
+                field = TextAreaField(label, render_kw={"rows": 3})
+            else:
+                kw = {"integer": {"inputmode": "numeric"}, "decimal": {"inputmode": "decimal"},
+                      "date": {"type": "date"}}[term.kind]
+                field = StringField(label, render_kw=kw)
+            fields[name] = field
+            term_fields.append((name, term, key))
+    fields["term_fields"] = term_fields
+    return type(f"AgreementForm_{template.key.replace('-', '_')}", (AgreementFormBase,), fields)
+
+
+class SignForm(DutchForm):
+    fingerprint = HiddenField(validators=[DataRequired("De vingerafdruk van de versie ontbreekt.")])
+    organisation = SelectField("Ondertekenen namens", coerce=int, validate_choice=False,
+                               validators=[DataRequired("Kies de organisatie waarvoor u ondertekent.")])
+    agree = BooleanField("Ik heb deze versie gelezen en onderteken haar namens de gekozen organisatie",
+                         validators=[DataRequired("Bevestig dat u deze versie hebt gelezen en ondertekent.")])
+    password = PasswordField("Uw wachtwoord, ter bevestiging", validators=[
+        DataRequired("Vul uw wachtwoord in om de ondertekening te bevestigen.")])
+
+
+class WithdrawForm(DutchForm):
+    organisation = HiddenField(validators=[DataRequired("De organisatie ontbreekt.")])
+
+
+class ActionForm(DutchForm):
+    """Send for signing or end: CSRF plus the fingerprint of the version the user saw."""
+
+    basis = HiddenField()
+
+
+class VerifyForm(DutchForm):
+    class Meta:
+        csrf = False
+
+    vingerafdruk = StringField("Vingerafdruk (SHA-256, 64 tekens)", validators=[
+        DataRequired("Vul een vingerafdruk in."),
+        Length(min=64, max=64, message="Een vingerafdruk heeft precies 64 tekens (0-9 en a-f).")])

@@ -1,0 +1,362 @@
+"""One cell: turning what Excel or LibreOffice stored into a typed value, or a Dutch reason why not.
+
+The reader hands over what calamine found: str (shared or inline strings,
+numbers stored as text), float (every number), bool, date/datetime (cells
+with a date format), time/timedelta. Every parser accepts the spellings
+people really use and raises `Invalid` with the message that follows the
+cell reference: `C17: 'abc' is geen geheel getal`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from core.excel.spec import Column, Kind, format_value
+from core.reference import mbo_institutions, municipalities
+
+
+class Invalid(ValueError):
+    """The cell's value is not acceptable; str(exc) is the Dutch reason."""
+
+
+@dataclass
+class OrgInfo:
+    id: int
+    identifier: str
+    name: str
+    kind: str
+
+
+@dataclass
+class Lookups:
+    """Region-dependent reference data for lookup columns, loaded once per import or export."""
+
+    region_id: int
+    region_name: str
+    rmc_code: str
+    members: dict[str, OrgInfo] = field(default_factory=dict)  # identifier -> member organisation
+    find_identifier: Callable[[str], OrgInfo | None] = lambda _identifier: None  # any organisation
+    find_id: Callable[[int], OrgInfo | None] = lambda _org_id: None
+    by_id: dict[int, OrgInfo] = field(default_factory=dict)
+
+    def __post_init__(self):
+        for org in self.members.values():
+            self.by_id[org.id] = org
+
+    def outside(self, identifier: str) -> OrgInfo | None:
+        """An organisation that is not a member of the region (None when it does not exist at all)."""
+        return self.find_identifier(identifier)
+
+    def organisation(self, org_id: int) -> OrgInfo | None:
+        if org_id not in self.by_id:
+            self.by_id[org_id] = self.find_id(org_id)
+        return self.by_id[org_id]
+
+
+def shown(value: Any) -> str:
+    """The raw cell value as quoted in a message."""
+    text = format_value(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+_INT_RE = re.compile(r"^[+-]?\d+$")
+_INT_GROUPED_RE = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+$")
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_DEC_PLAIN_RE = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
+_DEC_NL_RE = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d*)?$")
+_DEC_EN_RE = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
+_YEAR_RE = re.compile(r"^(\d{4})\s*[-/\u2013\u2014]\s*(\d{4})$")
+_BRIN_RE = re.compile(r"^\d{2}[A-Z]{2}$")
+_CBS_RE = re.compile(r"^(?:GM)?(\d{1,4})$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+TRUE_WORDS = frozenset({"ja", "j", "yes", "y", "true", "waar", "1", "x", "wel"})
+FALSE_WORDS = frozenset({"nee", "n", "no", "false", "onwaar", "0", "niet"})
+DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d")
+
+
+def _is_text(value) -> bool:
+    return isinstance(value, str)
+
+
+def parse_integer(value: Any) -> int:
+    if isinstance(value, bool):
+        raise Invalid(f"'{shown(value)}' is geen geheel getal")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return int(value)
+        raise Invalid(f"'{shown(value)}' is geen geheel getal")
+    if _is_text(value):
+        text = _SPACES.sub("", value)
+        if _INT_RE.match(text):
+            return int(text)
+        if _INT_GROUPED_RE.match(text):
+            return int(text.replace(".", ""))
+    raise Invalid(f"'{shown(value)}' is geen geheel getal")
+
+
+def parse_decimal(value: Any) -> decimal.Decimal:
+    if isinstance(value, bool):
+        raise Invalid(f"'{shown(value)}' is geen getal")
+    if isinstance(value, int):
+        return decimal.Decimal(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise Invalid(f"'{shown(value)}' is geen getal")
+        # Excel keeps 15 significant digits: 0.1 + 0.2 is 0.3 there, and so here
+        return decimal.Decimal(format(value, ".15g"))
+    if _is_text(value):
+        text = _SPACES.sub("", value).replace("\u20ac", "").replace("EUR", "")
+        if _DEC_PLAIN_RE.match(text):
+            return decimal.Decimal(text.replace(",", "."))
+        if _DEC_NL_RE.match(text):
+            return decimal.Decimal(text.replace(".", "").replace(",", "."))
+        if _DEC_EN_RE.match(text):
+            return decimal.Decimal(text.replace(",", ""))
+    raise Invalid(f"'{shown(value)}' is geen getal")
+
+
+def parse_text(value: Any) -> str:
+    if _is_text(value):
+        return value.strip()
+    if isinstance(value, (bool, float, int, dt.date)):
+        return format_value(value)
+    raise Invalid(f"'{shown(value)}' is geen tekst")
+
+
+def parse_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if math.isfinite(value) and 1 <= value < 2958466:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise Invalid(f"'{shown(value)}' is geen datum (gebruik dd-mm-jjjj)")
+    if _is_text(value):
+        text = value.strip()
+        for fmt in DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                pass
+        try:
+            return dt.datetime.fromisoformat(text).date()
+        except ValueError:
+            pass
+    raise Invalid(f"'{shown(value)}' is geen datum (gebruik dd-mm-jjjj)")
+
+
+def parse_boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if _is_text(value):
+        word = value.strip().casefold()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+    raise Invalid(f"'{shown(value)}' is geen ja of nee")
+
+
+def parse_school_year(value: Any) -> str:
+    if _is_text(value):
+        match = _YEAR_RE.match(value.strip())
+        if match and int(match.group(2)) == int(match.group(1)) + 1:
+            return f"{match.group(1)}-{match.group(2)}"
+    raise Invalid(f"'{shown(value)}' is geen schooljaar (zoals 2024-2025)")
+
+
+def _code_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, str)) and not isinstance(value, bool):
+        return _SPACES.sub("", str(value)).upper()
+    raise Invalid("")
+
+
+def make_parser(col: Column, lookups: Lookups | None) -> Callable[[Any], Any]:
+    """The parser for one column: raw value -> typed value, or Invalid with the reason."""
+    kind = col.kind
+    if kind == Kind.INTEGER:
+        base = parse_integer
+    elif kind == Kind.DECIMAL:
+        base = _decimal_parser(col)
+    elif kind == Kind.TEXT:
+        base = _text_parser(col)
+    elif kind == Kind.DATE:
+        base = parse_date
+    elif kind == Kind.BOOLEAN:
+        base = parse_boolean
+    elif kind == Kind.SCHOOL_YEAR:
+        base = parse_school_year
+    elif kind == Kind.ENUM:
+        base = _enum_parser(col)
+    elif kind == Kind.BRIN:
+        base = _brin_parser()
+    elif kind == Kind.CBS_CODE:
+        base = _cbs_parser(col, lookups)
+    elif kind == Kind.ORGANISATION:
+        base = _organisation_parser(col, lookups)
+    else:  # pragma: no cover - declarations are validated at startup
+        raise ValueError(f"unknown kind {kind}")
+    if col.minimum is None and col.maximum is None:
+        return base
+    return _bounded(base, col)
+
+
+def _bounded(base, col: Column):
+    low, high = col.minimum, col.maximum
+    if col.kind == Kind.DECIMAL:
+        low = None if low is None else decimal.Decimal(str(low))
+        high = None if high is None else decimal.Decimal(str(high))
+
+    def parse(value):
+        parsed = base(value)
+        if low is not None and parsed < low:
+            raise Invalid(f"{format_value(parsed)} is kleiner dan het minimum {format_value(low)}")
+        if high is not None and parsed > high:
+            raise Invalid(f"{format_value(parsed)} is groter dan het maximum {format_value(high)}")
+        return parsed
+
+    return parse
+
+
+def _decimal_parser(col: Column):
+    places = col.places
+    if places is None:
+        return parse_decimal
+    quantum = decimal.Decimal(1).scaleb(-places)
+
+    def parse(value):
+        number = parse_decimal(value)
+        rounded = number.quantize(quantum, rounding=decimal.ROUND_HALF_EVEN)
+        if rounded != number:
+            raise Invalid(f"'{shown(value)}' heeft meer dan {places} {'decimaal' if places == 1 else 'decimalen'}")
+        return rounded
+
+    return parse
+
+
+def _text_parser(col: Column):
+    limit = col.max_length
+
+    def parse(value):
+        text = parse_text(value)
+        if limit is not None and len(text) > limit:
+            raise Invalid(f"de tekst is {len(text)} tekens lang; het maximum is {limit}")
+        return text
+
+    return parse if limit is not None else parse_text
+
+
+def _choice_key(text: str) -> str:
+    """Case, accents and spacing do not matter in a choice; punctuation does."""
+    text = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).casefold().split())
+
+
+def _enum_parser(col: Column):
+    allowed = {_choice_key(c): c for c in col.choices}
+    exact = {c: c for c in col.choices}
+    listing = ", ".join(col.choices)
+
+    def parse(value):
+        if isinstance(value, float) and value.is_integer():
+            value = str(int(value))
+        text = value.strip() if _is_text(value) else str(value)
+        found = exact.get(text) or allowed.get(_choice_key(text))
+        if found is None:
+            raise Invalid(f"'{shown(value)}' is geen toegestane waarde (kies uit: {listing})")
+        return found
+
+    return parse
+
+
+def _brin_parser():
+    def parse(value):
+        try:
+            code = _code_text(value)
+        except Invalid:
+            code = ""
+        if not _BRIN_RE.match(code):
+            raise Invalid(f"'{shown(value)}' is geen BRIN-code (zoals 25LP)")
+        if code not in mbo_institutions():
+            raise Invalid(f"BRIN {code} is geen bekende mbo-instelling")
+        return code
+
+    return parse
+
+
+def _cbs_parser(col: Column, lookups: Lookups | None):
+    in_region = col.in_region
+
+    def parse(value):
+        try:
+            code = _code_text(value)
+        except Invalid:
+            code = ""
+        match = _CBS_RE.match(code)
+        if not match:
+            raise Invalid(f"'{shown(value)}' is geen CBS-gemeentecode (zoals GM0344)")
+        code = f"GM{int(match.group(1)):04d}"
+        municipality = municipalities().get(code)
+        if municipality is None:
+            raise Invalid(f"gemeente {code} bestaat niet")
+        if in_region and lookups is not None and municipality.rmc_code != lookups.rmc_code:
+            raise Invalid(f"gemeente {code} ({municipality.name}) hoort niet bij regio {lookups.region_name}")
+        return code
+
+    return parse
+
+
+KIND_NOUNS = {"gemeente": "gemeente", "mbo": "mbo-instelling", "rmc": "RMC", "werkgever": "werkgever",
+              "vo": "vo-school", "pro": "school voor praktijkonderwijs", "vso": "vso-school",
+              "zorg": "zorgaanbieder", "sbb": "SBB"}
+
+
+def _organisation_parser(col: Column, lookups: Lookups | None):
+    kinds = set(col.org_kinds)
+    noun = KIND_NOUNS.get(col.org_kinds[0], "organisatie") if len(col.org_kinds) == 1 else "organisatie"
+    kinds_text = " of ".join(KIND_NOUNS.get(k, k) for k in col.org_kinds)
+
+    def parse(value):
+        assert lookups is not None
+        try:
+            code = _code_text(value)
+        except Invalid:
+            raise Invalid(f"'{shown(value)}' is geen code van een organisatie") from None
+        org = lookups.members.get(code)
+        if org is None and _CBS_RE.match(code) and code[:2] != "GM" and len(code) <= 4:
+            org = lookups.members.get(f"GM{int(code):04d}")
+            code = org.identifier if org else code
+        if org is None:
+            elsewhere = lookups.outside(code)
+            if elsewhere is None:
+                raise Invalid(f"{noun} {code} bestaat niet")
+            raise Invalid(f"{code} ({elsewhere.name}) hoort niet bij regio {lookups.region_name}")
+        if kinds and org.kind not in kinds:
+            raise Invalid(f"{code} ({org.name}) is geen {kinds_text}")
+        return org.id
+
+    return parse
+
+
+def export_value(col: Column, value: Any, lookups: Lookups | None) -> Any:
+    """A stored value as written into an exported cell (the inverse of the parser)."""
+    if value is None:
+        return None
+    if col.kind == Kind.ORGANISATION:
+        org = lookups.organisation(value) if lookups else None
+        return org.identifier if org else str(value)
+    if col.kind == Kind.BOOLEAN:
+        return "ja" if value else "nee"
+    return value

@@ -1,0 +1,203 @@
+"""The engine's front door, shared by the web views, the CLI and the benchmark.
+
+Import: refuse unsafe files (safety), read (reader), validate every cell and
+row including per-row authorization (validate), compare with what is stored
+(diff); then either stage the result for a preview (stage) or write it in
+one transaction with audit entries (write). Export and templates: scoped
+rows through the streaming writer (writer).
+
+Every entry point first calls `require_instrument`, the same guard as the
+web's, so nothing is imported into or exported from a disabled instrument.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import IO, Any, Iterator
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core.authz import scoped
+from core.excel import stage as staging
+from core.excel.cells import Lookups, OrgInfo
+from core.excel.diff import Diff, compute_diff, key_positions
+from core.excel.reader import Problem, open_sheet
+from core.excel.safety import Limits, RefusedFile, check_workbook
+from core.excel.spec import SheetSpec
+from core.excel.validate import RowPermission, validate
+from core.excel.write import StaleImport, lock_sheet, recheck, write_diff
+from core.excel.writer import write_workbook
+from core.orgs.models import Organisation
+from core.regions.guard import require_instrument
+from core.regions.models import Region, RegionMember
+
+__all__ = [
+    "Prepared", "PermissionChanged", "StaleImport", "find_sheet", "build_lookups", "prepare_import",
+    "commit_prepared", "commit_staged", "export_sheet", "template_sheet", "actor_of",
+]
+
+
+class PermissionChanged(RuntimeError):
+    def __init__(self):
+        super().__init__("Uw rechten zijn gewijzigd sinds u het bestand uploadde; upload het bestand opnieuw.")
+
+
+def find_sheet(registry, instrument: str, name: str) -> SheetSpec | None:
+    entry = registry.entries.get(instrument)
+    if entry is None:
+        return None
+    return next((s for s in entry.sheets if s.name == name), None)
+
+
+def actor_of(user) -> tuple[int | None, str]:
+    return user.id, user.email
+
+
+def build_lookups(session: Session, region: Region) -> Lookups:
+    """The region's member organisations, with look-ups of any other organisation on demand."""
+    rows = session.execute(
+        select(Organisation.id, Organisation.identifier, Organisation.name, Organisation.kind)
+        .join(RegionMember, RegionMember.organisation_id == Organisation.id)
+        .where(RegionMember.region_id == region.id)
+    )
+    members = {identifier: OrgInfo(org_id, identifier, name, kind) for org_id, identifier, name, kind in rows}
+
+    def find(where) -> OrgInfo | None:
+        row = session.execute(select(Organisation.id, Organisation.identifier, Organisation.name,
+                                     Organisation.kind).where(where)).first()
+        return OrgInfo(*row) if row else None
+
+    return Lookups(region.id, region.name, region.rmc_code, members,
+                   find_identifier=lambda code: find(Organisation.identifier == code),
+                   find_id=lambda org_id: find(Organisation.id == org_id))
+
+
+@dataclass
+class Prepared:
+    """A checked upload: its problems, or the diff that would be written."""
+
+    spec: SheetSpec
+    filename: str
+    problems: list[Problem] = field(default_factory=list)
+    error_count: int = 0
+    sheet_name: str = ""
+    refused: bool = False  # refused before reading (unsafe or unreadable): nothing to mark
+    diff: Diff | None = None
+    file_keys: list[tuple] = field(default_factory=list)
+    lookups: Lookups | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0 and self.diff is not None
+
+
+def prepare_import(session: Session, *, spec: SheetSpec, instrument: str, region: Region, user, data: bytes,
+                   filename: str, config) -> Prepared:
+    """Check, read, validate and diff an upload. Writes nothing."""
+    require_instrument(region, instrument)
+    limits = Limits.from_config(config)
+    prepared = Prepared(spec=spec, filename=filename)
+    try:
+        check_workbook(data, filename, limits)
+        opened = open_sheet(data, spec, max_rows=limits.max_rows)
+    except RefusedFile as exc:
+        prepared.problems = [Problem(None, str(exc))]
+        prepared.error_count = 1
+        prepared.refused = True
+        return prepared
+    lookups = build_lookups(session, region)
+    prepared.lookups = lookups
+    validated = validate(opened, spec, instrument=instrument, region=region, user=user, lookups=lookups,
+                         max_rows=limits.max_rows)
+    prepared.sheet_name = validated.sheet_name
+    if not validated.ok:
+        prepared.problems = validated.errors
+        prepared.error_count = validated.error_count
+        return prepared
+    prepared.diff = compute_diff(session, spec, region.id, validated.keys, validated.rows)
+    positions = key_positions(spec, validated.keys)
+    prepared.file_keys = [tuple(values[p] for p in positions) for _n, values in validated.rows]
+    return prepared
+
+
+def commit_prepared(session: Session, prepared: Prepared, region: Region, actor, *, locked: bool = False) -> None:
+    """Write a prepared import at once (the CLI): one transaction, audit entries included.
+
+    `locked`: the caller took `lock_sheet` before preparing, in this same
+    transaction, so the diff cannot be stale; otherwise it is checked again.
+    """
+    assert prepared.ok and prepared.diff is not None
+    if not locked:
+        lock_sheet(session, prepared.spec, region.id)
+        recheck(session, prepared.spec, region.id, prepared.diff, prepared.file_keys)
+    write_diff(session, prepared.spec, region.id, prepared.diff, actor)
+    session.commit()
+
+
+def stage_prepared(session: Session, prepared: Prepared, *, user, region: Region, instrument: str,
+                   data: bytes, minutes: int):
+    """Keep a prepared upload in the database for the preview (or for its error page) and commit."""
+    common = dict(user_id=user.id, region_id=region.id, instrument=instrument, spec=prepared.spec,
+                  filename=prepared.filename, minutes=minutes)
+    if prepared.ok:
+        staged = staging.stage_ready(session, diff=prepared.diff, file_keys=prepared.file_keys, **common)
+    else:
+        staged = staging.stage_errors(session, errors=prepared.problems, error_count=prepared.error_count,
+                                      sheet_name=prepared.sheet_name, data=None if prepared.refused else data,
+                                      **common)
+    session.commit()
+    return staged
+
+
+def commit_staged(session: Session, staged, *, spec: SheetSpec, instrument: str, region: Region, user) -> Diff:
+    """Write a staged import after checking that nothing it was diffed against has changed since."""
+    require_instrument(region, instrument)
+    diff, file_keys = staging.diff_of(staged, spec)
+    if "organisation_id" in diff.keys:
+        position = diff.keys.index("organisation_id")
+        org_ids = {v[position] for v in diff.new} | {new[position] for _id, _old, new in diff.changed}
+    else:
+        org_ids = {None}
+    permission = RowPermission(spec, region, user, Lookups(region.id, region.name, region.rmc_code))
+    if not all(permission.allowed(org_id) for org_id in org_ids):
+        raise PermissionChanged()
+    lock_sheet(session, spec, region.id)
+    recheck(session, spec, region.id, diff, file_keys)
+    write_diff(session, spec, region.id, diff, actor_of(user))
+    session.execute(delete(type(staged)).where(type(staged).id == staged.id))
+    session.commit()
+    return diff
+
+
+def export_rows(session: Session, spec: SheetSpec, region: Region, user) -> Iterator[list[Any]]:
+    """The rows of the region the user may see, as values in `spec.columns` order, streamed."""
+    model = spec.model
+    imported = [c.key for c in spec.imported_columns]
+    stmt = select(*[getattr(model, k) for k in imported]).where(model.region_id == region.id)
+    stmt = scoped(stmt, spec.read_permission, user)
+    stmt = stmt.order_by(*[getattr(model, k) for k in spec.natural_key], model.id)
+    computed = [(i, c.computed) for i, c in enumerate(spec.columns) if c.computed is not None]
+    slots = [imported.index(c.key) if c.imported else None for c in spec.columns]
+    for row in session.execute(stmt.execution_options(yield_per=2000)):
+        values = [row[s] if s is not None else None for s in slots]
+        if computed:
+            mapping = dict(zip(imported, row))
+            for i, func in computed:
+                values[i] = func(mapping)
+        yield values
+
+
+def export_sheet(session: Session, *, spec: SheetSpec, instrument: str, region: Region, user, out: str | IO[bytes],
+                 extra_rows: int = 500) -> int:
+    """Write what the user may see of this sheet in the region; returns the number of rows."""
+    require_instrument(region, instrument)
+    lookups = build_lookups(session, region)
+    return write_workbook(out, spec, instrument, export_rows(session, spec, region, user), lookups,
+                          extra_rows=extra_rows)
+
+
+def template_sheet(session: Session, *, spec: SheetSpec, instrument: str, region: Region, out: str | IO[bytes],
+                   rows: int = 1000) -> None:
+    """An empty template for the region: header, drop-downs, explanation, schema version."""
+    require_instrument(region, instrument)
+    write_workbook(out, spec, instrument, [], build_lookups(session, region), extra_rows=rows)

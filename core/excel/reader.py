@@ -1,0 +1,244 @@
+"""Reading an uploaded workbook with python-calamine: pick the sheet, find and match the header, stream rows.
+
+Always call `safety.check_workbook` first: calamine itself limits neither
+decompression nor the grid it allocates.
+
+* The data sheet is the visible worksheet named like the declared title, or
+  else the first visible worksheet that is not the explanation or lists sheet.
+* The header is the row among the first ten with the most recognised
+  headers, so a title row above it (bold, merged) is fine. Headers match
+  leniently: case, spaces, accents and punctuation do not matter.
+* Rows are streamed as (row number, values by column key); fully empty rows
+  are skipped, and so are trailing empty columns. Positions come from the
+  cells themselves, never from the sheet's declared dimension.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+import python_calamine
+
+from core.excel.safety import RefusedFile
+from core.excel.spec import Column, SheetSpec, normalise_header
+
+MARKER_SHEET = "_regioplatform"
+MARKER_TAG = "regioplatform-sjabloon"
+EXPLANATION_SHEET = "Toelichting"
+LISTS_SHEET = "Lijsten"
+HEADER_SCAN = 10
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_ref(row: int, col: int) -> str:
+    """1-based row, 0-based column -> 'C17'."""
+    return f"{column_letter(col)}{row}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem with the file as a whole or with its header; `ref` is a cell or None."""
+
+    ref: str | None
+    message: str
+    row: int | None = None
+    col: int | None = None  # 0-based
+
+    def __str__(self) -> str:
+        return f"{self.ref}: {self.message}" if self.ref else self.message
+
+
+@dataclass
+class Marker:
+    instrument: str
+    sheet: str
+    version: int
+
+
+@dataclass
+class OpenedSheet:
+    """A workbook's data sheet with its matched header."""
+
+    sheet_name: str
+    header_row: int  # 1-based
+    columns: list[tuple[int, Column]]  # (0-based column index, declared column), in sheet order
+    problems: list[Problem] = field(default_factory=list)
+    marker: Marker | None = None
+    _rows: Iterator[list[Any]] | None = None
+    _first_row: int = 1
+    _first_col: int = 0
+
+    @property
+    def first_col(self) -> int:
+        return self._first_col
+    _buffer: list[list[Any]] = field(default_factory=list)
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """(1-based row number, raw values) for every non-empty data row after the header.
+
+        values[i] is the cell in sheet column `first_col + i`.
+        """
+        row_number = self._first_row - 1
+        source = self._rows
+        buffered = self._buffer
+        self._buffer = []
+
+        def all_rows():
+            yield from buffered
+            if source is not None:
+                yield from source
+
+        for values in all_rows():
+            row_number += 1
+            if row_number <= self.header_row:
+                continue
+            if not _has_content(values):
+                continue
+            yield row_number, values
+
+
+def _has_content(values: list[Any]) -> bool:
+    for v in values:
+        if v != "" and v is not None and not (isinstance(v, str) and not v.strip()):
+            return True
+    return False
+
+
+def open_workbook(data: bytes):
+    try:
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception:  # calamine raises its own errors and also panics on odd XML
+        raise RefusedFile("Het bestand kon niet als Excel-werkmap worden gelezen; "
+                          "het is beschadigd of geen .xlsx-bestand.") from None
+
+
+def _read_marker(workbook) -> Marker | None:
+    if MARKER_SHEET not in workbook.sheet_names:
+        return None
+    try:
+        values = workbook.get_sheet_by_name(MARKER_SHEET).to_python()
+    except Exception:
+        return None
+    cells = [row[0] if row else "" for row in values[:4]]
+    if len(cells) < 4 or cells[0] != MARKER_TAG:
+        return None
+    try:
+        return Marker(str(cells[1]), str(cells[2]), int(cells[3]))
+    except (TypeError, ValueError):
+        return None
+
+
+def _choose_sheet(workbook, spec: SheetSpec) -> str | None:
+    visible = []
+    for meta in workbook.sheets_metadata:
+        if meta.name == MARKER_SHEET or meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+            continue
+        if meta.visible != python_calamine.SheetVisibleEnum.Visible:
+            continue
+        visible.append(meta.name)
+    wanted = normalise_header(spec.title)
+    for name in visible:
+        if normalise_header(name) == wanted:
+            return name
+    for name in visible:
+        if name not in (EXPLANATION_SHEET, LISTS_SHEET):
+            return name
+    return None
+
+
+def header_index(spec: SheetSpec) -> dict[str, Column]:
+    index: dict[str, Column] = {}
+    for col in spec.columns:
+        for header in (col.header, *col.aliases):
+            index[normalise_header(header)] = col
+    return index
+
+
+def open_sheet(data: bytes, spec: SheetSpec, *, max_rows: int) -> OpenedSheet:
+    """Open the workbook, choose the data sheet and match its header (problems are collected, not raised)."""
+    workbook = open_workbook(data)
+    marker = _read_marker(workbook)
+    name = _choose_sheet(workbook, spec)
+    if name is None:
+        return OpenedSheet("", 1, [], [Problem(None, "De werkmap bevat geen zichtbaar werkblad met gegevens.")],
+                           marker)
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+    except Exception:
+        raise RefusedFile("Het werkblad kon niet worden gelezen; het bestand is beschadigd.") from None
+    start = sheet.start or (0, 0)
+    # python-calamine's iter_rows starts at the sheet's first row (empty rows above the data included) but
+    # at the first column that holds data; tests/core/excel/test_reading.py pins this behaviour.
+    opened = OpenedSheet(name, 1, [], [], marker, _first_row=1, _first_col=start[1])
+    if sheet.height - 1 > max_rows + HEADER_SCAN:
+        opened.problems.append(Problem(None, f"Het werkblad heeft {sheet.height - 1:,} rijen; het maximum is "
+                                             f"{max_rows:,}. Splits het bestand.".replace(",", ".")))
+        return opened
+    rows = iter(sheet.iter_rows())
+    head: list[list[Any]] = []
+    filled = 0
+    for values in rows:  # the header is among the first HEADER_SCAN rows with content
+        head.append(values)
+        filled += _has_content(values)
+        if filled >= HEADER_SCAN or len(head) >= 1000:
+            break
+    opened._buffer = head
+    opened._rows = rows
+    _match_header(opened, head, spec)
+    return opened
+
+
+def _match_header(opened: OpenedSheet, head: list[list[Any]], spec: SheetSpec) -> None:
+    index = header_index(spec)
+    offset = opened._first_col
+    best_row, best_hits = None, 0
+    for i, values in enumerate(head):
+        hits = len({index[k].key for k in (normalise_header(v) for v in values if isinstance(v, str)) if k in index})
+        if hits > best_hits:
+            best_row, best_hits = i, hits
+    if best_row is None:
+        expected = ", ".join(c.header for c in spec.imported_columns)
+        opened.problems.append(Problem(cell_ref(opened._first_row, offset), (
+            f"geen kopregel gevonden in de eerste {HEADER_SCAN} gevulde rijen; verwacht de kolommen: {expected}"),
+            opened._first_row, offset))
+        opened.header_row = opened._first_row
+        return
+    header_row = opened._first_row + best_row
+    opened.header_row = header_row
+    seen: dict[str, int] = {}
+    last_used = offset - 1
+    for j, value in enumerate(head[best_row]):
+        col_index = offset + j
+        if value == "" or value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        last_used = col_index
+        ref = cell_ref(header_row, col_index)
+        col = index.get(normalise_header(value))
+        if col is None:
+            allowed = ", ".join(c.header for c in spec.columns)
+            opened.problems.append(Problem(ref, f"onbekende kolom '{value}'; toegestaan zijn: {allowed}",
+                                           header_row, col_index))
+            continue
+        if col.key in seen:
+            first = cell_ref(header_row, seen[col.key])
+            opened.problems.append(Problem(ref, f"kolom '{col.header}' staat er twee keer in (ook in {first})",
+                                           header_row, col_index))
+            continue
+        seen[col.key] = col_index
+        if col.imported:
+            opened.columns.append((col_index, col))
+    for col in spec.imported_columns:
+        if col.required and col.key not in seen:
+            last_used += 1
+            opened.problems.append(Problem(cell_ref(header_row, last_used), f"kolom '{col.header}' ontbreekt",
+                                           header_row, last_used))

@@ -1,0 +1,265 @@
+"""Refuse hostile or unsupported files before any spreadsheet parser sees them.
+
+Neither calamine nor openpyxl limits decompression (a 300 KB zip bomb drove
+them to gigabytes), and calamine allocates every sheet as a dense grid from
+its first to its last cell, so two cells at A1 and XFD1048576 make it
+request 512 GiB and abort the process. So every upload passes this check
+first; it reads the zip's own directory and then every entry, in bounded
+memory, and refuses with a Dutch message:
+
+* empty, too large, legacy .xls, encrypted (OLE container), .csv or other
+  text renamed, .ods, .xlsb, anything that is not a zip;
+* a truncated or corrupt zip (including sizes that do not match the data);
+* macros: .xlsm names, vbaProject.bin, macro sheets, macro-enabled content types;
+* zip bombs: too many entries, too much declared or actual uncompressed data,
+  a suspicious compression ratio;
+* XML with a DTD or entities (billion laughs, external entities) or in UTF-16;
+* sheets whose cells span more rows, columns or cells than configured.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
+MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")
+RATIO_FLOOR = 1024 * 1024  # entries smaller than this may compress as well as they like
+CHUNK = 1 << 20
+
+
+class RefusedFile(ValueError):
+    """The file is refused; str(exc) is the Dutch message for the user."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 10 * 1024 * 1024
+    max_uncompressed: int = 100 * 1024 * 1024
+    max_ratio: int = 100
+    max_entries: int = 1000
+    max_rows: int = 200_000
+    max_columns: int = 200
+    max_cells: int = 4_000_000
+
+    @classmethod
+    def from_config(cls, config) -> "Limits":
+        return cls(
+            max_bytes=int(config.get("MAX_CONTENT_LENGTH") or cls.max_bytes),
+            max_uncompressed=int(config.get("EXCEL_MAX_UNCOMPRESSED_MB", 100)) * 1024 * 1024,
+            max_ratio=int(config.get("EXCEL_MAX_RATIO", cls.max_ratio)),
+            max_entries=int(config.get("EXCEL_MAX_ZIP_ENTRIES", cls.max_entries)),
+            max_rows=int(config.get("EXCEL_MAX_ROWS", cls.max_rows)),
+            max_columns=int(config.get("EXCEL_MAX_COLUMNS", cls.max_columns)),
+            max_cells=int(config.get("EXCEL_MAX_CELLS", cls.max_cells)),
+        )
+
+
+def _mb(n: int) -> str:
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} kB"
+    return f"{n / (1024 * 1024):.0f} MB"
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def check_workbook(data: bytes, filename: str | None = None, limits: Limits = Limits()) -> None:
+    """Raise RefusedFile unless `data` is a plain .xlsx within `limits`."""
+    name = (filename or "").lower()
+    if not data:
+        raise RefusedFile("Het bestand is leeg (0 bytes).")
+    if len(data) > limits.max_bytes:
+        raise RefusedFile(f"Het bestand is groter dan {_mb(limits.max_bytes)}; dat is de grens voor uploads.")
+    if name.endswith(MACRO_SUFFIXES):
+        raise RefusedFile("Bestanden met macro's (.xlsm) worden niet geaccepteerd; "
+                          "sla het op als Excel-werkmap (.xlsx).")
+    if data.startswith(OLE_MAGIC):
+        if ENCRYPTION_MARK in data:
+            raise RefusedFile("Het bestand is met een wachtwoord beveiligd (versleuteld); "
+                              "haal de beveiliging weg en sla het op als .xlsx.")
+        raise RefusedFile("Dit is een oud Excel-bestand (.xls); sla het op als Excel-werkmap (.xlsx).")
+    if not data.startswith(ZIP_MAGIC):
+        if _looks_like_text(data):
+            raise RefusedFile("Dit is een tekst- of CSV-bestand, geen Excel-werkmap; "
+                              "open het in Excel en sla het op als .xlsx.")
+        raise RefusedFile("Dit is geen Excel-werkmap (.xlsx).")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise RefusedFile("Het bestand is beschadigd of onvolledig (geen geldig .xlsx-bestand).") from None
+    _check_directory(infos, limits)
+    names = {i.filename for i in infos}
+    if "mimetype" in names and any(i.filename == "content.xml" for i in infos):
+        raise RefusedFile("Dit is een OpenDocument-werkblad (.ods); sla het op als Excel-werkmap (.xlsx).")
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        if "xl/workbook.bin" in names:
+            raise RefusedFile("Binaire Excel-werkmappen (.xlsb) worden niet geaccepteerd; sla het op als .xlsx.")
+        raise RefusedFile("Dit is geen Excel-werkmap (.xlsx): de onderdelen van een werkmap ontbreken.")
+    total = 0
+    for info in infos:
+        total += _check_entry(archive, info, limits, limits.max_uncompressed - total)
+
+
+def _looks_like_text(data: bytes) -> bool:
+    head = data[:4096]
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            head.decode("cp1252")
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _check_directory(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    if len(infos) > limits.max_entries:
+        raise RefusedFile(f"Het bestand bevat te veel onderdelen ({_thousands(len(infos))}); "
+                          "dit is geen gewone Excel-werkmap.")
+    declared = 0
+    for info in infos:
+        lower = info.filename.lower()
+        if info.flag_bits & 0x1:
+            raise RefusedFile("Het bestand is met een wachtwoord beveiligd (versleuteld); "
+                              "haal de beveiliging weg en sla het op als .xlsx.")
+        if lower.endswith("vbaproject.bin") or "/macrosheets/" in lower or lower.endswith("vbaprojectsignature.bin"):
+            raise RefusedFile("Het bestand bevat macro's (VBA); die worden niet geaccepteerd. "
+                              "Sla het op als Excel-werkmap (.xlsx) zonder macro's.")
+        declared += info.file_size
+        if info.file_size > RATIO_FLOOR and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            raise RefusedFile("Het bestand pakt uit tot een verdacht grote hoeveelheid gegevens "
+                              "(mogelijk een zip-bom) en wordt niet geopend.")
+    if declared > limits.max_uncompressed:
+        raise RefusedFile(f"Het bestand pakt uit tot meer dan {_mb(limits.max_uncompressed)}; "
+                          "dat is meer dan toegestaan (mogelijk een zip-bom).")
+
+
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_CELL_TAG = re.compile(rb"<c[\s>/]")
+_ROW_TAG = re.compile(rb"<row[\s>/]")
+_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
+_HIGH_ROW = re.compile(rb'<(?:c r="[A-Z]{1,3}|row r=")([0-9]{6,})"')
+_ANY_TAG = re.compile(rb'<(row|c)(?=[\s>/])([^>]*)>')
+_R_ATTR = re.compile(rb'\sr="([A-Z]{0,3})([0-9]*)"')
+
+
+def _check_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: int) -> int:
+    """Decompress one entry (bounded), check its content; return its actual size."""
+    lower = info.filename.lower()
+    is_xml = lower.endswith(_XML_SUFFIXES)
+    is_sheet = lower.startswith("xl/worksheets/") and lower.endswith(".xml")
+    keep = is_xml  # XML parts are scanned whole; binary parts (images) are only counted
+    parts: list[bytes] = []
+    size = 0
+    try:
+        with archive.open(info) as stream:
+            while True:
+                chunk = stream.read(CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > budget or size > info.file_size:
+                    raise RefusedFile("Het bestand pakt uit tot meer gegevens dan het zelf opgeeft of dan "
+                                      "toegestaan is (mogelijk een zip-bom) en wordt niet geopend.")
+                if keep:
+                    parts.append(chunk)
+    except RefusedFile:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
+        # bad CRC, truncated data, unknown compression, encryption
+        raise RefusedFile("Het bestand is beschadigd of onvolledig (geen geldig .xlsx-bestand).") from None
+    if size != info.file_size:
+        raise RefusedFile("Het bestand is beschadigd of onvolledig (geen geldig .xlsx-bestand).")
+    if not keep:
+        return size
+    content = b"".join(parts)
+    del parts
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")) or content[:2] in (b"<\x00", b"\x00<"):
+        raise RefusedFile("Het bestand bevat XML in een niet-ondersteunde tekencodering (UTF-16).")
+    if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
+        raise RefusedFile("Het bestand bevat XML-declaraties (DTD of entiteiten) die niet zijn toegestaan; "
+                          "sla het opnieuw op als gewone Excel-werkmap (.xlsx).")
+    if lower == "[content_types].xml" and (b"macroEnabled" in content or b"vbaProject" in content):
+        raise RefusedFile("Het bestand bevat macro's (VBA); die worden niet geaccepteerd. "
+                          "Sla het op als Excel-werkmap (.xlsx) zonder macro's.")
+    if is_sheet:
+        _check_extent(content, limits)
+    return size
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _exact_last_row(content: bytes) -> int:
+    refs = re.findall(rb'<(?:c r="[A-Z]{1,3}|row r=")([0-9]+)"', content)
+    return max((int(r) for r in refs), default=0)
+
+
+def sheet_extent(content: bytes, row_budget: int | None = None) -> tuple[int, int]:
+    """(last row, last column) that calamine will allocate for this worksheet XML.
+
+    The fast path covers what Excel, LibreOffice, openpyxl and xlsxwriter write
+    (every row and cell carries `r` as its first attribute): it finds columns
+    past Z and rows past 99,999 by two quick searches, and counts every row
+    only when the answer could matter (`row_budget`: the largest row count that
+    would pass; None means "always exact"). Anything else is walked tag by tag,
+    the way the reader places cells that carry no address.
+    """
+    cells = len(_CELL_TAG.findall(content))
+    rows = len(_ROW_TAG.findall(content))
+    if content.count(b'<c r="') == cells and content.count(b'<row r="') == rows:
+        if not cells and not rows:
+            return 0, 0
+        max_col = max((_column_number(c) for c in _WIDE_CELL.findall(content)), default=0) or 26
+        max_row = max((int(r) for r in _HIGH_ROW.findall(content)), default=0)
+        if not max_row:  # below row 100,000: 99,999 is a bound, count exactly only when it matters
+            if row_budget is None or 99_999 * max_col > row_budget:
+                max_row = _exact_last_row(content)
+            else:
+                max_row = 99_999
+        return max_row, max_col
+    max_row = max_col = 0
+    row = 0
+    col = 0
+    for tag, attrs in _ANY_TAG.findall(content):
+        ref = _R_ATTR.search(attrs)
+        if tag == b"row":
+            row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+            col = 0
+            max_row = max(max_row, row)
+            continue
+        if ref and ref.group(1) and ref.group(2):
+            col, cell_row = _column_number(ref.group(1)), int(ref.group(2))
+        else:
+            col, cell_row = col + 1, max(row, 1)
+        max_row = max(max_row, cell_row)
+        max_col = max(max_col, col)
+    return max_row, max_col
+
+
+def _check_extent(content: bytes, limits: Limits) -> None:
+    # a bound below both limits is as good as the exact answer
+    budget = min(limits.max_cells, (limits.max_rows + 100) * 26)
+    max_row, max_col = sheet_extent(content, row_budget=budget)
+    if max_col > limits.max_columns:
+        raise RefusedFile(f"Een werkblad heeft gegevens tot kolom {_thousands(max_col)}; "
+                          f"meer dan {limits.max_columns} kolommen wordt niet gelezen. "
+                          "Verwijder lege of overbodige kolommen.")
+    if max_row > limits.max_rows + 100:
+        raise RefusedFile(f"Een werkblad heeft gegevens tot rij {_thousands(max_row)}; "
+                          f"meer dan {_thousands(limits.max_rows)} rijen wordt niet gelezen. Splits het bestand.")
+    if max_row * max_col > limits.max_cells:
+        raise RefusedFile(f"Een werkblad beslaat {_thousands(max_row)} rijen bij {max_col} kolommen; "
+                          "dat is te groot om te lezen. Verwijder lege rijen en kolommen of splits het bestand.")

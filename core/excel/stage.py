@@ -1,0 +1,141 @@
+"""Staged imports in the database: the preview's rows, or the errors and the file to mark them in.
+
+A staged import belongs to one user, region and sheet, and expires
+(EXCEL_STAGE_MINUTES). Expired ones are removed whenever a new one is made.
+Values are stored as JSON by column kind (Decimal and dates as text), zlib-compressed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import secrets
+import zlib
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core.db import utcnow
+from core.excel.diff import Diff
+from core.excel.models import STATE_ERRORS, STATE_READY, StagedImport
+from core.excel.reader import Problem
+from core.excel.spec import Kind, SheetSpec
+
+
+class StagedNotFound(LookupError):
+    """No such staged import for this user, region and sheet."""
+
+
+class StagedExpired(LookupError):
+    """The staged import has expired; upload the file again."""
+
+
+def _encoder(kind: str):
+    if kind == Kind.DECIMAL:
+        return lambda v: None if v is None else str(v)
+    if kind == Kind.DATE:
+        return lambda v: None if v is None else v.isoformat()
+    return lambda v: v
+
+
+def _decoder(kind: str):
+    if kind == Kind.DECIMAL:
+        return lambda v: None if v is None else decimal.Decimal(v)
+    if kind == Kind.DATE:
+        return lambda v: None if v is None else dt.date.fromisoformat(v)
+    return lambda v: v
+
+
+def _codec(spec: SheetSpec, keys: list[str], make):
+    kinds = [spec.column(k).kind for k in keys]
+    if not {Kind.DECIMAL, Kind.DATE} & set(kinds):  # nothing to convert
+        return lambda values: list(values)
+    funcs = [make(kind) for kind in kinds]
+    return lambda values: [f(v) for f, v in zip(funcs, values)]
+
+
+def _pack(data: Any) -> bytes:
+    return zlib.compress(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode(), 6)
+
+
+def _unpack(blob: bytes) -> Any:
+    return json.loads(zlib.decompress(blob))
+
+
+def _new(session: Session, *, user_id: int, region_id: int, instrument: str, spec: SheetSpec, filename: str,
+         minutes: int, state: str) -> StagedImport:
+    now = utcnow()
+    session.execute(delete(StagedImport).where(StagedImport.expires_at < now))
+    return StagedImport(token=secrets.token_urlsafe(32), user_id=user_id, region_id=region_id,
+                        instrument_key=instrument, sheet_name=spec.name, filename=(filename or "")[:255],
+                        state=state, created_at=now, expires_at=now + dt.timedelta(minutes=minutes))
+
+
+def stage_ready(session: Session, *, user_id: int, region_id: int, instrument: str, spec: SheetSpec,
+                filename: str, diff: Diff, file_keys: list[tuple], minutes: int) -> StagedImport:
+    """Store a valid upload's diff for the preview and the commit."""
+    staged = _new(session, user_id=user_id, region_id=region_id, instrument=instrument, spec=spec,
+                  filename=filename, minutes=minutes, state=STATE_READY)
+    encode = _codec(spec, diff.keys, _encoder)
+    encode_key = _codec(spec, list(spec.natural_key), _encoder)
+    staged.new_count = len(diff.new)
+    staged.changed_count = len(diff.changed)
+    staged.unchanged_count = diff.unchanged
+    staged.base_hash = diff.base_hash
+    staged.payload = _pack({
+        "keys": diff.keys,
+        "new": [encode(v) for v in diff.new],
+        "changed": [[row_id, encode(old), encode(new)] for row_id, old, new in diff.changed],
+        "file_keys": [encode_key(k) for k in file_keys],
+    })
+    session.add(staged)
+    return staged
+
+
+def stage_errors(session: Session, *, user_id: int, region_id: int, instrument: str, spec: SheetSpec,
+                 filename: str, errors: list[Problem], error_count: int, sheet_name: str, data: bytes | None,
+                 minutes: int) -> StagedImport:
+    """Store a refused upload's errors (and the file, to hand it back with the errors marked)."""
+    staged = _new(session, user_id=user_id, region_id=region_id, instrument=instrument, spec=spec,
+                  filename=filename, minutes=minutes, state=STATE_ERRORS)
+    staged.error_count = error_count
+    staged.payload = _pack({
+        "sheet": sheet_name,
+        "errors": [[p.ref, p.message, p.row, p.col] for p in errors],
+    })
+    staged.upload = data
+    session.add(staged)
+    return staged
+
+
+def load(session: Session, token: str, *, user_id: int, region_id: int, instrument: str,
+         spec: SheetSpec) -> StagedImport:
+    """The user's own staged import for this region and sheet; StagedNotFound / StagedExpired otherwise."""
+    staged = session.scalar(select(StagedImport).where(StagedImport.token == token))
+    if (staged is None or staged.user_id != user_id or staged.region_id != region_id
+            or staged.instrument_key != instrument or staged.sheet_name != spec.name):
+        raise StagedNotFound(token)
+    expires = staged.expires_at
+    if expires.tzinfo is None:  # SQLite returns naive UTC
+        expires = expires.replace(tzinfo=dt.timezone.utc)
+    if expires < utcnow():
+        raise StagedExpired(token)
+    return staged
+
+
+def errors_of(staged: StagedImport) -> tuple[str, list[Problem]]:
+    data = _unpack(staged.payload)
+    return data["sheet"], [Problem(ref, message, row, col) for ref, message, row, col in data["errors"]]
+
+
+def diff_of(staged: StagedImport, spec: SheetSpec) -> tuple[Diff, list[tuple]]:
+    """The stored diff (typed values again) and the natural keys of every row of the file."""
+    data = _unpack(staged.payload)
+    keys = data["keys"]
+    decode = _codec(spec, keys, _decoder)
+    decode_key = _codec(spec, list(spec.natural_key), _decoder)
+    diff = Diff(keys=keys, new=[tuple(decode(v)) for v in data["new"]],
+                changed=[(row_id, tuple(decode(old)), tuple(decode(new))) for row_id, old, new in data["changed"]],
+                unchanged=staged.unchanged_count, base_hash=staged.base_hash or "")
+    return diff, [tuple(decode_key(k)) for k in data["file_keys"]]

@@ -1,0 +1,190 @@
+"""Validating every cell and every row of an opened sheet, collecting every problem.
+
+Per cell: the column's kind, bounds and lookups (cells.py). Per row: required
+cells, the declared cross-column rules, duplicates of the natural key within
+the file, and authorization: the user must be allowed the sheet's permission
+on the row itself (`authz.may` on the row's organisation in the region), so
+an editor of one municipality cannot write another's figures.
+Nothing is written here; when anything is wrong the rows are not kept.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.authz import may
+from core.excel.cells import Invalid, Lookups, make_parser
+from core.excel.reader import Marker, OpenedSheet, Problem, cell_ref
+from core.excel.spec import Kind, SheetSpec, format_value
+
+MAX_KEPT_ERRORS = 10_000
+
+
+@dataclass
+class Validated:
+    """The outcome: typed rows (only when there are no errors) or the errors."""
+
+    keys: list[str]  # keys of the columns present in the file, in declaration order
+    rows: list[tuple[int, tuple]] = field(default_factory=list)  # (row number, values in `keys` order)
+    errors: list[Problem] = field(default_factory=list)  # at most MAX_KEPT_ERRORS
+    error_count: int = 0
+    sheet_name: str = ""
+    header_row: int = 1
+    org_ids: set[int] = field(default_factory=set)  # organisations the rows belong to (for the commit's re-check)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def add(self, problem: Problem) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append(problem)
+
+
+def check_marker(marker: Marker | None, spec: SheetSpec, instrument: str) -> list[Problem]:
+    """An upload of another sheet's template, or of an outdated one, is told so in plain words."""
+    if marker is None:
+        return []
+    if (marker.instrument, marker.sheet) != (instrument, spec.name):
+        return [Problem(None, f"Dit bestand is een sjabloon voor een ander werkblad ('{marker.sheet}'), "
+                              f"niet voor '{spec.title}'. Download het juiste sjabloon.")]
+    if marker.version < spec.version:
+        return [Problem(None, f"Dit sjabloon is verouderd (versie {marker.version}); de huidige versie is "
+                              f"{spec.version}. Download een nieuw sjabloon en neem uw gegevens daarin over.")]
+    if marker.version > spec.version:
+        return [Problem(None, f"Dit sjabloon (versie {marker.version}) is nieuwer dan dit platform kent "
+                              f"(versie {spec.version}). Download het sjabloon opnieuw.")]
+    return []
+
+
+class RowPermission:
+    """Asks `may` once per organisation (or once for the region) whether the user may write rows there."""
+
+    def __init__(self, spec: SheetSpec, region, user, lookups: Lookups):
+        self.spec = spec
+        self.region = region
+        self.user = user
+        self.lookups = lookups
+        self._cache: dict[Any, bool] = {}
+
+    def allowed(self, org_id: int | None) -> bool:
+        if org_id not in self._cache:
+            fields = {"region_id": self.region.id}
+            if org_id is not None:
+                fields["organisation_id"] = org_id
+            row = self.spec.model(**fields)  # transient: never added to a session
+            self._cache[org_id] = may(self.user, self.spec.permission, row)
+        return self._cache[org_id]
+
+    def refusal(self, org_id: int | None) -> str:
+        noun = self.spec.row_noun
+        if org_id is None:
+            return f"u mag geen {noun} invoeren in regio {self.region.name}"
+        org = self.lookups.organisation(org_id)
+        who = f"{org.identifier} ({org.name})" if org else str(org_id)
+        return f"u mag geen {noun} invoeren voor {who}"
+
+
+def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, user, lookups: Lookups,
+             max_rows: int) -> Validated:
+    """Check every cell and row; keep the typed rows only while no error has been found."""
+    present = {col.key: index for index, col in opened.columns}
+    keys = [c.key for c in spec.imported_columns if c.key in present]
+    result = Validated(keys=keys, sheet_name=opened.sheet_name, header_row=opened.header_row)
+    for problem in check_marker(opened.marker, spec, instrument):
+        result.add(problem)
+    for problem in opened.problems:
+        result.add(problem)
+    if not opened.sheet_name:
+        return result
+    first_col = opened.first_col
+    plan = []
+    for pos, key in enumerate(keys):
+        col = spec.column(key)
+        plan.append((present[key] - first_col, present[key], pos, col, make_parser(col, lookups)))
+    labels = {c.key: c.label for c in spec.columns}
+    headers = {c.key: c.header for c in spec.columns}
+    rules = []
+    for rule in spec.rules:
+        if rule.column in present and all(k in present for k in rule.needs):
+            rules.append((rule, keys.index(rule.column), present[rule.column], [keys.index(k) for k in rule.needs]))
+    natural = [keys.index(k) for k in spec.natural_key] if all(k in present for k in spec.natural_key) else None
+    key_col = present[spec.natural_key[0]] if natural else None
+    org_pos = keys.index("organisation_id") if "organisation_id" in present else None
+    org_col = present.get("organisation_id")
+    has_org_column = "organisation_id" in {c.key for c in spec.imported_columns}
+    permission = RowPermission(spec, region, user, lookups)
+    if not has_org_column and not permission.allowed(None):
+        result.add(Problem(None, permission.refusal(None)[0].upper() + permission.refusal(None)[1:] + "."))
+    seen: dict[tuple, int] = {}
+    count = 0
+    n = len(keys)
+    keep = result.ok
+    rows = result.rows
+    for row_number, raw in opened.rows():
+        count += 1
+        if count > max_rows:
+            result.add(Problem(None, f"Het werkblad heeft meer dan {max_rows:,} rijen met gegevens; "
+                                     "splits het bestand.".replace(",", ".")))
+            keep = False
+            break
+        width = len(raw)
+        values: list[Any] = [None] * n
+        errors_before = result.error_count
+        for rel, col_index, pos, col, parse in plan:
+            value = raw[rel] if rel < width else ""
+            if value == "" or value is None or (value.__class__ is str and not value.strip()):
+                if col.required:
+                    result.add(Problem(cell_ref(row_number, col_index), f"{col.header} is verplicht; de cel is leeg",
+                                       row_number, col_index))
+                continue
+            try:
+                values[pos] = parse(value)
+            except Invalid as exc:
+                result.add(Problem(cell_ref(row_number, col_index), str(exc), row_number, col_index))
+        if rules:
+            mapping = dict(zip(keys, values))
+            for rule, _pos, col_index, needs in rules:
+                if all(values[p] is not None for p in needs):
+                    message = rule.check(mapping, labels)
+                    if message:
+                        result.add(Problem(cell_ref(row_number, col_index), message, row_number, col_index))
+        if natural is not None:
+            key = tuple(values[p] for p in natural)
+            if None not in key:
+                first = seen.get(key)
+                if first is not None:
+                    names = ", ".join(headers[k] for k in spec.natural_key)
+                    result.add(Problem(cell_ref(row_number, key_col),
+                                       f"dubbele rij: dezelfde {names} als rij {first}", row_number, key_col))
+                else:
+                    seen[key] = row_number
+        if org_pos is not None and values[org_pos] is not None:
+            org_id = values[org_pos]
+            if not permission.allowed(org_id):
+                result.add(Problem(cell_ref(row_number, org_col), permission.refusal(org_id), row_number, org_col))
+            else:
+                result.org_ids.add(org_id)
+        if keep:
+            if result.error_count == errors_before and result.error_count == 0:
+                rows.append((row_number, tuple(values)))
+            else:
+                keep = False
+                rows.clear()
+    if count == 0 and result.ok:
+        result.add(Problem(None, "Het werkblad bevat geen rijen met gegevens onder de kopregel."))
+    if not result.ok:
+        result.rows = []
+    return result
+
+
+def describe(spec: SheetSpec, col_key: str, value: Any, lookups: Lookups) -> str:
+    """A stored value as shown in the preview (identifier for organisations, ja/nee, Dutch numbers)."""
+    if value is None:
+        return ""
+    col = spec.column(col_key)
+    if col.kind == Kind.ORGANISATION:
+        org = lookups.organisation(value)
+        return f"{org.identifier} ({org.name})" if org else str(value)
+    return format_value(value)

@@ -1,0 +1,96 @@
+"""Writing a diff: SQLAlchemy Core bulk inserts and updates plus their audit entries, in one transaction.
+
+The ORM was measured 7-11x slower and 2.5x hungrier for this, so rows go in
+through Core; since the audit's flush listener cannot see Core writes, the
+entries are written explicitly through `core.audit.capture.record_bulk` (the
+same hash chain and lock). Before writing, the stored rows the diff was made
+against are read again under a lock (PostgreSQL: an advisory lock per table
+and region); when they changed, nothing is written and the user is asked to
+upload again.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import bindparam, insert, inspect, text, update
+from sqlalchemy.orm import Session
+
+from core.audit.capture import record_bulk
+from core.excel.diff import Diff, fingerprint, load_existing
+from core.excel.spec import SheetSpec
+
+CHUNK = 5000
+
+
+class StaleImport(RuntimeError):
+    """The stored data changed after the preview was made."""
+
+    def __init__(self):
+        super().__init__("De gegevens zijn gewijzigd sinds u het bestand uploadde; upload het bestand opnieuw "
+                         "om de actuele verschillen te zien.")
+
+
+def _lock_key(table: str, region_id: int) -> int:
+    digest = hashlib.sha256(f"excel:{table}:{region_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def lock_sheet(session: Session, spec: SheetSpec, region_id: int) -> None:
+    """Serialise engine imports into one table and region (PostgreSQL; SQLite has one writer anyway)."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key(spec.model.__tablename__, region_id)})
+
+
+def recheck(session: Session, spec: SheetSpec, region_id: int, diff: Diff, file_keys: list[tuple]) -> None:
+    """Raise StaleImport unless the stored rows behind the file's keys are as they were when diffed."""
+    existing = load_existing(session, spec, region_id, diff.keys)
+    if fingerprint(existing, file_keys) != diff.base_hash:
+        raise StaleImport()
+
+
+def write_diff(session: Session, spec: SheetSpec, region_id: int, diff: Diff, actor: tuple[int | None, str]) -> None:
+    """Insert the new rows and update the changed ones, with audit entries; the caller commits."""
+    mapper = inspect(spec.model)
+    table = spec.model.__table__
+    column_key = {attr.key: attr.columns[0].key for attr in mapper.column_attrs}
+    id_key = column_key["id"]
+    region_key = column_key["region_id"]
+    keys = diff.keys
+    conn = session.connection()
+
+    # RETURNING the natural key with the id lets the database batch the rows (insertmanyvalues); asking for
+    # the ids in parameter order instead makes SQLAlchemy insert them one by one on SQLite.
+    positions = [keys.index(k) for k in spec.natural_key]
+    insert_stmt = insert(table).returning(table.c[id_key], *[table.c[column_key[k]] for k in spec.natural_key])
+    for start in range(0, len(diff.new), CHUNK):
+        chunk = diff.new[start:start + CHUNK]
+        params = []
+        for values in chunk:
+            row = {column_key[k]: v for k, v in zip(keys, values)}
+            row[region_key] = region_id
+            params.append(row)
+        ids = {tuple(r[1:]): r[0] for r in conn.execute(insert_stmt, params)}
+        record_bulk(conn, actor, spec.model, (
+            ("create", row_id, None, {"id": row_id, "region_id": region_id, **dict(zip(keys, values))})
+            for values in chunk
+            for row_id in (ids[tuple(values[p] for p in positions)],)
+        ))
+
+    if diff.changed:
+        update_stmt = update(table).where(table.c[id_key] == bindparam("b__id")).values(
+            {column_key[k]: bindparam(f"b_{k}") for k in keys})
+        for start in range(0, len(diff.changed), CHUNK):
+            chunk = diff.changed[start:start + CHUNK]
+            params = []
+            for row_id, _old, new in chunk:
+                row = {f"b_{k}": v for k, v in zip(keys, new)}
+                row["b__id"] = row_id
+                params.append(row)
+            conn.execute(update_stmt, params)
+            record_bulk(conn, actor, spec.model, (
+                ("update", row_id,
+                 {"id": row_id, "region_id": region_id, **dict(zip(keys, old))},
+                 {"id": row_id, "region_id": region_id, **dict(zip(keys, new))})
+                for row_id, old, new in chunk
+            ))

@@ -1,0 +1,118 @@
+"""The core mail backend: a transactional outbox, delivered by SMTP when MAIL_SERVER is set.
+
+`queue_mail` adds a message to the `mail_outbox` table in the caller's
+transaction, so a change that is rolled back sends nothing and a change
+that is committed never loses its message. `commit_and_deliver` commits
+and then hands the new messages to SMTP when MAIL_SERVER is configured;
+without a mail server the outbox is the destination, and platform admins
+read it at /beheer/outbox. A failed delivery stays in the outbox with its
+error.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+from email.message import EmailMessage
+from typing import Iterable
+
+from flask import current_app
+from sqlalchemy import DateTime, String, Text, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from core.db import Base, utcnow
+
+_QUEUED_KEY = "mail_queued"
+
+
+class OutboxMessage(Base):
+    """One e-mail: kept after delivery, so the outbox doubles as a log of what was sent."""
+
+    __tablename__ = "mail_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    recipients: Mapped[str] = mapped_column(Text)  # comma-separated addresses
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def recipient_list(self) -> list[str]:
+        return [r for r in self.recipients.split(",") if r]
+
+    @property
+    def status_label(self) -> str:
+        if self.sent_at is not None:
+            return "verzonden"
+        if self.error:
+            return "mislukt"
+        return "in outbox"
+
+
+def queue_mail(session: Session, recipients: Iterable[str], subject: str, body: str) -> OutboxMessage | None:
+    """Add one message to the outbox in the current transaction; None when there is nobody to send to."""
+    unique = sorted({r.strip().lower() for r in recipients if r and r.strip()})
+    if not unique:
+        return None
+    message = OutboxMessage(recipients=",".join(unique), subject=subject[:300], body=body)
+    session.add(message)
+    session.info.setdefault(_QUEUED_KEY, []).append(message)
+    return message
+
+
+def install(factory: sessionmaker) -> None:
+    """Forget queued messages when their transaction is rolled back (they were never stored)."""
+    event.listen(factory, "after_rollback", _forget)
+
+
+def _forget(session: Session) -> None:
+    session.info.pop(_QUEUED_KEY, None)
+
+
+def commit_and_deliver(session: Session) -> None:
+    """Commit the transaction, then deliver the messages it queued (SMTP only when configured)."""
+    session.commit()
+    queued = session.info.pop(_QUEUED_KEY, [])
+    if queued and current_app.config.get("MAIL_SERVER"):
+        deliver(session, [m.id for m in queued])
+
+
+def deliver(session: Session, ids: list[int] | None = None) -> int:
+    """Send unsent outbox messages (those with `ids`, or all) over SMTP; returns how many went out."""
+    config = current_app.config
+    stmt = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id)
+    if ids is not None:
+        stmt = stmt.where(OutboxMessage.id.in_(ids))
+    messages = session.scalars(stmt).all()
+    sent = 0
+    if not messages:
+        return 0
+    port = config["MAIL_PORT"]
+    try:
+        # 465: TLS from the start; 25: plain relay on a trusted network; otherwise (587) STARTTLS.
+        connect = smtplib.SMTP_SSL if port == 465 else smtplib.SMTP
+        with connect(config["MAIL_SERVER"], port, timeout=10) as smtp:
+            if port not in (25, 465):
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            for message in messages:
+                email = EmailMessage()
+                email["From"] = config["MAIL_FROM"]
+                email["To"] = ", ".join(message.recipient_list)
+                email["Subject"] = message.subject
+                email.set_content(message.body)
+                try:
+                    smtp.send_message(email)
+                    message.sent_at, message.error = utcnow(), None
+                    sent += 1
+                except smtplib.SMTPException as exc:
+                    message.error = str(exc)[:1000]
+    except (OSError, smtplib.SMTPException) as exc:
+        current_app.logger.warning("mail delivery failed: %s", exc)
+        for message in messages:
+            if message.sent_at is None:
+                message.error = f"mailserver niet bereikbaar: {exc}"[:1000]
+    session.commit()
+    return sent

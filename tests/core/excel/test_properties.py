@@ -1,0 +1,136 @@
+"""Property tests: any valid sheet imports (and then re-imports as a no-op); any corruption names its cell."""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.excel.reader import cell_ref
+
+from .conftest import EDITOR, add_membership, counts, greetings, openpyxl_file, run_import, xlsxwriter_file
+
+SETTINGS = settings(max_examples=50, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+ORGS = ["GM0344", "GM0310"]  # the editor may write both
+BRINS = ["25LH", "30RN", "01OE", "23KG"]
+MUNICIPALITIES = ["GM0344", "GM0310", "GM0356", "GM1581"]
+MOODS = ["blij", "neutraal", "somber"]
+COLUMNS = ["org", "year", "text", "sent", "answered", "budget", "sent_on", "public", "mood", "brin", "municipality"]
+
+words = st.text(st.characters(whitelist_categories=("L", "N", "P", "S", "Zs"), blacklist_characters="\x00"),
+                min_size=1, max_size=30).map(str.strip).filter(bool)
+money = st.decimals(min_value=0, max_value=999_999, places=2, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def greeting_rows(draw):
+    sent = draw(st.none() | st.integers(0, 10**6))
+    answered = draw(st.none() | st.integers(0, sent if sent is not None else 10**6))
+    return {
+        "org": draw(st.sampled_from(ORGS)),
+        "year": (lambda y: f"{y}-{y + 1}")(draw(st.integers(2015, 2035))),
+        "text": draw(words),
+        "sent": sent,
+        "answered": answered,
+        "budget": draw(st.none() | money),
+        "sent_on": draw(st.none() | st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31))),
+        "public": draw(st.none() | st.booleans()),
+        "mood": draw(st.none() | st.sampled_from(MOODS)),
+        "brin": draw(st.none() | st.sampled_from(BRINS)),
+        "municipality": draw(st.none() | st.sampled_from(MUNICIPALITIES)),
+    }
+
+
+sheets = st.lists(greeting_rows(), min_size=1, max_size=8,
+                  unique_by=lambda r: (r["org"], r["year"], r["text"]))
+
+
+@st.composite
+def spellings(draw, rows):
+    """The same rows as people write them: real numbers or numbers as text, dates or date text, ja/nee or booleans."""
+    out = []
+    for r in rows:
+        cells = []
+        for key in COLUMNS:
+            value = r[key]
+            if value is None:
+                cells.append(None)
+            elif key in ("sent", "answered") and draw(st.booleans()):
+                cells.append(str(value))
+            elif key == "budget":
+                cells.append(draw(st.sampled_from([float(value), format(value, "f").replace(".", ","),
+                                                   format(value, "f")])))
+            elif key == "sent_on" and draw(st.booleans()):
+                cells.append(value.strftime("%d-%m-%Y"))
+            elif key == "public":
+                cells.append(draw(st.sampled_from([value, "ja" if value else "nee", "WAAR" if value else "ONWAAR"])))
+            elif key == "mood":
+                cells.append(draw(st.sampled_from([value, value.upper()])))
+            else:
+                cells.append(value)
+        out.append(cells)
+    return out
+
+
+def write(rows, which: str) -> bytes:
+    header = ["Organisatie", "Schooljaar", "Groet", "Verstuurd", "Beantwoord", "Budget", "Verstuurd op",
+              "Openbaar", "Stemming", "BRIN", "Gemeente"]
+    return openpyxl_file(rows, header) if which == "openpyxl" else xlsxwriter_file(rows, header)
+
+
+@SETTINGS
+@given(data=st.data(), rows=sheets, which=st.sampled_from(["openpyxl", "xlsxwriter"]))
+def test_a_valid_sheet_always_imports_and_then_changes_nothing(app, editor, data, rows, which):
+    if not getattr(app, "_both_orgs", False):
+        add_membership(app, EDITOR, "GM0310", "editor")
+        app._both_orgs = True
+    file = write(data.draw(spellings(rows)), which)
+    prepared = run_import(app, file)
+    assert [str(p) for p in prepared.problems] == []
+    again = run_import(app, file)
+    assert (len(again.diff.new), len(again.diff.changed), again.diff.unchanged) == (0, 0, len(rows))
+    stored = {(g["text"], g["school_year"]): g for g in greetings(app)}
+    for r in rows:
+        g = stored[(r["text"], r["year"])]
+        assert (g["sent"], g["answered"], g["sent_on"], g["public"], g["mood"]) == (
+            r["sent"], r["answered"], r["sent_on"], r["public"], r["mood"])
+        assert g["budget"] == (None if r["budget"] is None else r["budget"].quantize(decimal.Decimal("0.01")))
+
+
+CORRUPTIONS = {
+    "org": ["GM9999", "XX", "GM0599", "GM0356", 12.5],
+    "year": ["2024-2026", "abc", "2010-2011", 2024],
+    "text": [None, "x" * 201],
+    "sent": ["abc", -1, 1.5, "1,5"],
+    "answered": ["abc", -5, "rule"],
+    "budget": ["twaalf", 12.345, -1, 2_000_000],
+    "sent_on": ["31-02-2024", "gisteren", dt.date(1999, 1, 1)],
+    "public": ["misschien", 2],
+    "mood": ["boos", "blij!"],
+    "brin": ["ABCD", "99ZZ"],
+    "municipality": ["GM9999", "GM0599", "Utrecht"],
+}
+
+
+@SETTINGS
+@given(rows=sheets, which=st.sampled_from(["openpyxl", "xlsxwriter"]), data=st.data())
+def test_a_corrupted_cell_is_always_named(app, editor, rows, which, data):
+    if not getattr(app, "_both_orgs", False):
+        add_membership(app, EDITOR, "GM0310", "editor")
+        app._both_orgs = True
+    index = data.draw(st.integers(0, len(rows) - 1))
+    column = data.draw(st.sampled_from(sorted(CORRUPTIONS)))
+    bad = data.draw(st.sampled_from(CORRUPTIONS[column]))
+    cells = [[r[k] for k in COLUMNS] for r in rows]
+    position = COLUMNS.index(column)
+    if bad == "rule":  # answered greater than sent: reported on the answered cell
+        cells[index][COLUMNS.index("sent")] = 5
+        bad = 6
+    cells[index][position] = bad
+    before = counts(app)
+    prepared = run_import(app, write(cells, which))
+    refs = [p.ref for p in prepared.problems]
+    assert cell_ref(index + 2, position) in refs, [str(p) for p in prepared.problems]
+    assert counts(app) == before

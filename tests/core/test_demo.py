@@ -1,0 +1,115 @@
+"""`regio demo --load-only`: demo accounts for every role, idempotent, and usable to sign in."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from core.cli import main
+from core.testing import TEST_CONFIG, login
+
+ACCOUNT_LINE = re.compile(r"^\s+(\S+@\S+)\s+([a-z0-9]{4}(?:-[a-z0-9]{4}){3})\s+(.+?)\s*$")
+
+
+def load_demo(app):
+    result = app.test_cli_runner().invoke(main, ["demo", "--load-only"])
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result
+
+
+def accounts(result) -> dict[str, tuple[str, str]]:
+    """E-mail -> (password, description) from the printed table."""
+    found = {}
+    for line in result.stdout.splitlines():
+        match = ACCOUNT_LINE.match(line)
+        if match:
+            found[match.group(1)] = (match.group(2), match.group(3))
+    return found
+
+
+def by_description(printed: dict, description: str) -> tuple[str, str]:
+    (hit,) = [(email, pw) for email, (pw, what) in printed.items() if what == description]
+    return hit
+
+
+def table_counts(app) -> dict[str, int]:
+    from core.db import Base, db_session
+
+    with app.app_context():
+        session = db_session()
+        return {t.name: session.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
+
+
+def signed_in(app, email: str, password: str):
+    client = app.test_client()
+    page = login(client, email, password)
+    assert page.status_code == 302, f"{email} cannot sign in with the printed password"
+    return client
+
+
+def test_demo_prints_an_account_with_password_for_every_role(app):
+    result = load_demo(app)
+    assert result.stdout.startswith("Demo-accounts (e-mailadres / wachtwoord / rol):")
+    printed = accounts(result)
+    descriptions = [what for _pw, what in printed.values()]
+    assert "platformbeheerder" in descriptions
+    for role in ("lezer", "invoerder", "ondertekenaar", "beheerder"):
+        assert any(what.startswith(f"{role} bij ") for what in descriptions), role
+    assert len({pw for pw, _what in printed.values()}) == len(printed), "every account has its own password"
+    assert len(printed) == len(result.stdout.splitlines()) - 1  # nothing else in the table
+
+
+def test_every_printed_account_can_sign_in(app):
+    printed = accounts(load_demo(app))
+    assert printed
+    for email, (password, _what) in printed.items():
+        client = signed_in(app, email, password)
+        assert client.get("/").status_code == 200
+
+
+def test_demo_accounts_see_their_own_region(app):
+    printed = accounts(load_demo(app))
+
+    email, password = by_description(printed, "invoerder bij Gemeente Utrecht")
+    client = signed_in(app, email, password)
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/regio/rmc-19/"' in home and 'href="/regio/rmc-29/"' not in home
+    assert client.get("/regio/rmc-19/").status_code == 200
+    assert client.get("/regio/rmc-29/").status_code == 404
+
+    email, password = by_description(printed, "invoerder bij Gemeente Rotterdam")
+    client = signed_in(app, email, password)
+    assert client.get("/regio/rmc-29/").status_code == 200
+    assert client.get("/regio/rmc-19/").status_code == 404
+
+    # The coordinator sees the demo consortia and may manage them.
+    email, password = by_description(printed, "beheerder bij RMC Utrecht")
+    client = signed_in(app, email, password)
+    region = client.get("/regio/rmc-19/").get_data(as_text=True)
+    assert "<th scope=\"row\">ROC Midden Nederland</th><td>mbo-instelling</td><td>penvoerder</td>" in region
+    assert client.get("/regio/rmc-19/consortium/rif").status_code == 200
+
+    email, password = by_description(printed, "platformbeheerder")
+    client = signed_in(app, email, password)
+    home = client.get("/").get_data(as_text=True)
+    assert all(f'href="/regio/{slug}/"' in home for slug in ("rmc-12", "rmc-19", "rmc-29"))
+    assert client.get("/beheer/").status_code == 200
+
+
+def test_running_the_demo_twice_changes_nothing(app):
+    first = load_demo(app)
+    counts = table_counts(app)
+    assert counts["user_account"] == len(accounts(first))
+    assert counts["consortium_member"] > 0
+
+    second = load_demo(app)
+    assert table_counts(app) == counts  # audit_entry included: no new entries either
+    assert accounts(second) == accounts(first)
+
+
+def test_demo_passwords_differ_per_deployment(app_factory):
+    first = accounts(load_demo(app_factory()))
+    other_key = app_factory(SECRET_KEY=TEST_CONFIG["SECRET_KEY"][::-1])
+    second = accounts(load_demo(other_key))
+    assert first.keys() == second.keys()
+    assert all(first[email][0] != second[email][0] for email in first)

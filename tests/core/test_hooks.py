@@ -1,0 +1,376 @@
+"""One test per hook, through the app, using the test-only plugin tests/plugins/hello.
+
+hello lives only in tests/ and is registered with `create_app(extra_plugins=...)`;
+it is enabled in rmc-19 (greeting "Goedemorgen") and rmc-29 (default
+greeting), not in rmc-12. test_hookspecs.py checks that every hook has a
+`test_hook_<name>` here.
+
+The second half shows that the core refuses to start, with a one-line
+`PluginError` naming the plugin and the hook, when a plugin declares
+something it cannot accept.
+"""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import types
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select, text
+
+from core import create_app
+from core.cli import main as regio
+from core.plugins import PluginError
+from core.regions.loader import RegionFileError
+from core.testing import TEST_CONFIG, login, make_user
+from tests.plugins.hello import hooks as hello_hooks
+from tests.plugins.hello.models import Greeting
+
+FIXTURE_REGIONS = Path(__file__).resolve().parents[1] / "fixtures" / "regions"
+HELLO_MIGRATIONS = Path(hello_hooks.__file__).parent / "migrations"
+
+
+# --- helpers ----------------------------------------------------------------
+
+def org_id(app, identifier: str) -> int:
+    from core.db import db_session
+    from core.orgs.models import Organisation
+
+    with app.app_context():
+        return db_session().scalar(select(Organisation.id).where(Organisation.identifier == identifier))
+
+
+def region_id(app, slug: str) -> int:
+    from core.db import db_session
+    from core.regions.models import Region
+
+    with app.app_context():
+        return db_session().scalar(select(Region.id).where(Region.slug == slug))
+
+
+def add_greetings(app, slug: str, org: str, *texts: str) -> list[int]:
+    from core.db import db_session
+
+    with app.app_context():
+        session = db_session()
+        greetings = [Greeting(region_id=region_id(app, slug), organisation_id=org_id(app, org), text=t) for t in texts]
+        session.add_all(greetings)
+        session.commit()
+        return [g.id for g in greetings]
+
+
+def signed_in(app, email: str, org: str, role: str):
+    make_user(app, email, org=org, role=role)
+    client = app.test_client()
+    assert login(client, email).status_code == 302
+    return client
+
+
+def html(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def nav_links(page: str) -> list[str]:
+    """The hrefs of the region menu, in order."""
+    nav = re.search(r'<nav aria-label="Regio [^"]*" class="region-nav">(.*?)</nav>', page, re.S)
+    assert nav, "the page has no region menu"
+    return re.findall(r'href="([^"]+)"', nav.group(1))
+
+
+# --- Phase A: declarations ---------------------------------------------------
+
+def test_hook_instrument_info(app):
+    client = signed_in(app, "lezer@utrecht.example", "GM0344", "viewer")
+    page = html(client.get("/regio/rmc-19/"))
+    # Name and description from hello's Instrument are shown on the region page.
+    assert '<h3 id="instrument-hello">Hallo</h3>' in page
+    assert "Voorbeeldinstrument voor tests" in page
+    # Cards follow Instrument.order (vsv 10 ... hello 90), not registration order.
+    cards = re.findall(r'id="instrument-([a-z_]+)"', page)
+    assert cards == ["vsv", "rif", "stagepact", "kwetsbare_jongeren", "hello"]
+
+    twente = signed_in(app, "rmc@twente.example", "MC12", "admin")
+    assert "instrument-hello" not in html(twente.get("/regio/rmc-12/"))
+
+
+def test_hook_register_blueprint(app):
+    # The core chose the URL: /regio/<region>/<key>/, endpoints regio.hello.*.
+    rules = {r.endpoint: r.rule for r in app.url_map.iter_rules() if r.endpoint.startswith("regio.hello.")}
+    assert rules == {
+        "regio.hello.index": "/regio/<region>/hello/",
+        "regio.hello.show": "/regio/<region>/hello/<int:greeting_id>",
+        "regio.hello.new": "/regio/<region>/hello/nieuw",
+    }
+    client = signed_in(app, "lezer@utrecht.example", "GM0344", "viewer")
+    response = client.get("/regio/rmc-19/hello/")
+    assert response.status_code == 200
+    assert "<title>Hello · Regioplatform</title>" in html(response)
+    # The region guard applies to the plugin's pages: another region is 404 ...
+    assert client.get("/regio/rmc-29/hello/").status_code == 404
+    # ... and so is a region that does not enable hello, even for its coordinator.
+    twente = signed_in(app, "rmc@twente.example", "MC12", "admin")
+    assert twente.get("/regio/rmc-12/vsv/").status_code == 200
+    assert twente.get("/regio/rmc-12/hello/").status_code == 404
+
+
+def test_hook_migration_location(app):
+    from core import migrate
+    from core.db import database
+
+    with app.app_context():
+        engine = database().engine
+        columns = {c["name"] for c in sa_inspect(engine).get_columns("hello_greeting")}
+        with engine.connect() as conn:
+            versions = set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+        script = migrate.script_directory(app)
+    # hello's revisions are found in the directory its hook returned, on their own line ...
+    head = script.get_revision("hello@head")
+    line = list(script.walk_revisions("base", "hello@head"))
+    own = [r for r in line if Path(r.path).parent == HELLO_MIGRATIONS]
+    assert Path(head.path).parent == HELLO_MIGRATIONS
+    assert {p.stem.split("_", 1)[0] for p in HELLO_MIGRATIONS.glob("*.py")} == {r.revision for r in own}
+    base = next(r for r in own if r.down_revision is None)
+    assert base.branch_labels == {"hello"}
+    # ... and `upgrade heads` applied them: hello's head is recorded, its table matches its model.
+    assert head.revision in versions
+    assert columns == {c.name for c in Greeting.__table__.columns}
+
+
+def test_hook_register_permissions(app):
+    registry = app.extensions["regioplatform"]
+    assert {"hello.view", "hello.post"} <= set(registry.permissions())
+
+    viewer = signed_in(app, "lezer@utrecht.example", "GM0344", "viewer")
+    editor = signed_in(app, "invoerder@utrecht.example", "GM0344", "editor")
+    # hello.post goes to editor and admin only (hello's default_roles).
+    assert viewer.get("/regio/rmc-19/hello/nieuw").status_code == 403
+    assert viewer.post("/regio/rmc-19/hello/nieuw", data={
+        "organisation": org_id(app, "GM0344"), "text": "Niet toegestaan"}).status_code == 403
+    assert editor.get("/regio/rmc-19/hello/nieuw").status_code == 200
+    response = editor.post("/regio/rmc-19/hello/nieuw", data={
+        "organisation": org_id(app, "GM0344"), "text": "Goedendag buren"})
+    assert response.status_code == 302
+    listing = html(viewer.get("/regio/rmc-19/hello/"))
+    assert "Goedendag buren" in listing
+    assert "Niet toegestaan" not in listing
+
+
+def test_hook_region_settings_schema(app, tmp_path):
+    utrecht = signed_in(app, "lezer@utrecht.example", "GM0344", "viewer")
+    rijnmond = signed_in(app, "lezer@rotterdam.example", "GM0599", "viewer")
+    # rmc-19.toml sets greeting = "Goedemorgen"; rmc-29.toml keeps HelloSettings' default.
+    assert "<h1>Goedemorgen Utrecht</h1>" in html(utrecht.get("/regio/rmc-19/hello/"))
+    assert "<h1>Hallo Rijnmond</h1>" in html(rijnmond.get("/regio/rmc-29/hello/"))
+
+    # The region loader validates [instruments.hello] against the schema.
+    regions = tmp_path / "regions"
+    shutil.copytree(FIXTURE_REGIONS, regions)
+    path = regions / "rmc-19.toml"
+    path.write_text(path.read_text().replace('greeting = "Goedemorgen"', "greeting = 42\ngroet = 'hoi'"))
+    with pytest.raises(RegionFileError) as caught:
+        create_app({**TEST_CONFIG, "DATABASE_URL": app.config["DATABASE_URL"], "REGIONS_DIR": str(regions)},
+                   extra_plugins=[hello_hooks])
+    lines = [line for line in caught.value.errors if "rmc-19.toml" in line]
+    assert any(line.endswith("instruments.hello.greeting: 42 is geen tekst") for line in lines), lines
+    assert any("instruments.hello.groet: onbekende instelling" in line for line in lines), lines
+
+
+def test_hook_register_sheets(app):
+    import openpyxl
+
+    entries = app.extensions["regioplatform"].entries
+    spec = next(s for s in entries["hello"].sheets if s.name == "hello-groeten")
+    assert spec.model is Greeting
+    assert spec.permission == "hello.post"
+    # Attributed to hello alone, although pluggy's bare call would mix all plugins.
+    assert [key for key, e in entries.items() if any(s.name == spec.name for s in e.sheets)] == ["hello"]
+
+    # The core's Excel engine serves the declared sheet under hello's pages.
+    client = signed_in(app, "lezer@utrecht.example", "GM0344", "viewer")
+    page = client.get("/regio/rmc-19/hello/excel/hello-groeten/")
+    assert page.status_code == 200
+    assert spec.title in html(page)
+    template = client.get("/regio/rmc-19/hello/excel/hello-groeten/sjabloon.xlsx")
+    assert template.status_code == 200
+    assert template.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = openpyxl.load_workbook(io.BytesIO(template.data)).worksheets[0]
+    assert [cell.value for cell in sheet[1]] == [c.header for c in spec.columns]
+
+
+def test_hook_agreement_templates(app):
+    entries = app.extensions["regioplatform"].entries
+    templates = entries["hello"].agreement_templates
+    assert [(t.key, t.title) for t in templates] == [("hello-afspraak", "Groetafspraak")]
+    assert all(t.key != "hello-afspraak" for key, e in entries.items() if key != "hello"
+               for t in e.agreement_templates)
+
+
+def test_hook_register_commands(app):
+    runner = app.test_cli_runner()
+    listing = runner.invoke(regio, ["--help"])
+    assert listing.exit_code == 0
+    assert re.search(r"^\s+hello\s+Commands of the hello test instrument", listing.output, re.M), listing.output
+
+    result = runner.invoke(regio, ["hello", "count"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "0 groeten"
+    add_greetings(app, "rmc-19", "GM0344", "Hoi", "Dag")
+    result = runner.invoke(regio, ["hello", "count"])
+    assert result.output.strip() == "2 groeten"
+
+
+# --- Phase B: region-scoped contributions --------------------------------------
+
+def test_hook_navigation_items(app):
+    viewer = signed_in(app, "lezer@utrecht.example", "GM0344", "viewer")
+    editor = signed_in(app, "invoerder@utrecht.example", "GM0344", "editor")
+    twente = signed_in(app, "rmc@twente.example", "MC12", "admin")
+
+    links = nav_links(html(viewer.get("/regio/rmc-19/")))
+    assert "/regio/rmc-19/hello/" in links
+    assert "/regio/rmc-19/hello/nieuw" not in links  # needs hello.post, which a viewer lacks
+
+    links = nav_links(html(editor.get("/regio/rmc-19/")))
+    assert links == [
+        "/regio/rmc-19/", "/regio/rmc-19/vsv/", "/regio/rmc-19/rif/", "/regio/rmc-19/stagepact/",
+        "/regio/rmc-19/kwetsbare_jongeren/", "/regio/rmc-19/hello/", "/regio/rmc-19/hello/nieuw",
+    ]
+    # The menu is on instrument pages too, and never links into a disabled instrument.
+    assert "/regio/rmc-19/hello/nieuw" in nav_links(html(editor.get("/regio/rmc-19/vsv/")))
+    links = nav_links(html(twente.get("/regio/rmc-12/")))
+    assert "/regio/rmc-12/vsv/" in links
+    assert not [link for link in links if "/hello/" in link]
+
+
+def test_hook_dashboard_widgets(app):
+    add_greetings(app, "rmc-19", "GM0344", "Hoi", "Dag")
+    add_greetings(app, "rmc-29", "GM0599", "Moi")
+    utrecht = signed_in(app, "lezer@utrecht.example", "GM0310", "viewer")
+    rijnmond = signed_in(app, "lezer@rotterdam.example", "GM0599", "viewer")
+    twente = signed_in(app, "rmc@twente.example", "MC12", "admin")
+
+    assert '<p class="hello-widget">2 groeten in deze regio</p>' in html(utrecht.get("/regio/rmc-19/"))
+    assert '<p class="hello-widget">1 groeten in deze regio</p>' in html(rijnmond.get("/regio/rmc-29/"))
+    page = html(twente.get("/regio/rmc-12/"))
+    assert "hello-widget" not in page
+    assert "Deelnemende organisaties" in page  # the overview itself did render
+
+
+def test_hook_demo_data(app):
+    """`regio demo --load-only` lets hello add its demo greeting where it is enabled, once."""
+    from core.db import db_session
+    from core.regions.models import Region
+    from tests.plugins.hello.models import Greeting
+
+    def greetings_per_region():
+        with app.app_context():
+            rows = db_session().execute(select(Region.slug, Greeting.text).join(Greeting, Greeting.region_id == Region.id))
+            return sorted(rows)
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(regio, ["demo", "--load-only"])
+    assert first.exit_code == 0, first.output
+    expected = [("rmc-19", "Welkom (demo)"), ("rmc-29", "Welkom (demo)")]  # rmc-12 has no hello
+    assert greetings_per_region() == expected
+    again = runner.invoke(regio, ["demo", "--load-only"])
+    assert again.exit_code == 0, again.output
+    assert greetings_per_region() == expected
+
+
+# --- startup validation: the app refuses to start -----------------------------
+
+def fake_plugin(key: str, *, info_key: str | None = None, order: int = 100, **hooks) -> types.ModuleType:
+    """A plugin module built in the test; `hooks` maps attribute names to functions."""
+    from core.hookspecs import hookimpl
+    from core.instruments import Instrument
+
+    module = types.ModuleType(f"fake_{key}")
+    module.KEY = key
+
+    def instrument_info():
+        return Instrument(key=info_key or key, name=f"Nep {key}", order=order)
+
+    hooks.setdefault("instrument_info", instrument_info)
+    for name, function in hooks.items():
+        if function is not None:
+            setattr(module, name, hookimpl(function))
+    return module
+
+
+def boot(tmp_path, monkeypatch, *plugins, load_entry_points=True):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    config = {**TEST_CONFIG, "DATABASE_URL": f"sqlite:///{tmp_path / 'boot.db'}", "REGIONS_DIR": str(FIXTURE_REGIONS)}
+    return create_app(config, extra_plugins=[hello_hooks, *plugins], load_entry_points=load_entry_points)
+
+
+def refused(tmp_path, monkeypatch, *plugins) -> str:
+    with pytest.raises(PluginError) as caught:
+        boot(tmp_path, monkeypatch, *plugins)
+    message = str(caught.value)
+    assert "\n" not in message, "startup errors are one line"
+    return message
+
+
+def test_startup_accepts_a_valid_extra_plugin(tmp_path, monkeypatch):
+    # Control for the refusals below: the same helper boots when nothing is wrong.
+    from core.instruments import Permission
+
+    good = fake_plugin("goed", register_permissions=lambda: [Permission("goed.view", "Bekijken", {"viewer"})])
+    app = boot(tmp_path, monkeypatch, good)
+    assert set(app.extensions["regioplatform"].entries) == {
+        "vsv", "rif", "stagepact", "kwetsbare_jongeren", "hello", "goed"}
+
+
+def test_startup_refuses_instrument_key_that_differs_from_plugin_name(tmp_path, monkeypatch):
+    message = refused(tmp_path, monkeypatch, fake_plugin("alfa", info_key="beta"))
+    assert message.startswith("plugin 'alfa', hook instrument_info: ")
+    assert "'beta'" in message
+
+
+def test_startup_refuses_a_plugin_without_instrument_info(tmp_path, monkeypatch):
+    message = refused(tmp_path, monkeypatch, fake_plugin("alfa", instrument_info=None,
+                                                         register_permissions=lambda: []))
+    assert message.startswith("plugin 'alfa', hook instrument_info: ")
+
+
+def test_startup_refuses_a_misspelt_hook(tmp_path, monkeypatch):
+    message = refused(tmp_path, monkeypatch, fake_plugin("alfa", navigation_item=lambda region: []))
+    assert message.startswith("plugin 'alfa', hook navigation_item: unknown hook")
+
+
+def test_startup_refuses_a_hook_argument_the_spec_does_not_offer(tmp_path, monkeypatch):
+    message = refused(tmp_path, monkeypatch, fake_plugin("alfa", navigation_items=lambda regio: []))
+    assert message.startswith("plugin 'alfa', hook navigation_items: ")
+    assert "regio" in message
+
+
+def test_startup_refuses_a_key_taken_by_a_built_in(tmp_path, monkeypatch):
+    message = refused(tmp_path, monkeypatch, fake_plugin("vsv"))
+    assert message.startswith("plugin 'vsv', hook instrument_info: ")
+
+
+def test_startup_refuses_permission_without_key_prefix(tmp_path, monkeypatch):
+    from core.instruments import Permission
+
+    plugin = fake_plugin("alfa", register_permissions=lambda: [Permission("hello.view", "Bekijken", {"viewer"})])
+    message = refused(tmp_path, monkeypatch, plugin)
+    assert message == "plugin 'alfa', hook register_permissions: permission 'hello.view' must start with 'alfa.'"
+
+
+def test_startup_refuses_duplicate_sheet_name_across_plugins(tmp_path, monkeypatch):
+    from core.excel.spec import Column, SheetSpec
+
+    copy = SheetSpec(name="hello-groeten", title="Kopie", columns=(Column("text", "Groet"),))
+    message = refused(tmp_path, monkeypatch, fake_plugin("alfa", register_sheets=lambda: [copy]))
+    assert message.startswith("plugin 'alfa', hook register_sheets: duplicate sheet 'hello-groeten'")
+    assert "'hello'" in message  # names the other plugin too
+
+
+def test_startup_refuses_missing_migration_directory(tmp_path, monkeypatch):
+    missing = tmp_path / "bestaat-niet"
+    message = refused(tmp_path, monkeypatch, fake_plugin("alfa", migration_location=lambda: missing))
+    assert message.startswith("plugin 'alfa', hook migration_location: ")
+    assert str(missing) in message
