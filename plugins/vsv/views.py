@@ -1,14 +1,177 @@
-"""Pages of the vsv instrument, mounted by the core at /regio/<region>/vsv/."""
+"""Pages of the vsv instrument, mounted by the core at /regio/<region>/vsv/.
+
+    GET        /                   region dashboard: realisation against the signed target, municipalities,
+                                   national context (everyone in the region)
+    GET        /cijfers            the figures the user may see (own municipality; coordinators: all)
+    GET, POST  /cijfers/invoeren   report figures for a school year and municipality (saves or updates)
+    GET, POST  /cijfers/<id>       change the counts of one stored figure
+"""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
 
-from core.plugin_api import authorize, current_region
+from core.plugin_api import (Series, authorize, bar_chart, current_region, current_user, db_session,
+                             instrument_settings, may, scoped)
+
+from . import dashboard, sheets
+from .forms import CountsForm, FigureForm
+from .models import VsvFigure, VsvInstitutionFigure
 
 bp = Blueprint("vsv", __name__, template_folder="templates")
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    return f"{value:.2f}".replace(".", ",")
+
+
+bp.add_app_template_filter(_fmt, "vsv_number")
+
+
+def _may_write(region, organisation_id: int) -> bool:
+    probe = VsvFigure(region_id=region.id, organisation_id=organisation_id)  # transient, never added
+    return may(current_user, "vsv.edit", probe) or sheets.is_region_admin(current_user, region)
+
+
+def _lock_error(region, settings, school_year: str) -> str | None:
+    if settings.locked(school_year, sheets.today()) and not sheets.is_region_admin(current_user, region):
+        msg = sheets.lock_message(school_year, settings)
+        return msg[0].upper() + msg[1:] + "."
+    return None
 
 
 @bp.route("/")
 def index():
     region = authorize("vsv.view", current_region())
-    return render_template("vsv/index.html", region=region)
+    settings = instrument_settings()
+    session = db_session()
+    years = dashboard.year_rows(session, region, settings.target_kind)
+    reported = [y.school_year for y in years if y.reported]
+    school_year = request.args.get("schooljaar") or (reported[-1] if reported else None)
+    if school_year is not None and school_year not in reported:
+        school_year = reported[-1] if reported else None
+    absolute = settings.target_kind == "absolute"
+    unit = "" if absolute else "%"
+    chart = None
+    if years:
+        realised = Series("Nieuwe vsv'ers" if absolute else "Percentage nieuwe vsv'ers",
+                          tuple(y.new_leavers if absolute else y.percentage for y in years))
+        target = Series("Afgesproken maximum", tuple(y.target for y in years))
+        chart = bar_chart(
+            f"Realisatie en streefwaarde per schooljaar, regio {region.name}",
+            "Per schooljaar de gerealiseerde " + ("aantallen nieuwe vsv'ers" if absolute else "vsv-percentages")
+            + " met het afgesproken maximum als streepjeslijn; dezelfde getallen staan in de tabel ernaast.",
+            [y.school_year for y in years], [realised],
+            target=target if any(v is not None for v in target.values) else None, unit=unit)
+    in_force = dashboard.agreement_in_force(region, "vsv", dashboard.TEMPLATE_KEY)
+    return render_template(
+        "vsv/index.html", region=region, settings=settings, years=years, chart=chart, absolute=absolute,
+        in_force=in_force, school_year=school_year, reported=reported,
+        municipalities=dashboard.municipality_rows(session, region, school_year) if school_year else [],
+        previous=dashboard.previous_year(school_year) if school_year else None,
+        national=dashboard.national_rows(), national_targets=dashboard.NATIONAL_TARGETS,
+        region_2016=dashboard.region_2016(region.rmc_code),
+        may_edit=may(current_user, "vsv.edit", region),
+        demo_count=session.scalar(select(func.count(VsvFigure.id)).where(VsvFigure.region_id == region.id,
+                                                                         VsvFigure.is_demo.is_(True))))
+
+
+@bp.route("/cijfers")
+def figures():
+    region = authorize("vsv.view", current_region())
+    settings = instrument_settings()
+    session = db_session()
+    rows = session.scalars(scoped(select(VsvFigure).where(VsvFigure.region_id == region.id), "vsv.view")
+                           .order_by(VsvFigure.school_year.desc(), VsvFigure.organisation_id)).all()
+    per_institution = []
+    if settings.institution_reporting:
+        per_institution = session.scalars(
+            scoped(select(VsvInstitutionFigure).where(VsvInstitutionFigure.region_id == region.id), "vsv.view")
+            .order_by(VsvInstitutionFigure.school_year.desc(), VsvInstitutionFigure.organisation_id,
+                      VsvInstitutionFigure.brin)).all()
+    names = {m.organisation_id: m.organisation for m in region.members}
+    return render_template("vsv/figures.html", region=region, settings=settings, rows=rows,
+                           per_institution=per_institution, names=names,
+                           writable={r.id for r in rows if _may_write(region, r.organisation_id)},
+                           may_edit=may(current_user, "vsv.edit", region), today=sheets.today())
+
+
+@bp.route("/cijfers/invoeren", methods=["GET", "POST"])
+def report():
+    region = authorize("vsv.edit", current_region())
+    settings = instrument_settings()
+    session = db_session()
+    choices = [(org.id, f"{org.name} ({org.identifier})") for org in dashboard.municipalities(session, region)
+               if _may_write(region, org.id)]
+    if not choices:
+        abort(403)
+    form = FigureForm()
+    form.municipality.choices = choices
+    if settings.institution_reporting:
+        form.brin.choices = [("", "Alle instellingen samen (cijfers van de gemeente)")] + [
+            (m.organisation.identifier, f"{m.organisation.name} ({m.organisation.identifier})")
+            for m in sorted(region.members, key=lambda m: m.organisation.name) if m.organisation.kind == "mbo"]
+    else:
+        form.brin.choices = [("", "Alle instellingen samen")]
+    if request.method == "GET":
+        form.school_year.data = form.school_year.data or request.args.get("schooljaar", "")
+    if form.validate_on_submit():
+        year = form.school_year.data.strip()
+        lock = _lock_error(region, settings, year)
+        if lock:
+            form.school_year.errors = [*form.school_year.errors, lock]
+        else:
+            _save(session, region, year, form.municipality.data, form.brin.data or None,
+                  form.participants.data, form.new_leavers.data)
+            flash(f"De cijfers van schooljaar {year} zijn opgeslagen.")
+            return redirect(url_for(".figures"), 303)
+    return render_template("vsv/report.html", region=region, form=form, settings=settings), \
+        400 if form.errors else 200
+
+
+def _save(session, region, year, organisation_id, brin, participants, new_leavers):
+    model = VsvInstitutionFigure if brin else VsvFigure
+    stmt = select(model).where(model.region_id == region.id, model.organisation_id == organisation_id,
+                               model.school_year == year)
+    if brin:
+        stmt = stmt.where(model.brin == brin)
+    figure = session.scalar(stmt)
+    if figure is None:
+        figure = model(region_id=region.id, organisation_id=organisation_id, school_year=year)
+        if brin:
+            figure.brin = brin
+        session.add(figure)
+    figure.participants, figure.new_leavers, figure.is_demo = participants, new_leavers, False
+    session.commit()
+
+
+@bp.route("/cijfers/<int:vsv_figure_id>", methods=["GET", "POST"])
+def edit(vsv_figure_id):
+    region = current_region()
+    session = db_session()
+    figure = session.get(VsvFigure, vsv_figure_id)
+    if figure is None or figure.region_id != region.id:
+        abort(404)
+    authorize("vsv.view", figure)
+    settings = instrument_settings()
+    writable = _may_write(region, figure.organisation_id)
+    if request.method == "POST" and not writable:
+        abort(403)
+    form = CountsForm(obj=figure)
+    lock = _lock_error(region, settings, figure.school_year)
+    if writable and form.validate_on_submit():
+        if lock:
+            form.participants.errors = [*form.participants.errors, lock]
+        else:
+            figure.participants, figure.new_leavers = form.participants.data, form.new_leavers.data
+            figure.is_demo = False
+            session.commit()
+            flash(f"De cijfers van schooljaar {figure.school_year} zijn opgeslagen.")
+            return redirect(url_for(".figures"), 303)
+    municipality = next(m.organisation for m in region.members if m.organisation_id == figure.organisation_id)
+    return render_template("vsv/edit.html", region=region, form=form, figure=figure, municipality=municipality,
+                           writable=writable, lock=lock), 400 if form.errors else 200

@@ -1,0 +1,138 @@
+"""Users, workbooks and helpers for the vsv tests (region rmc-19 Utrecht unless said otherwise)."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from core.cli import main
+from core.testing import login, make_user
+
+UTRECHT = "utrecht@vsv.example"  # editor of gemeente Utrecht (GM0344)
+DEBILT = "debilt@vsv.example"  # editor of gemeente De Bilt (GM0310)
+VIEWER = "lezer@vsv.example"  # viewer of gemeente Utrecht
+COORD = "coord@vsv.example"  # admin of MC19, the coordinator of rmc-19: the region's admin
+RIJNMOND = "rijnmond@vsv.example"  # editor of gemeente Rotterdam (GM0599), rmc-29
+HEADER = ["Schooljaar", "Gemeente", "Deelnemers", "Nieuwe vsv'ers"]
+BASE = "/regio/rmc-19/vsv"
+
+
+@pytest.fixture
+def users(app):
+    make_user(app, UTRECHT, org="GM0344", role="editor")
+    make_user(app, DEBILT, org="GM0310", role="editor")
+    make_user(app, VIEWER, org="GM0344", role="viewer")
+    make_user(app, COORD, org="MC19", role="admin")
+    make_user(app, RIJNMOND, org="GM0599", role="editor")
+    return app
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Move the vsv instrument's 'today' (rmc-19: 2024-2025 locks after 2025-11-01, other years after 2026-10-01)."""
+    from plugins.vsv import sheets
+
+    def set_today(day: dt.date):
+        monkeypatch.setattr(sheets, "today", lambda: day)
+
+    set_today(dt.date(2025, 10, 1))
+    return set_today
+
+
+def signed_in(app, email):
+    client = app.test_client()
+    assert login(client, email).status_code == 302
+    return client
+
+
+def workbook(rows, header=HEADER, title="Vsv-cijfers") -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title
+    for values in [header, *rows]:
+        ws.append(values)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def regio(app, *args):
+    return app.test_cli_runner().invoke(main, [str(a) for a in args])
+
+
+def figures(app, model_name="VsvFigure"):
+    """Every stored figure as (school year, CBS code[, BRIN], participants, new vsv'ers), sorted."""
+    from core.db import db_session
+    from core.orgs.models import Organisation
+    from plugins.vsv import models
+
+    model = getattr(models, model_name)
+    with app.app_context():
+        rows = db_session().execute(
+            select(model, Organisation.identifier).join(Organisation, Organisation.id == model.organisation_id))
+        out = []
+        for fig, code in rows:
+            key = (fig.school_year, code, fig.brin) if model_name != "VsvFigure" else (fig.school_year, code)
+            out.append((*key, fig.participants, fig.new_leavers))
+        return sorted(out)
+
+
+def report(client, year, municipality_id, participants, leavers, region="rmc-19", brin=""):
+    return client.post(f"/regio/{region}/vsv/cijfers/invoeren",
+                       data={"school_year": year, "municipality": municipality_id, "brin": brin,
+                             "participants": participants, "new_leavers": leavers})
+
+
+def org_id(app, identifier):
+    from core.db import db_session
+    from core.orgs.models import Organisation
+
+    with app.app_context():
+        return db_session().scalar(select(Organisation.id).where(Organisation.identifier == identifier))
+
+
+def upload(client, data: bytes, sheet="vsv-cijfers", region="rmc-19"):
+    """Upload through the engine's page; returns (response of the page it redirects to, its text)."""
+    response = client.post(f"/regio/{region}/vsv/excel/{sheet}/", data={"file": (io.BytesIO(data), "cijfers.xlsx")})
+    assert response.status_code == 303, response.status_code
+    page = client.get(response.headers["Location"])
+    return response.headers["Location"], page.get_data(as_text=True)
+
+
+def confirm(client, location):
+    token_page = location.rstrip("/")
+    return client.post(f"{token_page}/bevestigen")
+
+
+def text_of(html: str) -> str:
+    """The page text without tags, whitespace collapsed, entities for quotes undone."""
+    text = re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").replace("&#34;", '"').replace("&amp;", "&")
+    return re.sub(r"\s+", " ", text)
+
+
+def sign_agreement(app, terms: dict, region_slug="rmc-19", party="MC19"):
+    """A vsv agreement drafted from the plugin's template and signed by its one party: in force."""
+    from core.agreements import service
+    from core.db import db_session
+    from core.identity.models import User
+    from core.orgs.models import Organisation
+    from core.regions.models import Region
+    from plugins.vsv import hooks
+
+    template = hooks.agreement_templates()[0]
+    with app.test_request_context():
+        session = db_session()
+        region = session.scalar(select(Region).where(Region.slug == region_slug))
+        org = session.scalar(select(Organisation).where(Organisation.identifier == party))
+        user = session.scalar(select(User).where(User.email == COORD))
+        made = service.create_agreement(session, region=region, instrument_key="vsv", template=template,
+                                        title="Vsv-afspraak Utrecht", text_=template.text, terms=terms,
+                                        parties=[org], user=user)
+        version = made.latest
+        service.send_for_signing(session, made, basis=version.fingerprint, user=user)
+        service.sign(session, made, organisation_id=org.id, fingerprint=version.fingerprint, user=user)
+        session.commit()

@@ -1,0 +1,154 @@
+"""The region dashboard against a hand-computed example; settings, template, demo, enable/disable."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from .conftest import (BASE, COORD, DEBILT, UTRECHT, VIEWER, figures, org_id, regio, report, sign_agreement,
+                       signed_in, text_of)
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "regions"
+
+
+def _fill(app):
+    utrecht, debilt = signed_in(app, UTRECHT), signed_in(app, DEBILT)
+    report(utrecht, "2024-2025", org_id(app, "GM0344"), "4000", "100")  # 2,50%
+    report(debilt, "2024-2025", org_id(app, "GM0310"), "1000", "30")  # 3,00%
+    report(utrecht, "2025-2026", org_id(app, "GM0344"), "4000", "80")  # 2,00%  (-0,50)
+    report(debilt, "2025-2026", org_id(app, "GM0310"), "1000", "35")  # 3,50%  (+0,50)
+
+
+def test_dashboard_numbers_equal_a_hand_computed_example(users, clock):
+    app = users
+    _fill(app)
+    sign_agreement(app, {"max_new_early_school_leavers": {"2024-2025": 140, "2025-2026": 110, "2026-2027": 100},
+                         "max_percentage": {"2024-2025": "2.50"}})
+    page = signed_in(app, VIEWER).get(f"{BASE}/")  # everyone in the region sees the dashboard
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    text = text_of(html)
+    # region: 2024-2025: 5000 participants, 130 new (2,60%), max 140 -> met; 2025-2026: 5000, 115 (2,30%), max 110 -> not
+    assert "2024-2025 2 5.000 130 2,60% 140 ja" in text
+    assert "2025-2026 2 5.000 115 2,30% 110 nee" in text
+    assert "2026-2027 0 – – – 100 –" in text  # a target year without figures yet: no realisation
+    assert '<svg' in html and 'role="img"' in html  # the chart beside the table
+    # per municipality, latest year, change in percentage points against the year before
+    assert "Gemeente De Bilt GM0310 3,50% 3,00% +0,50" in text
+    assert "Gemeente Utrecht GM0344 2,00% 2,50% -0,50" in text
+    assert "Gemeente Bunnik GM0312 geen cijfers" in text
+    # national context with its real figures
+    assert "minder dan 18.000 nieuwe vsv'ers" in text and "minder dan 20.000" in text
+    assert "2022-2023 alle sectoren 30.246" in text
+    assert "1,72%" in text  # Utrecht's published 2016-2017 percentage (partial source)
+    # another school year through the selector
+    text_2024 = text_of(signed_in(app, VIEWER).get(f"{BASE}/?schooljaar=2024-2025").get_data(as_text=True))
+    assert "Gemeente Utrecht GM0344 2,50% – –" in text_2024
+
+
+def test_dashboard_in_percentage_kind_compares_the_percentage(users, clock, tmp_path, app_factory):
+    app = users
+    _fill(app)
+    sign_agreement(app, {"max_new_early_school_leavers": {"2024-2025": 140},
+                         "max_percentage": {"2024-2025": "2.50", "2025-2026": "2.40"}})
+    regions = tmp_path / "regions"
+    shutil.copytree(FIXTURES, regions)
+    path = regions / "rmc-19.toml"
+    path.write_text(path.read_text().replace('target_kind = "absolute"', 'target_kind = "percentage"'))
+    app2 = app_factory(reuse_db=True, REGIONS_DIR=str(regions))
+    assert regio(app2, "regions", "sync").exit_code == 0
+    text = text_of(signed_in(app2, COORD).get(f"{BASE}/").get_data(as_text=True))
+    assert "2024-2025 2 5.000 130 2,60% 2,50% nee" in text
+    assert "2025-2026 2 5.000 115 2,30% 2,40% ja" in text
+
+
+def test_settings_are_validated_by_the_region_loader(app, tmp_path):
+    from plugins.vsv.settings import VsvSettings
+
+    settings, errors = VsvSettings.from_toml({"deadlines": {"2024": dt.date(2025, 1, 1), "2025-2026": "morgen"},
+                                              "target_kind": "relatief", "institution_reporting": "ja"})
+    assert settings is None
+    assert dict(errors) == {
+        "deadlines.2024": "is geen schooljaar (zoals 2024-2025)",
+        "deadlines.2025-2026": "'morgen' is geen datum (JJJJ-MM-DD)",
+        "target_kind": "'relatief' is geen toegestane waarde (kies uit absolute, percentage)",
+        "institution_reporting": "'ja' is geen ja/nee-waarde (true of false)",
+    }
+    regions = tmp_path / "regions"
+    shutil.copytree(FIXTURES, regions)
+    path = regions / "rmc-19.toml"
+    path.write_text(path.read_text().replace('target_kind = "absolute"', 'target_kind = "relatief"'))
+    result = regio(app, "regions", "check", regions)
+    assert result.exit_code != 0
+    assert "rmc-19.toml: instruments.vsv.target_kind: 'relatief' is geen toegestane waarde" in result.output
+    # and the fixture's own values arrive as typed settings
+    good, problems = VsvSettings.from_toml({"deadline": dt.date(2026, 10, 1),
+                                            "deadlines": {"2024-2025": dt.date(2025, 11, 1)}})
+    assert not problems and good.deadline_for("2024-2025") == dt.date(2025, 11, 1)
+    assert good.deadline_for("2025-2026") == dt.date(2026, 10, 1)
+    assert VsvSettings.from_json(good.to_json()) == good
+
+
+def test_agreement_template_wants_a_number_or_a_percentage(app):
+    import pytest
+    from plugins.vsv import hooks
+
+    template = hooks.agreement_templates()[0]
+    with pytest.raises(Exception) as exc:
+        template.validate_terms({})
+    assert "minstens één schooljaar" in str(exc.value)
+    terms = template.validate_terms({"max_percentage": {"2025-2026": "2,5"}})
+    assert terms["max_percentage"]["2025-2026"] == "2.50"
+    with pytest.raises(Exception):
+        template.validate_terms({"max_percentage": {"2025-2026": "120"}})
+
+
+def test_disabling_vsv_hides_it_and_enabling_shows_the_same_figures(users, clock, tmp_path, app_factory):
+    app = users
+    _fill(app)
+    before = figures(app)
+    regions = tmp_path / "regions"
+    shutil.copytree(FIXTURES, regions)
+    path = regions / "rmc-19.toml"
+    path.write_text(path.read_text().replace("[instruments.vsv]\nenabled = true", "[instruments.vsv]\nenabled = false"))
+    app2 = app_factory(reuse_db=True, REGIONS_DIR=str(regions))
+    assert regio(app2, "regions", "sync").exit_code == 0
+    client = signed_in(app2, COORD)
+    for url in (f"{BASE}/", f"{BASE}/cijfers", f"{BASE}/cijfers/invoeren", f"{BASE}/excel/vsv-cijfers/"):
+        assert client.get(url).status_code == 404, url
+    assert "/vsv/" not in client.get("/regio/rmc-19/").get_data(as_text=True)
+    out = tmp_path / "x.xlsx"
+    assert regio(app2, "export", "vsv", "vsv-cijfers", "--region", "rmc-19", "--as", COORD, "-o", out).exit_code != 0
+    assert figures(app2) == before
+
+    app3 = app_factory(reuse_db=True)
+    assert regio(app3, "regions", "sync").exit_code == 0
+    page = signed_in(app3, COORD).get(f"{BASE}/cijfers")
+    assert page.status_code == 200
+    assert "4.000" in page.get_data(as_text=True)
+    assert figures(app3) == before
+
+
+def test_demo_data_is_idempotent_and_marked(users):
+    app = users
+    from core.db import db_session
+    from core.regions.models import Region
+    from plugins.vsv import hooks
+    from plugins.vsv.models import VsvFigure
+
+    with app.app_context():
+        session = db_session()
+        regions = [r for r in session.scalars(select(Region)) if r.has_instrument("vsv")]
+        hooks.demo_data(session=session, regions=regions)
+        session.commit()
+        first = session.scalar(select(func.count(VsvFigure.id)))
+        hooks.demo_data(session=session, regions=regions)
+        session.commit()
+        assert session.scalar(select(func.count(VsvFigure.id))) == first > 0
+        assert session.scalar(select(func.count(VsvFigure.id)).where(VsvFigure.new_leavers > VsvFigure.participants)) == 0
+    text = text_of(signed_in(app, COORD).get(f"{BASE}/").get_data(as_text=True))
+    assert "Demogegevens:" in text and "geen echte cijfers" in text
+    overview = text_of(signed_in(app, COORD).get("/regio/rmc-19/").get_data(as_text=True))
+    assert "nieuwe vsv'ers" in overview
