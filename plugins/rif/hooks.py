@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
-from core.plugin_api import AgreementTemplate, AgreementTerm, Instrument, NavItem, Permission, hookimpl
+from core.plugin_api import (AgreementTemplate, AgreementTerm, Instrument, NavItem, Permission, Widget, hookimpl)
 
-from . import views
+from . import commands, demo, models, settings, sheets, views  # noqa: F401  (models: maps the tables)
 
 KEY = "rif"
+ALL_ROLES = {"viewer", "editor", "signatory", "admin"}
 
 
 @hookimpl
@@ -26,23 +28,70 @@ def register_blueprint():
 
 
 @hookimpl
+def migration_location():
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
 def register_permissions():
     return [
-        Permission(f"{KEY}.view", "Regionaal Investeringsfonds mbo bekijken", {"viewer", "editor", "signatory", "admin"}),
-        Permission(f"{KEY}.edit", "Regionaal Investeringsfonds mbo invoeren", {"editor", "admin"}),
+        Permission(f"{KEY}.view", "Regionaal Investeringsfonds mbo bekijken", ALL_ROLES),
+        Permission(f"{KEY}.edit", "RIF-aanvraag opstellen namens de penvoerder", {"editor", "admin"}),
+        Permission(f"{KEY}.submit", "RIF-aanvraag en verantwoording indienen namens de penvoerder",
+                   {"signatory", "admin"}),
+        Permission(f"{KEY}.cofinance", "Geleverde cofinanciering invullen namens de penvoerder", {"editor", "admin"},
+                   region_wide=True),  # coordinators fill in midterm deliveries for the whole region
+        # No membership role grants it: beoordelaars are appointed per region (table rif_assessor,
+        # see plugins/rif/access.py); the core grants it to platform admins.
+        Permission(f"{KEY}.assess", "RIF-aanvragen beoordelen", frozenset()),
     ]
 
 
 @hookimpl
+def region_settings_schema():
+    return settings.RifSettings
+
+
+@hookimpl
+def register_sheets():
+    return [sheets.cofinancing_sheet()]
+
+
+@hookimpl
+def register_commands():
+    return commands.group
+
+
+@hookimpl
 def navigation_items(region, user):
+    # One entry: the overview, the Excel sheet and the assessors are linked from the index page.
     return [NavItem("Regionaal Investeringsfonds mbo", endpoint="regio.rif.index", permission=f"{KEY}.view")]
+
+
+@hookimpl
+def dashboard_widgets(region, user):
+    def context():
+        return {"summary": views.widget_summary(region)}
+
+    return [Widget(title="Regionaal Investeringsfonds mbo", template="rif/widget.html", context=context,
+                   permission=f"{KEY}.view")]
+
+
+@hookimpl
+def demo_data(session, regions):
+    demo.load(session, regions)
 
 
 def _subsidy_at_most_a_third(terms: dict) -> dict[str, str]:
     costs, subsidy = Decimal(terms["project_costs"]), Decimal(terms["subsidy"])
+    problems = {}
     if subsidy * 3 > costs:
-        return {"subsidy": "mag hoogstens een derde van de totale projectkosten zijn"}
-    return {}
+        problems["subsidy"] = "mag hoogstens een derde van de totale projectkosten zijn"
+    cofinancing = Decimal(terms["cofinancing_cash"]) + Decimal(terms["cofinancing_in_kind"])
+    if subsidy + cofinancing < costs:
+        problems["cofinancing_in_kind"] = (
+            "de cofinanciering in geld en in natura dekt samen met de subsidie de projectkosten niet")
+    return problems
 
 
 @hookimpl
@@ -60,6 +109,8 @@ def agreement_templates():
             "3. Halverwege het project leggen partijen samen tussentijds verantwoording af.\n"
         ),
         terms=(
+            AgreementTerm("application_ref", "Kenmerk van de aanvraag", kind="text", required=False,
+                          hint="Zoals RIF-MC19-0001; zo hoort de overeenkomst bij de aanvraag."),
             AgreementTerm("project_costs", "Totale projectkosten", kind="decimal", minimum=0, unit="euro"),
             AgreementTerm("subsidy", "Aangevraagde subsidie", kind="decimal", minimum=0, unit="euro",
                           hint="Ten hoogste een derde van de projectkosten."),

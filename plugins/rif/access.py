@@ -1,0 +1,79 @@
+"""Who may do what with an application, on top of the core's authorization.
+
+The core's four membership roles express the penvoerder's side (editor: edit,
+signatory: submit) and the coordinators' read access. They cannot express the
+beoordelaar: an assessor is appointed per region and must not belong to the
+penvoerder or a partner of the application being assessed. So assessors are an
+assignment table (rif_assessor, by e-mail address, per region), checked here next
+to the permission rif.assess (which the core grants to platform admins only).
+"""
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import select
+
+from core.plugin_api import authorize, current_region, current_user, db_session, may
+
+from .models import Application, Assessor
+from .rules import CONCEPT
+
+
+def user_roles(user) -> dict[int, str]:
+    """organisation id -> the user's role there."""
+    return {m.organisation_id: m.role for m in getattr(user, "memberships", ()) or ()}
+
+
+def is_coordinator(user, region) -> bool:
+    return may(user, "consortium.manage", region)
+
+
+def is_assessor(user, region) -> bool:
+    """Appointed as beoordelaar in `region` (platform admins count as one)."""
+    if getattr(user, "is_platform_admin", False):
+        return True
+    email = (getattr(user, "email", "") or "").lower()
+    return db_session().scalar(
+        select(Assessor.id).where(Assessor.region_id == region.id, Assessor.email == email)) is not None
+
+
+def parties_of(application: Application) -> set[int]:
+    return {application.organisation_id} | {p.partner_id for p in application.partners}
+
+
+def conflicted(user, application: Application) -> bool:
+    """The user belongs to the penvoerder or a partner: they may not assess it."""
+    return bool(set(user_roles(user)) & parties_of(application))
+
+
+def may_assess(user, application: Application) -> bool:
+    if may(user, "rif.assess", application):
+        return True
+    region = current_region()
+    return is_assessor(user, region) and not conflicted(user, application) and application.status != CONCEPT
+
+
+def is_partner_member(user, application: Application) -> bool:
+    return bool(set(user_roles(user)) & {p.partner_id for p in application.partners})
+
+
+def can_see(user, application: Application) -> bool:
+    if may(user, "rif.view", application):
+        return True
+    if is_partner_member(user, application):
+        return True
+    return application.status != CONCEPT and is_assessor(user, current_region())
+
+
+def load_application(application_id: int) -> Application:
+    """The application of this region the user may see; 404 otherwise (never a hint that it exists)."""
+    region = authorize("rif.view", current_region())
+    application = db_session().get(Application, application_id)
+    if application is None or application.region_id != region.id or not can_see(current_user, application):
+        abort(404)
+    return application
+
+
+def require(allowed: bool) -> None:
+    """403 for someone who sees the application but may not do this."""
+    if not allowed:
+        abort(403)

@@ -1,0 +1,115 @@
+"""Figures for the region dashboard and the platform overview (computed, never typed)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from core.plugin_api import Series, bar_chart
+
+from .models import Application
+from .rules import CONCEPT, GRANTED_STATES, SECTORS, ZERO, share
+
+# Landelijke cijfers RIF 2014-2018 (evaluatie van het Regionaal Investeringsfonds mbo; zie issue 8).
+NATIONAL_2014_2018 = {"projects": 120, "subsidy": Decimal("107600000"), "partners": Decimal("226700000")}
+
+
+@dataclass
+class Delivery:
+    label: str
+    pledged: Decimal = ZERO
+    delivered: Decimal = ZERO
+    reported: bool = False  # at least one delivered figure was filled in
+
+    def rate(self):
+        return share(self.delivered, self.pledged) if self.reported else None
+
+
+@dataclass
+class Dashboard:
+    sectors: list = field(default_factory=list)  # (label, applications, granted subsidy)
+    partner_lines: int = 0
+    mkb_lines: int = 0
+    kinds: list = field(default_factory=list)  # (kind label, count)
+    projects: int = 0
+    entree_projects: int = 0
+    per_partner: list = field(default_factory=list)
+    per_project: list = field(default_factory=list)
+    threshold: int = 80
+    sector_chart: str = ""
+    delivery_chart: str = ""
+
+    @property
+    def mkb_share(self):
+        return share(self.mkb_lines, self.partner_lines)
+
+    @property
+    def entree_share(self):
+        return share(self.entree_projects, self.projects)
+
+    def low(self, row: Delivery) -> bool:
+        rate = row.rate()
+        return rate is not None and rate < self.threshold
+
+
+def build(applications, threshold: int) -> Dashboard:
+    out = Dashboard(threshold=threshold)
+    submitted = [a for a in applications if a.status != CONCEPT]
+    counts, granted = defaultdict(int), defaultdict(lambda: ZERO)
+    for a in submitted:
+        for sector in a.sector_list:
+            counts[sector] += 1
+            if a.status in GRANTED_STATES:
+                granted[sector] += a.requested_subsidy
+    out.sectors = [(SECTORS.get(k, k), counts[k], granted[k]) for k in SECTORS if counts[k]]
+    out.projects = len(submitted)
+    out.entree_projects = sum(1 for a in submitted if "entree" in a.target_group_list)
+    kinds = defaultdict(int)
+    partners: dict[int, Delivery] = {}
+    for a in submitted:
+        project = Delivery(f"{a.reference} {a.title}")
+        for p in a.partners:
+            out.partner_lines += 1
+            out.mkb_lines += 1 if p.mkb else 0
+            kinds[p.partner.kind_label] += 1
+            row = partners.setdefault(p.partner_id, Delivery(f"{p.partner.name} ({p.partner.identifier})"))
+            for target in (row, project):
+                target.pledged += p.pledged_in_kind or ZERO
+                if p.delivered_in_kind is not None:
+                    target.delivered += p.delivered_in_kind
+                    target.reported = True
+        if a.status in GRANTED_STATES:
+            out.per_project.append(project)
+    out.kinds = sorted(kinds.items())
+    out.per_partner = sorted((r for r in partners.values() if r.pledged), key=lambda r: r.label)
+    if out.sectors:
+        out.sector_chart = bar_chart(
+            "Aanvragen per sector", "Aantal ingediende aanvragen per sector; de tabel ernaast geeft ook de "
+            "toegekende subsidie.", [s[0] for s in out.sectors], [Series("Aanvragen", tuple(s[1] for s in out.sectors))])
+    reported = [r for r in out.per_project if r.reported]
+    if reported:
+        out.delivery_chart = bar_chart(
+            "Cofinanciering in natura per project", "Toegezegd en geleverd in natura per toegekend project, in euro.",
+            [r.label.split(" ", 1)[0] for r in reported],
+            [Series("Toegezegd", tuple(r.pledged for r in reported)),
+             Series("Geleverd", tuple(r.delivered for r in reported))], unit="€")
+    return out
+
+
+def platform_totals(session):
+    """Per region: applications, granted subsidy and pledged co-financing (platform admins only)."""
+    rows = defaultdict(lambda: {"applications": 0, "granted": ZERO, "pledged": ZERO, "demo": False})
+    for a in session.scalars(select(Application).where(Application.status != CONCEPT)):
+        row = rows[a.region_id]
+        row["region"] = a.region_id
+        row["applications"] += 1
+        row["demo"] = row["demo"] or a.is_demo
+        if a.status in GRANTED_STATES:
+            row["granted"] += a.requested_subsidy
+            row["pledged"] += sum((p.pledged for p in a.partners), ZERO)
+    from core.plugin_api import Region
+
+    names = {r.id: r.name for r in session.scalars(select(Region).where(Region.id.in_(list(rows))))} if rows else {}
+    return [dict(v, name=names.get(k, str(k))) for k, v in sorted(rows.items(), key=lambda kv: names.get(kv[0], ""))]

@@ -1,0 +1,114 @@
+"""Fixtures of the rif tests: users of rmc-19 (Utrecht) and rmc-29 (Rijnmond), and a helper
+that walks an application through the web pages as its users would."""
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from core.testing import login, make_user
+
+USERS = {  # name: (organisation identifier, role)
+    "editor": ("25LH", "editor"),  # ROC Midden Nederland, the penvoerder
+    "signatory": ("25LH", "signatory"),
+    "partner": ("90000012", "admin"),  # the care provider, a partner
+    "other_mbo": ("30RN", "editor"),  # MBO Utrecht, not involved
+    "assessor": ("GM0310", "viewer"),  # gemeente De Bilt; appointed assessor in rmc-19
+    "assessor_partner": ("90000012", "viewer"),  # appointed assessor, but works at the partner
+    "coordinator": ("MC19", "admin"),
+    "rijnmond_assessor": ("MC29", "viewer"),  # appointed assessor in rmc-29 only
+    "rijnmond_coordinator": ("MC29", "admin"),
+}
+
+
+def email(name: str) -> str:
+    return f"{name}@rif.example"
+
+
+@pytest.fixture
+def users(app):
+    for name, (org, role) in USERS.items():
+        make_user(app, email(name), org=org, role=role)
+    return USERS
+
+
+@pytest.fixture
+def as_(app, users):
+    clients = {}
+
+    def client(name):
+        if name not in clients:
+            clients[name] = app.test_client()
+            assert login(clients[name], email(name)).status_code == 302
+        return clients[name]
+
+    return client
+
+
+def org_id(app, identifier):
+    from core.db import db_session
+    from core.plugin_api import Organisation
+
+    with app.app_context():
+        return db_session().scalar(select(Organisation.id).where(Organisation.identifier == identifier))
+
+
+def application(app, reference=None):
+    from core.db import db_session
+    from plugins.rif.models import Application
+
+    with app.app_context():
+        session = db_session()
+        stmt = select(Application).order_by(Application.id.desc())
+        if reference:
+            stmt = select(Application).where(Application.reference == reference)
+        a = session.scalar(stmt)
+        if a is None:
+            return None
+        return SimpleNamespace(id=a.id, reference=a.reference, status=a.status, subsidy=a.requested_subsidy,
+                               reflection=a.reflection,
+                               partners={p.partner.identifier: SimpleNamespace(
+                                   pledged_cash=p.pledged_cash, pledged_in_kind=p.pledged_in_kind,
+                                   delivered_cash=p.delivered_cash, delivered_in_kind=p.delivered_in_kind, mkb=p.mkb)
+                                   for p in a.partners},
+                               scores={s.criterion: s.score for s in a.scores})
+
+
+FORM = {"title": "Zorgtechnologie in de wijk", "description": "Studenten en zorgmedewerkers leren samen.",
+        "sectors": ["zorg_welzijn"], "target_groups": ["entree", "3"], "start": "2026-02-01",
+        "end": "2028-01-31", "requested_subsidy": "100.000,00"}
+BASE = "/regio/rmc-19/rif"
+
+
+def create(app, as_, *, subsidy="100.000,00", costs=("200.000,00", "100.000,00"),
+           partners=(("25LH", "50.000,00", "50.000,00", False), ("90000012", "0", "100.000,00", False))):
+    """The penvoerder's editor makes a concept with its budget and partners; returns its id."""
+    editor = as_("editor")
+    response = editor.post(f"{BASE}/nieuw", data={**FORM, "requested_subsidy": subsidy,
+                                                 "organisation": org_id(app, "25LH")})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    app_id = int(re.search(r"/rif/(\d+)", response.headers["Location"]).group(1))
+    for amount in costs:
+        r = editor.post(f"{BASE}/{app_id}/begroting", data={"category": "personeel", "amount": amount})
+        assert r.status_code == 303, r.get_data(as_text=True)
+    for identifier, cash, in_kind, mkb in partners:
+        data = {"partner": org_id(app, identifier), "pledged_cash": cash, "pledged_in_kind": in_kind}
+        if mkb:
+            data["mkb"] = "y"
+        r = editor.post(f"{BASE}/{app_id}/partners", data=data)
+        assert r.status_code == 303, r.get_data(as_text=True)
+    return app_id
+
+
+def appoint(as_, *names, region="rmc-19", by="coordinator"):
+    for name in names:
+        r = as_(by).post(f"/regio/{region}/rif/beoordelaars", data={"email": email(name)})
+        assert r.status_code == 303, r.get_data(as_text=True)
+
+
+def text(response) -> str:
+    from html import unescape
+
+    return unescape(response.get_data(as_text=True))
