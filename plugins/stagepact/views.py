@@ -1,14 +1,139 @@
-"""Pages of the stagepact instrument, mounted by the core at /regio/<region>/stagepact/."""
+"""Pages of the stagepact instrument, mounted by the core at /regio/<region>/stagepact/.
+
+    GET       /                      region dashboard: totals for everyone in the region, chart plus table;
+                                     below it the per-institution rows the user may see (scoped)
+    GET, POST /rapportage/nieuw      an institution's editor reports a school year
+    GET, POST /rapportage/<id>       one report: shown to its institution and the region's coordinators,
+                                     editable by the institution's editors
+"""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 
-from core.plugin_api import authorize, current_region
+from core.plugin_api import (Organisation, Series, agreement_in_force, authorize, bar_chart, current_region,
+                             current_user, db_session, instrument_settings, may, scoped)
+
+from . import figures
+from .forms import ReportForm
+from .models import Report
+from .sheets import SHEET, percentage
 
 bp = Blueprint("stagepact", __name__, template_folder="templates")
+TEMPLATE_KEY = "stagepact-regio"
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "–"
+    return f"{value}".replace(".", ",")
+
+
+def _targets(region, years: list[str]) -> tuple[object, dict]:
+    agreement = agreement_in_force(region, "stagepact", TEMPLATE_KEY)
+    if agreement is None:
+        return None, {}
+    per_year = agreement.terms.get("target_matching_share") or {}
+    return agreement, {y: per_year.get(y) for y in years if per_year.get(y) is not None}
 
 
 @bp.route("/")
 def index():
     region = authorize("stagepact.view", current_region())
-    return render_template("stagepact/index.html", region=region)
+    settings = instrument_settings()
+    totals, held_back = figures.shown_years(figures.region_totals(region.id), settings.minimum_reports)
+    years = [t.school_year for t in totals]
+    agreement, targets = _targets(region, years)
+    charts = {}
+    if totals:
+        charts["reports"] = bar_chart(
+            "Meldingen van stagediscriminatie per schooljaar",
+            "Ontvangen, afgehandelde en naar SBB doorgezette meldingen, opgeteld over de instellingen in "
+            f"{region.name}. De tabel eronder geeft dezelfde aantallen.",
+            years, [Series("Ontvangen", tuple(t.received for t in totals)),
+                    Series("Afgehandeld", tuple(t.handled for t in totals)),
+                    Series("Doorgezet naar SBB", tuple(t.forwarded for t in totals))])
+        charts["shares"] = bar_chart(
+            "Meldpunt, procedure en stagematching per schooljaar",
+            "Aandeel instellingen met een meldpunt en met een procedure, en aandeel teams met stagematching, "
+            "in procenten" + (", met de streefwaarde uit de regionale afspraak als streepjeslijn" if targets else "")
+            + ". De tabel eronder geeft dezelfde percentages.",
+            years, [Series("Instellingen met meldpunt", tuple(t.share_desk for t in totals)),
+                    Series("Instellingen met procedure", tuple(t.share_procedure for t in totals)),
+                    Series("Teams met stagematching", tuple(t.share_matching for t in totals))],
+            target=Series("Streefwaarde stagematching", tuple(targets.get(y) for y in years)) if targets else None,
+            unit="%")
+    measures = figures.measures_by_kind(region.id, years, settings.measure_kinds)
+    own = db_session().scalars(
+        scoped(select(Report).where(Report.region_id == region.id), "stagepact.view")
+        .order_by(Report.school_year.desc(), Report.organisation_id)).unique().all()
+    return render_template(
+        "stagepact/index.html", region=region, settings=settings, totals=totals, held_back=held_back,
+        agreement=agreement, targets=targets, charts=charts, measures=measures, reports=own, fmt=_fmt,
+        percentage=percentage, demo=figures.has_demo_rows(region.id), sheet=SHEET,
+        may_report=bool(_organisations(region)))
+
+
+def _organisations(region):
+    """The region's mbo institutions the user may report for (scoped on the edit permission)."""
+    member_ids = [m.organisation_id for m in region.members]
+    stmt = scoped(select(Organisation).where(Organisation.id.in_(member_ids), Organisation.kind == "mbo"),
+                  "stagepact.edit").order_by(Organisation.name)
+    return db_session().scalars(stmt).all()
+
+
+@bp.route("/rapportage/nieuw", methods=["GET", "POST"])
+def new():
+    region = authorize("stagepact.edit", current_region())
+    organisations = _organisations(region)
+    form = ReportForm()
+    if not organisations and request.method == "POST":
+        abort(403)  # only an institution's editors report; the page explains it on GET
+    form.setup(organisations=organisations, kinds=instrument_settings().measure_kinds)
+    if form.validate_on_submit():
+        session = db_session()
+        existing = session.scalar(select(Report.id).where(
+            Report.region_id == region.id, Report.organisation_id == form.organisation.data,
+            Report.school_year == form.school_year.data))
+        if existing is not None:
+            form.school_year.errors.append(
+                f"Er is al een rapportage van deze instelling over {form.school_year.data}; wijzig die "
+                "rapportage in plaats van een nieuwe te maken.")
+        else:
+            report = Report(region_id=region.id, organisation_id=form.organisation.data,
+                            school_year=form.school_year.data)
+            form.apply(report)
+            authorize("stagepact.edit", report)
+            session.add(report)
+            session.commit()
+            flash(f"De rapportage over {report.school_year} is opgeslagen.")
+            return redirect(url_for(".show", stagepact_report_id=report.id), 303)
+    return render_template("stagepact/form.html", region=region, form=form, report=None,
+                           organisations=organisations), 400 if form.errors else 200
+
+
+@bp.route("/rapportage/<int:stagepact_report_id>", methods=["GET", "POST"])
+def show(stagepact_report_id):
+    region = current_region()
+    session = db_session()
+    report = session.get(Report, stagepact_report_id)
+    if report is None or report.region_id != region.id:
+        abort(404)
+    authorize("stagepact.view", report)
+    editable = may(current_user, "stagepact.edit", report)
+    form = None
+    if editable or request.method == "POST":
+        form = ReportForm()
+        del form.organisation
+        del form.school_year
+        form.setup(organisations=[report.organisation], kinds=instrument_settings().measure_kinds, report=report)
+        if request.method == "POST":
+            authorize("stagepact.edit", report)
+            if form.validate():
+                form.apply(report)
+                session.commit()
+                flash(f"De rapportage over {report.school_year} is bijgewerkt.")
+                return redirect(url_for(".show", stagepact_report_id=report.id), 303)
+    status = 400 if form is not None and form.errors else 200
+    return render_template("stagepact/show.html", region=region, report=report, form=form, fmt=_fmt,
+                           percentage=percentage), status

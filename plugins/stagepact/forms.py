@@ -1,0 +1,134 @@
+"""The report form: the same fields and rules as the Excel sheet "stagepact"."""
+from __future__ import annotations
+
+import datetime as dt
+
+from wtforms import IntegerField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from core.plugin_api import Form
+
+from .models import MEASURE_MAX_LENGTH, MEASURE_SEPARATOR, MEASURES_MAX_LENGTH, join_measures, split_measures
+from .sheets import FIRST_SCHOOL_YEAR, RULES, SPEC
+
+YES_NO = [("", "Kies ja of nee"), ("ja", "Ja"), ("nee", "Nee")]
+COUNT_FIELDS = ("reports_received", "reports_handled", "reports_forwarded", "teams_matching", "teams_total")
+
+
+def school_years(today: dt.date | None = None) -> list[str]:
+    """From the first Stagepact year up to the current school year (which starts on 1 August)."""
+    today = today or dt.date.today()
+    last = today.year if today.month >= 8 else today.year - 1
+    first = int(FIRST_SCHOOL_YEAR[:4])
+    return [f"{y}-{y + 1}" for y in range(last, first - 1, -1)]
+
+
+class CheckboxList(SelectMultipleField):
+    widget = ListWidget(prefix_label=False, html_tag="ul")
+    option_widget = CheckboxInput()
+
+
+def _count(key: str) -> IntegerField:
+    column = SPEC.column(key)
+    return IntegerField(column.header, validators=[
+        InputRequired(f"Vul een aantal in bij {column.header} (0 als er geen zijn)."),
+        NumberRange(min=0, message=f"{column.header} kan niet negatief zijn."),
+    ])
+
+
+def _yes_no(key: str) -> SelectField:
+    column = SPEC.column(key)
+    return SelectField(column.header, choices=YES_NO,
+                       validators=[InputRequired(f"Kies ja of nee bij {column.header}.")])
+
+
+class ReportForm(Form):
+    organisation = SelectField("Instelling", coerce=int,
+                               validators=[InputRequired("Kies de instelling waarvoor u rapporteert.")])
+    school_year = SelectField("Schooljaar", validators=[InputRequired("Kies een schooljaar.")])
+    has_desk = _yes_no("has_desk")
+    has_procedure = _yes_no("has_procedure")
+    reports_received = _count("reports_received")
+    reports_handled = _count("reports_handled")
+    reports_forwarded = _count("reports_forwarded")
+    teams_matching = _count("teams_matching")
+    teams_total = _count("teams_total")
+    measure_kinds = CheckboxList("Genomen maatregelen", choices=[])
+    other_measures = TextAreaField("Andere maatregelen")
+
+    def setup(self, *, organisations, kinds, report=None):
+        """Fill the choices; on an existing report, fix its institution and school year."""
+        if "organisation" in self:
+            self.organisation.choices = [(o.id, f"{o.name} ({o.identifier})") for o in organisations]
+        if "school_year" in self:
+            self.school_year.choices = [(y, y) for y in school_years()]
+        self.measure_kinds.choices = [(k, k) for k in kinds]
+        self.kinds = list(kinds)
+        if report is not None and not self.is_submitted():
+            self.has_desk.data = "ja" if report.has_desk else "nee"
+            self.has_procedure.data = "ja" if report.has_procedure else "nee"
+            for key in COUNT_FIELDS:
+                getattr(self, key).data = getattr(report, key)
+            known = {k.casefold(): k for k in kinds}
+            items = report.measure_list
+            self.measure_kinds.data = [known[m.casefold()] for m in items if m.casefold() in known]
+            self.other_measures.data = "\n".join(m for m in items if m.casefold() not in known)
+
+    def other_items(self) -> list[str]:
+        text = (self.other_measures.data or "").replace(MEASURE_SEPARATOR, "\n")
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def measures(self) -> str | None:
+        chosen = [k for k in self.kinds if k in (self.measure_kinds.data or [])]
+        seen = {k.casefold() for k in chosen}
+        others = []
+        for item in self.other_items():
+            if item.casefold() not in seen:
+                seen.add(item.casefold())
+                others.append(item)
+        return join_measures(chosen + others)
+
+    def validate_other_measures(self, field):
+        for number, item in enumerate(self.other_items(), start=1):
+            if len(item) > MEASURE_MAX_LENGTH:
+                raise ValidationError(f"Regel {number} ('{item[:30]}…') is langer dan {MEASURE_MAX_LENGTH} "
+                                      "tekens; houd elke maatregel kort.")
+        if len(self.measures() or "") > MEASURES_MAX_LENGTH:
+            raise ValidationError(f"Alle maatregelen samen zijn langer dan {MEASURES_MAX_LENGTH} tekens; "
+                                  "maak ze korter.")
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        values = self.values()
+        labels = {c.key: c.label for c in SPEC.columns}
+        for rule in RULES:
+            if rule.column == "measures" or any(values.get(k) is None for k in rule.needs):
+                continue
+            if getattr(self, rule.column).errors:
+                continue
+            message = rule.check(values, labels)
+            if message:
+                getattr(self, rule.column).errors.append(message[:1].upper() + message[1:] + ".")
+                ok = False
+        return ok
+
+    def values(self) -> dict:
+        """The entered values under the model's keys (None where a field is empty or invalid)."""
+        out = {}
+        for key in COUNT_FIELDS:
+            field = getattr(self, key)
+            out[key] = field.data if not field.errors and isinstance(field.data, int) else None
+        for key in ("has_desk", "has_procedure"):
+            data = getattr(self, key).data
+            out[key] = {"ja": True, "nee": False}.get(data)
+        out["measures"] = self.measures()
+        return out
+
+    def apply(self, report) -> None:
+        for key, value in self.values().items():
+            setattr(report, key, value)
+        report.is_demo = False
+
+
+__all__ = ["ReportForm", "school_years", "split_measures"]
