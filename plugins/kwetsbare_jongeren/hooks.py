@@ -1,9 +1,11 @@
 """Hook implementations of the kwetsbare_jongeren instrument; the entry point names this module."""
 from __future__ import annotations
 
-from core.plugin_api import Instrument, NavItem, Permission, hookimpl
+from pathlib import Path
 
-from . import views
+from core.plugin_api import Instrument, NavItem, Permission, Widget, hookimpl
+
+from . import demo, matrix, models, report, settings, sheets, views  # noqa: F401  (models: maps the tables)
 
 KEY = "kwetsbare_jongeren"
 
@@ -24,13 +26,70 @@ def register_blueprint():
 
 
 @hookimpl
+def migration_location():
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
 def register_permissions():
     return [
         Permission(f"{KEY}.view", "Kwetsbare jongeren bekijken", {"viewer", "editor", "signatory", "admin"}),
-        Permission(f"{KEY}.edit", "Kwetsbare jongeren invoeren", {"editor", "admin"}),
+        # Not a read permission (no viewer): coordinators do not get it over other organisations,
+        # so only the reporting organisation sees its own counts unsuppressed.
+        Permission(f"{KEY}.report", "Aantallen kwetsbare jongeren melden", {"editor", "admin"}),
     ]
 
 
 @hookimpl
+def region_settings_schema():
+    return settings.KwetsbareJongerenSettings
+
+
+@hookimpl
+def register_sheets():
+    return [sheets.MONITOR]
+
+
+@hookimpl
+def agreement_templates():
+    return [matrix.TEMPLATE]
+
+
+@hookimpl
 def navigation_items(region, user):
-    return [NavItem("Kwetsbare jongeren", endpoint="regio.kwetsbare_jongeren.index", permission=f"{KEY}.view")]
+    return [
+        NavItem("Kwetsbare jongeren", endpoint="regio.kwetsbare_jongeren.index", permission=f"{KEY}.view"),
+    ]
+
+
+@hookimpl
+def dashboard_widgets(region, user):
+    def context():
+        from core.plugin_api import agreement_in_force
+
+        conf = settings.settings_of(region)
+        rows = report.region_rows(region.id)
+        periods = report.periods(rows)
+        in_force = agreement_in_force(region, KEY, matrix.TEMPLATE_KEY)
+        tasks = 0
+        if in_force is not None:
+            try:
+                tasks = len(matrix.parse_term(in_force.terms.get(matrix.TERM) or "")[0])
+            except ValueError:
+                in_force = None
+        out = {"signed": in_force, "tasks": tasks, "period": None, "threshold": conf.min_count,
+               "raw": report.viewer_of(user).raw}
+        if periods:
+            viewer = report.viewer_of(user)
+            published = report.table(rows, periods[-1], report.municipalities(region), threshold=conf.min_count,
+                                     viewer=viewer)
+            out.update(period=periods[-1], totals=[(c, published.totals[c]) for c in models.CATEGORIES])
+        return out
+
+    return [Widget(title="Kwetsbare jongeren", template="kwetsbare_jongeren/widget.html", context=context,
+                   permission=f"{KEY}.view")]
+
+
+@hookimpl
+def demo_data(session, regions):
+    demo.add_demo_data(session, regions)

@@ -1,14 +1,182 @@
-"""Pages of the kwetsbare_jongeren instrument, mounted by the core at /regio/<region>/kwetsbare_jongeren/."""
+"""Pages of the kwetsbare_jongeren instrument, mounted by the core at /regio/<region>/kwetsbare_jongeren/.
+
+    GET       /                 matrix (as signed), counts over time (chart + table, suppressed), context
+    GET POST  /aanpak           the coordinator maintains the matrix and puts it into an agreement
+    GET POST  /aantallen/nieuw  a municipality or the RMC reports counts for one municipality and period
+    GET       /export.csv       the published (suppressed) figures of every period
+"""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 
-from core.plugin_api import authorize, current_region
+from core.plugin_api import (Series, agreement_in_force, authorize, bar_chart, current_region, current_user,
+                             db_session, instrument_settings, may, scoped)
 
-bp = Blueprint("kwetsbare_jongeren", __name__, template_folder="templates")
+from . import matrix as matrix_rules
+from . import report
+from .forms import CATEGORY_FIELDS, ReportForm, matrix_form_class
+from .models import CATEGORIES, ROLE_LABELS, MonitorCount, Responsibility
+
+KEY = "kwetsbare_jongeren"
+bp = Blueprint(KEY, __name__, template_folder="templates")
+
+KIND_ORDER = ("rmc", "gemeente", "pro", "vso", "vo", "mbo", "zorg", "werkgever", "sbb", "overig")
+
+
+def _parties(region) -> list:
+    """The region's organisations, the RMC first, then municipalities, schools, care, employers."""
+    orgs = [m.organisation for m in region.members]
+    rank = {k: i for i, k in enumerate(KIND_ORDER)}
+    return sorted(orgs, key=lambda o: (rank.get(o.kind, len(rank)), o.name))
+
+
+def _stored_matrix(region) -> tuple[list[Responsibility], dict]:
+    rows = db_session().scalars(scoped(
+        select(Responsibility).where(Responsibility.region_id == region.id), f"{KEY}.view")).all()
+    by_identifier: dict[str, dict[str, str]] = {}
+    for row in rows:
+        by_identifier.setdefault(row.task, {})[row.party.identifier] = row.role
+    return rows, by_identifier
+
+
+def _signed_matrix(region, names: dict[str, str]):
+    """The matrix of the agreement in force, ready for the template; None when none is in force."""
+    in_force = agreement_in_force(region, KEY, matrix_rules.TEMPLATE_KEY)
+    if in_force is None:
+        return None
+    try:
+        tasks, cells = matrix_rules.parse_term(in_force.terms.get(matrix_rules.TERM) or "")
+    except ValueError:
+        return None
+    parties = sorted({p for c in cells.values() for p in c}, key=lambda p: names.get(p, p))
+    return {"agreement": in_force, "tasks": tasks, "cells": cells, "parties": parties}
 
 
 @bp.route("/")
 def index():
-    region = authorize("kwetsbare_jongeren.view", current_region())
-    return render_template("kwetsbare_jongeren/index.html", region=region)
+    region = authorize(f"{KEY}.view", current_region())
+    settings = instrument_settings()
+    names = {o.identifier: o.name for o in _parties(region)}
+    rows = report.region_rows(region.id)
+    munis = report.municipalities(region)
+    viewer = report.viewer_of(current_user)
+    history = report.over_time(rows, munis, threshold=settings.min_count, viewer=viewer)
+    periods = [p for p, _t in history]
+    period = request.args.get("periode") or (periods[-1] if periods else None)
+    current = dict(history).get(period)
+    chart = None
+    if history:
+        series = [Series(cat.capitalize(), tuple(t.totals[cat].value for _p, t in history)) for cat in CATEGORIES]
+        chart = bar_chart(
+            f"Aantallen jongeren per categorie, regio {region.name}",
+            "Regiototalen per periode en categorie; afgeschermde aantallen ontbreken in de grafiek. "
+            "De tabel onder de grafiek bevat dezelfde getallen.",
+            periods, series)
+    return render_template(
+        "kwetsbare_jongeren/index.html", region=region, settings=settings, names=names,
+        signed=_signed_matrix(region, names), role_labels=ROLE_LABELS, history=history, periods=periods,
+        period=period, current=current, munis=munis, categories=CATEGORIES, chart=chart,
+        jikp=report.jikp_for(region.rmc_code), raw=viewer.raw, demo=report.has_demo(region.id),
+        may_report=may(current_user, f"{KEY}.report", region), may_draft=may(current_user, "agreement.draft", region))
+
+
+@bp.route("/aanpak", methods=["GET", "POST"])
+def aanpak():
+    region = authorize("agreement.draft", current_region())
+    settings = instrument_settings()
+    tasks = settings.task_list
+    parties = _parties(region)
+    form_class = matrix_form_class(tasks, parties)
+    rows, stored = _stored_matrix(region)
+    if request.method == "POST":
+        form = form_class()
+    else:
+        form = form_class(formdata=None, data={
+            f"cel_{o.id}_{i}": stored.get(task, {}).get(o.identifier, "")
+            for o in parties for i, task in enumerate(tasks)})
+    if form.validate_on_submit():
+        session = db_session()
+        existing = {(r.task, r.party_id): r for r in rows}
+        for org in parties:
+            for i, task in enumerate(tasks):
+                role = getattr(form, f"cel_{org.id}_{i}").data or ""
+                row = existing.get((task, org.id))
+                if row is not None and not role:
+                    session.delete(row)
+                elif row is not None and row.role != role:
+                    row.role = role
+                elif row is None and role:
+                    session.add(Responsibility(region_id=region.id, task=task, party_id=org.id, role=role))
+        session.commit()
+        flash("De verantwoordelijkhedenmatrix is opgeslagen.")
+        return redirect(url_for(".aanpak"), 303)
+    names = {o.identifier: o.name for o in parties}
+    current = {t: stored.get(t, {}) for t in tasks}
+    problems = matrix_rules.problems(tasks, current, names)
+    proposal = None
+    if not problems and request.method == "GET":
+        involved = {p for cells in current.values() for p in cells}
+        proposal = {
+            "title": f"Regionale aanpak kwetsbare jongeren {region.name}",
+            "text": matrix_rules.agreement_text(region.name, tasks, current, names),
+            "parties": [o.id for o in parties if o.identifier in involved],
+            "term": matrix_rules.to_term(tasks, current),
+        }
+    return render_template(
+        "kwetsbare_jongeren/aanpak.html", region=region, form=form, tasks=tasks, problems=problems,
+        proposal=proposal, signed=_signed_matrix(region, names), names=names), \
+        (400 if form.errors else 200)
+
+
+@bp.route("/aantallen/nieuw", methods=["GET", "POST"])
+def report_counts():
+    region = authorize(f"{KEY}.report", current_region())
+    settings = instrument_settings()
+    own = [m.organisation for m in current_user.memberships
+           if m.organisation.kind in ("gemeente", "rmc") and any(rm.organisation_id == m.organisation_id
+                                                                  for rm in region.members)]
+    if current_user.is_platform_admin:
+        own = [o for o in _parties(region) if o.kind in ("gemeente", "rmc")]
+    munis = report.municipalities(region)
+    form = ReportForm()
+    form.period_kind = settings.period
+    form.organisation.choices = [(o.id, o.name) for o in own]
+    form.municipality.choices = [(code, f"{name} ({code})") for code, name in sorted(munis.items(), key=lambda i: i[1])]
+    if request.method == "GET":
+        gemeente = next((o.identifier for o in own if o.kind == "gemeente"), None)
+        if gemeente in munis:
+            form.municipality.data = gemeente
+    if form.validate_on_submit():
+        session = db_session()
+        fields = dict(organisation_id=form.organisation.data, municipality=form.municipality.data,
+                      period=form.period.data)
+        for category, count in form.counts().items():
+            row = session.scalar(select(MonitorCount).where(
+                MonitorCount.region_id == region.id, MonitorCount.category == category,
+                *[getattr(MonitorCount, k) == v for k, v in fields.items()]))
+            if row is None:
+                row = MonitorCount(region_id=region.id, category=category, count=count, **fields)
+                authorize(f"{KEY}.report", row)
+                session.add(row)
+            else:
+                authorize(f"{KEY}.report", row)
+                row.count = count
+                row.is_demo = False
+        session.commit()
+        flash(f"De aantallen voor {munis[form.municipality.data]}, {form.period.data} zijn opgeslagen.")
+        return redirect(url_for(".index", periode=form.period.data), 303)
+    return render_template("kwetsbare_jongeren/report.html", region=region, form=form, settings=settings,
+                           category_fields=[getattr(form, name) for name, _c in CATEGORY_FIELDS]), \
+        (400 if form.errors else 200)
+
+
+@bp.route("/export.csv")
+def export_csv():
+    region = authorize(f"{KEY}.view", current_region())
+    settings = instrument_settings()
+    text = report.csv_export(report.region_rows(region.id), report.municipalities(region),
+                             threshold=settings.min_count, viewer=report.viewer_of(current_user),
+                             region_name=region.name)
+    return Response("\ufeff" + text, mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=kwetsbare-jongeren-{region.slug}.csv"})

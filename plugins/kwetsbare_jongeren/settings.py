@@ -1,0 +1,45 @@
+"""Settings of [instruments.kwetsbare_jongeren] in a region file."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from core.plugin_api import RegionSettings
+
+DEFAULT_TASKS = (
+    "Signaleren",
+    "Toeleiden naar onderwijs of werk",
+    "Begeleiden tijdens de overstap",
+    "Nazorg",
+)
+PERIOD_KINDS = {"schooljaar": "schooljaar (zoals 2024-2025)", "kwartaal": "kwartaal (zoals 2025-K1)"}
+
+
+@dataclass
+class KwetsbareJongerenSettings(RegionSettings):
+    """tasks: the rows of the responsibility matrix; period: how counts are reported;
+    threshold: counts below it are shown as "<threshold" outside the reporting organisation."""
+
+    tasks: list[str] = field(default_factory=lambda: list(DEFAULT_TASKS))
+    period: Literal["schooljaar", "kwartaal"] = "schooljaar"
+    threshold: int = 5
+
+    @property
+    def task_list(self) -> list[str]:
+        """The tasks, trimmed, without empties or duplicates, at most 100 characters each."""
+        seen: dict[str, None] = {}
+        for task in self.tasks:
+            task = " ".join(str(task).split())[:100]
+            if task:
+                seen.setdefault(task, None)
+        return list(seen) or list(DEFAULT_TASKS)
+
+    @property
+    def min_count(self) -> int:
+        """The suppression threshold, never below 2 (a threshold of 1 would suppress nothing)."""
+        return max(int(self.threshold), 2)
+
+
+def settings_of(region) -> KwetsbareJongerenSettings:
+    """This instrument's settings for a region (outside a request too, e.g. demo data)."""
+    return KwetsbareJongerenSettings.from_json(region.settings_for("kwetsbare_jongeren"))
