@@ -11,6 +11,8 @@ through `scoped`. Rules:
 * An object that belongs to a region only (`region_id`) is seen by everyone
   who sees the region.
 * Seen but not allowed (the role lacks the permission) is 403.
+* A membership past its end date (`ends_on`, a mandate) grants nothing.
+* Every signed-in user may manage their own account (`account.self`).
 * Region coordinators (admins of a region's coordinating organisation) get
   the read permissions over every organisation in their region, and the
   coordinator actions (consortium management, drafting agreements).
@@ -27,6 +29,7 @@ from sqlalchemy import Select, false, select
 from core.audit.models import AuditEntry
 from core.db import db_session
 from core.identity.models import ROLES
+from core.identity.models import today as _today
 from core.instruments import Permission
 from core.orgs.models import Organisation
 from core.regions.models import Region, RegionMember
@@ -45,6 +48,7 @@ CORE_PERMISSIONS: dict[str, Permission] = {
         Permission("agreement.sign", "Afspraak ondertekenen namens de organisatie", {"signatory", "admin"}),
         Permission("audit.view", "Auditlog bekijken", frozenset()),  # platform admins only
         Permission("admin.access", "Platformbeheer", frozenset()),  # platform admins only
+        Permission("account.self", "Eigen account beheren", frozenset()),  # every signed-in user, own account only
     )
 }
 COORDINATOR_ACTIONS = frozenset({"consortium.manage", "agreement.draft"})
@@ -64,6 +68,7 @@ class UserContext:
     org_roles: dict[int, str] = field(default_factory=dict)
     region_orgs: dict[int, set[int]] = field(default_factory=dict)  # region -> user's orgs there
     coordinated: set[int] = field(default_factory=set)  # regions where the user is coordinator
+    coordinating_roles: dict[int, set[str]] = field(default_factory=dict)  # region -> roles in its coordinating orgs
 
     def roles_in_region(self, region_id: int) -> set[str]:
         return {self.org_roles[o] for o in self.region_orgs.get(region_id, ())}
@@ -96,7 +101,8 @@ def user_context(user) -> UserContext:
     if user.id in cache:
         return cache[user.id]
     ctx = UserContext(is_platform_admin=bool(user.is_platform_admin))
-    ctx.org_roles = {m.organisation_id: m.role for m in user.memberships}
+    today = _today()
+    ctx.org_roles = {m.organisation_id: m.role for m in user.memberships if m.applies_on(today)}
     if ctx.org_roles:
         rows = db_session().execute(
             select(RegionMember.region_id, RegionMember.organisation_id, RegionMember.is_coordinator)
@@ -104,8 +110,10 @@ def user_context(user) -> UserContext:
         )
         for region_id, org_id, is_coordinator in rows:
             ctx.region_orgs.setdefault(region_id, set()).add(org_id)
-            if is_coordinator and ctx.org_roles[org_id] == "admin":
-                ctx.coordinated.add(region_id)
+            if is_coordinator:
+                ctx.coordinating_roles.setdefault(region_id, set()).add(ctx.org_roles[org_id])
+                if ctx.org_roles[org_id] == "admin":
+                    ctx.coordinated.add(region_id)
     cache[user.id] = ctx
     return ctx
 
@@ -122,6 +130,9 @@ def _region_of(obj) -> int | None:
 def decide(user, action: str, obj=None) -> Decision:
     """Answer whether `user` may do `action` on `obj` (None for platform-level actions)."""
     all_permissions()[action]  # unknown actions are programming errors
+    if action == "account.self":
+        signed_in = user is not None and getattr(user, "is_authenticated", False)
+        return Decision.ALLOW if signed_in and (obj is None or getattr(obj, "id", None) == user.id) else Decision.NOT_FOUND
     ctx = user_context(user)
     if ctx.is_platform_admin:
         return Decision.ALLOW
@@ -149,17 +160,23 @@ def decide(user, action: str, obj=None) -> Decision:
     raise TypeError(f"cannot authorize on {type(obj).__name__}: it has no region_id or organisation_id")
 
 
-def _coordinator_over(ctx: UserContext, org_id: int, region_id: int | None) -> bool:
+def _region_wide(ctx: UserContext, action: str) -> set[int]:
+    """Regions where the user acts for every organisation: a region-wide permission
+    granted by their role in the region's coordinating organisation."""
+    perm = all_permissions().get(action)
+    if perm is None or not perm.region_wide:
+        return set()
+    return {r for r, roles in ctx.coordinating_roles.items() if any(role_grants(role, action) for role in roles)}
+
+
+def _org_in_regions(org_id: int, region_id: int | None, regions: set[int]) -> bool:
+    """Whether the organisation is a member of `region_id` (or of any of `regions` when None) within `regions`."""
     if region_id is not None:
-        if region_id not in ctx.coordinated:
-            return False
-        return db_session().scalar(
-            select(RegionMember.id).where(RegionMember.region_id == region_id, RegionMember.organisation_id == org_id)
-        ) is not None
-    if not ctx.coordinated:
+        regions = regions & {region_id}
+    if not regions:
         return False
     return db_session().scalar(
-        select(RegionMember.id).where(RegionMember.region_id.in_(ctx.coordinated), RegionMember.organisation_id == org_id)
+        select(RegionMember.id).where(RegionMember.region_id.in_(regions), RegionMember.organisation_id == org_id)
     ) is not None
 
 
@@ -169,7 +186,9 @@ def _decide_org(ctx: UserContext, action: str, org_id: int, region_id: int | Non
         if action in COORDINATOR_ACTIONS:
             return Decision.ALLOW if region_id in ctx.coordinated else Decision.FORBIDDEN
         return Decision.ALLOW if role_grants(role, action) else Decision.FORBIDDEN
-    if _coordinator_over(ctx, org_id, region_id):
+    if _org_in_regions(org_id, region_id, _region_wide(ctx, action)):
+        return Decision.ALLOW
+    if _org_in_regions(org_id, region_id, ctx.coordinated):
         if is_read_action(action) or action in COORDINATOR_ACTIONS:
             return Decision.ALLOW
         return Decision.FORBIDDEN
@@ -226,11 +245,13 @@ def scoped(stmt: Select, action: str, user=None) -> Select:
     if org_col is not None:
         own = [o for o, role in ctx.org_roles.items() if role_grants(role, action)]
         condition = org_col.in_(own)
-        if is_read_action(action) and ctx.coordinated:
+        regions = set(ctx.coordinated) if is_read_action(action) else set()
+        regions |= _region_wide(ctx, action)
+        if regions:
             if region_col is not None:
-                condition = condition | region_col.in_(ctx.coordinated)
+                condition = condition | region_col.in_(regions)
             else:
-                members = select(RegionMember.organisation_id).where(RegionMember.region_id.in_(ctx.coordinated))
+                members = select(RegionMember.organisation_id).where(RegionMember.region_id.in_(regions))
                 condition = condition | org_col.in_(members)
         return stmt.where(condition)
     if region_col is not None:

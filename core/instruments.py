@@ -17,11 +17,18 @@ class Instrument:
 
 @dataclass(frozen=True)
 class Permission:
-    """An action an instrument adds, named `<key>.<verb>`, and the roles that get it by default."""
+    """An action an instrument adds, named `<key>.<verb>`, and the roles that get it by default.
+
+    `region_wide`: members of a region's coordinating organisation (usually the
+    RMC) exercise this action, with a role that grants it, over the objects of
+    every organisation in that region (e.g. the RMC reports for all its
+    municipalities). Otherwise a role only reaches its own organisation's objects.
+    """
 
     name: str
     label: str
     default_roles: frozenset[str] = field(default_factory=frozenset)
+    region_wide: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "default_roles", frozenset(self.default_roles))
