@@ -17,8 +17,9 @@ and row with per-row authorization, diff against the database, insert, audit
 entries, commit), the same file again (nothing to change), and the export.
 Targets: import <= 3x (parse + insert floor), export <= 1.5x write floor,
 import peak memory < 250 MB. SQLite always; PostgreSQL too when
-postgresql://postgres@127.0.0.1:5432/test (or --database-url) answers. The
-PostgreSQL database's schema is dropped and recreated.
+postgresql://postgres@127.0.0.1:5432/regio_bench (or --database-url) answers;
+that database is created if the server lacks it, and its schema is dropped
+and recreated (so do not point it at the tests' database while they run).
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 EMAIL = "bench@utrecht.example"
 HEADER = ["Organisatie", "Schooljaar", "Groet", "Verstuurd", "Beantwoord", "Budget", "Verstuurd op", "Openbaar"]
-DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/regio_bench"  # its own database: the tests use .../test
 
 
 def peak_mb() -> float:
@@ -206,9 +207,10 @@ def child_import(args) -> dict:
         if not prepared.ok:
             raise SystemExit("\n".join(str(p) for p in prepared.problems[:10]))
         diff = prepared.diff
-        engine.commit_prepared(session, prepared, region, engine.actor_of(user), locked=True)
+        stats = engine.commit_prepared(session, prepared, region, engine.actor_of(user), locked=True)
         done = time.perf_counter()
     return {"seconds": done - start, "check": checked - start, "write": done - checked,
+            "audit": stats.audit_seconds,
             "new": len(diff.new), "changed": len(diff.changed), "unchanged": diff.unchanged}
 
 
@@ -270,12 +272,21 @@ def run_child(kind: str, **options) -> dict:
 
 
 def postgres_answers(url: str) -> bool:
-    try:
-        import psycopg
+    """True when `url` can be used; its database is created when the server answers but lacks it."""
+    import psycopg
 
+    try:
         psycopg.connect(url, connect_timeout=3).close()
         return True
-    except Exception:
+    except psycopg.OperationalError as exc:
+        if "does not exist" not in str(exc):
+            return False
+    base, name = url.rsplit("/", 1)
+    try:
+        with psycopg.connect(f"{base}/postgres", connect_timeout=3, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return True
+    except psycopg.Error:
         return False
 
 
@@ -294,9 +305,12 @@ def bench_database(label: str, url: str, sheet: Path, rows: int, tmp: Path) -> N
           f"insert {insert['seconds']:6.2f} s ({insert['peak_mb']:4.0f} MB)   "
           f"write {write['seconds']:6.2f} s ({write['peak_mb']:4.0f} MB)")
     print(f"import   {first['seconds']:6.2f} s  peak {first['peak_mb']:4.0f} MB   "
-          f"(check+parse+validate+diff {first['check']:.2f} s, insert+audit+commit {first['write']:.2f} s; "
-          f"{first['new']} new)   = {first['seconds'] / floor:.1f}x (parse+insert floor {floor:.2f} s)   "
+          f"= {first['seconds'] / floor:.1f}x parse+insert floor ({floor:.2f} s)   "
           f"target <= 3.0x, < 250 MB: {'ok' if first['seconds'] <= 3 * floor and first['peak_mb'] < 250 else 'MISSED'}")
+    data_path = first["seconds"] - first["audit"]
+    print(f"         check+parse+validate+diff {first['check']:.2f} s; insert+commit {first['write'] - first['audit']:.2f} s;"
+          f" audit log {first['audit']:.2f} s ({first['new']} hash-chained entries, which the floor does not write)"
+          f"   without the audit log: {data_path:.2f} s = {data_path / floor:.1f}x")
     print(f"again    {again['seconds']:6.2f} s  peak {again['peak_mb']:4.0f} MB   "
           f"({again['new']} new, {again['changed']} changed, {again['unchanged']} unchanged)")
     print(f"export   {export['seconds']:6.2f} s  peak {export['peak_mb']:4.0f} MB   "

@@ -41,6 +41,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     from core.identity.account import bp as account_bp
     from core.identity.models import User
     from core.identity.views import make_auth_blueprint
+    from core.orgs.members import bp as orgs_bp
     from core.plugins import build_registry
     from core.regions.loader import load_regions
     from core.regions.web import make_regio_blueprint, region_navigation
@@ -69,8 +70,15 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
 
     @login_manager.user_loader
     def load_user(user_id: str):
+        from flask import session as cookie
+
+        from core.identity.sessions import session_is_valid
+
         user = db_session().get(User, int(user_id))
-        return user if user is not None and user.active else None
+        if user is None or not user.active or not session_is_valid(user):
+            cookie.clear()  # a stale, ended or copied cookie: drop it
+            return None
+        return user
 
     CSRFProtect(app)
     limit_storage = app.config["RATELIMIT_STORAGE_URI"] or app.config["REDIS_URL"] or "memory://"
@@ -85,6 +93,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
         app.register_blueprint(make_auth_blueprint(limiter))
     app.register_blueprint(home_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(orgs_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(agreements_public_bp)
     regio = make_regio_blueprint(registry)

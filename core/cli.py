@@ -235,7 +235,12 @@ def excel_import(instrument, sheet, file, region_code, email, dry_run):
         session.rollback()
         click.echo("Proefrun: er is niets opgeslagen.")
         return
-    engine.commit_prepared(session, prepared, region, engine.actor_of(user), locked=True)
+    try:
+        engine.commit_prepared(session, prepared, region, engine.actor_of(user), locked=True)
+    except engine.StaleImport as exc:
+        session.rollback()
+        click.echo(str(exc), err=True)
+        sys.exit(1)
     click.echo(f"Opgeslagen in {spec.title} ({region.name}).")
 
 
@@ -296,6 +301,12 @@ def demo(load_only, host, port):
     click.echo("Demo-accounts (e-mailadres / wachtwoord / rol):")
     for account in accounts:
         click.echo(f"  {account.email:<56} {account.password}  {account.description}")
+    two_factor = [a for a in accounts if a.totp_secret]
+    if two_factor:
+        click.echo("Tweestapsverificatie (verplicht voor deze accounts): voeg de sleutel toe aan een authenticator-app, "
+                   "of toon de code met: python -c \"import pyotp; print(pyotp.TOTP('SLEUTEL').now())\"")
+        for account in two_factor:
+            click.echo(f"  {account.email:<56} sleutel {account.totp_secret}")
     if load_only:
         return
     click.echo(f"Regioplatform draait op http://{host}:{port}/  (Ctrl+C stopt)")

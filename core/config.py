@@ -62,11 +62,21 @@ def load_config(instance_path: str | os.PathLike) -> dict:
         # Argon2id cost; tests lower it, production keeps argon2-cffi's defaults.
         "ARGON2_TIME_COST": _int_env("ARGON2_TIME_COST", 3),
         "ARGON2_MEMORY_COST": _int_env("ARGON2_MEMORY_COST", 65536),
+        # Sessions (core/identity/sessions.py): ended after this long without a request, and
+        # after this long in any case (ASVS 3.3.2). Invite and reset links (core/identity/invites.py).
+        "SESSION_IDLE_MINUTES": _int_env("SESSION_IDLE_MINUTES", 30),
+        "SESSION_ABSOLUTE_MINUTES": _int_env("SESSION_ABSOLUTE_MINUTES", 12 * 60),
+        "INVITE_HOURS": _int_env("INVITE_HOURS", 7 * 24),
+        "RESET_MINUTES": _int_env("RESET_MINUTES", 60),
+        "MANDATE_WARNING_DAYS": _int_env("MANDATE_WARNING_DAYS", 60),  # "ends soon" on the mandate overviews
+        # __Host-: the browser only accepts it Secure, for Path=/ and without Domain (no subdomain can set it).
+        "SESSION_COOKIE_NAME": "__Host-regio-session" if env == "production" else "session",
+        "SESSION_COOKIE_PATH": "/",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
         "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_SECURE": env == "production",  # unused: there is no "remember me"
         "WTF_CSRF_TIME_LIMIT": None,
     }
 

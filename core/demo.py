@@ -2,6 +2,9 @@
 
 Idempotent: loading twice changes nothing. Passwords are derived from the
 SECRET_KEY, so a rerun prints the same ones and every deployment differs.
+The accounts that must have two-factor (platform admin, signatories, admins)
+are enrolled with a TOTP key derived the same way; `regio demo` prints it,
+to add to an authenticator app.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.consortia.models import ConsortiumMember
+from core.identity import twofactor
 from core.identity.models import ROLES, Membership, User
 from core.identity.passwords import hash_password
 from core.orgs.models import Organisation
@@ -59,6 +63,13 @@ class DemoAccount:
     email: str
     password: str
     description: str
+    totp_secret: str | None = None  # the key for an authenticator app, for accounts that need two-factor
+
+
+def demo_totp_secret(secret_key: str, email: str) -> str:
+    """A 32-character base32 TOTP key derived from the secret key and the e-mail address."""
+    digest = hmac.new(secret_key.encode(), b"totp:" + email.encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest[:20]).decode()
 
 
 def demo_password(secret_key: str, email: str) -> str:
@@ -85,7 +96,12 @@ def load_demo(session: Session, app: Flask) -> list[DemoAccount]:
         if org is not None and not any(m.organisation_id == org.id for m in user.memberships):
             session.add(Membership(user_id=user.id, organisation_id=org.id, role=role))
         what = "platformbeheerder" if is_admin else f"{ROLES[role]} bij {org.name if org else ident}"
-        accounts.append(DemoAccount(email, password, what))
+        secret = None
+        if is_admin or role in twofactor.TWO_FACTOR_ROLES:
+            secret = demo_totp_secret(app.config["SECRET_KEY"], email)
+            if not twofactor.has_two_factor(session, user):
+                twofactor.enrol_with_secret(session, user, secret)
+        accounts.append(DemoAccount(email, password, what, secret))
     _seed_consortia(session)
     session.flush()
     _instrument_demo_data(session, app)

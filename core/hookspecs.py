@@ -95,7 +95,13 @@ def register_sheets():
     Receives: nothing.
     Returns:  a list of plugin_api.SheetSpec, or None for "no sheets". Sheet
               names must be unique across instruments and permissions must be
-              "<key>."-prefixed; the core refuses to start otherwise.
+              "<key>."-prefixed and registered; column kinds come from
+              plugin_api.Kind; the model needs a region_id column and a unique
+              constraint on region_id + the natural key. The core refuses to
+              start otherwise. For every sheet the core serves template, export
+              and upload at /regio/<region>/<key>/excel/<name>/ and the CLI's
+              `regio import|export <key> <name>`; the plugin never reads or
+              writes Excel itself.
     """
 
 

@@ -1,7 +1,8 @@
-"""Request-wide safety nets: sign-in required, authorization enforced, security headers."""
+"""Request-wide safety nets: sign-in required, two-factor where required, authorization enforced,
+security headers, no caching of what a signed-in user sees."""
 from __future__ import annotations
 
-from flask import Flask, current_app, g, redirect, request, url_for
+from flask import Flask, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
 
 PUBLIC_ATTR = "_regio_public"
@@ -33,17 +34,32 @@ SECURITY_HEADERS = {
 }
 
 
+# Where a user who must have two-factor but has not enrolled yet may go: enrolment and leaving.
+ENROLMENT_ENDPOINTS = frozenset({"account.security", "account.two_factor_setup", "account.change_password",
+                                 "account.logout_everywhere", "auth.logout"})
+
+
 def install(app: Flask) -> None:
     """Require sign-in for non-public views, insist on an authorization call, add headers."""
 
     @app.before_request
     def require_login():
-        if is_public_endpoint(current_app, request.endpoint):
+        endpoint = request.endpoint
+        if endpoint == "static" or (endpoint or "").endswith(".static"):
             return None
-        if request.endpoint is None:
+        # Load (and check) the signed-in user before any view writes: the session check
+        # refreshes its idle clock in a transaction of its own.
+        authenticated = current_user.is_authenticated
+        if is_public_endpoint(current_app, endpoint):
+            return None
+        if endpoint is None:
             return None  # 404/405 handled by Flask
-        if not current_user.is_authenticated:
+        if not authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if endpoint not in ENROLMENT_ENDPOINTS and _must_enrol(current_user):
+            g.authorized = True  # a refusal, like the sign-in redirect: nothing of the page is shown
+            flash("Stel eerst tweestapsverificatie in: voor uw rol is die verplicht.")
+            return redirect(url_for("account.two_factor_setup"))
         return None
 
     @app.after_request
@@ -66,6 +82,20 @@ def install(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if app.config.get("ENV_NAME") == "production":
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if current_user.is_authenticated:
-            response.headers.setdefault("Cache-Control", "no-store")
+        if current_user.is_authenticated or not (request.endpoint or "").endswith("static"):
+            # Signed-in pages and downloads, and the sign-in, reset and code pages: never stored.
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
         return response
+
+
+def _must_enrol(user) -> bool:
+    from core.db import db_session
+    from core.identity import twofactor
+
+    if not twofactor.requires_two_factor(user):
+        return False
+    cached = g.get("_two_factor_enrolled")
+    if cached is None:
+        cached = g._two_factor_enrolled = twofactor.has_two_factor(db_session(), user)
+    return not cached

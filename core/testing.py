@@ -18,9 +18,17 @@ TEST_CONFIG = {
 
 
 def make_user(app, email: str, *, org: str | None = None, role: str | None = None,
-              platform_admin: bool = False, password: str = DEFAULT_PASSWORD):
-    """Create a user (with a membership in the organisation with identifier `org`) and return its id."""
+              platform_admin: bool = False, password: str = DEFAULT_PASSWORD,
+              two_factor: bool | None = None, ends_on=None):
+    """Create a user (with a membership in the organisation with identifier `org`) and return its id.
+
+    `two_factor`: enrol a TOTP app (the secret is kept in the database; `login`
+    and `totp_code` use it). None (default): enrol exactly the users who must
+    have two-factor before they can act (platform admins, signatories, admins),
+    so they sign in and act as before. `ends_on`: the membership's end date.
+    """
     from core.db import db_session
+    from core.identity import twofactor
     from core.identity.models import Membership, User
     from core.identity.passwords import hash_password
     from core.orgs.models import Organisation
@@ -35,11 +43,52 @@ def make_user(app, email: str, *, org: str | None = None, role: str | None = Non
             organisation = session.scalar(select(Organisation).where(Organisation.identifier == org))
             if organisation is None:
                 raise LookupError(f"no organisation {org} in the test regions")
-            session.add(Membership(user_id=user.id, organisation_id=organisation.id, role=role or "viewer"))
+            session.add(Membership(user_id=user.id, organisation_id=organisation.id, role=role or "viewer",
+                                   ends_on=ends_on))
+        session.flush()
+        if two_factor is None:
+            two_factor = platform_admin or (org is not None and (role or "viewer") in twofactor.TWO_FACTOR_ROLES)
+        if two_factor:
+            import pyotp
+
+            twofactor.enrol_with_secret(session, user, pyotp.random_base32())
         session.commit()
         return user.id
 
 
-def login(client, email: str, password: str = DEFAULT_PASSWORD):
-    """Sign in through the login form; returns the response."""
-    return client.post("/inloggen", data={"email": email, "password": password})
+def totp_code(app, email: str, *, reuse: bool = True) -> str | None:
+    """The current TOTP code of `email`'s enrolled app, or None when the user has no two-factor.
+
+    `reuse`: forget the last accepted step first, so a test may sign in as the
+    same user several times within one 30-second step (the app refuses a code
+    twice; tests of that use reuse=False).
+    """
+    import pyotp
+    from sqlalchemy import func
+
+    from core.db import db_session
+    from core.identity.models import TotpCredential, User
+
+    with app.app_context():
+        session = db_session()
+        user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+        cred = session.get(TotpCredential, user.id) if user is not None else None
+        if cred is None or cred.confirmed_at is None:
+            return None
+        if reuse:
+            cred.last_step = 0
+            session.commit()
+        return pyotp.TOTP(cred.secret).now()
+
+
+def login(client, email: str, password: str = DEFAULT_PASSWORD, *, code: str | None = None):
+    """Sign in through the login form (and the code step when the user has two-factor); returns the response.
+
+    `code`: the second-step code to send; default: the enrolled app's current code.
+    """
+    response = client.post("/inloggen", data={"email": email, "password": password})
+    if response.status_code == 302 and response.headers.get("Location", "").startswith("/inloggen/code"):
+        if code is None:
+            code = totp_code(client.application, email)
+        response = client.post("/inloggen/code", data={"code": code or ""})
+    return response

@@ -23,6 +23,21 @@ class UserForm(DutchForm):
 class MembershipForm(DutchForm):
     organisation = SelectField("Organisatie", coerce=int, validators=[DataRequired("Kies een organisatie.")])
     role = SelectField("Rol", choices=list(ROLES.items()), validators=[DataRequired("Kies een rol.")])
+    ends_on = DateField("Einddatum (laatste dag van de rol, bijvoorbeeld van een tekenbevoegdheid)",
+                        validators=[Optional()])
+
+
+class InviteForm(DutchForm):
+    """An organisation admin invites a person into their organisation."""
+
+    email = EmailField("E-mailadres", validators=[
+        DataRequired("Vul een e-mailadres in."),
+        Email("Dit is geen geldig e-mailadres.", check_deliverability=False),
+        Length(max=254, message="Een e-mailadres heeft hoogstens 254 tekens."),
+    ])
+    name = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=200)])
+    role = SelectField("Rol", choices=list(ROLES.items()), validators=[DataRequired("Kies een rol.")])
+    ends_on = DateField("Einddatum van de rol (optioneel)", validators=[Optional()])
 
 
 class OrganisationForm(DutchForm):

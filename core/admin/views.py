@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from core.admin.forms import AuditFilterForm, MembershipForm, OrganisationForm, UserForm
@@ -11,9 +12,9 @@ from core.audit.models import AuditEntry
 from core.authz import authorize, scoped
 from core.db import db_session
 from core.forms import DutchForm
-from core.identity.invites import invite_url
-from core.identity.models import Membership, User
-from core.mail import OutboxMessage
+from core.identity.inviting import send_invite
+from core.identity.models import Membership, User, today
+from core.mail import OutboxMessage, commit_and_deliver
 from core.orgs.models import Organisation
 from core.regions.models import Region
 
@@ -45,8 +46,11 @@ def new_user():
         else:
             user = User(email=email, name=form.name.data.strip(), is_platform_admin=form.is_platform_admin.data)
             db_session().add(user)
-            db_session().commit()
-            flash(f"Gebruiker aangemaakt. Uitnodigingslink: {invite_url(user)}")
+            db_session().flush()
+            link = send_invite(db_session(), user, invited_by=current_user.name)
+            commit_and_deliver(db_session())
+            flash(f"Gebruiker aangemaakt; de uitnodiging is per e-mail verstuurd"
+                  f"{'' if current_app.config.get('MAIL_SERVER') else ' (zie de outbox)'}. Uitnodigingslink: {link}")
             return redirect(url_for(".user", user_id=user.id))
     status = 400 if request.method == "POST" else 200
     return render_template("admin/user_new.html", form=form), status
@@ -62,9 +66,10 @@ def user(user_id):
     if form.validate_on_submit():
         existing = next((m for m in person.memberships if m.organisation_id == form.organisation.data), None)
         if existing:
-            existing.role = form.role.data
+            existing.role, existing.ends_on = form.role.data, form.ends_on.data
         else:
-            db_session().add(Membership(user_id=person.id, organisation_id=form.organisation.data, role=form.role.data))
+            db_session().add(Membership(user_id=person.id, organisation_id=form.organisation.data, role=form.role.data,
+                                        ends_on=form.ends_on.data))
         db_session().commit()
         flash("Lidmaatschap opgeslagen.")
         return redirect(url_for(".user", user_id=person.id))
@@ -149,3 +154,19 @@ def outbox():
     messages = db_session().scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)).all()
     return render_template("admin/outbox.html", messages=messages,
                            mail_server=current_app.config.get("MAIL_SERVER"))
+
+
+@bp.route("/mandaten")
+def mandates():
+    """Memberships (mandates) that ended or end within MANDATE_WARNING_DAYS, across the platform."""
+    authorize("admin.access")
+    rows = ending_memberships(select(Membership), current_app.config["MANDATE_WARNING_DAYS"])
+    return render_template("admin/mandates.html", memberships=rows, today=today(),
+                           days=current_app.config["MANDATE_WARNING_DAYS"])
+
+
+def ending_memberships(stmt, days: int) -> list[Membership]:
+    """The memberships of `stmt` with an end date up to `days` from today (ended ones included), soonest first."""
+    horizon = today() + dt.timedelta(days=days)
+    return list(db_session().scalars(stmt.where(Membership.ends_on.is_not(None), Membership.ends_on <= horizon)
+                                     .order_by(Membership.ends_on)))

@@ -102,8 +102,9 @@ class SignForm(DutchForm):
                                validators=[DataRequired("Kies de organisatie waarvoor u ondertekent.")])
     agree = BooleanField("Ik heb deze versie gelezen en onderteken haar namens de gekozen organisatie",
                          validators=[DataRequired("Bevestig dat u deze versie hebt gelezen en ondertekent.")])
-    password = PasswordField("Uw wachtwoord, ter bevestiging", validators=[
-        DataRequired("Vul uw wachtwoord in om de ondertekening te bevestigen.")])
+    password = PasswordField("Uw wachtwoord of de code uit uw authenticator-app, ter bevestiging", validators=[
+        DataRequired("Vul uw wachtwoord of de code in om de ondertekening te bevestigen.")],
+        render_kw={"autocomplete": "off"})
 
 
 class WithdrawForm(DutchForm):

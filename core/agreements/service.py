@@ -52,6 +52,12 @@ class NotAParty(AgreementError):
     status_code = 403
 
 
+class TwoFactorRequired(AgreementError):
+    """Signatories sign only with two-factor sign-in enabled (BIO, ASVS 2.x)."""
+
+    status_code = 403
+
+
 STALE_SIGNATURE_MESSAGE = (
     "De versie die u wilde ondertekenen is niet meer de versie die ter ondertekening ligt: de tekst, de "
     "afspraken of de partijen zijn intussen gewijzigd (of de ondertekening is gestopt). Uw handtekening is "
@@ -261,6 +267,11 @@ def sign(session: Session, agreement: Agreement, *, organisation_id: int, finger
     transaction (once: it is unique per version), any earlier version in force
     becomes "vervangen", and the coordinators are told.
     """
+    from core.identity.twofactor import has_two_factor
+
+    if not has_two_factor(session, user):
+        raise TwoFactorRequired("Stel eerst tweestapsverificatie in (onder Account): zonder kunt u niet "
+                                "ondertekenen. De versie is niet ondertekend.")
     version = signable_version(agreement)
     if version is None or version.fingerprint != fingerprint:
         raise StaleFingerprint(STALE_SIGNATURE_MESSAGE)
@@ -365,18 +376,24 @@ def signatory_emails(session: Session, organisation_ids: Iterable[int]) -> list[
     ids = list(organisation_ids)
     if not ids:
         return []
+    from core.identity.models import today
+
     return list(session.scalars(
         select(User.email).join(Membership, Membership.user_id == User.id)
-        .where(Membership.organisation_id.in_(ids), Membership.role.in_(SIGN_ROLES), User.active.is_(True))
+        .where(Membership.organisation_id.in_(ids), Membership.role.in_(SIGN_ROLES), User.active.is_(True),
+               Membership.ends_on.is_(None) | (Membership.ends_on >= today()))
     ))
 
 
 def coordinator_emails(session: Session, region_id: int) -> list[str]:
+    from core.identity.models import today
+
     return list(session.scalars(
         select(User.email).join(Membership, Membership.user_id == User.id)
         .join(RegionMember, RegionMember.organisation_id == Membership.organisation_id)
         .where(RegionMember.region_id == region_id, RegionMember.is_coordinator.is_(True),
-               Membership.role == "admin", User.active.is_(True))
+               Membership.role == "admin", User.active.is_(True),
+               Membership.ends_on.is_(None) | (Membership.ends_on >= today()))
     ))
 
 

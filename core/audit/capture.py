@@ -140,10 +140,11 @@ def append_entries(conn, actor: tuple[int | None, str], entries: list[dict]) -> 
     previous = conn.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
     previous = previous or GENESIS
     user_id, label = actor
+    at = utcnow()  # one moment for the whole flush or batch: they are one transaction
     rows = []
     for entry in entries:
         fields = {
-            "at": utcnow(),
+            "at": at,
             "user_id": user_id,
             "actor": label,
             "action": entry["action"],
@@ -161,11 +162,17 @@ def append_entries(conn, actor: tuple[int | None, str], entries: list[dict]) -> 
     conn.execute(insert(AuditEntry), rows)
 
 
+_PLAIN = frozenset({type(None), bool, int, str})
+
+
 def values_snapshot(model, values: dict) -> dict:
     """Column values written without the ORM (bulk writes) as JSON-safe data, hidden columns hidden."""
-    excluded = set(getattr(model, "__audit_exclude__", ()))
-    return {key: (HIDDEN if key in excluded and value is not None else _json_value(value))
-            for key, value in values.items()}
+    excluded = getattr(model, "__audit_exclude__", ())
+    snap = {key: (value if value.__class__ in _PLAIN else _json_value(value)) for key, value in values.items()}
+    for key in excluded:
+        if snap.get(key) is not None:
+            snap[key] = HIDDEN
+    return snap
 
 
 def record_bulk(conn, actor: tuple[int | None, str], model, changes) -> None:

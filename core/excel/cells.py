@@ -84,6 +84,8 @@ def _is_text(value) -> bool:
 
 
 def parse_integer(value: Any) -> int:
+    if value.__class__ is float and value.is_integer():  # how every number arrives from calamine
+        return int(value)
     if isinstance(value, bool):
         raise Invalid(f"'{shown(value)}' is geen geheel getal")
     if isinstance(value, int):
@@ -102,6 +104,11 @@ def parse_integer(value: Any) -> int:
 
 
 def parse_decimal(value: Any) -> decimal.Decimal:
+    """A decimal (never a float). Text may use a decimal comma and thousands dots ("1.234,56") or the
+    English way ("1,234.56"); a single separator is the decimal separator, whichever it is ("1.5", "1,5")."""
+    if value.__class__ is float and math.isfinite(value):
+        # Excel keeps 15 significant digits: 0.1 + 0.2 is 0.3 there, and so here
+        return decimal.Decimal(format(value, ".15g"))
     if isinstance(value, bool):
         raise Invalid(f"'{shown(value)}' is geen getal")
     if isinstance(value, int):
@@ -208,9 +215,35 @@ def make_parser(col: Column, lookups: Lookups | None) -> Callable[[Any], Any]:
         base = _organisation_parser(col, lookups)
     else:  # pragma: no cover - declarations are validated at startup
         raise ValueError(f"unknown kind {kind}")
-    if col.minimum is None and col.maximum is None:
-        return base
-    return _bounded(base, col)
+    parse = base if col.minimum is None and col.maximum is None else _bounded(base, col)
+    return _memo(parse) if kind in MEMO_KINDS else parse
+
+
+# Kinds whose cells repeat a few values over and over (a sheet has 16 municipalities, 10 school years):
+# remember the answer per raw value. Saves time and memory (one string object per distinct value).
+MEMO_KINDS = frozenset({Kind.DATE, Kind.BOOLEAN, Kind.SCHOOL_YEAR, Kind.ENUM, Kind.BRIN, Kind.CBS_CODE,
+                        Kind.ORGANISATION})
+MEMO_LIMIT = 4096
+
+
+def _memo(parse):
+    cache: dict = {}
+
+    def memo(value):
+        key = (value.__class__, value)  # 1, 1.0 and True are equal keys otherwise
+        hit = cache.get(key)
+        if hit is None:
+            try:
+                hit = (True, parse(value))
+            except Invalid as exc:
+                hit = (False, str(exc))
+            if len(cache) < MEMO_LIMIT:
+                cache[key] = hit
+        if hit[0]:
+            return hit[1]
+        raise Invalid(hit[1])
+
+    return memo
 
 
 def _bounded(base, col: Column):

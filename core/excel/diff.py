@@ -45,7 +45,7 @@ def load_existing(session: Session, spec: SheetSpec, region_id: int, keys: list[
     stmt = select(model.id, *[getattr(model, k) for k in keys]).where(model.region_id == region_id)
     positions = key_positions(spec, keys)
     existing: Existing = {}
-    for row in session.execute(stmt):
+    for row in session.execute(stmt.execution_options(yield_per=5000)):  # streamed, not buffered whole
         values = tuple(row[1:])
         existing[tuple(values[p] for p in positions)] = (row[0], values)
     return existing
@@ -65,7 +65,8 @@ def fingerprint(existing: Existing, file_keys: Iterable[tuple]) -> str:
 
 
 def compute_diff(session: Session, spec: SheetSpec, region_id: int, keys: list[str],
-                 rows: list[tuple[int, tuple]]) -> Diff:
+                 rows: list[tuple[int, tuple]]) -> tuple[Diff, list[tuple]]:
+    """The diff, and the natural key of every row of the file (in file order) that it was made for."""
     existing = load_existing(session, spec, region_id, keys)
     positions = key_positions(spec, keys)
     diff = Diff(keys=keys)
@@ -81,4 +82,4 @@ def compute_diff(session: Session, spec: SheetSpec, region_id: int, keys: list[s
         else:
             diff.changed.append((found[0], found[1], values))
     diff.base_hash = fingerprint(existing, file_keys)
-    return diff
+    return diff, file_keys

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from core.authz import scoped
 from core.excel import stage as staging
 from core.excel.cells import Lookups, OrgInfo
-from core.excel.diff import Diff, compute_diff, key_positions
+from core.excel.diff import Diff, compute_diff
 from core.excel.reader import Problem, open_sheet
 from core.excel.safety import Limits, RefusedFile, check_workbook
 from core.excel.spec import SheetSpec
@@ -33,7 +33,8 @@ from core.regions.models import Region, RegionMember
 
 __all__ = [
     "Prepared", "PermissionChanged", "StaleImport", "find_sheet", "build_lookups", "prepare_import",
-    "commit_prepared", "commit_staged", "export_sheet", "template_sheet", "actor_of",
+    "commit_prepared", "stage_prepared", "commit_staged", "export_rows", "export_sheet", "template_sheet",
+    "actor_of",
 ]
 
 
@@ -81,10 +82,11 @@ class Prepared:
     problems: list[Problem] = field(default_factory=list)
     error_count: int = 0
     sheet_name: str = ""
-    refused: bool = False  # refused before reading (unsafe or unreadable): nothing to mark
+    refused: bool = False  # refused before reading (unsafe or unreadable), or screened: the upload is not kept
     diff: Diff | None = None
     file_keys: list[tuple] = field(default_factory=list)
     lookups: Lookups | None = None
+    row_count: int = 0
 
     @property
     def ok(self) -> bool:
@@ -109,18 +111,20 @@ def prepare_import(session: Session, *, spec: SheetSpec, instrument: str, region
     prepared.lookups = lookups
     validated = validate(opened, spec, instrument=instrument, region=region, user=user, lookups=lookups,
                          max_rows=limits.max_rows)
+    del opened  # lets go of the reader's grid before the stored rows are loaded
     prepared.sheet_name = validated.sheet_name
+    prepared.row_count = validated.row_count
     if not validated.ok:
         prepared.problems = validated.errors
         prepared.error_count = validated.error_count
+        prepared.refused = validated.screened > 0  # a screened cell must not be stored, not even to mark it
         return prepared
-    prepared.diff = compute_diff(session, spec, region.id, validated.keys, validated.rows)
-    positions = key_positions(spec, validated.keys)
-    prepared.file_keys = [tuple(values[p] for p in positions) for _n, values in validated.rows]
+    rows, validated.rows = validated.rows, []
+    prepared.diff, prepared.file_keys = compute_diff(session, spec, region.id, validated.keys, rows)
     return prepared
 
 
-def commit_prepared(session: Session, prepared: Prepared, region: Region, actor, *, locked: bool = False) -> None:
+def commit_prepared(session: Session, prepared: Prepared, region: Region, actor, *, locked: bool = False):
     """Write a prepared import at once (the CLI): one transaction, audit entries included.
 
     `locked`: the caller took `lock_sheet` before preparing, in this same
@@ -130,21 +134,23 @@ def commit_prepared(session: Session, prepared: Prepared, region: Region, actor,
     if not locked:
         lock_sheet(session, prepared.spec, region.id)
         recheck(session, prepared.spec, region.id, prepared.diff, prepared.file_keys)
-    write_diff(session, prepared.spec, region.id, prepared.diff, actor)
+    stats = write_diff(session, prepared.spec, region.id, prepared.diff, actor)
     session.commit()
+    return stats
 
 
 def stage_prepared(session: Session, prepared: Prepared, *, user, region: Region, instrument: str,
-                   data: bytes, minutes: int):
+                   data: bytes, minutes: int, mark_max_rows: int | None = None):
     """Keep a prepared upload in the database for the preview (or for its error page) and commit."""
     common = dict(user_id=user.id, region_id=region.id, instrument=instrument, spec=prepared.spec,
                   filename=prepared.filename, minutes=minutes)
     if prepared.ok:
         staged = staging.stage_ready(session, diff=prepared.diff, file_keys=prepared.file_keys, **common)
     else:
+        too_big = mark_max_rows is not None and prepared.row_count > mark_max_rows  # openpyxl loads it whole
+        keep = not prepared.refused and not too_big  # only a file that can be marked is kept
         staged = staging.stage_errors(session, errors=prepared.problems, error_count=prepared.error_count,
-                                      sheet_name=prepared.sheet_name, data=None if prepared.refused else data,
-                                      **common)
+                                      sheet_name=prepared.sheet_name, data=data if keep else None, **common)
     session.commit()
     return staged
 

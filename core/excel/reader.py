@@ -82,6 +82,7 @@ class OpenedSheet:
     def first_col(self) -> int:
         return self._first_col
     _buffer: list[list[Any]] = field(default_factory=list)
+    header_values: list[Any] = field(default_factory=list)  # the header row's cells, from first_col
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         """(1-based row number, raw values) for every non-empty data row after the header.
@@ -114,10 +115,18 @@ def _has_content(values: list[Any]) -> bool:
     return False
 
 
+def _reader_error(exc: BaseException) -> bool:
+    """An error of the reader: any Exception, or the PanicException (a BaseException) that pyo3 raises
+    when calamine panics on odd input. KeyboardInterrupt and SystemExit are not."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
 def open_workbook(data: bytes):
     try:
         return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception:  # calamine raises its own errors and also panics on odd XML
+    except BaseException as exc:  # calamine raises its own errors, and a Rust panic on odd input
+        if not _reader_error(exc):
+            raise
         raise RefusedFile("Het bestand kon niet als Excel-werkmap worden gelezen; "
                           "het is beschadigd of geen .xlsx-bestand.") from None
 
@@ -127,7 +136,9 @@ def _read_marker(workbook) -> Marker | None:
         return None
     try:
         values = workbook.get_sheet_by_name(MARKER_SHEET).to_python()
-    except Exception:
+    except BaseException as exc:
+        if not _reader_error(exc):
+            raise
         return None
     cells = [row[0] if row else "" for row in values[:4]]
     if len(cells) < 4 or cells[0] != MARKER_TAG:
@@ -174,7 +185,9 @@ def open_sheet(data: bytes, spec: SheetSpec, *, max_rows: int) -> OpenedSheet:
                            marker)
     try:
         sheet = workbook.get_sheet_by_name(name)
-    except Exception:
+    except BaseException as exc:
+        if not _reader_error(exc):
+            raise
         raise RefusedFile("Het werkblad kon niet worden gelezen; het bestand is beschadigd.") from None
     start = sheet.start or (0, 0)
     # python-calamine's iter_rows starts at the sheet's first row (empty rows above the data included) but
@@ -212,8 +225,10 @@ def _match_header(opened: OpenedSheet, head: list[list[Any]], spec: SheetSpec) -
             f"geen kopregel gevonden in de eerste {HEADER_SCAN} gevulde rijen; verwacht de kolommen: {expected}"),
             opened._first_row, offset))
         opened.header_row = opened._first_row
+        opened.header_values = list(head[0]) if head else []
         return
     header_row = opened._first_row + best_row
+    opened.header_values = list(head[best_row])
     opened.header_row = header_row
     seen: dict[str, int] = {}
     last_used = offset - 1

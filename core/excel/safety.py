@@ -143,12 +143,12 @@ def _check_directory(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
 
 
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
-_CELL_TAG = re.compile(rb"<c[\s>/]")
-_ROW_TAG = re.compile(rb"<row[\s>/]")
-_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
-_HIGH_ROW = re.compile(rb'<(?:c r="[A-Z]{1,3}|row r=")([0-9]{6,})"')
-_ANY_TAG = re.compile(rb'<(row|c)(?=[\s>/])([^>]*)>')
-_R_ATTR = re.compile(rb'\sr="([A-Z]{0,3})([0-9]*)"')
+_WIDE_CELL = re.compile(rb'<c r="([A-Za-z]{2,3})[0-9]')
+_HIGH_ROW = re.compile(rb'<(?:c r="[A-Za-z]{1,3}|row r=")([0-9]{6,})"')
+# Anything but the plain form (`<c r="..."`, `<row r="..."`): a namespace prefix, other whitespace
+_ODD_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row)[\t\r\n]|<[A-Za-z_][\w.-]*:(?:c|row)[\s>/]")
+_ANY_TAG = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s>/])((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_R_ATTR = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})([0-9]*)["']""")
 
 
 def _check_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: int) -> int:
@@ -197,13 +197,13 @@ def _check_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits
 
 def _column_number(letters: bytes) -> int:
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + (ch - 64)
     return n
 
 
 def _exact_last_row(content: bytes) -> int:
-    refs = re.findall(rb'<(?:c r="[A-Z]{1,3}|row r=")([0-9]+)"', content)
+    refs = re.findall(rb'<(?:c r="[A-Za-z]{1,3}|row r=")([0-9]+)"', content)
     return max((int(r) for r in refs), default=0)
 
 
@@ -217,9 +217,10 @@ def sheet_extent(content: bytes, row_budget: int | None = None) -> tuple[int, in
     would pass; None means "always exact"). Anything else is walked tag by tag,
     the way the reader places cells that carry no address.
     """
-    cells = len(_CELL_TAG.findall(content))
-    rows = len(_ROW_TAG.findall(content))
-    if content.count(b'<c r="') == cells and content.count(b'<row r="') == rows:
+    cells = content.count(b"<c ") + content.count(b"<c>") + content.count(b"<c/>")
+    rows = content.count(b"<row ") + content.count(b"<row>") + content.count(b"<row/>")
+    if (content.count(b'<c r="') == cells and content.count(b'<row r="') == rows
+            and not _ODD_TAG.search(content)):
         if not cells and not rows:
             return 0, 0
         max_col = max((_column_number(c) for c in _WIDE_CELL.findall(content)), default=0) or 26

@@ -148,6 +148,11 @@ class SheetSpec:
     version:         raise it when columns change; an upload of an older template is refused in plain words
     description:     shown above the upload form and on the "Toelichting" sheet
     row_noun:        what the rows are, in error messages ("u mag geen cijfers invoeren voor ...")
+    screen:          optional check of every non-empty cell of the data sheet, the header row and columns
+                     the sheet does not declare included: screen(value, is_header) returns a Dutch message
+                     to refuse that cell (and so the whole file), or None. For data that must never be
+                     stored (personal data): a file with a screened cell is not kept for the marked copy,
+                     and the message should not repeat the value.
     """
 
     name: str
@@ -161,6 +166,7 @@ class SheetSpec:
     version: int = 1
     description: str = ""
     row_noun: str = "gegevens"
+    screen: Callable[[Any, bool], str | None] | None = None
 
     def __post_init__(self):
         columns = tuple(self.columns)
@@ -235,6 +241,12 @@ class SheetSpec:
                 out.append(f"sheet '{self.name}': natural key '{key}' is not an imported column")
             elif not self.column(key).required:
                 out.append(f"sheet '{self.name}': natural key column '{key}' must be required")
+        if self.screen is not None and not callable(self.screen):
+            out.append(f"sheet '{self.name}': screen must be callable")
+        if not out and self.natural_key and not _has_unique_key(self.model, table_columns,
+                                                                ("region_id", *self.natural_key)):
+            out.append(f"sheet '{self.name}': model {self.model.__name__} needs a unique constraint on "
+                       f"region_id + the natural key ({', '.join(self.natural_key)}): upserts match rows on it")
         for rule in self.rules:
             for key in (rule.column, *rule.needs):
                 if key not in imported:
@@ -250,6 +262,19 @@ def _model_columns(model) -> dict | None:
     except NoInspectionAvailable:
         return None
     return {attr.key: attr.columns[0] for attr in mapper.column_attrs}
+
+
+def _has_unique_key(model, table_columns: dict, keys: tuple[str, ...]) -> bool:
+    from sqlalchemy import UniqueConstraint
+
+    try:
+        wanted = {table_columns[k].name for k in keys}
+    except KeyError:
+        return True  # reported elsewhere: an unknown column
+    table = model.__table__
+    sets = [{c.name for c in con.columns} for con in table.constraints if isinstance(con, UniqueConstraint)]
+    sets += [{c.name for c in index.columns} for index in table.indexes if index.unique]
+    return wanted in sets
 
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")

@@ -31,6 +31,8 @@ class Validated:
     sheet_name: str = ""
     header_row: int = 1
     org_ids: set[int] = field(default_factory=set)  # organisations the rows belong to (for the commit's re-check)
+    screened: int = 0  # cells refused by the sheet's screen (the upload must not be kept)
+    row_count: int = 0  # non-empty data rows read
 
     @property
     def ok(self) -> bool:
@@ -69,6 +71,9 @@ class RowPermission:
         self._cache: dict[Any, bool] = {}
 
     def allowed(self, org_id: int | None) -> bool:
+        known = self._cache.get(org_id)
+        if known is not None:
+            return known
         if org_id not in self._cache:
             fields = {"region_id": self.region.id}
             if org_id is not None:
@@ -76,6 +81,9 @@ class RowPermission:
             row = self.spec.model(**fields)  # transient: never added to a session
             self._cache[org_id] = may(self.user, self.spec.permission, row)
         return self._cache[org_id]
+
+    def cached(self) -> dict:
+        return dict(self._cache)
 
     def refusal(self, org_id: int | None) -> str:
         noun = self.spec.row_noun
@@ -99,6 +107,9 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
     if not opened.sheet_name:
         return result
     first_col = opened.first_col
+    screen = spec.screen
+    if screen is not None:
+        _screen_row(result, screen, opened.header_row, first_col, opened.header_values, True)
     plan = []
     for pos, key in enumerate(keys):
         col = spec.column(key)
@@ -120,13 +131,15 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
     seen: dict[tuple, int] = {}
     count = 0
     n = len(keys)
-    keep = result.ok
     rows = result.rows
+    keep = result.ok
+    add = result.add
+    allowed = permission.allowed
     for row_number, raw in opened.rows():
         count += 1
         if count > max_rows:
-            result.add(Problem(None, f"Het werkblad heeft meer dan {max_rows:,} rijen met gegevens; "
-                                     "splits het bestand.".replace(",", ".")))
+            add(Problem(None, f"Het werkblad heeft meer dan {max_rows:,} rijen met gegevens; "
+                              "splits het bestand.".replace(",", ".")))
             keep = False
             break
         width = len(raw)
@@ -134,49 +147,66 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
         errors_before = result.error_count
         for rel, col_index, pos, col, parse in plan:
             value = raw[rel] if rel < width else ""
-            if value == "" or value is None or (value.__class__ is str and not value.strip()):
+            if value.__class__ is str and (not value or value.isspace()):
+                value = None
+            if value is None:
                 if col.required:
-                    result.add(Problem(cell_ref(row_number, col_index), f"{col.header} is verplicht; de cel is leeg",
-                                       row_number, col_index))
+                    add(Problem(cell_ref(row_number, col_index), f"{col.header} is verplicht; de cel is leeg",
+                                row_number, col_index))
                 continue
             try:
                 values[pos] = parse(value)
             except Invalid as exc:
-                result.add(Problem(cell_ref(row_number, col_index), str(exc), row_number, col_index))
-        if rules:
-            mapping = dict(zip(keys, values))
-            for rule, _pos, col_index, needs in rules:
-                if all(values[p] is not None for p in needs):
-                    message = rule.check(mapping, labels)
-                    if message:
-                        result.add(Problem(cell_ref(row_number, col_index), message, row_number, col_index))
+                add(Problem(cell_ref(row_number, col_index), str(exc), row_number, col_index))
+        if screen is not None:
+            _screen_row(result, screen, row_number, first_col, raw, False)
+        for rule, _pos, col_index, needs in rules:
+            for p in needs:
+                if values[p] is None:
+                    break
+            else:
+                message = rule.check(dict(zip(keys, values)), labels)
+                if message:
+                    add(Problem(cell_ref(row_number, col_index), message, row_number, col_index))
         if natural is not None:
-            key = tuple(values[p] for p in natural)
+            key = tuple([values[p] for p in natural])
             if None not in key:
                 first = seen.get(key)
                 if first is not None:
                     names = ", ".join(headers[k] for k in spec.natural_key)
-                    result.add(Problem(cell_ref(row_number, key_col),
-                                       f"dubbele rij: dezelfde {names} als rij {first}", row_number, key_col))
+                    add(Problem(cell_ref(row_number, key_col), f"dubbele rij: dezelfde {names} als rij {first}",
+                                row_number, key_col))
                 else:
                     seen[key] = row_number
-        if org_pos is not None and values[org_pos] is not None:
+        if org_pos is not None:
             org_id = values[org_pos]
-            if not permission.allowed(org_id):
-                result.add(Problem(cell_ref(row_number, org_col), permission.refusal(org_id), row_number, org_col))
-            else:
-                result.org_ids.add(org_id)
+            if org_id is not None and not allowed(org_id):
+                add(Problem(cell_ref(row_number, org_col), permission.refusal(org_id), row_number, org_col))
         if keep:
-            if result.error_count == errors_before and result.error_count == 0:
+            if result.error_count == errors_before:
                 rows.append((row_number, tuple(values)))
             else:
                 keep = False
                 rows.clear()
+    result.row_count = count
     if count == 0 and result.ok:
         result.add(Problem(None, "Het werkblad bevat geen rijen met gegevens onder de kopregel."))
     if not result.ok:
         result.rows = []
+    result.org_ids = {org for org, ok in permission.cached().items() if ok and org is not None}
     return result
+
+
+def _screen_row(result: Validated, screen, row_number: int, first_col: int, values, is_header: bool) -> None:
+    """Run the sheet's screen over every non-empty cell of one row (declared columns or not)."""
+    for offset, value in enumerate(values):
+        if value is None or value == "" or (value.__class__ is str and value.isspace()):
+            continue
+        message = screen(value, is_header)
+        if message:
+            col = first_col + offset
+            result.screened += 1
+            result.add(Problem(cell_ref(row_number, col), message, row_number, col))
 
 
 def describe(spec: SheetSpec, col_key: str, value: Any, lookups: Lookups) -> str:

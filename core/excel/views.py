@@ -84,7 +84,8 @@ def sheet_page(instrument: str, sheet: str):
                                          user=current_user, data=data, filename=upload.filename or "",
                                          config=current_app.config)
         staged = engine.stage_prepared(session, prepared, user=current_user, region=region, instrument=instrument,
-                                       data=data, minutes=current_app.config["EXCEL_STAGE_MINUTES"])
+                                       data=data, minutes=current_app.config["EXCEL_STAGE_MINUTES"],
+                                       mark_max_rows=current_app.config["EXCEL_MARK_MAX_ROWS"])
         target = ".excel_preview" if prepared.ok else ".excel_errors"
         return redirect(url_for(target, instrument=instrument, sheet=spec.name, token=staged.token), 303)
     return render_template("excel/sheet.html", spec=spec, instrument=instrument, form=form,

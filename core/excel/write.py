@@ -11,8 +11,11 @@ upload again.
 from __future__ import annotations
 
 import hashlib
+import time
+from dataclasses import dataclass
 
-from sqlalchemy import bindparam, insert, inspect, text, update
+from sqlalchemy import bindparam, func, insert, inspect, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.audit.capture import record_bulk
@@ -28,6 +31,14 @@ class StaleImport(RuntimeError):
     def __init__(self):
         super().__init__("De gegevens zijn gewijzigd sinds u het bestand uploadde; upload het bestand opnieuw "
                          "om de actuele verschillen te zien.")
+
+
+def _guarded(conn, stmt, params) -> None:
+    """Execute; a unique-key clash with a row written meanwhile by someone else means: upload again."""
+    try:
+        conn.execute(stmt, params)
+    except IntegrityError:
+        raise StaleImport() from None
 
 
 def _lock_key(table: str, region_id: int) -> int:
@@ -49,7 +60,15 @@ def recheck(session: Session, spec: SheetSpec, region_id: int, diff: Diff, file_
         raise StaleImport()
 
 
-def write_diff(session: Session, spec: SheetSpec, region_id: int, diff: Diff, actor: tuple[int | None, str]) -> None:
+@dataclass
+class WriteStats:
+    inserted: int = 0
+    updated: int = 0
+    audit_seconds: float = 0.0  # of the time spent, how much went into the audit log
+
+
+def write_diff(session: Session, spec: SheetSpec, region_id: int, diff: Diff,
+               actor: tuple[int | None, str]) -> WriteStats:
     """Insert the new rows and update the changed ones, with audit entries; the caller commits."""
     mapper = inspect(spec.model)
     table = spec.model.__table__
@@ -58,24 +77,31 @@ def write_diff(session: Session, spec: SheetSpec, region_id: int, diff: Diff, ac
     region_key = column_key["region_id"]
     keys = diff.keys
     conn = session.connection()
+    stats = WriteStats(len(diff.new), len(diff.changed))
 
-    # RETURNING the natural key with the id lets the database batch the rows (insertmanyvalues); asking for
-    # the ids in parameter order instead makes SQLAlchemy insert them one by one on SQLite.
+    # One executemany for the rows (with RETURNING the batches were 4x slower on PostgreSQL), then their ids
+    # by natural key: ids only grow, and the unique key on (region, natural key) makes the match exact.
     positions = [keys.index(k) for k in spec.natural_key]
-    insert_stmt = insert(table).returning(table.c[id_key], *[table.c[column_key[k]] for k in spec.natural_key])
-    for start in range(0, len(diff.new), CHUNK):
-        chunk = diff.new[start:start + CHUNK]
-        params = []
-        for values in chunk:
-            row = {column_key[k]: v for k, v in zip(keys, values)}
-            row[region_key] = region_id
-            params.append(row)
-        ids = {tuple(r[1:]): r[0] for r in conn.execute(insert_stmt, params)}
-        record_bulk(conn, actor, spec.model, (
-            ("create", row_id, None, {"id": row_id, "region_id": region_id, **dict(zip(keys, values))})
-            for values in chunk
-            for row_id in (ids[tuple(values[p] for p in positions)],)
-        ))
+    if diff.new:
+        before_max = conn.scalar(select(func.max(table.c[id_key]))) or 0
+        for start in range(0, len(diff.new), CHUNK):
+            params = []
+            for values in diff.new[start:start + CHUNK]:
+                row = {column_key[k]: v for k, v in zip(keys, values)}
+                row[region_key] = region_id
+                params.append(row)
+            _guarded(conn, insert(table), params)
+        ids = {tuple(r[1:]): r[0] for r in conn.execute(
+            select(table.c[id_key], *[table.c[column_key[k]] for k in spec.natural_key])
+            .where(table.c[region_key] == region_id, table.c[id_key] > before_max))}
+        started = time.perf_counter()
+        for start in range(0, len(diff.new), CHUNK):
+            record_bulk(conn, actor, spec.model, (
+                ("create", row_id, None, {"id": row_id, "region_id": region_id, **dict(zip(keys, values))})
+                for values in diff.new[start:start + CHUNK]
+                for row_id in (ids[tuple(values[p] for p in positions)],)
+            ))
+        stats.audit_seconds += time.perf_counter() - started
 
     if diff.changed:
         update_stmt = update(table).where(table.c[id_key] == bindparam("b__id")).values(
@@ -87,10 +113,13 @@ def write_diff(session: Session, spec: SheetSpec, region_id: int, diff: Diff, ac
                 row = {f"b_{k}": v for k, v in zip(keys, new)}
                 row["b__id"] = row_id
                 params.append(row)
-            conn.execute(update_stmt, params)
+            _guarded(conn, update_stmt, params)
+            started = time.perf_counter()
             record_bulk(conn, actor, spec.model, (
                 ("update", row_id,
                  {"id": row_id, "region_id": region_id, **dict(zip(keys, old))},
                  {"id": row_id, "region_id": region_id, **dict(zip(keys, new))})
                 for row_id, old, new in chunk
             ))
+            stats.audit_seconds += time.perf_counter() - started
+    return stats

@@ -71,40 +71,57 @@ class _Book:
             ws.write_string(row, col, value, fmt)
 
 
-def _cell_writer(book: _Book, col: Column, lookups: Lookups | None):
-    """(ws, row, col, value) -> None for one column's kind."""
-    kind = col.kind
-    if kind == Kind.INTEGER:
-        fmt = book.formats[Kind.INTEGER]
-        return lambda ws, r, c, v: ws.write_number(r, c, int(v), fmt)
-    if kind == Kind.DECIMAL:
-        fmt = book.decimal_format(col.places)
-        return lambda ws, r, c, v: ws.write_number(r, c, float(v), fmt)
-    if kind == Kind.DATE:
-        fmt = book.formats[Kind.DATE]
+_TEXT, _NUMBER, _DATE, _BOOL, _ORG = range(5)
+_MODES = {Kind.INTEGER: _NUMBER, Kind.DECIMAL: _NUMBER, Kind.DATE: _DATE, Kind.BOOLEAN: _BOOL,
+          Kind.ORGANISATION: _ORG}
+_DANGER = frozenset(DANGEROUS_START)
 
-        def write_date(ws, r, c, v):
-            if isinstance(v, dt.datetime):
-                v = v.date()
-            ws.write_datetime(r, c, v, fmt)
 
-        return write_date
-    if kind == Kind.BOOLEAN:
-        return lambda ws, r, c, v: ws.write_string(r, c, "ja" if v else "nee")
-    if kind == Kind.ORGANISATION:
-        def write_org(ws, r, c, v):
-            org = lookups.organisation(v) if lookups is not None else None
-            book.text(ws, r, c, org.identifier if org else str(v))
-
-        return write_org
-
-    def write_text(ws, r, c, v):
-        if isinstance(v, (int, float, decimal.Decimal)) and not isinstance(v, bool):
-            ws.write_number(r, c, float(v))
+def _write_rows(book: _Book, ws, columns: tuple[Column, ...], rows: Iterable[list[Any]],
+                lookups: Lookups | None) -> int:
+    """The data rows, one typed call per cell (this loop is the export's hot path)."""
+    plan = []
+    for col in columns:
+        mode = _MODES.get(col.kind, _TEXT)
+        if col.kind == Kind.DECIMAL:
+            fmt = book.decimal_format(col.places)
         else:
-            book.text(ws, r, c, v if isinstance(v, str) else format_value(v))
-
-    return write_text
+            fmt = book.formats.get(col.kind)
+        plan.append((mode, fmt))
+    identifiers: dict[int, str] = {}
+    if lookups is not None:
+        identifiers = {org.id: org.identifier for org in lookups.members.values()}
+    write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
+    quoted = book.quoted
+    count = 0
+    for r, values in enumerate(rows, start=1):
+        count += 1
+        for c, value in enumerate(values):
+            if value is None:
+                continue
+            mode, fmt = plan[c]
+            if mode == _TEXT:
+                if value.__class__ is not str:
+                    if isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool):
+                        write_number(r, c, float(value))
+                        continue
+                    value = format_value(value)
+                if not value:
+                    continue
+                write_string(r, c, value, quoted if value[0] in _DANGER else fmt)
+            elif mode == _NUMBER:
+                write_number(r, c, value if value.__class__ in (int, float) else float(value), fmt)
+            elif mode == _DATE:
+                write_datetime(r, c, value.date() if isinstance(value, dt.datetime) else value, fmt)
+            elif mode == _BOOL:
+                write_string(r, c, "ja" if value else "nee")
+            else:
+                identifier = identifiers.get(value)
+                if identifier is None:
+                    org = lookups.organisation(value) if lookups is not None else None
+                    identifier = identifiers[value] = org.identifier if org else str(value)
+                write_string(r, c, identifier, quoted if identifier[0] in _DANGER else None)
+    return count
 
 
 def school_years(col: Column, today: dt.date | None = None) -> list[str]:
@@ -184,14 +201,7 @@ def write_workbook(out: str | IO[bytes], spec: SheetSpec, instrument: str, rows:
     ws.set_row(0, None, book.header)
     for c, col in enumerate(columns):
         book.text(ws, 0, c, col.header, book.header)
-    writers = [_cell_writer(book, col, lookups) for col in columns]
-    count = 0
-    r = 0
-    for r, values in enumerate(rows, start=1):
-        for c, value in enumerate(values):
-            if value is not None and value != "":
-                writers[c](ws, r, c, value)
-        count += 1
+    count = _write_rows(book, ws, columns, rows, lookups)
     last_row = count + extra_rows
     _explain(book, spec, lookups)
     lists: list[tuple[Column, list[tuple[str, str]]]] = []

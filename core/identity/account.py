@@ -1,40 +1,235 @@
-"""Setting a password through an invite link."""
+"""The user's own account: set a password through a link, forgotten password, change password,
+two-factor enrolment, active sessions and "log out everywhere"."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from wtforms import PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
+                   url_for)
+from flask_login import current_user, login_user
+from limits import parse
+from sqlalchemy import func, select
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from core.db import db_session
+from core.authz import authorize
+from core.db import db_session, utcnow
 from core.forms import DutchForm
-from core.identity.invites import user_id_from_token
+from core.identity import sessions, twofactor
+from core.identity.invites import RESET, invite_url, read_token
 from core.identity.models import User
-from core.identity.passwords import hash_password
+from core.identity.passwords import check_password, hash_password, password_problem
+from core.mail import commit_and_deliver, queue_mail
 from core.security import public
 
 bp = Blueprint("account", __name__)
 
 
-class SetPasswordForm(DutchForm):
-    password = PasswordField("Nieuw wachtwoord", validators=[
-        DataRequired("Kies een wachtwoord."),
-        Length(min=12, message="Een wachtwoord heeft minstens 12 tekens."),
-    ])
+class NewPasswordFields:
+    """Validation shared by the forms that choose a password; `self.person` is the user."""
+
+    person = None
+
+    def validate_password(self, field):
+        person = self.person
+        problem = password_problem(field.data, [person.email, person.name] if person is not None else [])
+        if problem:
+            raise ValidationError(problem)
+
+
+class SetPasswordForm(NewPasswordFields, DutchForm):
+    password = PasswordField("Nieuw wachtwoord", validators=[DataRequired("Kies een wachtwoord.")],
+                             render_kw={"autocomplete": "new-password"})
     confirm = PasswordField("Herhaal het wachtwoord", validators=[
         DataRequired("Herhaal het wachtwoord."), EqualTo("password", "De wachtwoorden zijn niet gelijk."),
-    ])
+    ], render_kw={"autocomplete": "new-password"})
 
+
+class ChangePasswordForm(SetPasswordForm):
+    current = PasswordField("Huidig wachtwoord", validators=[DataRequired("Vul uw huidige wachtwoord in.")],
+                            render_kw={"autocomplete": "current-password"})
+
+
+class ForgotPasswordForm(DutchForm):
+    email = EmailField("E-mailadres", validators=[
+        DataRequired("Vul uw e-mailadres in."),
+        Email("Dit is geen geldig e-mailadres.", check_deliverability=False), Length(max=254)])
+
+
+class ConfirmCodeForm(DutchForm):
+    code = StringField("Code uit de app (6 cijfers)", validators=[DataRequired("Vul de code uit de app in."),
+                                                                  Length(max=10)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+PASSWORD_HINT = ("Minstens 12 tekens. Een zin van een paar woorden werkt goed; veelgebruikte wachtwoorden "
+                 "worden geweigerd.")
+
+
+def _throttled(kind: str, *keys: str) -> bool:
+    """Count one attempt of `kind` per key; True when one of them is over the sign-in limit."""
+    limiter = current_app.extensions["regioplatform.limiter"].limiter
+    item = parse(current_app.config["LOGIN_LIMIT"])
+    over = False
+    for key in keys:
+        if not limiter.hit(item, kind, key):
+            over = True
+    return over
+
+
+# --- links: invite and reset -------------------------------------------------
 
 @bp.route("/wachtwoord-instellen/<token>", methods=["GET", "POST"])
 @public
 def set_password(token):
-    user = user_id_from_token(token, lambda uid: db_session().get(User, uid))
-    if user is None:
+    found = read_token(token, lambda uid: db_session().get(User, uid))
+    if found is None:
         abort(404)
+    user, purpose = found
     form = SetPasswordForm()
+    form.person = user
     if form.validate_on_submit():
         user.password_hash = hash_password(form.password.data)
+        user.password_changed_at = utcnow()
+        sessions.end_all(user)  # a reset ends every session, wherever it was
         db_session().commit()
+        session.clear()
         flash("Uw wachtwoord is ingesteld. U kunt nu inloggen.")
         return redirect(url_for("auth.login"))
-    return render_template("core/set_password.html", form=form, user=user)
+    status = 400 if request.method == "POST" else 200
+    return render_template("core/set_password.html", form=form, user=user, reset=purpose == RESET,
+                           hint=PASSWORD_HINT), status
+
+
+RESET_SENT = ("Als dit e-mailadres bij ons bekend is, ontvangt u binnen enkele minuten een e-mail met een link "
+              "om een nieuw wachtwoord in te stellen. De link is één keer te gebruiken.")
+
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        if _throttled("reset", "address:" + (request.remote_addr or ""), "account:" + email):
+            abort(429)
+        user = db_session().scalar(select(User).where(func.lower(User.email) == email))
+        if user is not None and user.active:
+            minutes = current_app.config["RESET_MINUTES"]
+            queue_mail(db_session(), [user.email], "Nieuw wachtwoord instellen voor het Regioplatform",
+                       f"Beste {user.name},\n\nU (of iemand anders) vroeg om een nieuw wachtwoord. Stel het in via "
+                       f"deze link, die {minutes} minuten en één keer geldig is:\n\n{invite_url(user, RESET)}\n\n"
+                       "Vroeg u dit niet? Dan kunt u dit bericht negeren; uw wachtwoord blijft hetzelfde.\n\n"
+                       "Dit bericht is verstuurd door het Regioplatform.")
+            commit_and_deliver(db_session())
+        # The same answer whether or not the address exists (ASVS 2.5.x: no account enumeration).
+        flash(RESET_SENT)
+        return redirect(url_for("auth.login"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("core/forgot_password.html", form=form), status
+
+
+# --- the signed-in user's own account ----------------------------------------
+
+@bp.route("/account")
+def security():
+    authorize("account.self")
+    session_ = db_session()
+    rows = sessions.active_sessions(current_user)
+    current = sessions.current_row(current_user)
+    return render_template(
+        "core/account.html", sessions=rows, current_id=current.id if current else None,
+        two_factor=twofactor.has_two_factor(session_, current_user),
+        required=twofactor.requires_two_factor(current_user),
+        recovery_left=twofactor.unused_recovery_codes(session_, current_user),
+        form=DutchForm(),
+    )
+
+
+@bp.route("/account/overal-uitloggen", methods=["POST"])
+def logout_everywhere():
+    authorize("account.self")
+    if not DutchForm().validate_on_submit():
+        abort(400)
+    user = db_session().get(User, current_user.id)
+    sessions.end_all(user)
+    db_session().commit()
+    session.clear()
+    flash("U bent op alle apparaten uitgelogd, ook hier. Log opnieuw in.")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/wachtwoord", methods=["GET", "POST"])
+def change_password():
+    authorize("account.self")
+    user = db_session().get(User, current_user.id)
+    form = ChangePasswordForm()
+    form.person = user
+    if form.validate_on_submit():
+        if _throttled("change-password", str(user.id)):
+            abort(429)
+        if not check_password(user, form.current.data):
+            form.current.errors.append("Uw huidige wachtwoord klopt niet.")
+        else:
+            user.password_hash = hash_password(form.password.data)
+            user.password_changed_at = utcnow()
+            sessions.end_all(user)
+            db_session().commit()
+            # Every other session has ended; this one continues as a new session.
+            session.clear()
+            login_user(user)
+            sessions.start_session(user)
+            flash("Uw wachtwoord is gewijzigd. U bent op alle andere apparaten uitgelogd.")
+            return redirect(url_for(".security"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("core/change_password.html", form=form, hint=PASSWORD_HINT), status
+
+
+@bp.route("/account/tweestapsverificatie", methods=["GET", "POST"])
+def two_factor_setup():
+    authorize("account.self")
+    session_ = db_session()
+    user = session_.get(User, current_user.id)
+    enabled = twofactor.has_two_factor(session_, user)
+    form = ConfirmCodeForm()
+    if request.method == "POST" and form.validate_on_submit():
+        if _throttled("enrol", str(user.id)):
+            abort(429)
+        cred = twofactor.credential(session_, user)
+        if cred is not None and cred.confirmed_at is None:
+            codes = twofactor.confirm_enrolment(session_, user, form.code.data)
+            if codes is not None:
+                session_.commit()
+                # Shown once, in this response only; never stored in plain text.
+                return render_template("core/recovery_codes.html", codes=codes)
+        session_.rollback()
+        form.code.errors.append("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer de volgende code.")
+    if enabled:
+        return render_template("core/two_factor.html", enabled=True, form=form,
+                               recovery_left=twofactor.unused_recovery_codes(session_, user)), 200
+    cred = twofactor.credential(session_, user)
+    if cred is None or request.method == "GET":
+        cred = twofactor.begin_enrolment(session_, user)
+        session_.commit()
+    uri = twofactor.provisioning_uri(user, cred.secret)
+    status = 400 if request.method == "POST" else 200
+    return render_template("core/two_factor.html", enabled=False, form=form, secret=cred.secret,
+                           qr=twofactor.qr_svg_data_uri(uri), required=twofactor.requires_two_factor(user)), status
+
+
+@bp.route("/account/herstelcodes", methods=["POST"])
+def new_recovery_codes():
+    authorize("account.self")
+    session_ = db_session()
+    user = session_.get(User, current_user.id)
+    form = ConfirmCodeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if _throttled("enrol", str(user.id)):
+        abort(429)
+    cred = twofactor.credential(session_, user)
+    if cred is None or cred.confirmed_at is None or not twofactor.verify_totp(cred, form.code.data):
+        session_.rollback()
+        flash("De code klopt niet; er zijn geen nieuwe herstelcodes gemaakt.")
+        return redirect(url_for(".two_factor_setup")), 303
+    codes = twofactor.new_recovery_codes(session_, user)
+    session_.commit()
+    return render_template("core/recovery_codes.html", codes=codes)

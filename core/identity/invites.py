@@ -1,4 +1,11 @@
-"""One-time links to set a password: signed, time-limited, void once a password is set."""
+"""One-time links to set a password (invites) or reset it: signed, time-limited, single-use.
+
+The token names the user, the purpose and a fingerprint of the current
+password hash. Setting a password changes the hash, which voids every
+earlier link of that user (invite and reset alike): each link works once.
+An invite lives INVITE_HOURS (default 7 days), a reset RESET_MINUTES
+(default 60).
+"""
 from __future__ import annotations
 
 import hashlib
@@ -6,7 +13,8 @@ import hashlib
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-INVITE_MAX_AGE = 7 * 24 * 3600
+INVITE = "invite"
+RESET = "reset"
 _SALT = "regioplatform-set-password"
 
 
@@ -14,28 +22,41 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
 
 
+def _max_age(purpose: str) -> int:
+    if purpose == RESET:
+        return int(current_app.config["RESET_MINUTES"]) * 60
+    return int(current_app.config["INVITE_HOURS"]) * 3600
+
+
 def _state(user) -> str:
     # Changes as soon as a password is set, which voids every earlier link.
     return hashlib.sha256((user.password_hash or "unset").encode()).hexdigest()[:16]
 
 
-def make_token(user) -> str:
-    return _serializer().dumps({"u": user.id, "s": _state(user)})
+def make_token(user, purpose: str = INVITE) -> str:
+    return _serializer().dumps({"u": user.id, "s": _state(user), "p": purpose})
 
 
-def invite_url(user) -> str:
+def invite_url(user, purpose: str = INVITE) -> str:
     """The absolute link a person follows to set their password."""
-    path = url_for("account.set_password", token=make_token(user))
+    path = url_for("account.set_password", token=make_token(user, purpose))
     return current_app.config["BASE_URL"].rstrip("/") + path
 
 
-def user_id_from_token(token: str, load_user) -> object | None:
-    """The user the token was made for, or None when it is invalid, expired or used."""
+def read_token(token: str, load_user) -> tuple[object, str] | None:
+    """(user, purpose) the token was made for, or None when it is invalid, expired or used."""
     try:
-        data = _serializer().loads(token, max_age=INVITE_MAX_AGE)
-    except (BadSignature, SignatureExpired):
+        purpose = _serializer().loads(token).get("p", INVITE)  # signature first, to learn the purpose
+        data = _serializer().loads(token, max_age=_max_age(purpose))
+    except (BadSignature, SignatureExpired, AttributeError):
         return None
     user = load_user(data.get("u"))
-    if user is None or data.get("s") != _state(user):
+    if user is None or not getattr(user, "active", True) or data.get("s") != _state(user):
         return None
-    return user
+    return user, purpose
+
+
+def user_id_from_token(token: str, load_user) -> object | None:
+    """The user the token was made for, or None (kept for callers that do not care about the purpose)."""
+    found = read_token(token, load_user)
+    return None if found is None else found[0]

@@ -52,3 +52,42 @@ def _burn(ph: PasswordHasher) -> None:
         ph.verify(dummy, "not-the-password")
     except VerificationError:
         pass
+
+
+MIN_LENGTH = 12
+MAX_LENGTH = 128
+
+
+def password_problem(password: str, user_inputs=()) -> str | None:
+    """Why `password` may not be used (Dutch), or None.
+
+    At least 12 characters (ASVS 2.1.1), at most 128; refused when it is on
+    zxcvbn's list of 30,000 common passwords or zxcvbn rates it guessable in
+    under a million guesses, counting the user's own e-mail address and name
+    as known words (ASVS 2.1.7). No list of our own.
+    """
+    from zxcvbn import zxcvbn
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    password = password or ""
+    if len(password) < MIN_LENGTH:
+        return f"Een wachtwoord heeft minstens {MIN_LENGTH} tekens."
+    if len(password) > MAX_LENGTH:
+        return f"Een wachtwoord heeft hoogstens {MAX_LENGTH} tekens."
+    common = _common_passwords(FREQUENCY_LISTS)
+    if password.lower() in common:
+        return "Dit wachtwoord komt voor in lijsten van veelgebruikte wachtwoorden. Kies een ander."
+    inputs = [part for value in user_inputs if value for part in [value, *str(value).replace("@", " ").replace(".", " ").split()]]
+    if zxcvbn(password, user_inputs=inputs)["score"] < 2:
+        return "Dit wachtwoord is te makkelijk te raden. Kies een langer wachtwoord of een zin van een paar woorden."
+    return None
+
+
+_COMMON: frozenset[str] | None = None
+
+
+def _common_passwords(lists) -> frozenset[str]:
+    global _COMMON
+    if _COMMON is None:
+        _COMMON = frozenset(p.lower() for p in lists["passwords"])
+    return _COMMON

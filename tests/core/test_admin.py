@@ -91,7 +91,7 @@ def test_admin_creates_a_platform_admin(app, admin):
 def test_admin_adds_changes_and_removes_a_membership(app, admin):
     from core.identity.models import Membership
 
-    person = make_user(app, "persoon@example.nl")
+    person = make_user(app, "persoon@example.nl", two_factor=True)  # a signatory below: two-factor required
     url = f"/beheer/gebruikers/{person}"
 
     assert admin.post(url, data={"organisation": org_id(app, "GM0344"), "role": "editor"}).status_code == 302

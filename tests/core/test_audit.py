@@ -94,7 +94,8 @@ def test_admin_membership_changes_are_audited_with_who_what_before_and_after(app
     assert (created.object_type, created.object_id) == ("membership", str(membership))
     assert created.organisation_id == utrecht
     assert created.before is None
-    assert created.after == {"id": membership, "user_id": person, "organisation_id": utrecht, "role": "editor"}
+    assert created.after == {"id": membership, "user_id": person, "organisation_id": utrecht, "role": "editor",
+                             "ends_on": None}
 
     mark = last_audit_id(app)
     add_membership(app, admin_client, person, "GM0344", "admin")

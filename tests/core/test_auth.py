@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.cli import main
-from core.testing import DEFAULT_PASSWORD, login, make_user
+from core.testing import DEFAULT_PASSWORD, login, make_user, totp_code
 
 WRONG = "dit-is-niet-het-wachtwoord"
 BAD_LOGIN = "Onbekende combinatie van e-mailadres en wachtwoord."
@@ -191,8 +191,12 @@ def test_signed_in_form_without_csrf_token_is_400_and_writes_nothing(csrf_app):
     make_user(csrf_app, "beheer@example.nl", platform_admin=True)
     client = csrf_app.test_client()
     token = csrf_token(client.get("/inloggen"))
-    assert client.post("/inloggen", data={"email": "beheer@example.nl", "password": DEFAULT_PASSWORD,
-                                          "csrf_token": token}).status_code == 302
+    step = client.post("/inloggen", data={"email": "beheer@example.nl", "password": DEFAULT_PASSWORD,
+                                          "csrf_token": token})
+    assert step.status_code == 302 and step.headers["Location"] == "/inloggen/code"  # platform admins: two-factor
+    token = csrf_token(client.get("/inloggen/code"))
+    assert client.post("/inloggen/code", data={"code": totp_code(csrf_app, "beheer@example.nl"),
+                                               "csrf_token": token}).status_code == 302
     form = {"kind": "werkgever", "identifier": "12345678", "name": "Bakkerij De Korenschoof"}
 
     def count():
@@ -224,8 +228,9 @@ def test_session_cookie_is_secure_in_production(app_factory, monkeypatch):
     page = app.test_client().post("/inloggen", base_url="https://localhost",
                                   data={"email": "lezer@example.nl", "password": DEFAULT_PASSWORD})
     assert page.status_code == 302
-    cookie = set_cookie(page)
+    cookie = set_cookie(page, "__Host-regio-session")  # __Host-: Secure, Path=/, no Domain
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Path=/;" in cookie + ";" and "Domain=" not in cookie
     assert page.headers["Strict-Transport-Security"].startswith("max-age=")
 
 

@@ -62,7 +62,7 @@ def ctx(app):
 def test_every_line_has_exactly_one_head_and_they_are_all_the_heads(ctx):
     script = migrate.script_directory(ctx)
     labels = lines(ctx)
-    assert set(labels) == {"core", "hello"}
+    assert {"core", "hello"} <= set(labels)  # plus every built-in instrument with tables
     line_heads = {}
     for label in labels:
         heads = script.get_revisions(f"{label}@head")
@@ -138,7 +138,9 @@ def test_plugin_line_down_to_base_and_up_keeps_core_rows(ctx):
         assert result.exit_code == 0, result.output
         assert "hello_greeting" not in tables(ctx)
         assert "4e11000000a1" not in db_versions(ctx)
-        assert db_versions(ctx) == {migrate.script_directory(ctx).get_revision("core@head").revision}
+        # the core line and the other plugins' lines stay where they were
+        assert migrate.script_directory(ctx).get_revision("core@head").revision in db_versions(ctx)
+        assert not db_versions(ctx) & {"4e11000000a1", "4e11000000a2"}
         assert counts(ctx, Region, Organisation, RegionMember, User) == before
     finally:
         result = runner.invoke(regio, ["db", "upgrade"])

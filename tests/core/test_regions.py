@@ -121,7 +121,7 @@ def test_setting_with_wrong_type_integer(regions_dir, schemas):
 def test_unknown_setting_key(regions_dir, schemas):
     edit(regions_dir / "rmc-19.toml", "deadline = 2026-10-01", "deadlien = 2026-10-01")
     assert errors_of(regions_dir, schemas) == [
-        "regions/rmc-19.toml: instruments.vsv.deadlien: onbekende instelling (bekend: deadline)"
+        "regions/rmc-19.toml: instruments.vsv.deadlien: onbekende instelling (bekend: deadline, deadlines, institution_reporting, target_kind)"
     ]
 
 

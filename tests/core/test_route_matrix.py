@@ -40,6 +40,12 @@ METHODS_SKIPPED = {"HEAD", "OPTIONS"}
 # one is a security decision: it must be added here on purpose.
 PUBLIC_ENDPOINTS = {"home.index", "home.health", "auth.login", "auth.logout", "account.set_password",
                     "agreements_public.verify"}
+# Accounts (issue 4): the second sign-in step and "forgot password" must work signed out.
+PUBLIC_ENDPOINTS |= {"auth.two_factor", "account.forgot_password"}
+# A signed-in user's own account: every user may POST here, for themselves only (authorize("account.self")).
+# The viewer and control tests skip them; tests/core/accounts/ covers them.
+SELF_SERVICE_ENDPOINTS = {"account.change_password", "account.two_factor_setup", "account.logout_everywhere",
+                          "account.new_recovery_codes"}
 
 USERS = {  # name: (organisation identifier, role); see World
     "viewer": ("GM0344", "viewer"),  # gemeente Utrecht, rmc-19
@@ -71,7 +77,10 @@ class World:
     workbook: dict[tuple[str, str], bytes] = field(default_factory=dict)
     staged: dict[tuple[str, str, str], str] = field(default_factory=dict)
     viewer_membership: int = 0
+    stagepact_report: dict[str, int] = field(default_factory=dict)  # stagepact (issue 9): see make_stagepact_world
+    rif: dict[str, int] = field(default_factory=dict)  # rif (issue 8): see make_rif_world
     invite_token: str = ""
+    vsv_figure: dict[str, int] = field(default_factory=dict)  # vsv (issue 7): a municipality's figure per region
 
 
 AGREEMENT_INSTRUMENT = "hello"  # the instrument whose consortium and agreements the world fills
@@ -96,6 +105,9 @@ ARG_BUILDERS = {
     "filename": lambda w, region, rule: "style.css",
     "agreement_id": lambda w, region, rule: w.agreement.get(region, w.agreement[CONTROL_REGION])[0],
     "number": lambda w, region, rule: 1,
+    # vsv (issue 7)
+    "vsv_figure_id": lambda w, region, rule: w.vsv_figure.get(region, w.vsv_figure[CONTROL_REGION]),
+    "org_id": lambda w, region, rule: w.orgs["MC19"],  # the coordinator's own organisation (its admin)
 }
 # Where one endpoint needs another object than the builder's, so that an
 # allowed user gets a real page or a real write: (endpoint, argument) -> builder.
@@ -135,10 +147,111 @@ POST_PAYLOADS = {
     "regio.excel_sheet": lambda w, who, rule: {"file": (io.BytesIO(w.workbook[sheet_of(rule)]), "groeten.xlsx")},
     "regio.excel_confirm": lambda w, who, rule: {},
     "regio.excel_cancel": lambda w, who, rule: {},
+    # vsv (issue 7): the coordinator is the region's admin, who may report for every municipality
+    "regio.vsv.report": lambda w, who, rule: {"school_year": "2025-2026", "municipality": w.orgs["GM0344"],
+                                              "participants": "900", "new_leavers": "9"},
+    "regio.vsv.edit": lambda w, who, rule: {"participants": "901", "new_leavers": "9"},
+    "orgs.members": lambda w, who, rule: {"email": "genodigd@matrix.example", "name": "Genodigd", "role": "viewer"},
+    **{endpoint: (lambda w, who, rule: {}) for endpoint in SELF_SERVICE_ENDPOINTS},
 }
 # Who may do what a POST rule does (default: the platform admin on /beheer,
 # rmc-19's coordinator elsewhere). Staged Excel imports belong to the platform admin.
 CONTROL_USERS = {"regio.excel_sheet": "platform", "regio.excel_confirm": "platform", "regio.excel_cancel": "platform"}
+
+# --- rif (issue 8) ----------------------------------------------------------------
+# rmc-19's coordinating organisation (MC19) is the penvoerder of three applications, one
+# per state a POST needs (make_rif_world): a concept with valid finances (edit, lines,
+# submit), one in assessment (scores: the platform admin, who may assess) and one granted
+# (midterm). A new application needs an mbo penvoerder: the platform admin makes it.
+ARG_BUILDERS["rif_application_id"] = lambda w, region, rule: w.rif["concept"]
+ARG_OVERRIDES[("regio.rif.assess", "rif_application_id")] = lambda w, region, rule: w.rif["assessing"]
+ARG_OVERRIDES[("regio.rif.midterm", "rif_application_id")] = lambda w, region, rule: w.rif["granted"]
+RIF_APPLICATION_FORM = {"title": "Matrixproject", "description": "Een project.", "sectors": ["techniek"],
+                        "target_groups": ["entree", "2"], "start": "2026-09-01", "end": "2028-08-31",
+                        "requested_subsidy": "1.000,00"}
+POST_PAYLOADS.update({
+    "regio.rif.new": lambda w, who, rule: {**RIF_APPLICATION_FORM, "organisation": w.orgs["25LH"]},
+    "regio.rif.edit": lambda w, who, rule: {**RIF_APPLICATION_FORM, "title": "Gewijzigd matrixproject"},
+    "regio.rif.add_budget_line": lambda w, who, rule: {"category": "personeel", "amount": "2.500,50"},
+    "regio.rif.add_partner": lambda w, who, rule: {"partner": w.orgs["90000011"], "mkb": "y",
+                                                   "pledged_cash": "1.000,00", "pledged_in_kind": "0"},
+    "regio.rif.remove_line": lambda w, who, rule: {"line": f"budget-{w.rif['budget_line']}"},
+    "regio.rif.transition": lambda w, who, rule: {"to": "ingediend"},
+    "regio.rif.assess": lambda w, who, rule: {f"score_{key}": "4" for key in
+                                              ("samenwerking", "arbeidsmarkt", "onderwijs", "duurzaamheid", "entree")},
+    "regio.rif.midterm": lambda w, who, rule: {"reflection": "Op schema.", "adjustments": ""},
+    "regio.rif.assessors": lambda w, who, rule: {"email": "beoordelaar@matrix.example"},
+})
+CONTROL_USERS.update({"regio.rif.new": "platform", "regio.rif.assess": "platform"})
+
+# --- stagepact (issue 9) ------------------------------------------------------------
+# One report of an mbo institution per region (make_stagepact_world). Only an institution's
+# editors write reports (the coordinator reads them), so the platform admin is the control user.
+ARG_BUILDERS["stagepact_report_id"] = lambda w, region, rule: w.stagepact_report.get(
+    region, w.stagepact_report[CONTROL_REGION])
+STAGEPACT_FORM = {"has_desk": "ja", "has_procedure": "ja", "reports_received": "10", "reports_handled": "8",
+                  "reports_forwarded": "2", "teams_matching": "6", "teams_total": "31",
+                  "measure_kinds": ["Training van stagebegeleiders"], "other_measures": "Gastlessen"}
+POST_PAYLOADS.update({
+    "regio.stagepact.new": lambda w, who, rule: {**STAGEPACT_FORM, "organisation": w.orgs["01OE"],
+                                                 "school_year": "2024-2025"},
+    "regio.stagepact.show": lambda w, who, rule: dict(STAGEPACT_FORM),
+})
+CONTROL_USERS.update({"regio.stagepact.new": "platform", "regio.stagepact.show": "platform"})
+
+# --- kwetsbare_jongeren (issue 10) ------------------------------------------------------
+# One monitor count of the RMC in rmc-19 (make_kwetsbare_jongeren_world), so the sheet
+# "monitor" exports a row. The coordinator (admin of MC19) maintains the matrix and reports
+# for MC19: the default control user.
+POST_PAYLOADS.update({
+    "regio.kwetsbare_jongeren.aanpak": lambda w, who, rule: {f"cel_{w.orgs['MC19']}_0": "eindverantwoordelijk"},
+    "regio.kwetsbare_jongeren.report_counts": lambda w, who, rule: {
+        "organisation": w.orgs["MC19"], "municipality": "GM0344", "period": "2024-2025", "cat_0": "7"},
+})
+
+
+def make_kwetsbare_jongeren_world(session, world: World, regions: dict[str, int]) -> None:
+    from plugins.kwetsbare_jongeren.models import MonitorCount
+
+    session.add(MonitorCount(region_id=regions[CONTROL_REGION], organisation_id=world.orgs["MC19"],
+                             municipality="GM0310", period="2023-2024", category="in beeld", count=12))
+    session.commit()
+# --- end kwetsbare_jongeren ---------------------------------------------------------------
+
+
+def make_stagepact_world(session, world: World, regions: dict[str, int]) -> None:
+    from plugins.stagepact.models import Report
+
+    for slug, institution in (("rmc-19", "25LH"), ("rmc-29", "25LP")):
+        report = Report(region_id=regions[slug], organisation_id=world.orgs[institution], school_year="2024-2025",
+                        has_desk=True, has_procedure=False, reports_received=5, reports_handled=4,
+                        reports_forwarded=1, teams_matching=3, teams_total=30, measures="Gastlessen")
+        session.add(report)
+        session.flush()
+        world.stagepact_report[slug] = report.id
+    session.commit()
+
+
+def make_rif_world(session, world: World, regions: dict[str, int]) -> None:
+    from plugins.rif.models import Application, BudgetLine, Partner
+
+    for state, status in (("concept", "concept"), ("assessing", "in_beoordeling"), ("granted", "toegekend")):
+        reference = f"RIF-MATRIX-{state}"
+        application = Application(region_id=regions[CONTROL_REGION], organisation_id=world.orgs["MC19"],
+                                  reference=reference, title=f"Matrix {state}", requested_subsidy="1000.00",
+                                  sectors="techniek", target_groups="2", status=status)
+        session.add(application)
+        session.flush()
+        line = BudgetLine(application_id=application.id, category="personeel", amount="3000.00")
+        session.add(line)
+        session.add(Partner(region_id=regions[CONTROL_REGION], application_ref=reference,
+                            organisation_id=world.orgs["MC19"], partner_id=world.orgs["GM0344"],
+                            pledged_cash="2000.00", pledged_in_kind="0.00"))
+        session.flush()
+        world.rif[state] = application.id
+        world.rif.setdefault("budget_line", line.id)
+    session.commit()
+# --- end rif ----------------------------------------------------------------------
 
 
 def hello_template():
@@ -270,6 +383,10 @@ def make_world(app) -> World:
         session.add(invitee)
         session.commit()
         world.invite_token = make_token(invitee)
+        make_vsv_figures(session, world, regions)
+        make_rif_world(session, world, regions)  # rif (issue 8)
+        make_stagepact_world(session, world, regions)  # stagepact (issue 9)
+        make_kwetsbare_jongeren_world(session, world, regions)  # kwetsbare_jongeren (issue 10)
         make_staged_imports(app, session, world)
     return world
 
@@ -304,6 +421,21 @@ def make_agreements(session, world: World, regions: dict[str, int]) -> None:
         world.agreement[slug] = agreement(slug, [coordinating, owner])
     world.concept_agreement = agreement(CONTROL_REGION, ["MC19", "GM0344"], send=False)
     world.signed_agreement = agreement(CONTROL_REGION, ["MC19", "GM0344"], sign_as="MC19")
+
+
+def make_vsv_figures(session, world: World, regions: dict[str, int]) -> None:
+    """vsv (issue 7): a municipality's figures in rmc-19 and rmc-29 (and one per mbo institution in rmc-19)."""
+    from plugins.vsv.models import VsvFigure, VsvInstitutionFigure
+
+    for slug, municipality in (("rmc-19", "GM0344"), ("rmc-29", "GM0599")):
+        figure = VsvFigure(region_id=regions[slug], organisation_id=world.orgs[municipality], school_year="2024-2025",
+                           participants=1000, new_leavers=20)
+        session.add(figure)
+        session.flush()
+        world.vsv_figure[slug] = figure.id
+    session.add(VsvInstitutionFigure(region_id=regions[CONTROL_REGION], organisation_id=world.orgs["GM0344"],
+                                     school_year="2024-2025", brin="25LH", participants=300, new_leavers=6))
+    session.commit()
 
 
 def make_staged_imports(app, session, world: World) -> None:
@@ -478,7 +610,7 @@ def test_viewer_post_is_refused_everywhere_and_writes_nothing(app, world):
     client = client_for(app, world, "viewer")
     before = fingerprint(app)
     wrong = []
-    rules = post_rules(app)
+    rules = [r for r in post_rules(app) if r.endpoint not in SELF_SERVICE_ENDPOINTS]
     assert len(rules) >= 6
     for rule in rules:
         response = request(client, rule, world, "POST", "viewer")
@@ -492,7 +624,7 @@ def control_user(rule) -> str:
     return CONTROL_USERS.get(rule.endpoint) or ("platform" if rule.rule.startswith("/beheer") else "coordinator")
 
 
-@pytest.mark.parametrize("endpoint", sorted(POST_PAYLOADS))
+@pytest.mark.parametrize("endpoint", sorted(set(POST_PAYLOADS) - SELF_SERVICE_ENDPOINTS))
 def test_allowed_user_with_the_same_payload_writes(app, world, endpoint):
     # Control for the test above: each payload is one a permitted user can
     # write with, so the viewer's 403 is the authorization and not a form error.

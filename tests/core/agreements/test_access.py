@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from core.testing import DEFAULT_PASSWORD, make_user
+from core.testing import DEFAULT_PASSWORD, make_user, totp_code
 
 from .conftest import BASE, draft, drafted_and_sent, load, seen_fingerprint, sign
 
@@ -102,6 +102,10 @@ def test_signing_needs_the_csrf_token(world, app_factory):
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     assert client.post("/inloggen", data={"email": "teken-utrecht@example.nl", "password": DEFAULT_PASSWORD,
                                           "csrf_token": token}).status_code == 302
+    page = client.get("/inloggen/code").get_data(as_text=True)  # signatories sign in with two-factor
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post("/inloggen/code", data={"code": totp_code(csrf_app, "teken-utrecht@example.nl"),
+                                               "csrf_token": token}).status_code == 302
     fingerprint = seen_fingerprint(client, agreement_id)
     assert sign(client, agreement_id, world.org_id("GM0344"), fingerprint).status_code == 400
     assert load(world, agreement_id).latest.signatures == []

@@ -12,7 +12,7 @@ import pytest
 from core.excel.safety import Limits, RefusedFile, check_workbook, sheet_extent
 from core.testing import make_user
 
-from .conftest import EDITOR, URL, counts, messages, openpyxl_file, row, run_import, upload
+from .conftest import EDITOR, counts, messages, openpyxl_file, row, run_import, upload
 
 
 def valid() -> bytes:
@@ -132,6 +132,12 @@ HOSTILE = {
                     "Dit is een tekst- of CSV-bestand, geen Excel-werkmap; open het in Excel en sla het op als .xlsx."),
     "binary junk": (lambda: bytes(range(256)) * 4, "groeten.xlsx", "Dit is geen Excel-werkmap (.xlsx)."),
     "truncated zip": (lambda: valid()[: len(valid()) // 2], "groeten.xlsx", XLSX_MESSAGE),
+    "broken sheet xml": (lambda: rezip(valid(), replace={"xl/worksheets/sheet1.xml": lambda xml: xml.replace(
+        b"</sheetData>", b"<row r='3'><c r='A3' t='s'><v>999</v></c></row></sheetData")}), "groeten.xlsx",
+        "Het werkblad kon niet worden gelezen; het bestand is beschadigd."),
+    "broken workbook xml": (lambda: rezip(valid(), replace={"xl/workbook.xml": b"<workbook><sheets><sheet"}),
+                            "groeten.xlsx", "Het bestand kon niet als Excel-werkmap worden gelezen; het is "
+                                            "beschadigd of geen .xlsx-bestand."),
     "zip without a workbook": (lambda: rezip(b"PK\x05\x06" + b"\0" * 18, add={"a.txt": b"x"}), "groeten.xlsx",
                                "Dit is geen Excel-werkmap (.xlsx): de onderdelen van een werkmap ontbreken."),
     "ods renamed": (lambda: rezip(b"PK\x05\x06" + b"\0" * 18, add={"mimetype": b"application/vnd.oasis."
@@ -247,3 +253,19 @@ def test_sheet_extent_of_ordinary_files():
     wide = b'<sheetData><row r="2"><c r="A2"/><c r="AB2"/></row></sheetData>'
     assert sheet_extent(wide) == (2, 28)
     assert sheet_extent(wide, row_budget=Limits().max_cells) == (99_999, 28)  # a bound that passes every limit
+
+
+@pytest.mark.parametrize("cell", [
+    '<c r="XFD1048576"><v>1</v></c>',  # the plain form
+    '<c\nr="XFD1048576"><v>1</v></c>',  # other whitespace
+    "<c r='XFD1048576'><v>1</v></c>",  # single quotes
+    '<c s="0" r="XFD1048576"><v>1</v></c>',  # the address not first
+    '<c t=">" r="XFD1048576"><v>1</v></c>',  # a '>' inside another attribute
+    '<c r="xfd1048576"><v>1</v></c>',  # lower case
+    '<x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="XFD1048576"><x:v>1</x:v></x:c>',
+])
+def test_far_away_cells_are_found_however_they_are_spelled(cell):
+    data = rezip(valid(), replace={"xl/worksheets/sheet1.xml": lambda xml: xml.replace(
+        b"</sheetData>", f'<row r="1048576">{cell}</row></sheetData>'.encode())})
+    with pytest.raises(RefusedFile, match="(kolom 16.384|rij 1.048.576)"):
+        check_workbook(data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,13 @@ BRINS = ["25LH", "30RN", "01OE", "23KG"]
 MUNICIPALITIES = ["GM0344", "GM0310", "GM0356", "GM1581"]
 MOODS = ["blij", "neutraal", "somber"]
 COLUMNS = ["org", "year", "text", "sent", "answered", "budget", "sent_on", "public", "mood", "brin", "municipality"]
+
+@pytest.fixture
+def editor_of_two(app, editor):
+    """Set up once per test function (Hypothesis then runs every example against the same database)."""
+    add_membership(app, EDITOR, "GM0310", "editor")
+    return EDITOR
+
 
 words = st.text(st.characters(whitelist_categories=("L", "N", "P", "S", "Zs"), blacklist_characters="\x00"),
                 min_size=1, max_size=30).map(str.strip).filter(bool)
@@ -82,10 +90,7 @@ def write(rows, which: str) -> bytes:
 
 @SETTINGS
 @given(data=st.data(), rows=sheets, which=st.sampled_from(["openpyxl", "xlsxwriter"]))
-def test_a_valid_sheet_always_imports_and_then_changes_nothing(app, editor, data, rows, which):
-    if not getattr(app, "_both_orgs", False):
-        add_membership(app, EDITOR, "GM0310", "editor")
-        app._both_orgs = True
+def test_a_valid_sheet_always_imports_and_then_changes_nothing(app, editor_of_two, data, rows, which):
     file = write(data.draw(spellings(rows)), which)
     prepared = run_import(app, file)
     assert [str(p) for p in prepared.problems] == []
@@ -116,10 +121,7 @@ CORRUPTIONS = {
 
 @SETTINGS
 @given(rows=sheets, which=st.sampled_from(["openpyxl", "xlsxwriter"]), data=st.data())
-def test_a_corrupted_cell_is_always_named(app, editor, rows, which, data):
-    if not getattr(app, "_both_orgs", False):
-        add_membership(app, EDITOR, "GM0310", "editor")
-        app._both_orgs = True
+def test_a_corrupted_cell_is_always_named(app, editor_of_two, rows, which, data):
     index = data.draw(st.integers(0, len(rows) - 1))
     column = data.draw(st.sampled_from(sorted(CORRUPTIONS)))
     bad = data.draw(st.sampled_from(CORRUPTIONS[column]))

@@ -59,6 +59,7 @@ def test_a_good_declaration_passes():
     ({"columns": (ORG, YEAR, TEXT, Column("sent", "Groet ")), }, "two columns have the same header"),
     ({"rules": (RowRule.at_most("sent", "text"),)}, "rule refers to unknown column 'sent'"),
     ({"permission": None}, "permission is required"),
+    ({"natural_key": ("organisation_id", "text")}, "needs a unique constraint on region_id + the natural key"),
     ({"view_permission": "alfa.lezen"}, "uses permission 'alfa.lezen', which the plugin does not register"),
     ({"permission": "hello.post"}, "uses permission 'hello.post' without the 'alfa.' prefix"),
     ({"title": "Te lang voor een werkbladnaam in Excel"}, "title must be 1-31 characters"),

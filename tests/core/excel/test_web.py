@@ -223,3 +223,15 @@ def test_upload_without_a_file_is_a_form_error(editor_client):
     response = editor_client.post(URL, data={}, content_type="multipart/form-data")
     assert response.status_code == 400
     assert "Kies een bestand om te uploaden." in response.get_data(as_text=True)
+
+
+def test_a_file_too_large_to_mark_gets_the_errors_without_a_marked_copy(app_factory):
+    app = app_factory(EXCEL_MARK_MAX_ROWS=2)
+    make_user(app, EDITOR, org="GM0344", role="editor")
+    client = app.test_client()
+    login(client, EDITOR)
+    response = upload(client, openpyxl_file([row("Een", sent="x"), row("Twee"), row("Drie")]))
+    page = client.get(response.headers["Location"])
+    assert "D2: 'x' is geen geheel getal" in text_of(page)
+    assert "gemarkeerd.xlsx" not in page.get_data(as_text=True)
+    assert client.get(response.headers["Location"].replace("/fouten", "/gemarkeerd.xlsx")).status_code == 404

@@ -35,6 +35,7 @@ def register_permissions():
     return [
         Permission("hello.view", "Groeten bekijken", {"viewer", "editor", "signatory", "admin"}),
         Permission("hello.post", "Groeten plaatsen", {"editor", "admin"}),
+        Permission("hello.moderate", "Groeten van de hele regio beheren", {"editor", "admin"}, region_wide=True),
     ]
 
 
