@@ -9,7 +9,7 @@ the same run on the same machine:
 * syncing them into an empty database vs. re-syncing (nothing to change);
 * a sign-in through the app vs. one Argon2id verification with the same
   parameters (the hash is the cost the throttle protects);
-* the region overview page of the largest region for a coordinator.
+* the region overview page of the largest region for a member of its RMC.
 """
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def main() -> None:
         user = User(email="bench@example.nl", name="Bench", password_hash=hash_password("benchmark-password-1"))
         session.add(user)
         session.flush()
-        session.add(Membership(user_id=user.id, organisation_id=org.id, role="admin"))
+        session.add(Membership(user_id=user.id, organisation_id=org.id, role="viewer"))  # no two-factor step
         session.commit()
         stored = user.password_hash
 
