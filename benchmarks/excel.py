@@ -10,7 +10,8 @@ libraries included) is its own. Floors are measured in the same run:
 
 * parse floor:  python-calamine opening the file and walking every row (no checks);
 * insert floor: one SQLAlchemy Core executemany of the same rows, already typed;
-* write floor:  xlsxwriter (constant_memory) writing the same rows with typed calls.
+* write floor:  xlsxwriter (constant_memory) writing the same cells as the export (the 8 columns and
+                the computed Antwoordpercentage) with typed calls, from values already in memory.
 
 Measured: import end to end (zip/XML safety check, parse, validate every cell
 and row with per-row authorization, diff against the database, insert, audit
@@ -253,6 +254,8 @@ def child_write(args) -> dict:
         ws.write_number(r, 5, budget)
         ws.write_datetime(r, 6, sent_on, date)
         ws.write_string(r, 7, "ja" if public else "nee")
+        if sent:  # the export's computed column (Antwoordpercentage): the same cells as the export writes
+            ws.write_number(r, 11, round(100 * answered / sent, 1))
     wb.close()
     return {"seconds": time.perf_counter() - start}
 
