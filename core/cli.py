@@ -304,7 +304,7 @@ def demo(load_only, host, port):
     two_factor = [a for a in accounts if a.totp_secret]
     if two_factor:
         click.echo("Tweestapsverificatie (verplicht voor deze accounts): voeg de sleutel toe aan een authenticator-app, "
-                   "of toon de code met: python -c \"import pyotp; print(pyotp.TOTP('SLEUTEL').now())\"")
+                   f"of toon de code met: {sys.executable} -c \"import pyotp; print(pyotp.TOTP('SLEUTEL').now())\"")
         for account in two_factor:
             click.echo(f"  {account.email:<56} sleutel {account.totp_secret}")
     if load_only:
