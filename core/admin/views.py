@@ -12,6 +12,7 @@ from core.audit.models import AuditEntry
 from core.authz import authorize, scoped
 from core.db import db_session
 from core.forms import DutchForm
+from core.identity import notices, sessions, twofactor
 from core.identity.inviting import send_invite
 from core.identity.models import Membership, User, today
 from core.mail import OutboxMessage, commit_and_deliver
@@ -74,7 +75,30 @@ def user(user_id):
         flash("Lidmaatschap opgeslagen.")
         return redirect(url_for(".user", user_id=person.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("admin/user.html", person=person, form=form, remove_form=DutchForm()), status
+    return render_template("admin/user.html", person=person, form=form, remove_form=DutchForm(),
+                           two_factor=twofactor.has_two_factor(db_session(), person),
+                           two_factor_pending=twofactor.credential(db_session(), person) is not None,
+                           two_factor_required=twofactor.requires_two_factor(person)), status
+
+
+@bp.route("/gebruikers/<int:user_id>/tweestapsverificatie-herstellen", methods=["POST"])
+def reset_two_factor(user_id):
+    """Remove a user's authenticator app and recovery codes (lost phone), end their sessions and tell them."""
+    authorize("admin.access")
+    session_ = db_session()
+    person = session_.get(User, user_id) or abort(404)
+    if not DutchForm().validate_on_submit():
+        abort(400)
+    if not twofactor.reset_two_factor(session_, person, actor=(current_user.id, current_user.email)):
+        flash(f"{person.name} had geen tweestapsverificatie; er is niets veranderd.")
+        return redirect(url_for(".user", user_id=person.id))
+    sessions.end_all(person)  # audited: the session version of the user changes
+    notices.notify(session_, person, "two_factor_reset")
+    commit_and_deliver(session_)
+    flash(f"De tweestapsverificatie van {person.name} is uitgezet en {person.name} is overal uitgelogd. "
+          + ("Bij de volgende keer inloggen moet opnieuw een app worden ingesteld."
+             if twofactor.requires_two_factor(person) else "Opnieuw instellen kan via de accountpagina."))
+    return redirect(url_for(".user", user_id=person.id))
 
 
 @bp.route("/gebruikers/<int:user_id>/lidmaatschap/<int:membership_id>/verwijderen", methods=["POST"])

@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 from core.authz import authorize
 from core.db import db_session, utcnow
 from core.forms import DutchForm
-from core.identity import sessions, twofactor
+from core.identity import notices, sessions, twofactor
 from core.identity.invites import RESET, invite_url, read_token
 from core.identity.models import User
 from core.identity.passwords import check_password, hash_password, password_problem
@@ -90,7 +90,9 @@ def set_password(token):
         user.password_hash = hash_password(form.password.data)
         user.password_changed_at = utcnow()
         sessions.end_all(user)  # a reset ends every session, wherever it was
-        db_session().commit()
+        if purpose == RESET:  # a first password (invite) is no change to notify of
+            notices.notify(db_session(), user, "password_reset")
+        commit_and_deliver(db_session())
         session.clear()
         flash("Uw wachtwoord is ingesteld. U kunt nu inloggen.")
         return redirect(url_for("auth.login"))
@@ -157,6 +159,20 @@ def logout_everywhere():
     return redirect(url_for("auth.login"))
 
 
+@bp.route("/account/sessies/<int:session_id>/beeindigen", methods=["POST"])
+def end_session(session_id):
+    """End one other session of the user's own (a forgotten browser elsewhere)."""
+    authorize("account.self")
+    if not DutchForm().validate_on_submit():
+        abort(400)
+    user = db_session().get(User, current_user.id)
+    if not sessions.end_one(user, session_id):
+        abort(404)  # not theirs, already ended, or this very session (use "Uitloggen")
+    db_session().commit()
+    flash("Die sessie is beëindigd; daar bent u nu uitgelogd.")
+    return redirect(url_for(".security"))
+
+
 @bp.route("/account/wachtwoord", methods=["GET", "POST"])
 def change_password():
     authorize("account.self")
@@ -172,7 +188,8 @@ def change_password():
             user.password_hash = hash_password(form.password.data)
             user.password_changed_at = utcnow()
             sessions.end_all(user)
-            db_session().commit()
+            notices.notify(db_session(), user, "password_changed")
+            commit_and_deliver(db_session())
             # Every other session has ended; this one continues as a new session.
             session.clear()
             login_user(user)
@@ -197,7 +214,8 @@ def two_factor_setup():
         if cred is not None and cred.confirmed_at is None:
             codes = twofactor.confirm_enrolment(session_, user, form.code.data)
             if codes is not None:
-                session_.commit()
+                notices.notify(session_, user, "two_factor_enrolled")
+                commit_and_deliver(session_)
                 # Shown once, in this response only; never stored in plain text.
                 return render_template("core/recovery_codes.html", codes=codes)
         session_.rollback()
@@ -231,5 +249,6 @@ def new_recovery_codes():
         flash("De code klopt niet; er zijn geen nieuwe herstelcodes gemaakt.")
         return redirect(url_for(".two_factor_setup")), 303
     codes = twofactor.new_recovery_codes(session_, user)
-    session_.commit()
+    notices.notify(session_, user, "recovery_codes_renewed")
+    commit_and_deliver(session_)
     return render_template("core/recovery_codes.html", codes=codes)

@@ -87,6 +87,16 @@ def end_all(user) -> None:
                          .values(ended_at=utcnow()))
 
 
+def end_one(user, session_id: int) -> bool:
+    """End one other live session of `user` (not this request's); False when there is none such. The caller commits."""
+    current = current_row(user)
+    row = db_session().get(UserSession, session_id)
+    if row is None or row.user_id != user.id or row.ended_at is not None or (current and row.id == current.id):
+        return False
+    row.ended_at = utcnow()
+    return True
+
+
 def active_sessions(user) -> list[UserSession]:
     """The user's live sessions, newest first (time-outs applied)."""
     now = utcnow()

@@ -157,3 +157,30 @@ def enrol_with_secret(session, user, secret: str) -> TotpCredential:
     cred.secret = secret
     cred.confirmed_at = cred.confirmed_at or utcnow()
     return cred
+
+
+def reset_two_factor(session, user, *, actor: tuple[int | None, str]) -> bool:
+    """Remove `user`'s TOTP credential and recovery codes (a platform admin's reset); False when there was none.
+
+    Neither model is Audited (a sign-in writes `last_step`), so the removal is
+    written to the audit log here, in the caller's transaction, without the secret.
+    The caller also ends the user's sessions and commits.
+    """
+    from core.audit.capture import HIDDEN, append_entries
+
+    cred = credential(session, user)
+    codes = session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)).all()
+    if cred is None and not codes:
+        return False
+    before = {"user_id": user.id, "secret": HIDDEN if cred is not None else None,
+              "confirmed_at": cred.confirmed_at.isoformat() if cred is not None and cred.confirmed_at else None,
+              "recovery_codes": len(codes), "unused_recovery_codes": sum(1 for c in codes if c.used_at is None)}
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    if cred is not None:
+        session.delete(cred)
+    session.flush()
+    append_entries(session.connection(), actor, [{
+        "action": "delete", "object_type": "totp_credential", "object_id": str(user.id),
+        "region_id": None, "organisation_id": None, "before": before, "after": None,
+    }])
+    return True

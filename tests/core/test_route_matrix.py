@@ -46,6 +46,7 @@ PUBLIC_ENDPOINTS |= {"auth.two_factor", "account.forgot_password"}
 # The viewer and control tests skip them; tests/core/accounts/ covers them.
 SELF_SERVICE_ENDPOINTS = {"account.change_password", "account.two_factor_setup", "account.logout_everywhere",
                           "account.new_recovery_codes"}
+SELF_SERVICE_ENDPOINTS |= {"account.end_session"}  # only the user's own sessions (404 for any other id)
 
 USERS = {  # name: (organisation identifier, role); see World
     "viewer": ("GM0344", "viewer"),  # gemeente Utrecht, rmc-19
@@ -108,6 +109,7 @@ ARG_BUILDERS = {
     # vsv (issue 7)
     "vsv_figure_id": lambda w, region, rule: w.vsv_figure.get(region, w.vsv_figure[CONTROL_REGION]),
     "org_id": lambda w, region, rule: w.orgs["MC19"],  # the coordinator's own organisation (its admin)
+    "session_id": lambda w, region, rule: 1,  # account.end_session: self-service, covered in tests/core/accounts/
 }
 # Where one endpoint needs another object than the builder's, so that an
 # allowed user gets a real page or a real write: (endpoint, argument) -> builder.
@@ -157,6 +159,11 @@ POST_PAYLOADS = {
 # Who may do what a POST rule does (default: the platform admin on /beheer,
 # rmc-19's coordinator elsewhere). Staged Excel imports belong to the platform admin.
 CONTROL_USERS = {"regio.excel_sheet": "platform", "regio.excel_confirm": "platform", "regio.excel_cancel": "platform"}
+
+# Accounts (issue 4): a platform admin resets a user's two-factor; it needs a user who has it
+# (the coordinator, an organisation admin, is enrolled), or the reset writes nothing.
+ARG_OVERRIDES[("admin.reset_two_factor", "user_id")] = lambda w, region, rule: w.users["coordinator"]
+POST_PAYLOADS["admin.reset_two_factor"] = lambda w, who, rule: {}
 
 # --- rif (issue 8) ----------------------------------------------------------------
 # rmc-19's coordinating organisation (MC19) is the penvoerder of three applications, one
