@@ -280,18 +280,32 @@ def agreement_send(instrument, agreement_id):
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    session = db_session()
-    try:
-        agreement = service.lock_agreement(session, agreement.id)
-        version = service.send_for_signing(session, agreement, basis=form.basis.data or "", user=current_user)
-    except service.AgreementError as exc:
-        session.rollback()
-        flash(str(exc))
-    else:
-        commit_and_deliver(session)
+    version = _locked_step(agreement, lambda session, locked: service.send_for_signing(
+        session, locked, basis=form.basis.data or "", user=current_user))
+    if version is not FAILED:
         flash(f"Versie {version.number} ligt ter ondertekening. De ondertekenaars van de partijen hebben een "
               "bericht gekregen.")
     return redirect(url_for(".agreement", instrument=instrument, agreement_id=agreement_id))
+
+
+FAILED = object()
+
+
+def _locked_step(agreement, step):
+    """Run `step(session, locked_agreement)` under the agreement's row lock and commit.
+
+    Returns the step's result; on an AgreementError the transaction is rolled
+    back, the Dutch reason is flashed and FAILED is returned.
+    """
+    session = db_session()
+    try:
+        result = step(session, service.lock_agreement(session, agreement.id))
+    except service.AgreementError as exc:
+        session.rollback()
+        flash(str(exc))
+        return FAILED
+    commit_and_deliver(session)
+    return result
 
 
 def agreement_end(instrument, agreement_id):
@@ -300,15 +314,8 @@ def agreement_end(instrument, agreement_id):
     agreement = authorize("agreement.draft", _agreement_or_404(instrument, agreement_id))
     if not ActionForm().validate_on_submit():
         abort(400)
-    session = db_session()
-    try:
-        agreement = service.lock_agreement(session, agreement.id)
-        service.end_agreement(session, agreement, user=current_user)
-    except service.AgreementError as exc:
-        session.rollback()
-        flash(str(exc))
-    else:
-        commit_and_deliver(session)
+    if _locked_step(agreement, lambda session, locked: service.end_agreement(
+            session, locked, user=current_user)) is not FAILED:
         flash("De afspraak is beëindigd.")
     return redirect(url_for(".agreement", instrument=instrument, agreement_id=agreement_id))
 
@@ -375,15 +382,8 @@ def agreement_withdraw(instrument, agreement_id):
     except ValueError:
         abort(400)
     authorize("agreement.sign", SigningFor(organisation_id, g.region.id))
-    session = db_session()
-    try:
-        agreement = service.lock_agreement(session, agreement.id)
-        service.withdraw_signature(session, agreement, organisation_id=organisation_id)
-    except service.AgreementError as exc:
-        session.rollback()
-        flash(str(exc))
-    else:
-        commit_and_deliver(session)
+    if _locked_step(agreement, lambda session, locked: service.withdraw_signature(
+            session, locked, organisation_id=organisation_id)) is not FAILED:
         flash("De handtekening is ingetrokken.")
     return redirect(url_for(".agreement", instrument=instrument, agreement_id=agreement_id))
 
