@@ -38,6 +38,40 @@ def cli_session():
     return session
 
 
+# --- regio translations ------------------------------------------------------
+
+@main.group()
+def translations():
+    """English catalogues of the Dutch UI text (core and plugins)."""
+
+
+@translations.command("update")
+def translations_update():
+    """Extract the marked text and add new messages to every catalogue (to be translated)."""
+    from core.config import PROJECT_ROOT
+    from core.translations_admin import TRANSLATED_LANGUAGES, packages, update
+
+    for package in packages(PROJECT_ROOT):
+        for language in TRANSLATED_LANGUAGES:
+            total, untranslated = update(package, language)
+            if total:
+                click.echo(f"{package.name} ({language}): {total} teksten, {untranslated} nog te vertalen")
+
+
+@translations.command("check")
+def translations_check():
+    """List every marked text without a translation; exit 1 when there is one."""
+    from core.config import PROJECT_ROOT
+    from core.translations_admin import TRANSLATED_LANGUAGES, missing, packages
+
+    problems = [line for package in packages(PROJECT_ROOT) for language in TRANSLATED_LANGUAGES
+                for line in missing(package, language)]
+    for line in problems:
+        click.echo(line)
+    click.echo(f"{len(problems)} teksten zonder vertaling")
+    sys.exit(1 if problems else 0)
+
+
 # --- regio db -------------------------------------------------------------
 
 @main.group()
