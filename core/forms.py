@@ -1,4 +1,4 @@
-"""Shared form helpers: Dutch messages for the standard validators."""
+"""Shared form helpers: the standard validators' messages in the reader's language, the error summary."""
 from __future__ import annotations
 
 from functools import cache
@@ -8,9 +8,9 @@ from wtforms.i18n import get_translations
 
 
 @cache
-def _dutch_messages():
-    """WTForms' own Dutch catalogue ("Ongeldige datum.", "Ongeldige keuze.")."""
-    return get_translations(["nl"])
+def _builtin_messages(language: str):
+    """WTForms' own catalogue for `language` ("Ongeldige datum.", "Ongeldige keuze.")."""
+    return get_translations([language])
 
 
 class DutchForm(FlaskForm):
@@ -18,9 +18,10 @@ class DutchForm(FlaskForm):
 
     class Meta:
         def get_translations(self, form):
-            # Built-in messages (an unparseable date, a choice not offered) in Dutch too;
-            # without Flask-Babel, Flask-WTF would leave them in English.
-            return _dutch_messages()
+            # Built-in messages (an unparseable date, a choice not offered) in the reader's language.
+            from core.i18n import current_language
+
+            return _builtin_messages(current_language())
 
     def error_summary(self) -> list[tuple[str, str, str]]:
         """(field id, label, message) for every error, in field order."""

@@ -10,6 +10,7 @@ example is `tests/plugins/hello`.
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _, lazy_gettext, ngettext
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden, NotFound
 
@@ -21,6 +22,7 @@ from core.authz import authorize, may, scoped
 from core.db import Base, db_session
 from core.excel.spec import Column, Kind, RowRule, SheetSpec
 from core.forms import DutchForm as Form
+from core.i18n import euro, long_date, number, percentage
 from core.hookspecs import hookimpl
 from core.instruments import Instrument, NavItem, Permission, Widget
 from core.orgs.models import Organisation
@@ -45,4 +47,6 @@ __all__ = [
     "authorize", "may", "scoped",
     # UI and errors
     "Form", "NotFound", "Forbidden", "bar_chart", "Series",
+    # languages: Dutch source text marked for translation, numbers and dates the reader's way
+    "_", "lazy_gettext", "ngettext", "number", "percentage", "euro", "long_date",
 ]

@@ -28,6 +28,8 @@ PLUGIN_API_SNAPSHOT = sorted([
     "Series", "bar_chart",  # accessible SVG charts, shown beside a table with the same numbers
     "agreement_in_force", "authorize", "current_region", "current_user", "db_session", "hookimpl", "instrument_settings",
     "may", "scoped",
+    "_", "lazy_gettext", "ngettext",  # UI text in Dutch, translated through the plugin's own catalogue
+    "euro", "long_date", "number", "percentage",  # Dutch (or English) formatting of numbers, money and dates
 ])
 
 
