@@ -46,12 +46,15 @@ def translations():
 
 
 @translations.command("update")
-def translations_update():
+@click.option("--package", "only", help="Only this package (core or a plugin key)")
+def translations_update(only):
     """Extract the marked text and add new messages to every catalogue (to be translated)."""
     from core.config import PROJECT_ROOT
     from core.translations_admin import TRANSLATED_LANGUAGES, packages, update
 
     for package in packages(PROJECT_ROOT):
+        if only and package.name != only:
+            continue
         for language in TRANSLATED_LANGUAGES:
             total, untranslated = update(package, language)
             if total:
@@ -59,13 +62,14 @@ def translations_update():
 
 
 @translations.command("check")
-def translations_check():
+@click.option("--package", "only", help="Only this package (core or a plugin key)")
+def translations_check(only):
     """List every marked text without a translation; exit 1 when there is one."""
     from core.config import PROJECT_ROOT
     from core.translations_admin import TRANSLATED_LANGUAGES, missing, packages
 
-    problems = [line for package in packages(PROJECT_ROOT) for language in TRANSLATED_LANGUAGES
-                for line in missing(package, language)]
+    problems = [line for package in packages(PROJECT_ROOT) if not only or package.name == only
+                for language in TRANSLATED_LANGUAGES for line in missing(package, language)]
     for line in problems:
         click.echo(line)
     click.echo(f"{len(problems)} teksten zonder vertaling")
