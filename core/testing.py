@@ -92,3 +92,45 @@ def login(client, email: str, password: str = DEFAULT_PASSWORD, *, code: str | N
             code = totp_code(client.application, email)
         response = client.post("/inloggen/code", data={"code": code or ""})
     return response
+
+
+def demo_app(instance, secret_key: str, **overrides):
+    """A new app on a fresh SQLite file in `instance`, migrated, with the demo loaded (real regions).
+
+    For browser tests and benchmarks that need the demo as a user sees it.
+    """
+    import os
+
+    from core import create_app, migrate
+    from core.config import PROJECT_ROOT
+    from core.db import db_session
+    from core.demo import load_demo
+
+    os.environ["INSTANCE_PATH"] = str(instance)
+    config = {**TEST_CONFIG, "SECRET_KEY": secret_key, "WTF_CSRF_ENABLED": True, "TESTING": False,
+              "DATABASE_URL": f"sqlite:///{instance}/demo.db", "REGIONS_DIR": str(PROJECT_ROOT / "regions"),
+              **overrides}
+    app = create_app(config)
+    with app.app_context():
+        migrate.upgrade(app)
+        load_demo(db_session(), app)
+    return app
+
+
+def serve(app):
+    """Serve `app` on a free port of 127.0.0.1 in a background thread; returns (base URL, stop function)."""
+    import logging
+    import threading
+
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def stop():
+        server.shutdown()
+        app.extensions["regioplatform.db"].dispose()
+
+    return f"http://127.0.0.1:{server.server_port}", stop

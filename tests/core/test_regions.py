@@ -243,7 +243,7 @@ def test_regio_command_exits_with_code_2_and_the_errors(tmp_path):
     regions_dir.mkdir()
     for name in ("rmc-12.toml", "rmc-19.toml", "rmc-29.toml"):
         shutil.copy(PROJECT_ROOT / "regions" / name, regions_dir / name)
-    edit(regions_dir / "rmc-19.toml", "deadline = 2026-10-01", "deadline = 'morgen'")
+    edit(regions_dir / "rmc-19.toml", '"2025-2026" = 2026-12-15', "\"2025-2026\" = 'morgen'")
     edit(regions_dir / "rmc-29.toml", '"GM0599",  # Rotterdam', '"GM0000",')
     regio = Path(sys.executable).with_name("regio")
     assert regio.exists(), "the regio console script is not installed (pip install -e .)"
@@ -255,7 +255,7 @@ def test_regio_command_exits_with_code_2_and_the_errors(tmp_path):
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines() == [
         "De regiobestanden bevatten fouten; het platform start niet:",
-        "  regions/rmc-19.toml: instruments.vsv.deadline: 'morgen' is geen datum (JJJJ-MM-DD)",
+        "  regions/rmc-19.toml: instruments.vsv.deadlines.2025-2026: 'morgen' is geen datum (JJJJ-MM-DD)",
         "  regions/rmc-29.toml: members.gemeente[5]: gemeente GM0000 bestaat niet (CBS-code zoals GM0363)",
     ]
     assert not (tmp_path / "regio.db").exists() or (tmp_path / "regio.db").stat().st_size == 0
