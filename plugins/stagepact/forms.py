@@ -7,13 +7,23 @@ from wtforms import IntegerField, SelectField, SelectMultipleField, TextAreaFiel
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from core.plugin_api import Form
+from core.plugin_api import Form, _, lazy_gettext, number
 
 from .models import MEASURE_MAX_LENGTH, MEASURE_SEPARATOR, MEASURES_MAX_LENGTH, join_measures, split_measures
 from .sheets import FIRST_SCHOOL_YEAR, RULES, SPEC
 
-YES_NO = [("", "Kies ja of nee"), ("ja", "Ja"), ("nee", "Nee")]
+YES_NO = [("", lazy_gettext("Kies ja of nee")), ("ja", lazy_gettext("Ja")), ("nee", lazy_gettext("Nee"))]
 COUNT_FIELDS = ("reports_received", "reports_handled", "reports_forwarded", "teams_matching", "teams_total")
+# The form's labels in the reader's language; the Excel headers (sheets.COLUMNS) stay Dutch: they are a file format.
+LABELS = {
+    "has_desk": lazy_gettext("Meldpunt"),
+    "has_procedure": lazy_gettext("Procedure"),
+    "reports_received": lazy_gettext("Meldingen ontvangen"),
+    "reports_handled": lazy_gettext("Meldingen afgehandeld"),
+    "reports_forwarded": lazy_gettext("Doorgezet naar SBB"),
+    "teams_matching": lazy_gettext("Teams met stagematching"),
+    "teams_total": lazy_gettext("Teams totaal"),
+}
 
 
 def school_years(today: dt.date | None = None) -> list[str]:
@@ -30,23 +40,38 @@ class CheckboxList(SelectMultipleField):
 
 
 def _count(key: str) -> IntegerField:
-    column = SPEC.column(key)
-    return IntegerField(column.header, validators=[
-        InputRequired(f"Vul een aantal in bij {column.header} (0 als er geen zijn)."),
-        NumberRange(min=0, message=f"{column.header} kan niet negatief zijn."),
+    label = LABELS[key]
+    return IntegerField(label, validators=[
+        InputRequired(lazy_gettext("Vul een aantal in bij %(field)s (0 als er geen zijn).", field=label)),
+        NumberRange(min=0, message=lazy_gettext("%(field)s kan niet negatief zijn.", field=label)),
     ])
 
 
 def _yes_no(key: str) -> SelectField:
-    column = SPEC.column(key)
-    return SelectField(column.header, choices=YES_NO,
-                       validators=[InputRequired(f"Kies ja of nee bij {column.header}.")])
+    label = LABELS[key]
+    return SelectField(label, choices=YES_NO,
+                       validators=[InputRequired(lazy_gettext("Kies ja of nee bij %(field)s.", field=label))])
+
+
+def _rule_message(column: str, values: dict) -> str | None:
+    """The message of a sheet rule (sheets.RULES) that fails on the form, in the reader's language."""
+    if column == "reports_handled":
+        return _("Meldingen afgehandeld (%(value)s) is groter dan meldingen ontvangen (%(limit)s).",
+                 value=number(values["reports_handled"]), limit=number(values["reports_received"]))
+    if column == "reports_forwarded":
+        return _("Doorgezet naar SBB (%(value)s) is groter dan meldingen ontvangen (%(limit)s).",
+                 value=number(values["reports_forwarded"]), limit=number(values["reports_received"]))
+    if column == "teams_matching":
+        return _("Teams met stagematching (%(value)s) is groter dan teams totaal (%(limit)s).",
+                 value=number(values["teams_matching"]), limit=number(values["teams_total"]))
+    return None
 
 
 class ReportForm(Form):
-    organisation = SelectField("Instelling", coerce=int,
-                               validators=[InputRequired("Kies de instelling waarvoor u rapporteert.")])
-    school_year = SelectField("Schooljaar", validators=[InputRequired("Kies een schooljaar.")])
+    organisation = SelectField(lazy_gettext("Instelling"), coerce=int,
+                               validators=[InputRequired(lazy_gettext("Kies de instelling waarvoor u rapporteert."))])
+    school_year = SelectField(lazy_gettext("Schooljaar"),
+                              validators=[InputRequired(lazy_gettext("Kies een schooljaar."))])
     has_desk = _yes_no("has_desk")
     has_procedure = _yes_no("has_procedure")
     reports_received = _count("reports_received")
@@ -54,8 +79,8 @@ class ReportForm(Form):
     reports_forwarded = _count("reports_forwarded")
     teams_matching = _count("teams_matching")
     teams_total = _count("teams_total")
-    measure_kinds = CheckboxList("Genomen maatregelen", choices=[])
-    other_measures = TextAreaField("Andere maatregelen")
+    measure_kinds = CheckboxList(lazy_gettext("Genomen maatregelen"), choices=[])
+    other_measures = TextAreaField(lazy_gettext("Andere maatregelen"))
 
     def setup(self, *, organisations, kinds, report=None):
         """Fill the choices; on an existing report, fix its institution and school year."""
@@ -90,13 +115,14 @@ class ReportForm(Form):
         return join_measures(chosen + others)
 
     def validate_other_measures(self, field):
-        for number, item in enumerate(self.other_items(), start=1):
+        for line, item in enumerate(self.other_items(), start=1):
             if len(item) > MEASURE_MAX_LENGTH:
-                raise ValidationError(f"Regel {number} ('{item[:30]}…') is langer dan {MEASURE_MAX_LENGTH} "
-                                      "tekens; houd elke maatregel kort.")
+                raise ValidationError(_("Regel %(line)s ('%(start)s…') is langer dan %(max)s tekens; houd elke "
+                                        "maatregel kort.", line=line, start=item[:30],
+                                        max=number(MEASURE_MAX_LENGTH)))
         if len(self.measures() or "") > MEASURES_MAX_LENGTH:
-            raise ValidationError(f"Alle maatregelen samen zijn langer dan {MEASURES_MAX_LENGTH} tekens; "
-                                  "maak ze korter.")
+            raise ValidationError(_("Alle maatregelen samen zijn langer dan %(max)s tekens; maak ze korter.",
+                                    max=number(MEASURES_MAX_LENGTH)))
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
@@ -109,7 +135,9 @@ class ReportForm(Form):
                 continue
             message = rule.check(values, labels)
             if message:
-                getattr(self, rule.column).errors.append(message[:1].upper() + message[1:] + ".")
+                # The sheet's rule decides; the form says it in the reader's language.
+                message = _rule_message(rule.column, values) or message[:1].upper() + message[1:] + "."
+                getattr(self, rule.column).errors.append(message)
                 ok = False
         return ok
 

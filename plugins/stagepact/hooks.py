@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.plugin_api import (AgreementTemplate, AgreementTerm, Instrument, NavItem, Permission, Widget,
-                             hookimpl)
+                             hookimpl, lazy_gettext)
 
 from . import demo, figures, models, settings, sheets, views  # noqa: F401  (models maps the stagepact_* table)
 
@@ -16,8 +16,9 @@ TARGET_YEARS = ("2024-2025", "2025-2026", "2026-2027", "2027-2028")
 def instrument_info():
     return Instrument(
         key=KEY,
-        name="Stagepact mbo",
-        description="Rapportage van mbo-instellingen over stagediscriminatie: meldpunt, procedure, meldingen en maatregelen.",
+        name=lazy_gettext("Stagepact mbo"),
+        description=lazy_gettext("Rapportage van mbo-instellingen over stagediscriminatie: meldpunt, procedure, "
+                                 "meldingen en maatregelen."),
         order=30,
     )
 
@@ -55,7 +56,9 @@ def agreement_templates():
     return [AgreementTemplate(
         key=views.TEMPLATE_KEY,
         title="Regionaal stagepact mbo",
-        description="Regionale afspraken tegen stagediscriminatie, met streefwaarden voor stagematching.",
+        # title and text are copied into the agreement (stored, signed): they stay Dutch.
+        description=lazy_gettext("Regionale afspraken tegen stagediscriminatie, met streefwaarden voor "
+                                 "stagematching."),
         text=("# Regionaal stagepact mbo\n\n"
               "De ondergetekende partijen werken samen tegen stagediscriminatie, in lijn met het Stagepact mbo "
               "(2023):\n\n"
@@ -65,19 +68,21 @@ def agreement_templates():
               "streefwaarde af voor het aandeel teams dat dat doet.\n"
               "4. De instellingen rapporteren jaarlijks op het Regioplatform.\n"),
         terms=(
-            AgreementTerm("target_matching_share", "Streefwaarde aandeel teams met stagematching", kind="integer",
-                          keys=TARGET_YEARS, minimum=0, maximum=100, unit="%",
-                          hint="Per schooljaar: welk percentage van de opleidingsteams met stagematching werkt."),
-            AgreementTerm("every_institution_desk", "Elke instelling heeft een meldpunt en procedure",
+            AgreementTerm("target_matching_share", lazy_gettext("Streefwaarde aandeel teams met stagematching"),
+                          kind="integer", keys=TARGET_YEARS, minimum=0, maximum=100, unit="%",
+                          hint=lazy_gettext("Per schooljaar: welk percentage van de opleidingsteams met "
+                                            "stagematching werkt.")),
+            AgreementTerm("every_institution_desk", lazy_gettext("Elke instelling heeft een meldpunt en procedure"),
                           kind="boolean", required=False),
-            AgreementTerm("report_deadline", "Uiterste datum jaarlijkse rapportage", kind="date", required=False),
+            AgreementTerm("report_deadline", lazy_gettext("Uiterste datum jaarlijkse rapportage"), kind="date",
+                          required=False),
         ),
     )]
 
 
 @hookimpl
 def navigation_items(region, user):
-    return [NavItem("Stagepact mbo", endpoint="regio.stagepact.index", permission=f"{KEY}.view")]
+    return [NavItem(lazy_gettext("Stagepact mbo"), endpoint="regio.stagepact.index", permission=f"{KEY}.view")]
 
 
 @hookimpl
@@ -85,9 +90,9 @@ def dashboard_widgets(region):
     def context():
         schema = settings.StagepactSettings.from_json(region.settings_for(KEY))
         shown, _held = figures.shown_years(figures.region_totals(region.id), schema.minimum_reports)
-        return {"latest": shown[-1] if shown else None, "fmt": views._fmt}
+        return {"latest": shown[-1] if shown else None}
 
-    return [Widget(title="Stagepact mbo", template="stagepact/widget.html", context=context,
+    return [Widget(title=lazy_gettext("Stagepact mbo"), template="stagepact/widget.html", context=context,
                    permission=f"{KEY}.view")]
 
 

@@ -14,6 +14,10 @@ from .models import MEASURE_MAX_LENGTH, MEASURE_SEPARATOR, Report, split_measure
 
 SHEET = "stagepact"
 FIRST_SCHOOL_YEAR = "2022-2023"  # the Stagepact mbo was signed in 2023
+# Written on the workbook's "Toelichting" sheet: part of the file format, so Dutch in every language
+# (like the headers and help texts below), never marked for translation.
+DESCRIPTION = ("Rapportage Stagepact mbo: per instelling en schooljaar het meldpunt, de procedure, de meldingen "
+               "van stagediscriminatie, de teams met stagematching en de genomen maatregelen.")
 
 
 def percentage(part, whole) -> Decimal | None:
@@ -73,8 +77,7 @@ SPEC = SheetSpec(
     model=Report,
     permission="stagepact.edit",
     view_permission="stagepact.view",
-    description="Rapportage Stagepact mbo: per instelling en schooljaar het meldpunt, de procedure, de meldingen "
-                "van stagediscriminatie, de teams met stagematching en de genomen maatregelen.",
+    description=DESCRIPTION,
     row_noun="stagepactrapportages",
     columns=COLUMNS,
     natural_key=("organisation_id", "school_year"),

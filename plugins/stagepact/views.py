@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from core.plugin_api import (Organisation, Series, agreement_in_force, authorize, bar_chart, current_region,
+from core.plugin_api import (Organisation, Series, _, agreement_in_force, authorize, bar_chart, current_region,
                              current_user, db_session, instrument_settings, may, scoped)
 
 from . import figures
@@ -21,12 +21,6 @@ from .sheets import SHEET, percentage
 
 bp = Blueprint("stagepact", __name__, template_folder="templates")
 TEMPLATE_KEY = "stagepact-regio"
-
-
-def _fmt(value) -> str:
-    if value is None:
-        return "–"
-    return f"{value}".replace(".", ",")
 
 
 def _targets(region, years: list[str]) -> tuple[object, dict]:
@@ -47,30 +41,35 @@ def index():
     charts = {}
     if totals:
         charts["reports"] = bar_chart(
-            "Meldingen van stagediscriminatie per schooljaar",
-            "Ontvangen, afgehandelde en naar SBB doorgezette meldingen, opgeteld over de instellingen in "
-            f"{region.name}. De tabel eronder geeft dezelfde aantallen.",
-            years, [Series("Ontvangen", tuple(t.received for t in totals)),
-                    Series("Afgehandeld", tuple(t.handled for t in totals)),
-                    Series("Doorgezet naar SBB", tuple(t.forwarded for t in totals))])
+            _("Meldingen van stagediscriminatie per schooljaar"),
+            _("Ontvangen, afgehandelde en naar SBB doorgezette meldingen, opgeteld over de instellingen in "
+              "%(region)s. De tabel eronder geeft dezelfde aantallen.", region=region.name),
+            years, [Series(_("Ontvangen"), tuple(t.received for t in totals)),
+                    Series(_("Afgehandeld"), tuple(t.handled for t in totals)),
+                    Series(_("Doorgezet naar SBB"), tuple(t.forwarded for t in totals))])
         charts["shares"] = bar_chart(
-            "Meldpunt, procedure en stagematching per schooljaar",
-            "Aandeel instellingen met een meldpunt en met een procedure, en aandeel teams met stagematching, "
-            "in procenten" + (", met de streefwaarde uit de regionale afspraak als streepjeslijn" if targets else "")
-            + ". De tabel eronder geeft dezelfde percentages.",
-            years, [Series("Instellingen met meldpunt", tuple(t.share_desk for t in totals)),
-                    Series("Instellingen met procedure", tuple(t.share_procedure for t in totals)),
-                    Series("Teams met stagematching", tuple(t.share_matching for t in totals))],
-            target=Series("Streefwaarde stagematching", tuple(targets.get(y) for y in years)) if targets else None,
+            _("Meldpunt, procedure en stagematching per schooljaar"),
+            (_("Aandeel instellingen met een meldpunt en met een procedure, en aandeel teams met stagematching, "
+               "in procenten, met de streefwaarde uit de regionale afspraak als streepjeslijn. De tabel eronder "
+               "geeft dezelfde percentages.") if targets else
+             _("Aandeel instellingen met een meldpunt en met een procedure, en aandeel teams met stagematching, "
+               "in procenten. De tabel eronder geeft dezelfde percentages.")),
+            years, [Series(_("Instellingen met meldpunt"), tuple(t.share_desk for t in totals)),
+                    Series(_("Instellingen met procedure"), tuple(t.share_procedure for t in totals)),
+                    Series(_("Teams met stagematching"), tuple(t.share_matching for t in totals))],
+            target=(Series(_("Streefwaarde stagematching"), tuple(targets.get(y) for y in years))
+                    if targets else None),
             unit="%")
-    measures = figures.measures_by_kind(region.id, years, settings.measure_kinds)
+    # The free-text bucket is the plugin's own label (the kinds themselves are the region's settings).
+    measures = [(_("Andere maatregelen (vrije tekst)") if kind == figures.FREE_TEXT else kind, row)
+                for kind, row in figures.measures_by_kind(region.id, years, settings.measure_kinds)]
     own = db_session().scalars(
         scoped(select(Report).where(Report.region_id == region.id), "stagepact.view")
         .order_by(Report.school_year.desc(), Report.organisation_id)).unique().all()
     return render_template(
         "stagepact/index.html", region=region, settings=settings, totals=totals, held_back=held_back,
-        agreement=agreement, targets=targets, charts=charts, measures=measures, reports=own, fmt=_fmt,
-        percentage=percentage, demo=figures.has_demo_rows(region.id), sheet=SHEET,
+        agreement=agreement, targets=targets, charts=charts, measures=measures, reports=own,
+        demo=figures.has_demo_rows(region.id), sheet=SHEET,
         may_report=bool(_organisations(region)))
 
 
@@ -97,8 +96,8 @@ def new():
             Report.school_year == form.school_year.data))
         if existing is not None:
             form.school_year.errors.append(
-                f"Er is al een rapportage van deze instelling over {form.school_year.data}; wijzig die "
-                "rapportage in plaats van een nieuwe te maken.")
+                _("Er is al een rapportage van deze instelling over %(year)s; wijzig die rapportage in plaats "
+                  "van een nieuwe te maken.", year=form.school_year.data))
         else:
             report = Report(region_id=region.id, organisation_id=form.organisation.data,
                             school_year=form.school_year.data)
@@ -106,7 +105,7 @@ def new():
             authorize("stagepact.edit", report)
             session.add(report)
             session.commit()
-            flash(f"De rapportage over {report.school_year} is opgeslagen.")
+            flash(_("De rapportage over %(year)s is opgeslagen.", year=report.school_year))
             return redirect(url_for(".show", stagepact_report_id=report.id), 303)
     return render_template("stagepact/form.html", region=region, form=form, report=None,
                            organisations=organisations), 400 if form.errors else 200
@@ -132,8 +131,8 @@ def show(stagepact_report_id):
             if form.validate():
                 form.apply(report)
                 session.commit()
-                flash(f"De rapportage over {report.school_year} is bijgewerkt.")
+                flash(_("De rapportage over %(year)s is bijgewerkt.", year=report.school_year))
                 return redirect(url_for(".show", stagepact_report_id=report.id), 303)
     status = 400 if form is not None and form.errors else 200
-    return render_template("stagepact/show.html", region=region, report=report, form=form, fmt=_fmt,
-                           percentage=percentage), status
+    return render_template("stagepact/show.html", region=region, report=report, form=form,
+                           share=percentage), status

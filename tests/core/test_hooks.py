@@ -107,7 +107,7 @@ def test_hook_register_blueprint(app):
     client = signed_in(app, "lezer@utrecht.example", "GM0344", "viewer")
     response = client.get("/regio/rmc-19/hello/")
     assert response.status_code == 200
-    assert "<title>Hello · Regioplatform</title>" in html(response)
+    assert "<title>Groeten – Utrecht · Regioplatform</title>" in html(response)
     # The region guard applies to the plugin's pages: another region is 404 ...
     assert client.get("/regio/rmc-29/hello/").status_code == 404
     # ... and so is a region that does not enable hello, even for its coordinator.
@@ -258,7 +258,7 @@ def test_hook_dashboard_widgets(app):
     twente = signed_in(app, "rmc@twente.example", "MC12", "admin")
 
     assert '<p class="hello-widget">2 groeten in deze regio</p>' in html(utrecht.get("/regio/rmc-19/"))
-    assert '<p class="hello-widget">1 groeten in deze regio</p>' in html(rijnmond.get("/regio/rmc-29/"))
+    assert '<p class="hello-widget">1 groet in deze regio</p>' in html(rijnmond.get("/regio/rmc-29/"))  # ngettext
     page = html(twente.get("/regio/rmc-12/"))
     assert "hello-widget" not in page
     assert "Deelnemende organisaties" in page  # the overview itself did render

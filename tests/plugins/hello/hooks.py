@@ -8,16 +8,19 @@ import click
 from sqlalchemy import func, select
 
 from core.plugin_api import (AgreementTemplate, AgreementTerm, Column, Instrument, Kind, NavItem, Permission,
-                             RowRule, SheetSpec, Widget, db_session, hookimpl)
+                             RowRule, SheetSpec, Widget, db_session, hookimpl, lazy_gettext)
 
 from . import models, settings, views
 
 KEY = "hello"
+SHEET_DESCRIPTION = "Groeten per organisatie en schooljaar."  # on the workbook's Toelichting sheet: stays Dutch
 
 
 @hookimpl
 def instrument_info():
-    return Instrument(key=KEY, name="Hallo", description="Voorbeeldinstrument voor tests", order=90)
+    # UI text in module-level declarations is marked with lazy_gettext: it is translated per request.
+    return Instrument(key=KEY, name=lazy_gettext("Hallo"), description=lazy_gettext("Voorbeeldinstrument voor tests"),
+                      order=90)
 
 
 @hookimpl
@@ -47,13 +50,15 @@ def region_settings_schema():
 @hookimpl
 def register_sheets():
     # One sheet that uses every column kind of the core's Excel engine (tests/core/excel/ drive it).
+    # Its title, headers, help texts and description are written into the workbook: a file format, so they
+    # stay Dutch and are not marked for translation.
     return [SheetSpec(
         name="hello-groeten",
         title="Groeten",
         model=models.Greeting,
         permission="hello.post",
         view_permission="hello.view",
-        description="Groeten per organisatie en schooljaar.",
+        description=SHEET_DESCRIPTION,
         row_noun="groeten",
         columns=(
             Column("organisation_id", "Organisatie", Kind.ORGANISATION,
@@ -111,8 +116,8 @@ def register_commands():
 @hookimpl
 def navigation_items(region, user):
     return [
-        NavItem("Groeten", endpoint="regio.hello.index", permission="hello.view"),
-        NavItem("Groet plaatsen", endpoint="regio.hello.new", permission="hello.post", order=1),
+        NavItem(lazy_gettext("Groeten"), endpoint="regio.hello.index", permission="hello.view"),
+        NavItem(lazy_gettext("Groet plaatsen"), endpoint="regio.hello.new", permission="hello.post", order=1),
     ]
 
 
@@ -122,7 +127,8 @@ def dashboard_widgets(region):
         n = db_session().scalar(select(func.count(models.Greeting.id)).where(models.Greeting.region_id == region.id))
         return {"count": n}
 
-    return [Widget(title="Groeten", template="hello/widget.html", context=context, permission="hello.view")]
+    return [Widget(title=lazy_gettext("Groeten"), template="hello/widget.html", context=context,
+                   permission="hello.view")]
 
 
 @hookimpl

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from core.plugin_api import (Form, authorize, current_region, db_session, instrument_settings,
+from core.plugin_api import (Form, authorize, current_region, db_session, instrument_settings, lazy_gettext,
                              scoped)
 
 from .models import Greeting
@@ -16,8 +16,10 @@ bp = Blueprint("hello", __name__, template_folder="templates")
 
 
 class GreetingForm(Form):
-    organisation = SelectField("Organisatie", coerce=int)
-    text = StringField("Groet", validators=[DataRequired("Vul een groet in."), Length(max=200)])
+    # Field labels and messages are built once at import: lazy_gettext translates them per request.
+    organisation = SelectField(lazy_gettext("Organisatie"), coerce=int)
+    text = StringField(lazy_gettext("Groet"), validators=[DataRequired(lazy_gettext("Vul een groet in.")),
+                                                          Length(max=200)])
 
 
 @bp.route("/")
