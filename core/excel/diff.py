@@ -2,7 +2,12 @@
 
 Rows are matched on the sheet's natural key within the region. Rows that
 are stored but not in the file are left alone (an upload never deletes).
-Only the columns present in the file are compared and written.
+Only the columns present in the file are compared and written (plus the
+natural-key columns: an optional one left out of the file is None).
+
+Matching is NULL-safe: keys are Python tuples, so a None (NULL) in an optional
+key column matches a stored NULL and nothing else, on every database (SQL's
+`=` would never match NULL).
 
 The fingerprint covers exactly the stored rows the diff was made against
 (one entry per row of the file: the stored id and values, or "absent"), so
@@ -29,6 +34,8 @@ class Diff:
     changed: list[tuple[int, tuple, tuple]] = field(default_factory=list)  # (id, old values, new values)
     unchanged: int = 0
     base_hash: str = ""
+    new_rows: list[int] = field(default_factory=list)  # row number in the file of each new row ([] if unknown)
+    changed_rows: list[int] = field(default_factory=list)  # row number in the file of each changed row
 
     @property
     def change_count(self) -> int:
@@ -71,15 +78,17 @@ def compute_diff(session: Session, spec: SheetSpec, region_id: int, keys: list[s
     positions = key_positions(spec, keys)
     diff = Diff(keys=keys)
     file_keys = []
-    for _row_number, values in rows:
+    for row_number, values in rows:
         key = tuple(values[p] for p in positions)
         file_keys.append(key)
         found = existing.get(key)
         if found is None:
             diff.new.append(values)
+            diff.new_rows.append(row_number)
         elif found[1] == values:
             diff.unchanged += 1
         else:
             diff.changed.append((found[0], found[1], values))
+            diff.changed_rows.append(row_number)
     diff.base_hash = fingerprint(existing, file_keys)
     return diff, file_keys

@@ -24,7 +24,7 @@ from core.excel.diff import Diff, compute_diff
 from core.excel.reader import Problem, open_sheet
 from core.excel.safety import Limits, RefusedFile, check_workbook
 from core.excel.spec import SheetSpec
-from core.excel.validate import RowPermission, validate
+from core.excel.validate import RowPermission, recheck_rules, validate
 from core.excel.write import StaleImport, lock_sheet, recheck, write_diff
 from core.excel.writer import write_workbook
 from core.orgs.models import Organisation
@@ -169,6 +169,8 @@ def commit_staged(session: Session, staged, *, spec: SheetSpec, instrument: str,
         raise PermissionChanged()
     lock_sheet(session, spec, region.id)
     recheck(session, spec, region.id, diff, file_keys)
+    # rules may depend on the date or the region's settings (a deadline): ask them again (RowsRefused)
+    recheck_rules(spec, diff, lambda: build_lookups(session, region))
     write_diff(session, spec, region.id, diff, actor_of(user))
     session.execute(delete(type(staged)).where(type(staged).id == staged.id))
     session.commit()
@@ -176,7 +178,14 @@ def commit_staged(session: Session, staged, *, spec: SheetSpec, instrument: str,
 
 
 def export_rows(session: Session, spec: SheetSpec, region: Region, user) -> Iterator[list[Any]]:
-    """The rows of the region the user may see, as values in `spec.columns` order, streamed."""
+    """The rows of the region the user may see, as values in `spec.columns` order, streamed.
+
+    A sheet with an export hook (`SheetSpec.export_rows`) hands over its own rows instead: the hook
+    decides what the user may see, and its cells may hold text such as "<5" in number columns.
+    """
+    if spec.export_rows is not None:
+        yield from spec.export_rows(session, region, user)
+        return
     model = spec.model
     imported = [c.key for c in spec.imported_columns]
     stmt = select(*[getattr(model, k) for k in imported]).where(model.region_id == region.id)

@@ -26,7 +26,7 @@ import decimal
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import NoInspectionAvailable
@@ -140,7 +140,10 @@ class SheetSpec:
     name:            unique across instruments; used in URLs and on the command line
     title:           Dutch sheet title (also the worksheet's name in exports)
     columns:         the columns, in export order
-    natural_key:     column keys that identify a row within the region (used for upserts)
+    natural_key:     column keys that identify a row within the region (used for upserts). A key column may
+                     be optional (required=False): an empty cell, or the column left out of the file, is
+                     NULL and matches stored NULLs. Unique constraints treat NULLs as distinct, so the
+                     model then needs a NULL-safe unique index as well (see `problems`).
     model:           the target SQLAlchemy model; it must have a region_id column
     permission:      needed to import, checked for every row (on the row's organisation)
     view_permission: needed to export and download templates (default: `permission`)
@@ -153,6 +156,16 @@ class SheetSpec:
                      to refuse that cell (and so the whole file), or None. For data that must never be
                      stored (personal data): a file with a screened cell is not kept for the marked copy,
                      and the message should not repeat the value.
+    export_rows:     optional export hook, export_rows(session, region, user) -> iterable of rows: what the
+                     sheet's export holds for this user instead of the stored rows the user may see (for
+                     figures a plugin publishes transformed, such as small counts shown as "<5"). Each row
+                     lists its values in `columns` order as stored (organisations by id or identifier, computed
+                     columns filled in by the hook). The hook decides what the user may see: the engine only
+                     checks `view_permission` on the region first and does not scope these rows. Any cell may
+                     hold text where its column expects a number, date or yes/no ("<5"): it is written as a
+                     text cell (no number format; text that could be a formula is neutralised as always),
+                     and an import refuses it like any non-number, naming the cell. The workbook is
+                     otherwise the same (frozen header, Toelichting, drop-downs, version marker).
     """
 
     name: str
@@ -167,6 +180,7 @@ class SheetSpec:
     description: str = ""
     row_noun: str = "gegevens"
     screen: Callable[[Any, bool], str | None] | None = None
+    export_rows: Callable[[Any, Any, Any], Iterable[Sequence[Any]]] | None = None
 
     def __post_init__(self):
         columns = tuple(self.columns)
@@ -239,14 +253,25 @@ class SheetSpec:
         for key in self.natural_key:
             if key not in imported:
                 out.append(f"sheet '{self.name}': natural key '{key}' is not an imported column")
-            elif not self.column(key).required:
-                out.append(f"sheet '{self.name}': natural key column '{key}' must be required")
+        optional_keys = tuple(k for k in self.natural_key if k in imported and not self.column(k).required)
+        if len(optional_keys) == len(self.natural_key) and self.natural_key:
+            out.append(f"sheet '{self.name}': at least one natural key column must be required")
         if self.screen is not None and not callable(self.screen):
             out.append(f"sheet '{self.name}': screen must be callable")
+        if self.export_rows is not None and not callable(self.export_rows):
+            out.append(f"sheet '{self.name}': export_rows must be callable")
         if not out and self.natural_key and not _has_unique_key(self.model, table_columns,
                                                                 ("region_id", *self.natural_key)):
             out.append(f"sheet '{self.name}': model {self.model.__name__} needs a unique constraint on "
                        f"region_id + the natural key ({', '.join(self.natural_key)}): upserts match rows on it")
+        if not out and optional_keys and not _has_null_safe_key(self.model, table_columns, self.natural_key,
+                                                                optional_keys):
+            required = ", ".join(["region_id", *(k for k in self.natural_key if k not in optional_keys)])
+            out.append(f"sheet '{self.name}': optional natural key column(s) {', '.join(optional_keys)}: model "
+                       f"{self.model.__name__} needs a NULL-safe unique index (unique constraints let NULLs "
+                       f"repeat): a unique Index on {required} with sqlite_where and postgresql_where "
+                       f"'{optional_keys[0]} IS NULL' (one optional column), or a unique Index on the key with "
+                       f"coalesce() around each optional column")
         for rule in self.rules:
             for key in (rule.column, *rule.needs):
                 if key not in imported:
@@ -275,6 +300,45 @@ def _has_unique_key(model, table_columns: dict, keys: tuple[str, ...]) -> bool:
     sets = [{c.name for c in con.columns} for con in table.constraints if isinstance(con, UniqueConstraint)]
     sets += [{c.name for c in index.columns} for index in table.indexes if index.unique]
     return wanted in sets
+
+
+def _has_null_safe_key(model, table_columns: dict, natural_key: tuple[str, ...],
+                       optional: tuple[str, ...]) -> bool:
+    """A unique index that keeps rows whose optional key columns are NULL unique too.
+
+    Either a partial unique index on region_id + the required key columns with
+    "<column> IS NULL" as its SQLite and PostgreSQL condition (one optional
+    column), or a unique index over region_id + the key with coalesce(<column>, ...)
+    for every optional column.
+    """
+    from sqlalchemy.sql import functions
+    from sqlalchemy.sql.elements import ColumnClause
+
+    try:
+        required = {table_columns[k].name for k in ("region_id", *natural_key) if k not in optional}
+        nullable = {table_columns[k].name for k in optional}
+    except KeyError:
+        return True  # reported elsewhere: an unknown column
+    for index in model.__table__.indexes:
+        if not index.unique:
+            continue
+        plain, coalesced = set(), set()
+        for expr in index.expressions:
+            if isinstance(expr, ColumnClause):
+                plain.add(expr.name)
+            elif isinstance(expr, functions.coalesce):
+                args = list(expr.clauses)
+                if args and isinstance(args[0], ColumnClause):
+                    coalesced.add(args[0].name)
+        if plain == required and coalesced == nullable:
+            return True
+        if len(nullable) == 1 and plain == required and not coalesced:
+            (name,) = nullable
+            wheres = [index.dialect_options[d].get("where") for d in ("sqlite", "postgresql")]
+            wanted = f"{name} is null"
+            if all(w is not None and wanted in re.sub(r"\s+", " ", str(w)).lower() for w in wheres):
+                return True
+    return False
 
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")

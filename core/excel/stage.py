@@ -88,6 +88,7 @@ def stage_ready(session: Session, *, user_id: int, region_id: int, instrument: s
         "new": [encode(v) for v in diff.new],
         "changed": [[row_id, encode(old), encode(new)] for row_id, old, new in diff.changed],
         "file_keys": [encode_key(k) for k in file_keys],
+        "rows": [diff.new_rows, diff.changed_rows],  # row numbers in the file, to name them at the commit
     })
     session.add(staged)
     return staged
@@ -138,4 +139,5 @@ def diff_of(staged: StagedImport, spec: SheetSpec) -> tuple[Diff, list[tuple]]:
     diff = Diff(keys=keys, new=[tuple(decode(v)) for v in data["new"]],
                 changed=[(row_id, tuple(decode(old)), tuple(decode(new))) for row_id, old, new in data["changed"]],
                 unchanged=staged.unchanged_count, base_hash=staged.base_hash or "")
+    diff.new_rows, diff.changed_rows = data.get("rows") or ([], [])
     return diff, [tuple(decode_key(k)) for k in data["file_keys"]]

@@ -6,6 +6,14 @@ the file, and authorization: the user must be allowed the sheet's permission
 on the row itself (`authz.may` on the row's organisation in the region), so
 an editor of one municipality cannot write another's figures.
 Nothing is written here; when anything is wrong the rows are not kept.
+
+An optional natural-key column is always part of the rows' values: an empty
+cell, or the column left out of the file, is None (NULL), which is a key value
+of its own (two rows that differ only there are not duplicates).
+
+At the commit of a staged import the row rules run again over the rows that
+would be written (`recheck_rules`): a rule that depends on the date or the
+region's settings (a deadline) may refuse what it allowed at the upload.
 """
 from __future__ import annotations
 
@@ -16,6 +24,7 @@ from core.authz import may
 from core.excel.cells import Invalid, Lookups, make_parser
 from core.excel.reader import Marker, OpenedSheet, Problem, cell_ref
 from core.excel.spec import Kind, SheetSpec, format_value
+from core.excel.write import StaleImport
 
 MAX_KEPT_ERRORS = 10_000
 
@@ -98,7 +107,8 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
              max_rows: int) -> Validated:
     """Check every cell and row; keep the typed rows only while no error has been found."""
     present = {col.key: index for index, col in opened.columns}
-    keys = [c.key for c in spec.imported_columns if c.key in present]
+    # natural-key columns are always kept: an optional one missing from the file is None in every row
+    keys = [c.key for c in spec.imported_columns if c.key in present or c.key in spec.natural_key]
     result = Validated(keys=keys, sheet_name=opened.sheet_name, header_row=opened.header_row)
     for problem in check_marker(opened.marker, spec, instrument):
         result.add(problem)
@@ -112,6 +122,8 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
         _screen_row(result, screen, opened.header_row, first_col, opened.header_values, True)
     plan = []
     for pos, key in enumerate(keys):
+        if key not in present:
+            continue  # an optional natural-key column left out of the file: None in every row
         col = spec.column(key)
         plan.append((present[key] - first_col, present[key], pos, col, make_parser(col, lookups)))
     labels = {c.key: c.label for c in spec.columns}
@@ -120,8 +132,14 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
     for rule in spec.rules:
         if rule.column in present and all(k in present for k in rule.needs):
             rules.append((rule, keys.index(rule.column), present[rule.column], [keys.index(k) for k in rule.needs]))
-    natural = [keys.index(k) for k in spec.natural_key] if all(k in present for k in spec.natural_key) else None
-    key_col = present[spec.natural_key[0]] if natural else None
+    natural = None
+    optional_key_positions: frozenset[int] = frozenset()  # a cell there that does not parse is not a NULL key
+    if all(k in present or not spec.column(k).required for k in spec.natural_key):
+        natural = [keys.index(k) for k in spec.natural_key]
+        # a required key part that is empty has its own error; an optional one is None (NULL) by right
+        required_parts = [i for i, k in enumerate(spec.natural_key) if spec.column(k).required]
+        optional_key_positions = frozenset(natural[i] for i in range(len(natural)) if i not in required_parts)
+        key_col = next(present[k] for k in spec.natural_key if k in present)
     org_pos = keys.index("organisation_id") if "organisation_id" in present else None
     org_col = present.get("organisation_id")
     has_org_column = "organisation_id" in {c.key for c in spec.imported_columns}
@@ -145,6 +163,7 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
         width = len(raw)
         values: list[Any] = [None] * n
         errors_before = result.error_count
+        unparsed_key = False
         for rel, col_index, pos, col, parse in plan:
             value = raw[rel] if rel < width else ""
             if value.__class__ is str and (not value or value.isspace()):
@@ -158,6 +177,8 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
                 values[pos] = parse(value)
             except Invalid as exc:
                 add(Problem(cell_ref(row_number, col_index), str(exc), row_number, col_index))
+                if pos in optional_key_positions:
+                    unparsed_key = True
         if screen is not None:
             _screen_row(result, screen, row_number, first_col, raw, False)
         for rule, _pos, col_index, needs in rules:
@@ -168,9 +189,9 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
                 message = rule.check(dict(zip(keys, values)), labels)
                 if message:
                     add(Problem(cell_ref(row_number, col_index), message, row_number, col_index))
-        if natural is not None:
+        if natural is not None and not unparsed_key:
             key = tuple([values[p] for p in natural])
-            if None not in key:
+            if all(key[i] is not None for i in required_parts):
                 first = seen.get(key)
                 if first is not None:
                     names = ", ".join(headers[k] for k in spec.natural_key)
@@ -218,3 +239,61 @@ def describe(spec: SheetSpec, col_key: str, value: Any, lookups: Lookups) -> str
         org = lookups.organisation(value)
         return f"{org.identifier} ({org.name})" if org else str(value)
     return format_value(value)
+
+
+class RowsRefused(StaleImport):
+    """At the commit, a row rule refuses rows it allowed at the upload (a deadline passed in between).
+
+    A StaleImport, so every caller that handles a changed situation (upload
+    again) handles this one too; the message names each refused row.
+    """
+
+    SHOWN = 10
+
+    def __init__(self, messages: list[str]):
+        lines = " ".join(f"{m[:1].upper()}{m[1:]}." for m in messages[:self.SHOWN])
+        more = len(messages) - self.SHOWN
+        if more > 0:
+            lines += f" En nog {more} {'rij' if more == 1 else 'rijen'}."
+        RuntimeError.__init__(self, "Er is niets opgeslagen: sinds u het bestand uploadde, is niet meer alles "
+                                    f"toegestaan. {lines}")
+        self.messages = messages
+
+
+def recheck_rules(spec: SheetSpec, diff, lookups) -> None:
+    """Run the sheet's row rules again over the rows a commit would write; raise RowsRefused if any fails.
+
+    `diff` is the staged Diff (its new and changed rows, with their row numbers
+    in the file when known); `lookups` is a zero-argument callable returning
+    Lookups, called only to describe refused rows.
+    """
+    keys = list(diff.keys)
+    labels = {c.key: c.label for c in spec.columns}
+    rules = [(rule, [keys.index(k) for k in rule.needs]) for rule in spec.rules
+             if rule.column in keys and all(k in keys for k in rule.needs)]
+    if not rules:
+        return
+    rows = list(zip(diff.new_rows or [None] * len(diff.new), diff.new))
+    rows += list(zip(diff.changed_rows or [None] * len(diff.changed), (new for _id, _old, new in diff.changed)))
+    messages = []
+    found = None
+    for row_number, values in rows:
+        for rule, needs in rules:
+            if any(values[p] is None for p in needs):
+                continue
+            message = rule.check(dict(zip(keys, values)), labels)
+            if message:
+                if found is None:
+                    found = lookups()
+                key = ", ".join(text for k in spec.natural_key
+                                if (text := describe(spec, k, values[keys.index(k)], found)))
+                where = f"rij {row_number} ({key})" if row_number is not None else f"de rij {key}"
+                messages.append(f"{where}: {message}")
+    if messages:
+        messages.sort(key=_row_order)
+        raise RowsRefused(messages)
+
+
+def _row_order(message: str):
+    head = message.split(" ", 2)
+    return (0, int(head[1])) if head[0] == "rij" and head[1].isdigit() else (1, 0)

@@ -12,6 +12,10 @@
   with = + - @ tab or CR additionally gets Excel's quote prefix (the cell
   shows and keeps its text literally; the value itself is unchanged, so an
   export imported again changes nothing).
+* Text in a number, date or yes/no column (an export hook's "<5" for a
+  suppressed count) is a text cell, right-aligned like the numbers beside
+  it, without the column's number format, neutralised like any text; an
+  organisation column takes an identifier as text as it is.
 """
 from __future__ import annotations
 
@@ -52,6 +56,8 @@ class _Book:
         self.title = add({"bold": True, "font_size": 14})
         self.wrap = add({"text_wrap": True, "valign": "top"})
         self.quoted_wrap = add({"text_wrap": True, "valign": "top", "quote_prefix": True})
+        self.right = add({"align": "right"})  # text where numbers are expected ("<5")
+        self.quoted_right = add({"align": "right", "quote_prefix": True})
         self.formats = {
             Kind.INTEGER: add({"num_format": "0"}),
             Kind.DATE: add({"num_format": "dd-mm-yyyy"}),
@@ -92,7 +98,7 @@ def _write_rows(book: _Book, ws, columns: tuple[Column, ...], rows: Iterable[lis
     if lookups is not None:
         identifiers = {org.id: org.identifier for org in lookups.members.values()}
     write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
-    quoted = book.quoted
+    quoted, right, quoted_right = book.quoted, book.right, book.quoted_right
     count = 0
     for r, values in enumerate(rows, start=1):
         count += 1
@@ -109,6 +115,13 @@ def _write_rows(book: _Book, ws, columns: tuple[Column, ...], rows: Iterable[lis
                 if not value:
                     continue
                 write_string(r, c, value, quoted if value[0] in _DANGER else fmt)
+            elif value.__class__ is str:  # text where a typed value is expected: an export hook's "<5"
+                if not value:
+                    continue
+                if mode == _ORG:
+                    write_string(r, c, value, quoted if value[0] in _DANGER else None)
+                else:
+                    write_string(r, c, value, quoted_right if value[0] in _DANGER else right)
             elif mode == _NUMBER:
                 write_number(r, c, value if value.__class__ in (int, float) else float(value), fmt)
             elif mode == _DATE:
