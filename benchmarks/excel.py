@@ -312,7 +312,8 @@ def bench_database(label: str, url: str, sheet: Path, rows: int, tmp: Path) -> N
           f"target <= 3.0x, < 250 MB: {'ok' if first['seconds'] <= 3 * floor and first['peak_mb'] < 250 else 'MISSED'}")
     data_path = first["seconds"] - first["audit"]
     print(f"         check+parse+validate+diff {first['check']:.2f} s; insert+commit {first['write'] - first['audit']:.2f} s;"
-          f" audit log {first['audit']:.2f} s ({first['new']} hash-chained entries, which the floor does not write)"
+          f" audit log {first['audit']:.2f} s ({first['new']} rows in hash-chained bulk entries,"
+          f" which the floor does not write)"
           f"   without the audit log: {data_path:.2f} s = {data_path / floor:.1f}x")
     print(f"again    {again['seconds']:6.2f} s  peak {again['peak_mb']:4.0f} MB   "
           f"({again['new']} new, {again['changed']} changed, {again['unchanged']} unchanged)")

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
+from hashlib import sha256
 from dataclasses import dataclass
+from json.encoder import c_make_encoder, encode_basestring
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,12 +26,78 @@ def normalise_time(at: dt.datetime) -> str:
     return at.isoformat(timespec="microseconds")
 
 
+def compact_encoder(default=None):
+    """A function value -> canonical JSON text (keys sorted, no spaces, UTF-8 kept), unknown types via `default`.
+
+    Uses the C encoder of the json module directly, built once, which saves
+    re-creating it for every small value (JSONEncoder.encode does); the output
+    is that of `json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`.
+    """
+    fallback = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False,
+                                default=default)
+    try:
+        encoder = c_make_encoder(None, fallback.default, encode_basestring, None, ":", ",", True, False, True)
+    except TypeError:  # no C accelerator (c_make_encoder is None) or another signature
+        return fallback.encode
+    join = "".join
+    return lambda value: join(encoder(value, 0))
+
+
+_encode = compact_encoder()
+
+
+def json_text(value) -> str | None:
+    """The canonical JSON text of a JSON-safe value; None stays None (stored as SQL NULL, hashed as null)."""
+    return None if value is None else _encode(value)
+
+
+def _scalar(value) -> str:
+    """Canonical JSON of one field: the common str/int/None cases without the encoder's call overhead."""
+    if value is None:
+        return "null"
+    if value.__class__ is str:
+        return encode_basestring(value)
+    if value.__class__ is int:
+        return int.__repr__(value)
+    return _encode(value)
+
+
+def entry_hasher(at: dt.datetime, user_id, actor):
+    """A function that hashes entries written at one moment by one actor (a flush or a bulk write).
+
+    It takes (action, object_type, object_id, region_id, organisation_id,
+    before_json, after_json, prev_hash), before/after already encoded by
+    json_text, and returns the SHA-256 of the canonical text: the JSON object
+    of HASHED_FIELDS with sorted keys and no spaces, byte for byte
+    `json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`,
+    the form every entry has been hashed in. The fields shared by the batch
+    are encoded once.
+    """
+    actor_json, at_json, user_json = _scalar(actor), _scalar(normalise_time(at)), _scalar(user_id)
+    known: dict[str, str] = {}  # action and object_type repeat within a batch
+    scalar = _scalar
+
+    def hash_entry(action, object_type, object_id, region_id, organisation_id, before_json, after_json,
+                   prev_hash) -> str:
+        action_json = known.get(action) or known.setdefault(action, scalar(action))
+        type_json = known.get(object_type) or known.setdefault(object_type, scalar(object_type))
+        canonical = (
+            f'{{"action":{action_json},"actor":{actor_json},"after":{"null" if after_json is None else after_json},'
+            f'"at":{at_json},"before":{"null" if before_json is None else before_json},'
+            f'"object_id":{scalar(object_id)},"object_type":{type_json},'
+            f'"organisation_id":{scalar(organisation_id)},"prev_hash":{scalar(prev_hash)},'
+            f'"region_id":{scalar(region_id)},"user_id":{user_json}}}'
+        )
+        return sha256(canonical.encode("utf-8")).hexdigest()
+
+    return hash_entry
+
+
 def entry_hash(fields: dict) -> str:
     """SHA-256 over the canonical JSON of an entry's fields (its own hash excluded)."""
-    payload = {name: fields[name] for name in HASHED_FIELDS}
-    payload["at"] = normalise_time(payload["at"])
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return entry_hasher(fields["at"], fields["user_id"], fields["actor"])(
+        fields["action"], fields["object_type"], fields["object_id"], fields["region_id"], fields["organisation_id"],
+        json_text(fields["before"]), json_text(fields["after"]), fields["prev_hash"])
 
 
 @dataclass
@@ -46,8 +113,11 @@ def verify_chain(session: Session, batch: int = 5000) -> tuple[int, list[ChainPr
     """Walk the log in order; return the number of entries and every problem found.
 
     An edited row no longer matches its hash; a removed row breaks the link
-    of the row after it.
+    of the row after it; the rows listed for bulk entries (audit_row) must be
+    exactly the rows in their hashed payloads.
     """
+    from core.audit.bulk import check_rows  # bulk builds on the chain's writer, so it is imported late
+
     problems: list[ChainProblem] = []
     previous = GENESIS
     previous_id = 0
@@ -57,6 +127,7 @@ def verify_chain(session: Session, batch: int = 5000) -> tuple[int, list[ChainPr
         rows = session.scalars(
             select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
         ).all()
+        problems += [ChainProblem(entry_id, reason) for entry_id, reason in check_rows(session, rows, last_id)]
         if not rows:
             break
         for entry in rows:
@@ -73,4 +144,5 @@ def verify_chain(session: Session, batch: int = 5000) -> tuple[int, list[ChainPr
             previous_id = entry.id
             last_id = entry.id
         session.expunge_all()
+    problems.sort(key=lambda problem: problem.entry_id)
     return count, problems

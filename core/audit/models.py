@@ -38,3 +38,19 @@ class AuditEntry(Base):
     after: Mapped[dict | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditRow(Base):
+    """One row of a bulk entry (core.audit.bulk): finds every entry that changed a given row.
+
+    A lookup table beside the chain: the rows themselves, with their values,
+    are in the entry's hashed before/after, and `regio audit verify` checks
+    that this table lists exactly those rows. No foreign key: the log is
+    append-only and a check per inserted row would only slow bulk writes.
+    """
+
+    __tablename__ = "audit_row"
+    __table_args__ = {"sqlite_with_rowid": False}  # one b-tree keyed by (object_id, entry_id)
+
+    object_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    entry_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)  # verify walks by entry

@@ -1,24 +1,28 @@
-"""Writing a diff: SQLAlchemy Core bulk inserts and updates plus their audit entries, in one transaction.
+"""Writing a diff: bulk inserts and Core updates plus their audit entries, in one transaction.
 
-The ORM was measured 7-11x slower and 2.5x hungrier for this, so rows go in
-through Core; since the audit's flush listener cannot see Core writes, the
-entries are written explicitly through `core.audit.capture.record_bulk` (the
-same hash chain and lock). Before writing, the stored rows the diff was made
-against are read again under a lock (PostgreSQL: an advisory lock per table
-and region); when they changed, nothing is written and the user is asked to
-upload again.
+The ORM was measured 7-11x slower and 2.5x hungrier for this, so new rows go
+in through core.bulk_insert (COPY on PostgreSQL) and changed ones through a
+Core executemany. The audit's flush listener cannot see those writes, so
+their entries are written explicitly through `core.audit.bulk.record_rows`
+(the same hash chain and lock; up to 1,000 rows of one organisation to an
+entry, each row with its values and findable by its id). Before writing, the
+stored rows the diff was made against are read again under a lock
+(PostgreSQL: an advisory lock per table and region); when they changed,
+nothing is written and the user is asked to upload again.
 """
 from __future__ import annotations
 
 import hashlib
 import time
 from dataclasses import dataclass
+from operator import itemgetter
 
-from sqlalchemy import bindparam, func, insert, inspect, select, text, update
+from sqlalchemy import bindparam, func, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.audit.capture import record_bulk
+from core.audit.bulk import record_rows
+from core.bulk_insert import insert_rows
 from core.excel.diff import Diff, fingerprint, load_existing
 from core.excel.spec import SheetSpec
 
@@ -79,28 +83,26 @@ def write_diff(session: Session, spec: SheetSpec, region_id: int, diff: Diff,
     conn = session.connection()
     stats = WriteStats(len(diff.new), len(diff.changed))
 
-    # One executemany for the rows (with RETURNING the batches were 4x slower on PostgreSQL), then their ids
-    # by natural key: ids only grow, and the unique key on (region, natural key) makes the match exact.
+    # The rows in bulk (core.bulk_insert: COPY on PostgreSQL; with RETURNING the batches were 4x slower there),
+    # then their ids by natural key: ids only grow, and the unique key on (region, natural key) makes the
+    # match exact.
     positions = [keys.index(k) for k in spec.natural_key]
+    stored_keys = ("id", "region_id", *keys)  # what an audit entry records of a row: all its written columns
     if diff.new:
         before_max = conn.scalar(select(func.max(table.c[id_key]))) or 0
+        columns = [column_key[k] for k in keys] + [region_key]
         for start in range(0, len(diff.new), CHUNK):
-            params = []
-            for values in diff.new[start:start + CHUNK]:
-                row = {column_key[k]: v for k, v in zip(keys, values)}
-                row[region_key] = region_id
-                params.append(row)
-            _guarded(conn, insert(table), params)
+            try:
+                insert_rows(conn, table, columns, [(*values, region_id) for values in diff.new[start:start + CHUNK]])
+            except IntegrityError:  # a row with the same key, written meanwhile by someone else
+                raise StaleImport() from None
         ids = {tuple(r[1:]): r[0] for r in conn.execute(
             select(table.c[id_key], *[table.c[column_key[k]] for k in spec.natural_key])
             .where(table.c[region_key] == region_id, table.c[id_key] > before_max))}
         started = time.perf_counter()
-        for start in range(0, len(diff.new), CHUNK):
-            record_bulk(conn, actor, spec.model, (
-                ("create", row_id, None, {"id": row_id, "region_id": region_id, **dict(zip(keys, values))})
-                for values in diff.new[start:start + CHUNK]
-                for row_id in (ids[tuple(values[p] for p in positions)],)
-            ))
+        natural = itemgetter(*positions) if len(positions) > 1 else (lambda values: (values[positions[0]],))
+        record_rows(conn, actor, spec.model, "create", stored_keys,
+                    ((None, (ids[natural(values)], region_id, *values)) for values in diff.new))
         stats.audit_seconds += time.perf_counter() - started
 
     if diff.changed:
@@ -114,12 +116,8 @@ def write_diff(session: Session, spec: SheetSpec, region_id: int, diff: Diff,
                 row["b__id"] = row_id
                 params.append(row)
             _guarded(conn, update_stmt, params)
-            started = time.perf_counter()
-            record_bulk(conn, actor, spec.model, (
-                ("update", row_id,
-                 {"id": row_id, "region_id": region_id, **dict(zip(keys, old))},
-                 {"id": row_id, "region_id": region_id, **dict(zip(keys, new))})
-                for row_id, old, new in chunk
-            ))
-            stats.audit_seconds += time.perf_counter() - started
+        started = time.perf_counter()
+        record_rows(conn, actor, spec.model, "update", stored_keys,
+                    (((row_id, region_id, *old), (row_id, region_id, *new)) for row_id, old, new in diff.changed))
+        stats.audit_seconds += time.perf_counter() - started
     return stats

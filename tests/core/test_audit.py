@@ -136,6 +136,27 @@ def test_password_hash_is_never_written_to_the_log(app):
     assert entry.after["password_hash"] == "[verborgen]"
 
 
+def test_bulk_written_rows_keep_hidden_columns_hidden(app):
+    """Rows written through Core (an Excel import) are audited in bulk entries, with the same hiding."""
+    from core.audit.bulk import record_bulk, row_changes
+    from core.db import db_session
+    from core.identity.models import User
+
+    person = make_user(app, "geheim@example.nl")
+    mark = last_audit_id(app)
+    with app.app_context():
+        session = db_session()
+        before = {"id": person, "email": "geheim@example.nl", "password_hash": "oud"}
+        after = {"id": person, "email": "geheim@example.nl", "password_hash": "nieuw"}
+        assert record_bulk(session.connection(), (None, "systeem"), User, [("update", person, before, after)]) == 1
+        session.commit()
+    (entry,) = entries_after(app, mark)
+    assert (entry.action, entry.object_type, entry.object_id) == ("update", "user_account", "1 rij")
+    ((key, old, new),) = row_changes(entry)
+    assert key == str(person) and old["password_hash"] == new["password_hash"] == "[verborgen]"
+    assert verify(app).exit_code == 0
+
+
 def test_entry_is_part_of_the_changes_transaction(app):
     from core.db import db_session
     from core.identity.models import Membership
@@ -219,6 +240,36 @@ def test_verify_names_a_tampered_row(app, admin_client):
         f"audit-regel {target.id}: de inhoud komt niet overeen met de hash: de regel is gewijzigd",
         f"Auditlog NIET in orde: 1 probleem/problemen in {audit_count(app)} regels.",
     ]
+
+
+def test_anyone_can_recompute_an_entry_hash_from_its_stored_fields(app, admin_client):
+    """The hash is SHA-256 over the fields' JSON (sorted keys, no spaces, UTF-8) with `at` in UTC."""
+    import hashlib
+    import json
+
+    from core.audit.chain import GENESIS
+
+    make_user(app, "zoë@example.nl")  # non-ASCII text in the hashed values
+    _some_changes(app, admin_client)
+    rows = run(app, lambda s: s.execute(text(
+        "SELECT at, user_id, actor, action, object_type, object_id, region_id, organisation_id, "
+        "before, after, prev_hash, hash FROM audit_entry ORDER BY id")).all())
+    previous = GENESIS
+    for at, *fields, prev_hash, stored in rows:
+        if isinstance(at, str):  # SQLite keeps the UTC time as text
+            at = dt.datetime.fromisoformat(at)
+        at = at.astimezone(dt.timezone.utc).replace(tzinfo=None) if at.tzinfo else at
+        values = dict(zip(["user_id", "actor", "action", "object_type", "object_id", "region_id",
+                           "organisation_id", "before", "after"], fields))
+        for key in ("before", "after"):
+            if isinstance(values[key], str):
+                values[key] = json.loads(values[key])
+        payload = {**values, "at": at.isoformat(timespec="microseconds"), "prev_hash": prev_hash}
+        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert prev_hash == previous
+        assert hashlib.sha256(canonical.encode("utf-8")).hexdigest() == stored
+        previous = stored
+    assert len(rows) >= 5
 
 
 def test_verify_names_the_gap_of_a_deleted_middle_row(app, admin_client):

@@ -72,6 +72,7 @@ def test_first_200_errors_are_shown_with_the_total(editor_client):
 
 
 def test_preview_then_confirm_stores_everything_with_audit_entries(app, editor_client):
+    from core.audit.bulk import row_changes
     from core.audit.chain import verify_chain
     from core.audit.models import AuditEntry
     from core.db import db_session
@@ -89,11 +90,13 @@ def test_preview_then_confirm_stores_everything_with_audit_entries(app, editor_c
     assert [g["text"] for g in greetings(app)] == ["Een", "Twee"]
     with app.app_context():
         session = db_session()
-        entries = session.scalars(select(AuditEntry).where(AuditEntry.object_type == "hello_greeting")).all()
-        assert [(e.action, e.actor, e.after["text"]) for e in entries] == [
-            ("create", EDITOR, "Een"), ("create", EDITOR, "Twee")]
-        assert entries[1].after["budget"] == "7.50" and entries[1].region_id is not None
-        assert entries[1].organisation_id == greetings(app)[1]["organisation_id"]
+        (entry,) = session.scalars(select(AuditEntry).where(AuditEntry.object_type == "hello_greeting")).all()
+        assert (entry.action, entry.actor, entry.object_id) == ("create", EDITOR, "2 rijen")  # one bulk entry
+        rows = {key: after for key, _before, after in row_changes(entry)}
+        assert sorted(rows) == sorted(str(g["id"]) for g in greetings(app))
+        assert sorted(after["text"] for after in rows.values()) == ["Een", "Twee"]
+        assert rows[str(greetings(app)[1]["id"])]["budget"] == "7.50" and entry.region_id is not None
+        assert entry.organisation_id == greetings(app)[1]["organisation_id"]
         assert verify_chain(session)[1] == []
     assert editor_client.post(URL + f"{token_of(response)}/bevestigen").status_code == 404  # used up
 
@@ -110,6 +113,7 @@ def test_re_uploading_the_same_file_shows_0_wijzigingen(app, editor_client):
 
 
 def test_preview_shows_old_and_new_side_by_side_and_update_is_audited(app, editor_client):
+    from core.audit.bulk import row_changes
     from core.audit.models import AuditEntry
     from core.db import db_session
 
@@ -123,8 +127,9 @@ def test_preview_shows_old_and_new_side_by_side_and_update_is_audited(app, edito
     assert greetings(app)[0]["sent"] == 12
     with app.app_context():
         entry = db_session().scalars(select(AuditEntry).where(AuditEntry.action == "update")).one()
-        assert (entry.before["sent"], entry.after["sent"], entry.before["mood"], entry.after["mood"]) == (
-            10, 12, "blij", "somber")
+        ((key, before, after),) = row_changes(entry)
+        assert key == str(greetings(app)[0]["id"])
+        assert (before["sent"], after["sent"], before["mood"], after["mood"]) == (10, 12, "blij", "somber")
 
 
 def test_commit_refuses_when_the_data_changed_since_the_preview(app, editor_client):
