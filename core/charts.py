@@ -9,7 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import count
 
+from babel.numbers import format_decimal
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
+
+from core.i18n import current_language
 
 PALETTE = ("#00457c", "#b35900", "#00703c", "#6f2c91")  # each at least 4.5:1 on white
 _ids = count(1)
@@ -24,16 +28,15 @@ class Series:
 
 
 def _fmt(value) -> str:
+    """A number the reader's way: `1.234`, `12,5` (Dutch, also outside a request), `1,234`, `12.5` (English)."""
     if value is None:
         return "–"
+    language = current_language()
+    if isinstance(value, float):
+        return format_decimal(value, format="#,##0.0", locale=language)
     if isinstance(value, Decimal):
-        value = value.normalize()
-        text = f"{value:f}"
-    elif isinstance(value, float):
-        text = f"{value:.1f}"
-    else:
-        text = f"{value:,}".replace(",", ".")
-    return text.replace(".", ",") if isinstance(value, (Decimal, float)) else text
+        return format_decimal(value.normalize(), format="#,##0.###", locale=language)
+    return format_decimal(value, format="#,##0", locale=language)
 
 
 def bar_chart(title: str, description: str, categories: list[str], series: list[Series], *,
@@ -91,8 +94,9 @@ def bar_chart(title: str, description: str, categories: list[str], series: list[
                      f'<text x="{x + 16}" y="{legend_y}" font-size="12">{escape(s.name)}</text>')
         x += 24 + 7 * len(s.name)
     if target is not None:
+        legend = _("%(name)s (streepjeslijn)", name=target.name)
         parts.append(f'<line x1="{x}" x2="{x + 16}" y1="{legend_y - 4}" y2="{legend_y - 4}" stroke="#1b1b1b" '
                      f'stroke-width="3" stroke-dasharray="6 4"/><text x="{x + 20}" y="{legend_y}" font-size="12">'
-                     f'{escape(target.name)} (streepjeslijn)</text>')
+                     f'{escape(legend)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

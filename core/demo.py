@@ -1,5 +1,10 @@
 """The demo: real regions from regions/*.toml plus demo users for every role.
 
+Instruments add their demo records through the `demo_data` hook; what it
+returns as `DemoAgreement`s the core drafts from the instrument's template,
+sends and has signed by the demo users of every party, so the demo shows
+agreements in force.
+
 Idempotent: loading twice changes nothing. Passwords are derived from the
 SECRET_KEY, so a rerun prints the same ones and every deployment differs.
 The accounts that must have two-factor (platform admin, signatories, admins)
@@ -11,7 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask
 from sqlalchemy import select
@@ -56,6 +61,26 @@ DEMO_CONSORTIA = {
         "stagepact": [("MC29", "coordinator"), ("mbo:*", "deelnemer")],
     },
 }
+
+
+@dataclass(frozen=True)
+class DemoAgreement:
+    """A signed agreement an instrument wants in the demo; return a list of these from `demo_data`.
+
+    region:   the region's RMC code (MC19) or slug (rmc-19); it must have the instrument enabled
+    template: the key of one of the instrument's agreement templates
+    title:    the agreement's title
+    terms:    its structured terms, checked against the template like a coordinator's draft
+    parties:  identifiers of the required parties (BRIN, CBS, RMC code); each is signed by a demo user of
+              that organisation who may sign (signatory or admin)
+    The core adds it only when the region has no agreement from that template yet.
+    """
+
+    region: str
+    template: str
+    title: str
+    terms: dict = field(default_factory=dict)
+    parties: tuple[str, ...] = ()
 
 
 @dataclass
@@ -110,13 +135,55 @@ def load_demo(session: Session, app: Flask) -> list[DemoAccount]:
 
 
 def _instrument_demo_data(session: Session, app: Flask) -> None:
-    """Let every instrument add its demo records for the regions where it is enabled."""
+    """Let every instrument add its demo records for the regions where it is enabled, then sign the
+    agreements they ask for."""
     registry = app.extensions["regioplatform"]
     regions = session.scalars(select(Region).order_by(Region.slug)).all()
     for entry in registry.ordered():
         enabled = [r for r in regions if r.has_instrument(entry.key)]
         if enabled:
-            registry.for_region({entry.key}).call("demo_data", session=session, regions=enabled)
+            for key, item in registry.for_region({entry.key}).call("demo_data", session=session, regions=enabled):
+                if isinstance(item, DemoAgreement):
+                    session.flush()
+                    _signed_agreement(session, registry.entries[key], item)
+
+
+def _signed_agreement(session: Session, entry, wanted: DemoAgreement) -> None:
+    """Draft, send and sign `wanted` for the instrument of `entry`, unless its region already has one."""
+    from core.agreements import service
+    from core.agreements.models import Agreement
+
+    where = f"plugin '{entry.key}', demo agreement '{wanted.title}'"
+    region = session.scalar(select(Region).where((Region.rmc_code == wanted.region) | (Region.slug == wanted.region)))
+    if region is None or not region.has_instrument(entry.key):
+        raise RuntimeError(f"{where}: region '{wanted.region}' is unknown or has {entry.key} disabled")
+    if session.scalar(select(Agreement.id).where(Agreement.region_id == region.id,
+                                                  Agreement.instrument_key == entry.key,
+                                                  Agreement.template_key == wanted.template)) is not None:
+        return
+    template = service.find_template(entry, wanted.template)
+    if template is None:
+        raise RuntimeError(f"{where}: the instrument has no template '{wanted.template}'")
+    parties, signers = [], []
+    for identifier in wanted.parties:
+        org = session.scalar(select(Organisation).where(Organisation.identifier == identifier))
+        signer = org and session.scalar(
+            select(User).join(Membership, Membership.user_id == User.id)
+            .where(Membership.organisation_id == org.id, Membership.role.in_(("signatory", "admin")),
+                   User.email.like(f"%@{DOMAIN}")).order_by(User.id))
+        if signer is None:
+            raise RuntimeError(f"{where}: no demo user may sign for '{identifier}' (add one to DEMO_USERS)")
+        parties.append(org)
+        signers.append((org, signer))
+    author = signers[0][1]
+    agreement = service.create_agreement(session, region=region, instrument_key=entry.key, template=template,
+                                         title=wanted.title, text_=template.text, terms=wanted.terms,
+                                         parties=parties, user=author)
+    service.send_for_signing(session, agreement, basis=agreement.latest.fingerprint, user=author)
+    for org, signer in signers:
+        agreement = service.lock_agreement(session, agreement.id)
+        service.sign(session, agreement, organisation_id=org.id, fingerprint=agreement.latest.fingerprint,
+                     user=signer)
 
 
 def _seed_consortia(session: Session) -> None:

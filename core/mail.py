@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from typing import Iterable
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import DateTime, String, Text, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
@@ -44,10 +45,10 @@ class OutboxMessage(Base):
     @property
     def status_label(self) -> str:
         if self.sent_at is not None:
-            return "verzonden"
+            return _("verzonden")
         if self.error:
-            return "mislukt"
-        return "in outbox"
+            return _("mislukt")
+        return _("in outbox")
 
 
 def queue_mail(session: Session, recipients: Iterable[str], subject: str, body: str) -> OutboxMessage | None:

@@ -14,12 +14,14 @@ from flask_babel import gettext as _, lazy_gettext, ngettext
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden, NotFound
 
-from core.agreements.service import agreement_in_force
+from core.agreements.models import Agreement
+from core.agreements.service import agreement_in_force, consortium_organisations, draft_agreement
 from core.agreements.templates import AgreementTemplate, AgreementTerm
 from core.audit.models import Audited
 from core.charts import Series, bar_chart
 from core.authz import authorize, may, scoped
 from core.db import Base, db_session
+from core.demo import DemoAgreement
 from core.excel.spec import Column, Kind, RowRule, SheetSpec
 from core.forms import DutchForm as Form
 from core.i18n import euro, long_date, number, percentage
@@ -41,8 +43,11 @@ __all__ = [
     "Base", "db_session", "Audited", "Region", "Organisation",
     # request context
     "current_region", "current_user", "instrument_settings",
-    # agreements: the terms in force for (region, instrument)
-    "agreement_in_force",
+    # agreements: the terms in force for (region, instrument); a concept drafted from an instrument's own
+    # data (parties from its consortium); the Agreement model to link to and read (status, signatures)
+    "agreement_in_force", "draft_agreement", "consortium_organisations", "Agreement",
+    # the demo: demo_data may return signed agreements for the core to create
+    "DemoAgreement",
     # authorization
     "authorize", "may", "scoped",
     # UI and errors

@@ -3,6 +3,7 @@ security headers, no caching of what a signed-in user sees."""
 from __future__ import annotations
 
 from flask import Flask, current_app, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 PUBLIC_ATTR = "_regio_public"
@@ -58,7 +59,7 @@ def install(app: Flask) -> None:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         if endpoint not in ENROLMENT_ENDPOINTS and _must_enrol(current_user):
             g.authorized = True  # a refusal, like the sign-in redirect: nothing of the page is shown
-            flash("Stel eerst tweestapsverificatie in: voor uw rol is die verplicht.")
+            flash(_("Stel eerst tweestapsverificatie in: voor uw rol is die verplicht."))
             return redirect(url_for("account.two_factor_setup"))
         return None
 

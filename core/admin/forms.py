@@ -1,6 +1,7 @@
 """Forms of the admin section."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
@@ -11,41 +12,41 @@ from core.orgs.models import ORG_KINDS
 
 
 class UserForm(DutchForm):
-    email = EmailField("E-mailadres", validators=[
-        DataRequired("Vul een e-mailadres in."),
-        Email("Dit is geen geldig e-mailadres.", check_deliverability=False),
-        Length(max=254, message="Een e-mailadres heeft hoogstens 254 tekens."),
+    email = EmailField(_l("E-mailadres"), validators=[
+        DataRequired(_l("Vul een e-mailadres in.")),
+        Email(_l("Dit is geen geldig e-mailadres."), check_deliverability=False),
+        Length(max=254, message=_l("Een e-mailadres heeft hoogstens 254 tekens.")),
     ])
-    name = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=200)])
-    is_platform_admin = BooleanField("Platformbeheerder")
+    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)])
+    is_platform_admin = BooleanField(_l("Platformbeheerder"))
 
 
 class MembershipForm(DutchForm):
-    organisation = SelectField("Organisatie", coerce=int, validators=[DataRequired("Kies een organisatie.")])
-    role = SelectField("Rol", choices=list(ROLES.items()), validators=[DataRequired("Kies een rol.")])
-    ends_on = DateField("Einddatum (laatste dag van de rol, bijvoorbeeld van een tekenbevoegdheid)",
+    organisation = SelectField(_l("Organisatie"), coerce=int, validators=[DataRequired(_l("Kies een organisatie."))])
+    role = SelectField(_l("Rol"), choices=list(ROLES.items()), validators=[DataRequired(_l("Kies een rol."))])
+    ends_on = DateField(_l("Einddatum (laatste dag van de rol, bijvoorbeeld van een tekenbevoegdheid)"),
                         validators=[Optional()])
 
 
 class InviteForm(DutchForm):
     """An organisation admin invites a person into their organisation."""
 
-    email = EmailField("E-mailadres", validators=[
-        DataRequired("Vul een e-mailadres in."),
-        Email("Dit is geen geldig e-mailadres.", check_deliverability=False),
-        Length(max=254, message="Een e-mailadres heeft hoogstens 254 tekens."),
+    email = EmailField(_l("E-mailadres"), validators=[
+        DataRequired(_l("Vul een e-mailadres in.")),
+        Email(_l("Dit is geen geldig e-mailadres."), check_deliverability=False),
+        Length(max=254, message=_l("Een e-mailadres heeft hoogstens 254 tekens.")),
     ])
-    name = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=200)])
-    role = SelectField("Rol", choices=list(ROLES.items()), validators=[DataRequired("Kies een rol.")])
-    ends_on = DateField("Einddatum van de rol (optioneel)", validators=[Optional()])
+    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)])
+    role = SelectField(_l("Rol"), choices=list(ROLES.items()), validators=[DataRequired(_l("Kies een rol."))])
+    ends_on = DateField(_l("Einddatum van de rol (optioneel)"), validators=[Optional()])
 
 
 class OrganisationForm(DutchForm):
-    kind = SelectField("Soort", choices=[(k, label) for k, (label, _s) in ORG_KINDS.items()],
-                       validators=[DataRequired("Kies een soort.")])
-    identifier = StringField("Identificatie (BRIN, CBS-code, KvK-nummer of RMC-code)",
-                             validators=[DataRequired("Vul de identificatie in."), Length(max=20)])
-    name = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=200)])
+    kind = SelectField(_l("Soort"), choices=[(k, label) for k, (label, _s) in ORG_KINDS.items()],
+                       validators=[DataRequired(_l("Kies een soort."))])
+    identifier = StringField(_l("Identificatie (BRIN, CBS-code, KvK-nummer of RMC-code)"),
+                             validators=[DataRequired(_l("Vul de identificatie in.")), Length(max=20)])
+    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)])
 
     def validate_identifier(self, field):
         field.data = (field.data or "").strip().upper()
@@ -58,11 +59,11 @@ class AuditFilterForm(DutchForm):
     class Meta:
         csrf = False
 
-    region = SelectField("Regio", coerce=int, validators=[Optional()])
-    organisation = StringField("Organisatie (identificatie)", validators=[Optional(), Length(max=20)])
-    user = StringField("Gebruiker (e-mailadres)", validators=[Optional(), Length(max=254)])
-    object_type = StringField("Soort object", validators=[Optional(), Length(max=80)])
-    object_id = StringField("Object-id", validators=[Optional(), Length(max=80)])
-    date_from = DateField("Vanaf datum", validators=[Optional()])
-    date_to = DateField("Tot en met datum", validators=[Optional()])
-    page = IntegerField("Pagina", default=1, validators=[Optional()])
+    region = SelectField(_l("Regio"), coerce=int, validators=[Optional()])
+    organisation = StringField(_l("Organisatie (identificatie)"), validators=[Optional(), Length(max=20)])
+    user = StringField(_l("Gebruiker (e-mailadres)"), validators=[Optional(), Length(max=254)])
+    object_type = StringField(_l("Soort object"), validators=[Optional(), Length(max=80)])
+    object_id = StringField(_l("Object-id"), validators=[Optional(), Length(max=80)])
+    date_from = DateField(_l("Vanaf datum"), validators=[Optional()])
+    date_to = DateField(_l("Tot en met datum"), validators=[Optional()])
+    page = IntegerField(_l("Pagina"), default=1, validators=[Optional()])

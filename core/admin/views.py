@@ -4,10 +4,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from core.admin.forms import AuditFilterForm, MembershipForm, OrganisationForm, UserForm
+from core.audit.bulk import row_changes, touches_row
 from core.audit.models import AuditEntry
 from core.authz import authorize, scoped
 from core.db import db_session
@@ -21,6 +23,7 @@ from core.regions.models import Region
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 PAGE_SIZE = 50
+AUDIT_ROWS_SHOWN = 3  # of a bulk entry (up to 1,000 rows) when no object id is filtered on
 
 
 @bp.route("/")
@@ -43,15 +46,19 @@ def new_user():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         if db_session().scalar(select(User).where(func.lower(User.email) == email)):
-            form.email.errors.append("Er bestaat al een gebruiker met dit e-mailadres.")
+            form.email.errors.append(_("Er bestaat al een gebruiker met dit e-mailadres."))
         else:
             user = User(email=email, name=form.name.data.strip(), is_platform_admin=form.is_platform_admin.data)
             db_session().add(user)
             db_session().flush()
             link = send_invite(db_session(), user, invited_by=current_user.name)
             commit_and_deliver(db_session())
-            flash(f"Gebruiker aangemaakt; de uitnodiging is per e-mail verstuurd"
-                  f"{'' if current_app.config.get('MAIL_SERVER') else ' (zie de outbox)'}. Uitnodigingslink: {link}")
+            if current_app.config.get("MAIL_SERVER"):
+                flash(_("Gebruiker aangemaakt; de uitnodiging is per e-mail verstuurd. Uitnodigingslink: %(link)s",
+                        link=link))
+            else:
+                flash(_("Gebruiker aangemaakt; de uitnodiging is per e-mail verstuurd (zie de outbox). "
+                        "Uitnodigingslink: %(link)s", link=link))
             return redirect(url_for(".user", user_id=user.id))
     status = 400 if request.method == "POST" else 200
     return render_template("admin/user_new.html", form=form), status
@@ -72,7 +79,7 @@ def user(user_id):
             db_session().add(Membership(user_id=person.id, organisation_id=form.organisation.data, role=form.role.data,
                                         ends_on=form.ends_on.data))
         db_session().commit()
-        flash("Lidmaatschap opgeslagen.")
+        flash(_("Lidmaatschap opgeslagen."))
         return redirect(url_for(".user", user_id=person.id))
     status = 400 if request.method == "POST" else 200
     return render_template("admin/user.html", person=person, form=form, remove_form=DutchForm(),
@@ -90,14 +97,14 @@ def reset_two_factor(user_id):
     if not DutchForm().validate_on_submit():
         abort(400)
     if not twofactor.reset_two_factor(session_, person, actor=(current_user.id, current_user.email)):
-        flash(f"{person.name} had geen tweestapsverificatie; er is niets veranderd.")
+        flash(_("%(name)s had geen tweestapsverificatie; er is niets veranderd.", name=person.name))
         return redirect(url_for(".user", user_id=person.id))
     sessions.end_all(person)  # audited: the session version of the user changes
     notices.notify(session_, person, "two_factor_reset")
     commit_and_deliver(session_)
-    flash(f"De tweestapsverificatie van {person.name} is uitgezet en {person.name} is overal uitgelogd. "
-          + ("Bij de volgende keer inloggen moet opnieuw een app worden ingesteld."
-             if twofactor.requires_two_factor(person) else "Opnieuw instellen kan via de accountpagina."))
+    flash(_("De tweestapsverificatie van %(name)s is uitgezet en %(name)s is overal uitgelogd.", name=person.name)
+          + " " + (_("Bij de volgende keer inloggen moet opnieuw een app worden ingesteld.")
+                   if twofactor.requires_two_factor(person) else _("Opnieuw instellen kan via de accountpagina.")))
     return redirect(url_for(".user", user_id=person.id))
 
 
@@ -111,7 +118,7 @@ def remove_membership(user_id, membership_id):
         abort(400)
     db_session().delete(membership)
     db_session().commit()
-    flash("Lidmaatschap verwijderd.")
+    flash(_("Lidmaatschap verwijderd."))
     return redirect(url_for(".user", user_id=user_id))
 
 
@@ -129,12 +136,12 @@ def new_organisation():
     form = OrganisationForm()
     if form.validate_on_submit():
         if db_session().scalar(select(Organisation).where(Organisation.identifier == form.identifier.data)):
-            form.identifier.errors.append("Er bestaat al een organisatie met deze identificatie.")
+            form.identifier.errors.append(_("Er bestaat al een organisatie met deze identificatie."))
         else:
             db_session().add(Organisation(kind=form.kind.data, identifier=form.identifier.data,
                                           name=form.name.data.strip()))
             db_session().commit()
-            flash("Organisatie aangemaakt.")
+            flash(_("Organisatie aangemaakt."))
             return redirect(url_for(".organisations"))
     status = 400 if request.method == "POST" else 200
     return render_template("admin/organisation_new.html", form=form), status
@@ -144,7 +151,7 @@ def new_organisation():
 def audit():
     authorize("audit.view")
     form = AuditFilterForm(request.args)
-    form.region.choices = [(0, "Alle regio's")] + [
+    form.region.choices = [(0, _("Alle regio's"))] + [
         (r.id, r.name) for r in db_session().scalars(select(Region).order_by(Region.name))]
     stmt = scoped(select(AuditEntry), "audit.view")
     entries, page, has_next = [], 1, False
@@ -159,7 +166,7 @@ def audit():
         if form.object_type.data:
             stmt = stmt.where(AuditEntry.object_type == form.object_type.data.strip())
         if form.object_id.data:
-            stmt = stmt.where(AuditEntry.object_id == form.object_id.data.strip())
+            stmt = stmt.where(touches_row(form.object_id.data.strip()))  # bulk entries list their rows
         if form.date_from.data:
             stmt = stmt.where(AuditEntry.at >= dt.datetime.combine(form.date_from.data, dt.time.min, dt.timezone.utc))
         if form.date_to.data:
@@ -168,8 +175,19 @@ def audit():
         rows = db_session().scalars(stmt.order_by(AuditEntry.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
         entries, has_next = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
     status = 200 if not form.errors else 400
-    return render_template("admin/audit.html", form=form, entries=entries, page=page, has_next=has_next,
-                           args={k: v for k, v in request.args.items() if k != "page"}), status
+    shown = {e.id: shown_rows(e, (form.object_id.data or "").strip()) for e in entries}
+    return render_template("admin/audit.html", form=form, entries=entries, shown=shown, page=page,
+                           has_next=has_next, args={k: v for k, v in request.args.items() if k != "page"}), status
+
+
+def shown_rows(entry: AuditEntry, object_id: str) -> dict:
+    """What the audit page shows of an entry's rows: the filtered row, or the first AUDIT_ROWS_SHOWN of them."""
+    changes = row_changes(entry)
+    if object_id:
+        changes = [change for change in changes if change[0] == object_id] or changes
+    first = changes[:AUDIT_ROWS_SHOWN]
+    return {"before": [before for _key, before, _after in first], "after": [after for _key, _before, after in first],
+            "more": len(changes) - len(first)}
 
 
 @bp.route("/outbox")

@@ -1,6 +1,7 @@
 """Forms for agreements: the draft/edit form (built per template), signing, and the small action forms."""
 from __future__ import annotations
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -18,21 +19,21 @@ class CheckboxListField(SelectMultipleField):
 
 class AgreementFormBase(DutchForm):
     basis = HiddenField()
-    title = StringField("Titel", validators=[
-        DataRequired("Vul een titel in."), Length(max=200, message="Een titel heeft hoogstens 200 tekens.")])
-    text = TextAreaField("Tekst (Markdown)", render_kw={"rows": 16}, validators=[
-        DataRequired("Vul de tekst van de afspraak in."),
-        Length(max=100_000, message="De tekst is langer dan 100.000 tekens.")])
-    parties = CheckboxListField("Verplichte partijen", coerce=int, validate_choice=False)
+    title = StringField(_l("Titel"), validators=[
+        DataRequired(_l("Vul een titel in.")), Length(max=200, message=_l("Een titel heeft hoogstens 200 tekens."))])
+    text = TextAreaField(_l("Tekst (Markdown)"), render_kw={"rows": 16}, validators=[
+        DataRequired(_l("Vul de tekst van de afspraak in.")),
+        Length(max=100_000, message=_l("De tekst is langer dan 100.000 tekens."))])
+    parties = CheckboxListField(_l("Verplichte partijen"), coerce=int, validate_choice=False)
 
     term_fields: list[tuple[str, AgreementTerm, str | None]] = []
 
     def validate_parties(self, field):
         allowed = {value for value, _label in field.choices}
         if not field.data:
-            raise ValidationError("Kies minstens één verplichte partij uit het consortium.")
+            raise ValidationError(_("Kies minstens één verplichte partij uit het consortium."))
         if set(field.data) - allowed:
-            raise ValidationError("Kies alleen organisaties uit het consortium.")
+            raise ValidationError(_("Kies alleen organisaties uit het consortium."))
 
     def terms_data(self) -> dict:
         """The entered terms as the template's validate_terms expects them."""
@@ -79,9 +80,9 @@ def agreement_form_class(template: AgreementTemplate) -> type[AgreementFormBase]
             name = f"term_{t_index}_{k_index}"
             label = term.label if key is None else f"{term.label} ({key})"
             if term.unit and term.kind != "boolean":
-                label = f"{label}, in {term.unit}"
+                label = _("%(label)s, in %(unit)s", label=label, unit=term.unit)
             if not term.required and term.kind != "boolean":
-                label = f"{label} (niet verplicht)"
+                label = _("%(label)s (niet verplicht)", label=label)
             if term.kind == "boolean":
                 field = BooleanField(label)
             elif term.kind == "text":
@@ -97,18 +98,18 @@ def agreement_form_class(template: AgreementTemplate) -> type[AgreementFormBase]
 
 
 class SignForm(DutchForm):
-    fingerprint = HiddenField(validators=[DataRequired("De vingerafdruk van de versie ontbreekt.")])
-    organisation = SelectField("Ondertekenen namens", coerce=int, validate_choice=False,
-                               validators=[DataRequired("Kies de organisatie waarvoor u ondertekent.")])
-    agree = BooleanField("Ik heb deze versie gelezen en onderteken haar namens de gekozen organisatie",
-                         validators=[DataRequired("Bevestig dat u deze versie hebt gelezen en ondertekent.")])
-    password = PasswordField("Uw wachtwoord of de code uit uw authenticator-app, ter bevestiging", validators=[
-        DataRequired("Vul uw wachtwoord of de code in om de ondertekening te bevestigen.")],
+    fingerprint = HiddenField(validators=[DataRequired(_l("De vingerafdruk van de versie ontbreekt."))])
+    organisation = SelectField(_l("Ondertekenen namens"), coerce=int, validate_choice=False,
+                               validators=[DataRequired(_l("Kies de organisatie waarvoor u ondertekent."))])
+    agree = BooleanField(_l("Ik heb deze versie gelezen en onderteken haar namens de gekozen organisatie"),
+                         validators=[DataRequired(_l("Bevestig dat u deze versie hebt gelezen en ondertekent."))])
+    password = PasswordField(_l("Uw wachtwoord of de code uit uw authenticator-app, ter bevestiging"), validators=[
+        DataRequired(_l("Vul uw wachtwoord of de code in om de ondertekening te bevestigen."))],
         render_kw={"autocomplete": "off"})
 
 
 class WithdrawForm(DutchForm):
-    organisation = HiddenField(validators=[DataRequired("De organisatie ontbreekt.")])
+    organisation = HiddenField(validators=[DataRequired(_l("De organisatie ontbreekt."))])
 
 
 class ActionForm(DutchForm):
@@ -121,6 +122,6 @@ class VerifyForm(DutchForm):
     class Meta:
         csrf = False
 
-    vingerafdruk = StringField("Vingerafdruk (SHA-256, 64 tekens)", validators=[
-        DataRequired("Vul een vingerafdruk in."),
-        Length(min=64, max=64, message="Een vingerafdruk heeft precies 64 tekens (0-9 en a-f).")])
+    vingerafdruk = StringField(_l("Vingerafdruk (SHA-256, 64 tekens)"), validators=[
+        DataRequired(_l("Vul een vingerafdruk in.")),
+        Length(min=64, max=64, message=_l("Een vingerafdruk heeft precies 64 tekens (0-9 en a-f)."))])

@@ -35,6 +35,15 @@ def _parser() -> MarkdownIt:
     return md
 
 
-def render_markdown(text: str) -> Markup:
-    """HTML for `text`, safe to insert into a page."""
-    return Markup(_parser().render(text or ""))
+def render_markdown(text: str, *, top_level: int = 3) -> Markup:
+    """HTML for `text`, safe to insert into a page.
+
+    The text's headings are shifted so that its `#` becomes `<h{top_level}>`:
+    the page around it has its own h1 and h2, and headings must stay in order.
+    """
+    md = _parser()
+    tokens = md.parse(text or "")
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + top_level - 1, 6)}"
+    return Markup(md.renderer.render(tokens, md.options, {}))

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (JSON, CheckConstraint, DateTime, ForeignKey, ForeignKeyConstraint, Integer, String,
                         Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -37,18 +38,18 @@ SUPERSEDED = "vervangen"
 ENDED = "beeindigd"
 VERSION_STATES = (CONCEPT, SENT, SUPERSEDED, ENDED)
 
-# Computed statuses, with their Dutch labels.
+# Computed statuses, with their labels (Dutch source text, shown in the reader's language: lazy).
 STATUS_CONCEPT = "concept"
 STATUS_SIGNING = "ter_ondertekening"
 STATUS_IN_FORCE = "van_kracht"
 STATUS_ENDED = "beeindigd"
 STATUS_SUPERSEDED = "vervangen"
 STATUS_LABELS = {
-    STATUS_CONCEPT: "concept",
-    STATUS_SIGNING: "ter ondertekening",
-    STATUS_IN_FORCE: "van kracht",
-    STATUS_ENDED: "beëindigd",
-    STATUS_SUPERSEDED: "vervangen",
+    STATUS_CONCEPT: _l("concept"),
+    STATUS_SIGNING: _l("ter ondertekening"),
+    STATUS_IN_FORCE: _l("van kracht"),
+    STATUS_ENDED: _l("beëindigd"),
+    STATUS_SUPERSEDED: _l("vervangen"),
 }
 
 
@@ -109,7 +110,7 @@ class Agreement(Audited, Base):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
     @property
     def title(self) -> str:
@@ -197,7 +198,7 @@ class AgreementVersion(Audited, Base):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
     @property
     def was_in_force(self) -> bool:

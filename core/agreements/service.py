@@ -8,8 +8,9 @@ and on every server; no Python lock is involved. The constraints in
 `core.agreements.models` stop what a bug might still let through.
 
 Authorization is the caller's job (the views call `authorize`); these
-functions enforce the state rules and raise `AgreementError` with a Dutch
-message when an action does not fit the current state.
+functions enforce the state rules and raise `AgreementError` with a message
+in the reader's language (Dutch outside a request) when an action does not
+fit the current state. E-mails stay Dutch.
 """
 from __future__ import annotations
 
@@ -18,13 +19,14 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from flask import current_app
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, object_session
 
 from core.agreements.models import (CONCEPT, ENDED, SENT, STATUS_CONCEPT, STATUS_IN_FORCE, STATUS_SIGNING,
                                     SUPERSEDED, Agreement, AgreementInForce, AgreementParty,
                                     AgreementSignature, AgreementVersion)
-from core.agreements.templates import AgreementTemplate, generic_template
+from core.agreements.templates import AgreementTemplate, TermsError, generic_template
 from core.authz import CORE_PERMISSIONS
 from core.consortia.models import ConsortiumMember
 from core.db import db_session, utcnow
@@ -58,7 +60,7 @@ class TwoFactorRequired(AgreementError):
     status_code = 403
 
 
-STALE_SIGNATURE_MESSAGE = (
+STALE_SIGNATURE_MESSAGE = _l(
     "De versie die u wilde ondertekenen is niet meer de versie die ter ondertekening ligt: de tekst, de "
     "afspraken of de partijen zijn intussen gewijzigd (of de ondertekening is gestopt). Uw handtekening is "
     "niet opgeslagen. Lees de actuele versie hieronder en onderteken opnieuw als u akkoord bent."
@@ -140,7 +142,7 @@ def _build_version(agreement: Agreement, *, number: int, title: str, text_: str,
 
 def _check_parties(orgs: list[Organisation]) -> None:
     if not orgs:
-        raise AgreementError("Kies minstens één verplichte partij uit het consortium.")
+        raise AgreementError(_("Kies minstens één verplichte partij uit het consortium."))
 
 
 def create_agreement(session: Session, *, region: Region, instrument_key: str, template: AgreementTemplate,
@@ -175,10 +177,10 @@ def edit_agreement(session: Session, agreement: Agreement, *, basis: str, templa
     """
     base = agreement.open_version or agreement.in_force
     if base is None:
-        raise AgreementError("Deze afspraak is beëindigd en kan niet meer worden gewijzigd.")
+        raise AgreementError(_("Deze afspraak is beëindigd en kan niet meer worden gewijzigd."))
     if basis != base.fingerprint:
-        raise StaleEdit("De afspraak is gewijzigd nadat u dit formulier opende. Bekijk de actuele versie en "
-                        "breng uw wijziging opnieuw aan.")
+        raise StaleEdit(_("De afspraak is gewijzigd nadat u dit formulier opende. Bekijk de actuele versie en "
+                          "breng uw wijziging opnieuw aan."))
     terms = template.validate_terms(terms)
     _check_parties(parties)
     new_title, new_text, snapshot = normalise_title(title), normalise_text(text_), party_snapshot(parties)
@@ -216,12 +218,12 @@ def send_for_signing(session: Session, agreement: Agreement, *, basis: str, user
     """Freeze the concept and put it out for signing; the signatories of every party are told."""
     version = agreement.open_version
     if version is None or version.status != STATUS_CONCEPT:
-        raise AgreementError("Er is geen concept om ter ondertekening te versturen.")
+        raise AgreementError(_("Er is geen concept om ter ondertekening te versturen."))
     if basis != version.fingerprint:
-        raise StaleEdit("Het concept is gewijzigd nadat u de pagina opende. Controleer de actuele tekst en "
-                        "verstuur opnieuw.")
+        raise StaleEdit(_("Het concept is gewijzigd nadat u de pagina opende. Controleer de actuele tekst en "
+                          "verstuur opnieuw."))
     if not version.party_rows:
-        raise AgreementError("Kies eerst minstens één verplichte partij.")
+        raise AgreementError(_("Kies eerst minstens één verplichte partij."))
     version.state = SENT
     version.sent_at = utcnow()
     session.flush()
@@ -238,7 +240,7 @@ def end_agreement(session: Session, agreement: Agreement, *, user) -> None:
     """End the agreement: the version in force and any open version become "beëindigd"."""
     touched = [v for v in agreement.versions if v.state in (CONCEPT, SENT)]
     if not touched:
-        raise AgreementError("Deze afspraak is al beëindigd.")
+        raise AgreementError(_("Deze afspraak is al beëindigd."))
     now = utcnow()
     for version in touched:
         version.state = ENDED
@@ -270,15 +272,15 @@ def sign(session: Session, agreement: Agreement, *, organisation_id: int, finger
     from core.identity.twofactor import has_two_factor
 
     if not has_two_factor(session, user):
-        raise TwoFactorRequired("Stel eerst tweestapsverificatie in (onder Account): zonder kunt u niet "
-                                "ondertekenen. De versie is niet ondertekend.")
+        raise TwoFactorRequired(_("Stel eerst tweestapsverificatie in (onder Account): zonder kunt u niet "
+                                  "ondertekenen. De versie is niet ondertekend."))
     version = signable_version(agreement)
     if version is None or version.fingerprint != fingerprint:
-        raise StaleFingerprint(STALE_SIGNATURE_MESSAGE)
+        raise StaleFingerprint(str(STALE_SIGNATURE_MESSAGE))
     if organisation_id not in version.party_ids:
-        raise NotAParty("Deze organisatie is geen verplichte partij van deze versie.")
+        raise NotAParty(_("Deze organisatie is geen verplichte partij van deze versie."))
     if organisation_id in version.signed_ids:
-        raise AgreementError("Deze organisatie heeft deze versie al ondertekend.")
+        raise AgreementError(_("Deze organisatie heeft deze versie al ondertekend."))
     signature = AgreementSignature(
         version_id=version.id, organisation_id=organisation_id, region_id=agreement.region_id,
         user_id=user.id, signer_name=user.name, signer_email=user.email, fingerprint=version.fingerprint,
@@ -307,11 +309,11 @@ def withdraw_signature(session: Session, agreement: Agreement, *, organisation_i
     version = signable_version(agreement)
     if version is None:
         if agreement.latest.status == STATUS_IN_FORCE:
-            raise AgreementError("De afspraak is van kracht; een handtekening kan niet meer worden ingetrokken.")
-        raise AgreementError("Er ligt geen versie ter ondertekening.")
+            raise AgreementError(_("De afspraak is van kracht; een handtekening kan niet meer worden ingetrokken."))
+        raise AgreementError(_("Er ligt geen versie ter ondertekening."))
     signature = next((s for s in version.signatures if s.organisation_id == organisation_id), None)
     if signature is None:
-        raise AgreementError("Er is geen handtekening van deze organisatie om in te trekken.")
+        raise AgreementError(_("Er is geen handtekening van deze organisatie om in te trekken."))
     session.delete(signature)
     session.flush()
     session.expire(version)
@@ -352,6 +354,44 @@ def in_force_for(session: Session, region_id: int, instrument_key: str,
     since, agreement, version = best
     return AgreementInForceView(agreement.id, agreement.template_key, version.title, version.number,
                                 dict(version.terms), version.fingerprint, since)
+
+
+def draft_agreement(region: Region, instrument_key: str, template_key: str, *, terms: dict,
+                    parties: list[Organisation], title: str | None = None, text: str | None = None,
+                    user=None) -> Agreement:
+    """A concept agreement that an instrument drafts from its own data: for instruments (exported by plugin_api).
+
+    `template_key` names one of the instrument's own templates; `title` and
+    `text` default to the template's. `terms` are validated by the template
+    and `parties` must all be members of the instrument's consortium in
+    `region`, as on the drafting page. Raises ValueError with a message in the
+    reader's language otherwise. Authorization is the caller's: the instrument decides who may
+    draft from its data (the coordinators send the concept for signing on the
+    agreement page, as any other). Flushes; the caller commits.
+    """
+    entry = current_app.extensions["regioplatform"].entries.get(instrument_key)
+    template = find_template(entry, template_key) if entry is not None else None
+    if template is None:
+        raise LookupError(f"instrument '{instrument_key}' offers no agreement template '{template_key}'")
+    session = db_session()
+    consortium = {o.id for o in consortium_organisations(session, region, instrument_key)}
+    outside = [o for o in parties if o.id not in consortium]
+    if outside:
+        names = ", ".join(f"{o.name} ({o.identifier})" for o in outside)
+        raise ValueError(_("Geen lid van het consortium %(instrument)s in regio %(region)s: %(names)s. De "
+                           "coördinator kan organisaties aan het consortium toevoegen.",
+                           instrument=entry.info.name, region=region.name, names=names))
+    try:
+        return create_agreement(session, region=region, instrument_key=instrument_key, template=template,
+                                title=title or template.title, text_=text or template.text, terms=terms,
+                                parties=list(parties), user=user)
+    except TermsError as exc:
+        labels = {t.name: t.label for t in template.terms}
+        problems = "; ".join(f"{labels.get(path.split('.')[0], path)}: {message}"
+                             for path, message in exc.errors.items())
+        raise ValueError(_("De afspraken kloppen niet: %(problems)s", problems=problems)) from None
+    except AgreementError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def agreement_in_force(region, instrument_key: str, template_key: str | None = None) -> AgreementInForceView | None:

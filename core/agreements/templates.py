@@ -19,6 +19,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from flask_babel import gettext as _, lazy_gettext as _l
+
+from core.i18n import current_language
+
 TERM_KINDS: dict[str, str] = {
     "integer": "geheel getal",
     "decimal": "bedrag of decimaal getal",
@@ -87,37 +93,37 @@ class AgreementTerm:
         """Turn one entered value into its canonical JSON form, or raise TermsError."""
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
             if self.required and self.kind != "boolean":
-                raise TermsError({path: "vul een waarde in"})
+                raise TermsError({path: _("vul een waarde in")})
             return False if self.kind == "boolean" else None
         if self.kind == "integer":
             if isinstance(raw, bool):
-                raise TermsError({path: "is geen geheel getal"})
+                raise TermsError({path: _("is geen geheel getal")})
             try:
                 value = int(str(raw).strip()) if not isinstance(raw, int) else raw
             except ValueError:
-                raise TermsError({path: f"'{raw}' is geen geheel getal"}) from None
+                raise TermsError({path: _("'%(value)s' is geen geheel getal", value=raw)}) from None
             self._bounds(value, path)
             return value
         if self.kind == "decimal":
             if isinstance(raw, bool):
-                raise TermsError({path: "is geen getal"})
+                raise TermsError({path: _("is geen getal")})
             if isinstance(raw, float):
                 raw = repr(raw)
             text = str(raw).strip().replace(" ", "")
             if "," not in text and self.places < 3 and re.fullmatch(r"-?[1-9]\d{0,2}(\.\d{3})+", text):
                 # "1.250" is 1250 to a Dutch reader and 1.25 to Python: refuse to guess with money.
-                raise TermsError({path: f"'{raw}' is onduidelijk: schrijf 1250 of 1.250,00"})
+                raise TermsError({path: _("'%(value)s' is onduidelijk: schrijf 1250 of 1.250,00", value=raw)})
             if "," in text and text.rfind(",") > text.rfind("."):
                 text = text.replace(".", "").replace(",", ".")  # Dutch: 12.500,50
             try:
                 value = decimal.Decimal(text)
             except decimal.InvalidOperation:
-                raise TermsError({path: f"'{raw}' is geen getal"}) from None
+                raise TermsError({path: _("'%(value)s' is geen getal", value=raw)}) from None
             if not value.is_finite():
-                raise TermsError({path: f"'{raw}' is geen getal"})
+                raise TermsError({path: _("'%(value)s' is geen getal", value=raw)})
             quantum = decimal.Decimal(1).scaleb(-self.places)
             if value != value.quantize(quantum, rounding=decimal.ROUND_DOWN):
-                raise TermsError({path: f"gebruik hoogstens {self.places} decimalen"})
+                raise TermsError({path: _("gebruik hoogstens %(places)s decimalen", places=self.places)})
             self._bounds(value, path)
             return str(value.quantize(quantum))
         if self.kind == "boolean":
@@ -128,7 +134,7 @@ class AgreementTerm:
                 return True
             if text in ("false", "0", "nee", "n", "off"):
                 return False
-            raise TermsError({path: f"'{raw}' is geen ja of nee"})
+            raise TermsError({path: _("'%(value)s' is geen ja of nee", value=raw)})
         if self.kind == "date":
             if isinstance(raw, dt.datetime):
                 raw = raw.date()
@@ -137,18 +143,18 @@ class AgreementTerm:
             try:
                 return dt.date.fromisoformat(str(raw).strip()).isoformat()
             except ValueError:
-                raise TermsError({path: f"'{raw}' is geen datum (jjjj-mm-dd)"}) from None
+                raise TermsError({path: _("'%(value)s' is geen datum (jjjj-mm-dd)", value=raw)}) from None
         value = str(raw).replace("\r\n", "\n").strip()
         if len(value) > 2000:
-            raise TermsError({path: "is langer dan 2000 tekens"})
+            raise TermsError({path: _("is langer dan %(num)s tekens", num=2000)})
         return value
 
     def _bounds(self, value, path: str) -> None:
         number = decimal.Decimal(value)
         if self.minimum is not None and number < decimal.Decimal(str(self.minimum)):
-            raise TermsError({path: f"moet minstens {self.minimum} zijn"})
+            raise TermsError({path: _("moet minstens %(minimum)s zijn", minimum=self.minimum)})
         if self.maximum is not None and number > decimal.Decimal(str(self.maximum)):
-            raise TermsError({path: f"mag hoogstens {self.maximum} zijn"})
+            raise TermsError({path: _("mag hoogstens %(maximum)s zijn", maximum=self.maximum)})
 
 
 @dataclass(frozen=True)
@@ -190,20 +196,20 @@ class AgreementTemplate:
         as TermsError with Dutch messages keyed by term path.
         """
         if not isinstance(terms, dict):
-            raise TermsError({"": "de afspraken moeten een object zijn"})
+            raise TermsError({"": _("de afspraken moeten een object zijn")})
         errors: dict[str, str] = {}
         out: dict[str, Any] = {}
         known = {t.name: t for t in self.terms}
         for name in terms:
             if name not in known:
-                errors[name] = "is geen afspraak van dit sjabloon"
+                errors[name] = _("is geen afspraak van dit sjabloon")
         for term in self.terms:
             raw = terms.get(term.name)
             if term.keys:
                 raw = raw if isinstance(raw, dict) else {}
                 for key in raw:
                     if key not in term.keys:
-                        errors[f"{term.name}.{key}"] = "is geen geldige sleutel"
+                        errors[f"{term.name}.{key}"] = _("is geen geldige sleutel")
                 values = {}
                 for key in term.keys:
                     try:
@@ -237,21 +243,20 @@ class AgreementTemplate:
 
 
 def format_value(term: AgreementTerm, value) -> str:
-    """A Dutch rendering of one stored value."""
+    """One stored value the reader's way: `1.250`, `1.250,50`, `31 januari 2026`, `ja` (Dutch; English on request)."""
     if value is None:
         return "–"
+    language = current_language()
     if term.kind == "boolean":
-        return "ja" if value else "nee"
+        return _("ja") if value else _("nee")
     if term.kind == "integer":
-        return f"{value:,}".replace(",", ".")
+        return format_decimal(value, format="#,##0", locale=language)
     if term.kind == "decimal":
-        number = decimal.Decimal(value)
-        whole, _, frac = f"{number:,.{term.places}f}".partition(".")
-        whole = whole.replace(",", ".")
-        return f"{whole},{frac}" if frac else whole
+        pattern = "#,##0" + ("." + "0" * term.places if term.places else "")
+        return format_decimal(decimal.Decimal(value), format=pattern, locale=language)
     if term.kind == "date":
         try:
-            return dt.date.fromisoformat(value).strftime("%d-%m-%Y")
+            return format_date(dt.date.fromisoformat(value), "long", locale=language)
         except ValueError:
             return str(value)
     return str(value)
@@ -264,5 +269,5 @@ def generic_template(instrument_name: str) -> AgreementTemplate:
         title=f"Regionale afspraak {instrument_name}",
         text=(f"# Regionale afspraak {instrument_name}\n\n"
               "De ondergetekende partijen spreken het volgende af:\n\n1. ...\n"),
-        description="Vrije tekst zonder gestructureerde afspraken.",
+        description=_l("Vrije tekst zonder gestructureerde afspraken."),
     )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import force_locale, format_datetime, gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -50,12 +51,12 @@ class SigningFor:
 
 
 def local_time(value: dt.datetime | None) -> str:
-    """A timestamp in Dutch notation and Dutch time."""
+    """A timestamp to the second in Dutch time, written the reader's way: `3 maart 2025 14:05:09`."""
     if value is None:
         return "–"
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(LOCAL_TZ).strftime("%d-%m-%Y %H:%M:%S")
+    return format_datetime(value.astimezone(LOCAL_TZ), "d MMMM y HH:mm:ss")
 
 
 def utc_iso(value: dt.datetime | None) -> str | None:
@@ -199,7 +200,7 @@ def agreement_new(instrument):
             form.parties.errors.append(str(exc))
         else:
             commit_and_deliver(session)
-            flash("Het concept is opgeslagen. Controleer het en verstuur het ter ondertekening.")
+            flash(_("Het concept is opgeslagen. Controleer het en verstuur het ter ondertekening."))
             return redirect(url_for(".agreement", instrument=instrument, agreement_id=agreement.id))
     return render_template("agreements/form.html", region=region, entry=entry, template=template, form=form,
                            agreement=None, base=None, consortium_empty=not orgs), \
@@ -226,11 +227,11 @@ def agreement_edit(instrument, agreement_id):
     session = db_session()
     base = agreement.open_version or agreement.in_force
     if base is None:
-        flash("Deze afspraak is beëindigd en kan niet meer worden gewijzigd.")
+        flash(_("Deze afspraak is beëindigd en kan niet meer worden gewijzigd."))
         return redirect(url_for(".agreement", instrument=instrument, agreement_id=agreement.id))
     template = service.find_template(entry, agreement.template_key)
     if template is None:
-        flash("Het sjabloon van deze afspraak wordt niet meer aangeboden door het instrument; wijzigen kan niet.")
+        flash(_("Het sjabloon van deze afspraak wordt niet meer aangeboden door het instrument; wijzigen kan niet."))
         return redirect(url_for(".agreement", instrument=instrument, agreement_id=agreement.id))
     orgs = service.consortium_organisations(session, g.region, instrument)
     form = agreement_form_class(template)()
@@ -257,14 +258,17 @@ def agreement_edit(instrument, agreement_id):
             problem = str(exc)
         else:
             commit_and_deliver(session)
+            number = outcome.version.number
             flash({
-                "unchanged": "Er is niets gewijzigd.",
-                "edited": "Het concept is bijgewerkt.",
-                "voided": (f"Versie {outcome.version.number} ligt nu ter ondertekening. De handtekeningen op de "
-                           "vorige versie zijn vervallen; de ondertekenaars hebben een bericht gekregen."),
-                "amendment": (f"Versie {outcome.version.number} is als concept opgeslagen. De versie die van "
-                              "kracht is, blijft van kracht tot de nieuwe versie door alle partijen is ondertekend."),
-            }[outcome.kind])
+                "unchanged": lambda: _("Er is niets gewijzigd."),
+                "edited": lambda: _("Het concept is bijgewerkt."),
+                "voided": lambda: _("Versie %(number)s ligt nu ter ondertekening. De handtekeningen op de vorige "
+                                    "versie zijn vervallen; de ondertekenaars hebben een bericht gekregen.",
+                                    number=number),
+                "amendment": lambda: _("Versie %(number)s is als concept opgeslagen. De versie die van kracht is, "
+                                       "blijft van kracht tot de nieuwe versie door alle partijen is ondertekend.",
+                                       number=number),
+            }[outcome.kind]())
             return redirect(url_for(".agreement", instrument=instrument, agreement_id=agreement.id))
         agreement = _agreement_or_404(instrument, agreement_id)
         base = agreement.open_version or agreement.in_force
@@ -283,8 +287,8 @@ def agreement_send(instrument, agreement_id):
     version = _locked_step(agreement, lambda session, locked: service.send_for_signing(
         session, locked, basis=form.basis.data or "", user=current_user))
     if version is not FAILED:
-        flash(f"Versie {version.number} ligt ter ondertekening. De ondertekenaars van de partijen hebben een "
-              "bericht gekregen.")
+        flash(_("Versie %(number)s ligt ter ondertekening. De ondertekenaars van de partijen hebben een "
+                "bericht gekregen.", number=version.number))
     return redirect(url_for(".agreement", instrument=instrument, agreement_id=agreement_id))
 
 
@@ -316,7 +320,7 @@ def agreement_end(instrument, agreement_id):
         abort(400)
     if _locked_step(agreement, lambda session, locked: service.end_agreement(
             session, locked, user=current_user)) is not FAILED:
-        flash("De afspraak is beëindigd.")
+        flash(_("De afspraak is beëindigd."))
     return redirect(url_for(".agreement", instrument=instrument, agreement_id=agreement_id))
 
 
@@ -335,7 +339,8 @@ def agreement_sign(instrument, agreement_id):
     if version is None or version.fingerprint != form.fingerprint.data:
         session.rollback()
         current = agreement.open_version or agreement.latest
-        return _render_agreement(entry, agreement, current, problem=service.STALE_SIGNATURE_MESSAGE, status=409)
+        return _render_agreement(entry, agreement, current, problem=str(service.STALE_SIGNATURE_MESSAGE),
+                                 status=409)
     if form.organisation.data not in version.party_ids:
         session.rollback()
         abort(403)
@@ -343,8 +348,8 @@ def agreement_sign(instrument, agreement_id):
     if step_up is not StepUp.OK:
         session.rollback()
         form.password.errors.append(
-            "Te veel onjuiste pogingen. Wacht een kwartier en probeer het opnieuw." if step_up is StepUp.THROTTLED
-            else "Het wachtwoord klopt niet. De versie is niet ondertekend.")
+            _("Te veel onjuiste pogingen. Wacht een kwartier en probeer het opnieuw.") if step_up is StepUp.THROTTLED
+            else _("Het wachtwoord klopt niet. De versie is niet ondertekend."))
         return _render_agreement(entry, agreement, version, sign_form=form,
                                  status=429 if step_up is StepUp.THROTTLED else 400)
     try:
@@ -362,11 +367,12 @@ def agreement_sign(instrument, agreement_id):
     except IntegrityError:
         session.rollback()
         return _render_agreement(entry, agreement, agreement.open_version or agreement.latest,
-                                 problem=service.STALE_SIGNATURE_MESSAGE, status=409)
+                                 problem=str(service.STALE_SIGNATURE_MESSAGE), status=409)
     org = outcome.signature.organisation
-    flash(f"U hebt versie {version.number} ondertekend namens {org.name}.")
+    flash(_("U hebt versie %(number)s ondertekend namens %(organisation)s.", number=version.number,
+            organisation=org.name))
     if outcome.in_force is not None:
-        flash("Alle verplichte partijen hebben ondertekend: de afspraak is nu van kracht.")
+        flash(_("Alle verplichte partijen hebben ondertekend: de afspraak is nu van kracht."))
     return redirect(url_for(".agreement", instrument=instrument, agreement_id=agreement_id))
 
 
@@ -384,11 +390,17 @@ def agreement_withdraw(instrument, agreement_id):
     authorize("agreement.sign", SigningFor(organisation_id, g.region.id))
     if _locked_step(agreement, lambda session, locked: service.withdraw_signature(
             session, locked, organisation_id=organisation_id)) is not FAILED:
-        flash("De handtekening is ingetrokken.")
+        flash(_("De handtekening is ingetrokken."))
     return redirect(url_for(".agreement", instrument=instrument, agreement_id=agreement_id))
 
 
 # --- certificate ---------------------------------------------------------------
+
+def _dutch(text) -> str:
+    """A lazily translated text in Dutch, the language of documents (certificates), whatever the reader's language."""
+    with force_locale("nl"):
+        return str(text)
+
 
 def certificate_data(agreement: Agreement, version: AgreementVersion) -> dict:
     """The JSON certificate: the canonical version, its fingerprint and signatures, and how to check them."""
@@ -405,7 +417,7 @@ def certificate_data(agreement: Agreement, version: AgreementVersion) -> dict:
         },
         "versie": canonical,
         "vingerafdruk": version.fingerprint,
-        "status": STATUS_LABELS[version.status],
+        "status": _dutch(STATUS_LABELS[version.status]),  # a document: Dutch whatever the reader's language
         "verstuurd_op": utc_iso(version.sent_at),
         "van_kracht_sinds": utc_iso(version.in_force_event.at) if version.in_force_event else None,
         "beeindigd_op": utc_iso(version.ended_at),

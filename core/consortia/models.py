@@ -1,6 +1,7 @@
 """Consortium membership per region and instrument."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -8,12 +9,13 @@ from core.audit.models import Audited
 from core.db import Base
 from core.orgs.models import Organisation
 
+# role -> label in the reader's language (lazy)
 CONSORTIUM_ROLES: dict[str, str] = {
-    "penvoerder": "penvoerder",
-    "coordinator": "coördinator",
-    "deelnemer": "deelnemer",
-    "partner": "partner",
-    "adviseur": "adviseur",
+    "penvoerder": _l("penvoerder"),
+    "coordinator": _l("coördinator"),
+    "deelnemer": _l("deelnemer"),
+    "partner": _l("partner"),
+    "adviseur": _l("adviseur"),
 }
 
 
@@ -33,4 +35,4 @@ class ConsortiumMember(Audited, Base):
 
     @property
     def role_label(self) -> str:
-        return CONSORTIUM_ROLES.get(self.role, self.role)
+        return str(CONSORTIUM_ROLES.get(self.role, self.role))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 
@@ -31,6 +32,7 @@ from core.excel.models import STATE_ERRORS, STATE_READY
 from core.excel.spec import SheetSpec
 from core.excel.validate import describe
 from core.forms import DutchForm
+from core.i18n import number
 from core.regions.guard import require_instrument
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,7 +40,7 @@ PREVIEW_ROWS = 200
 
 
 class UploadForm(DutchForm):
-    file = FileField("Excel-bestand (.xlsx)", validators=[FileRequired("Kies een bestand om te uploaden.")])
+    file = FileField(_l("Excel-bestand (.xlsx)"), validators=[FileRequired(_l("Kies een bestand om te uploaden."))])
 
 
 def _registry():
@@ -115,8 +117,8 @@ def export_download(instrument: str, sheet: str):
 
 
 def _expired(spec, instrument):
-    return _message(spec, instrument, "Verlopen",
-                    "Deze upload is verlopen en niet opgeslagen. Upload het bestand opnieuw.", 410)
+    return _message(spec, instrument, _("Verlopen"),
+                    _("Deze upload is verlopen en niet opgeslagen. Upload het bestand opnieuw."), 410)
 
 
 def errors_page(instrument: str, sheet: str, token: str):
@@ -192,8 +194,9 @@ def confirm(instrument: str, sheet: str, token: str):
                                     user=current_user)
     except (engine.StaleImport, engine.PermissionChanged) as exc:
         session.rollback()
-        return _message(spec, instrument, "Niet opgeslagen", str(exc), 409)
-    flash(f"Opgeslagen: {len(diff.new)} nieuw, {len(diff.changed)} gewijzigd, {diff.unchanged} ongewijzigd.")
+        return _message(spec, instrument, _("Niet opgeslagen"), str(exc), 409)
+    flash(_("Opgeslagen: %(new)s nieuw, %(changed)s gewijzigd, %(unchanged)s ongewijzigd.", new=number(len(diff.new)),
+            changed=number(len(diff.changed)), unchanged=number(diff.unchanged)))
     return redirect(url_for(".excel_sheet", instrument=instrument, sheet=spec.name), 303)
 
 
@@ -206,7 +209,7 @@ def cancel(instrument: str, sheet: str, token: str):
     if staged is not None:
         db_session().delete(staged)
         db_session().commit()
-    flash("De upload is geannuleerd; er is niets opgeslagen.")
+    flash(_("De upload is geannuleerd; er is niets opgeslagen."))
     return redirect(url_for(".excel_sheet", instrument=instrument, sheet=spec.name), 303)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
                    url_for)
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_user
 from limits import parse
 from sqlalchemy import func, select
@@ -36,32 +37,33 @@ class NewPasswordFields:
 
 
 class SetPasswordForm(NewPasswordFields, DutchForm):
-    password = PasswordField("Nieuw wachtwoord", validators=[DataRequired("Kies een wachtwoord.")],
+    password = PasswordField(_l("Nieuw wachtwoord"), validators=[DataRequired(_l("Kies een wachtwoord."))],
                              render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField("Herhaal het wachtwoord", validators=[
-        DataRequired("Herhaal het wachtwoord."), EqualTo("password", "De wachtwoorden zijn niet gelijk."),
+    confirm = PasswordField(_l("Herhaal het wachtwoord"), validators=[
+        DataRequired(_l("Herhaal het wachtwoord.")), EqualTo("password", _l("De wachtwoorden zijn niet gelijk.")),
     ], render_kw={"autocomplete": "new-password"})
 
 
 class ChangePasswordForm(SetPasswordForm):
-    current = PasswordField("Huidig wachtwoord", validators=[DataRequired("Vul uw huidige wachtwoord in.")],
+    current = PasswordField(_l("Huidig wachtwoord"), validators=[DataRequired(_l("Vul uw huidige wachtwoord in."))],
                             render_kw={"autocomplete": "current-password"})
 
 
 class ForgotPasswordForm(DutchForm):
-    email = EmailField("E-mailadres", validators=[
-        DataRequired("Vul uw e-mailadres in."),
-        Email("Dit is geen geldig e-mailadres.", check_deliverability=False), Length(max=254)])
+    email = EmailField(_l("E-mailadres"), validators=[
+        DataRequired(_l("Vul uw e-mailadres in.")),
+        Email(_l("Dit is geen geldig e-mailadres."), check_deliverability=False), Length(max=254)],
+        render_kw={"autocomplete": "email"})
 
 
 class ConfirmCodeForm(DutchForm):
-    code = StringField("Code uit de app (6 cijfers)", validators=[DataRequired("Vul de code uit de app in."),
-                                                                  Length(max=10)],
+    code = StringField(_l("Code uit de app (6 cijfers)"), validators=[DataRequired(_l("Vul de code uit de app in.")),
+                                                                      Length(max=10)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
 
 
-PASSWORD_HINT = ("Minstens 12 tekens. Een zin van een paar woorden werkt goed; veelgebruikte wachtwoorden "
-                 "worden geweigerd.")
+PASSWORD_HINT = _l("Minstens 12 tekens. Een zin van een paar woorden werkt goed; veelgebruikte wachtwoorden "
+                   "worden geweigerd.")
 
 
 def _throttled(kind: str, *keys: str) -> bool:
@@ -94,15 +96,15 @@ def set_password(token):
             notices.notify(db_session(), user, "password_reset")
         commit_and_deliver(db_session())
         session.clear()
-        flash("Uw wachtwoord is ingesteld. U kunt nu inloggen.")
+        flash(_("Uw wachtwoord is ingesteld. U kunt nu inloggen."))
         return redirect(url_for("auth.login"))
     status = 400 if request.method == "POST" else 200
     return render_template("core/set_password.html", form=form, user=user, reset=purpose == RESET,
                            hint=PASSWORD_HINT), status
 
 
-RESET_SENT = ("Als dit e-mailadres bij ons bekend is, ontvangt u binnen enkele minuten een e-mail met een link "
-              "om een nieuw wachtwoord in te stellen. De link is één keer te gebruiken.")
+RESET_SENT = _l("Als dit e-mailadres bij ons bekend is, ontvangt u binnen enkele minuten een e-mail met een link "
+                "om een nieuw wachtwoord in te stellen. De link is één keer te gebruiken.")
 
 
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
@@ -123,7 +125,7 @@ def forgot_password():
                        "Dit bericht is verstuurd door het Regioplatform.")
             commit_and_deliver(db_session())
         # The same answer whether or not the address exists (ASVS 2.5.x: no account enumeration).
-        flash(RESET_SENT)
+        flash(str(RESET_SENT))
         return redirect(url_for("auth.login"))
     status = 400 if request.method == "POST" else 200
     return render_template("core/forgot_password.html", form=form), status
@@ -155,7 +157,7 @@ def logout_everywhere():
     sessions.end_all(user)
     db_session().commit()
     session.clear()
-    flash("U bent op alle apparaten uitgelogd, ook hier. Log opnieuw in.")
+    flash(_("U bent op alle apparaten uitgelogd, ook hier. Log opnieuw in."))
     return redirect(url_for("auth.login"))
 
 
@@ -169,7 +171,7 @@ def end_session(session_id):
     if not sessions.end_one(user, session_id):
         abort(404)  # not theirs, already ended, or this very session (use "Uitloggen")
     db_session().commit()
-    flash("Die sessie is beëindigd; daar bent u nu uitgelogd.")
+    flash(_("Die sessie is beëindigd; daar bent u nu uitgelogd."))
     return redirect(url_for(".security"))
 
 
@@ -183,7 +185,7 @@ def change_password():
         if _throttled("change-password", str(user.id)):
             abort(429)
         if not check_password(user, form.current.data):
-            form.current.errors.append("Uw huidige wachtwoord klopt niet.")
+            form.current.errors.append(_("Uw huidige wachtwoord klopt niet."))
         else:
             user.password_hash = hash_password(form.password.data)
             user.password_changed_at = utcnow()
@@ -194,7 +196,7 @@ def change_password():
             session.clear()
             login_user(user)
             sessions.start_session(user)
-            flash("Uw wachtwoord is gewijzigd. U bent op alle andere apparaten uitgelogd.")
+            flash(_("Uw wachtwoord is gewijzigd. U bent op alle andere apparaten uitgelogd."))
             return redirect(url_for(".security"))
     status = 400 if request.method == "POST" else 200
     return render_template("core/change_password.html", form=form, hint=PASSWORD_HINT), status
@@ -219,7 +221,8 @@ def two_factor_setup():
                 # Shown once, in this response only; never stored in plain text.
                 return render_template("core/recovery_codes.html", codes=codes)
         session_.rollback()
-        form.code.errors.append("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer de volgende code.")
+        form.code.errors.append(
+            _("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer de volgende code."))
     if enabled:
         return render_template("core/two_factor.html", enabled=True, form=form,
                                recovery_left=twofactor.unused_recovery_codes(session_, user)), 200
@@ -246,7 +249,7 @@ def new_recovery_codes():
     cred = twofactor.credential(session_, user)
     if cred is None or cred.confirmed_at is None or not twofactor.verify_totp(cred, form.code.data):
         session_.rollback()
-        flash("De code klopt niet; er zijn geen nieuwe herstelcodes gemaakt.")
+        flash(_("De code klopt niet; er zijn geen nieuwe herstelcodes gemaakt."))
         return redirect(url_for(".two_factor_setup")), 303
     codes = twofactor.new_recovery_codes(session_, user)
     notices.notify(session_, user, "recovery_codes_renewed")

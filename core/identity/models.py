@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_login import UserMixin
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,11 +12,12 @@ from core.audit.models import Audited
 from core.db import Base, utcnow
 from core.orgs.models import Organisation
 
+# role -> label, in the reader's language (lazy: evaluated where it is shown; Dutch outside a request)
 ROLES: dict[str, str] = {
-    "viewer": "lezer",
-    "editor": "invoerder",
-    "signatory": "ondertekenaar",
-    "admin": "beheerder",
+    "viewer": _l("lezer"),
+    "editor": _l("invoerder"),
+    "signatory": _l("ondertekenaar"),
+    "admin": _l("beheerder"),
 }
 
 
@@ -67,7 +69,7 @@ class Membership(Audited, Base):
 
     @property
     def role_label(self) -> str:
-        return ROLES.get(self.role, self.role)
+        return str(ROLES.get(self.role, self.role))
 
     def applies_on(self, day: dt.date | None = None) -> bool:
         """Whether the role still applies on `day` (default: today); the end date itself is included."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
+from flask_babel import gettext as _
 
 
 def hasher() -> PasswordHasher:
@@ -59,7 +60,7 @@ MAX_LENGTH = 128
 
 
 def password_problem(password: str, user_inputs=()) -> str | None:
-    """Why `password` may not be used (Dutch), or None.
+    """Why `password` may not be used (in the reader's language; Dutch outside a request), or None.
 
     At least 12 characters (ASVS 2.1.1), at most 128; refused when it is on
     zxcvbn's list of 30,000 common passwords or zxcvbn rates it guessable in
@@ -71,15 +72,15 @@ def password_problem(password: str, user_inputs=()) -> str | None:
 
     password = password or ""
     if len(password) < MIN_LENGTH:
-        return f"Een wachtwoord heeft minstens {MIN_LENGTH} tekens."
+        return _("Een wachtwoord heeft minstens %(num)d tekens.", num=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Een wachtwoord heeft hoogstens {MAX_LENGTH} tekens."
+        return _("Een wachtwoord heeft hoogstens %(num)d tekens.", num=MAX_LENGTH)
     common = _common_passwords(FREQUENCY_LISTS)
     if password.lower() in common:
-        return "Dit wachtwoord komt voor in lijsten van veelgebruikte wachtwoorden. Kies een ander."
+        return _("Dit wachtwoord komt voor in lijsten van veelgebruikte wachtwoorden. Kies een ander.")
     inputs = [part for value in user_inputs if value for part in [value, *str(value).replace("@", " ").replace(".", " ").split()]]
     if zxcvbn(password, user_inputs=inputs)["score"] < 2:
-        return "Dit wachtwoord is te makkelijk te raden. Kies een langer wachtwoord of een zin van een paar woorden."
+        return _("Dit wachtwoord is te makkelijk te raden. Kies een langer wachtwoord of een zin van een paar woorden.")
     return None
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
                    url_for)
+from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
@@ -76,7 +77,7 @@ def make_auth_blueprint(limiter: Limiter) -> Blueprint:
                                             "n": _safe_next(request.args.get("next"))}
                     return redirect(url_for("auth.two_factor"))
                 return complete_login(candidate, request.args.get("next"))
-            form.password.errors.append("Onbekende combinatie van e-mailadres en wachtwoord.")
+            form.password.errors.append(_("Onbekende combinatie van e-mailadres en wachtwoord."))
             return render_template("core/login.html", form=form), 200
         return render_template("core/login.html", form=form)
 
@@ -87,7 +88,7 @@ def make_auth_blueprint(limiter: Limiter) -> Blueprint:
         pending = session.get(PENDING_KEY)
         if not pending or time.time() - pending.get("t", 0) > PENDING_SECONDS:
             session.pop(PENDING_KEY, None)
-            flash("Log opnieuw in: de tweede stap moet binnen vijf minuten volgen.")
+            flash(_("Log opnieuw in: de tweede stap moet binnen vijf minuten volgen."))
             return redirect(url_for("auth.login"))
         user = db_session().get(User, pending["u"])
         if user is None or not user.active or user.session_version != pending.get("v"):
@@ -105,7 +106,7 @@ def make_auth_blueprint(limiter: Limiter) -> Blueprint:
                 return complete_login(user, pending.get("n"))
             db_session().rollback()
             throttle.hit(item, *key)
-            form.code.errors.append("Deze code klopt niet, is verlopen of is al gebruikt.")
+            form.code.errors.append(_("Deze code klopt niet, is verlopen of is al gebruikt."))
             return render_template("core/login_code.html", form=form), 200
         return render_template("core/login_code.html", form=form)
 
@@ -119,7 +120,7 @@ def make_auth_blueprint(limiter: Limiter) -> Blueprint:
                 db_session().commit()
             logout_user()
             session.clear()
-            flash("U bent uitgelogd.")
+            flash(_("U bent uitgelogd."))
         return redirect(url_for("auth.login"))
 
     bp.add_url_rule("/uitloggen", view_func=logout, methods=["POST"])

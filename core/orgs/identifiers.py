@@ -1,7 +1,9 @@
-"""Validation of organisation identifiers, with Dutch messages."""
+"""Validation of organisation identifiers, with messages in the reader's language (Dutch outside a request)."""
 from __future__ import annotations
 
 import re
+
+from flask_babel import gettext as _
 
 from core import reference
 from core.orgs.models import ORG_KINDS
@@ -13,20 +15,21 @@ KVK_RE = re.compile(r"^[0-9]{8}$")
 def identifier_problem(kind: str, identifier: str) -> str | None:
     """Return a Dutch reason why `identifier` is not valid for `kind`, or None."""
     if kind not in ORG_KINDS:
-        return f"onbekende soort organisatie '{kind}' (kies uit {', '.join(ORG_KINDS)})"
+        return _("onbekende soort organisatie '%(kind)s' (kies uit %(kinds)s)", kind=kind, kinds=", ".join(ORG_KINDS))
     scheme = ORG_KINDS[kind][1]
     if scheme == "brin":
         if not BRIN_RE.match(identifier):
-            return f"'{identifier}' is geen BRIN (twee cijfers en twee hoofdletters, bv. 25LP)"
+            return _("'%(identifier)s' is geen BRIN (twee cijfers en twee hoofdletters, bv. 25LP)",
+                     identifier=identifier)
     elif scheme == "cbs":
         if identifier not in reference.municipalities():
-            return f"gemeente {identifier} bestaat niet (CBS-code zoals GM0363)"
+            return _("gemeente %(identifier)s bestaat niet (CBS-code zoals GM0363)", identifier=identifier)
     elif scheme == "rmc":
         if identifier not in reference.rmc_regions():
-            return f"RMC-regio {identifier} bestaat niet (code zoals MC17)"
+            return _("RMC-regio %(identifier)s bestaat niet (code zoals MC17)", identifier=identifier)
     elif scheme == "kvk":
         if not KVK_RE.match(identifier):
-            return f"'{identifier}' is geen KvK-nummer (8 cijfers)"
+            return _("'%(identifier)s' is geen KvK-nummer (8 cijfers)", identifier=identifier)
     return None
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -26,7 +27,7 @@ def members(org_id):
         email = form.email.data.strip().lower()
         user = session.scalar(select(User).where(func.lower(User.email) == email))
         if user is not None and any(m.organisation_id == org_id for m in user.memberships):
-            form.email.errors.append("Deze persoon is al lid van uw organisatie.")
+            form.email.errors.append(_("Deze persoon is al lid van uw organisatie."))
         else:
             if user is None:
                 user = User(email=email, name=form.name.data.strip())
@@ -38,8 +39,8 @@ def members(org_id):
                 send_invite(session, user, invited_by=current_user.name, organisation=organisation)
             commit_and_deliver(session)
             # One message either way: the page does not tell whether the address already had an account.
-            flash(f"{email} is toegevoegd aan {organisation.name}. Wie nog geen wachtwoord heeft, krijgt een "
-                  "uitnodiging per e-mail.")
+            flash(_("%(email)s is toegevoegd aan %(organisation)s. Wie nog geen wachtwoord heeft, krijgt een "
+                    "uitnodiging per e-mail.", email=email, organisation=organisation.name))
             return redirect(url_for(".members", org_id=org_id))
     rows = session.scalars(select(Membership).where(Membership.organisation_id == org_id)
                            .join(User, User.id == Membership.user_id).order_by(User.name)).all()

@@ -1,24 +1,25 @@
 """The organisation model and its kinds."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.audit.models import Audited
 from core.db import Base
 
-# kind -> (Dutch label, identifier scheme)
+# kind -> (label in the reader's language (lazy), identifier scheme)
 ORG_KINDS: dict[str, tuple[str, str]] = {
-    "mbo": ("mbo-instelling", "brin"),
-    "vo": ("vo-school", "brin"),
-    "pro": ("praktijkonderwijs", "brin"),
-    "vso": ("voortgezet speciaal onderwijs", "brin"),
-    "gemeente": ("gemeente", "cbs"),
-    "rmc": ("RMC", "rmc"),
-    "werkgever": ("werkgever", "kvk"),
-    "zorg": ("zorgaanbieder", "kvk"),
-    "sbb": ("SBB", "kvk"),
-    "overig": ("overig", "kvk"),
+    "mbo": (_l("mbo-instelling"), "brin"),
+    "vo": (_l("vo-school"), "brin"),
+    "pro": (_l("praktijkonderwijs"), "brin"),
+    "vso": (_l("voortgezet speciaal onderwijs"), "brin"),
+    "gemeente": (_l("gemeente"), "cbs"),
+    "rmc": (_l("RMC"), "rmc"),
+    "werkgever": (_l("werkgever"), "kvk"),
+    "zorg": (_l("zorgaanbieder"), "kvk"),
+    "sbb": (_l("SBB"), "kvk"),
+    "overig": (_l("overig"), "kvk"),
 }
 
 
@@ -34,7 +35,7 @@ class Organisation(Audited, Base):
 
     @property
     def kind_label(self) -> str:
-        return ORG_KINDS.get(self.kind, (self.kind, ""))[0]
+        return str(ORG_KINDS.get(self.kind, (self.kind, ""))[0])
 
     def __repr__(self) -> str:
         return f"<Organisation {self.identifier} {self.name}>"

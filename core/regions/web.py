@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -88,7 +89,7 @@ def make_regio_blueprint(reg) -> Blueprint:
             db_session().add(ConsortiumMember(region_id=region.id, instrument_key=instrument,
                                               organisation_id=form.organisation.data, role=form.role.data))
             db_session().commit()
-            flash("Organisatie toegevoegd aan het consortium.")
+            flash(_("Organisatie toegevoegd aan het consortium."))
             return redirect(url_for(".consortium", instrument=instrument))
         return render_template("core/consortium.html", region=region, entry=entry, form=form,
                                members=_consortium(region, instrument), remove_form=RemoveConsortiumMemberForm()), \
@@ -107,7 +108,7 @@ def make_regio_blueprint(reg) -> Blueprint:
             abort(400)
         db_session().delete(member)
         db_session().commit()
-        flash("Organisatie uit het consortium gehaald.")
+        flash(_("Organisatie uit het consortium gehaald."))
         return redirect(url_for(".consortium", instrument=instrument))
 
     register_agreement_routes(bp)

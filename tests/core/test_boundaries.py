@@ -26,10 +26,13 @@ PLUGIN_API_SNAPSHOT = sorted([
     "NotFound", "Organisation", "Permission", "Region", "RegionSettings", "SheetSpec", "Widget",
     "Kind", "RowRule",  # Excel engine: column kinds and cross-column rules of a SheetSpec
     "Series", "bar_chart",  # accessible SVG charts, shown beside a table with the same numbers
+    "DemoAgreement",  # demo_data may ask the core for a signed agreement in the demo
     "agreement_in_force", "authorize", "current_region", "current_user", "db_session", "hookimpl", "instrument_settings",
     "may", "scoped",
     "_", "lazy_gettext", "ngettext",  # UI text in Dutch, translated through the plugin's own catalogue
     "euro", "long_date", "number", "percentage",  # Dutch (or English) formatting of numbers, money and dates
+    # rif (issue 8): an application becomes an agreement its partners co-sign
+    "Agreement", "consortium_organisations", "draft_agreement",
 ])
 
 

@@ -175,6 +175,11 @@ POST_PAYLOADS["admin.reset_two_factor"] = lambda w, who, rule: {}
 ARG_BUILDERS["rif_application_id"] = lambda w, region, rule: w.rif["concept"]
 ARG_OVERRIDES[("regio.rif.assess", "rif_application_id")] = lambda w, region, rule: w.rif["assessing"]
 ARG_OVERRIDES[("regio.rif.midterm", "rif_application_id")] = lambda w, region, rule: w.rif["granted"]
+# The granted one becomes a samenwerkingsovereenkomst (its penvoerder MC19 is in rmc-19's rif consortium).
+ARG_OVERRIDES[("regio.rif.draft_cooperation", "rif_application_id")] = lambda w, region, rule: w.rif["granted"]
+# The platform-wide RIF page sits under a region's rif pages but is for platform admins only:
+# everyone else who sees the region gets 403 (test_non_admin_gets_403_on_platform_admin_pages).
+PLATFORM_ADMIN_ONLY = {"regio.rif.platform"}
 RIF_APPLICATION_FORM = {"title": "Matrixproject", "description": "Een project.", "sectors": ["techniek"],
                         "target_groups": ["entree", "2"], "start": "2026-09-01", "end": "2028-08-31",
                         "requested_subsidy": "1.000,00"}
@@ -190,6 +195,7 @@ POST_PAYLOADS.update({
                                               ("samenwerking", "arbeidsmarkt", "onderwijs", "duurzaamheid", "entree")},
     "regio.rif.midterm": lambda w, who, rule: {"reflection": "Op schema.", "adjustments": ""},
     "regio.rif.assessors": lambda w, who, rule: {"email": "beoordelaar@matrix.example"},
+    "regio.rif.draft_cooperation": lambda w, who, rule: {},
 })
 CONTROL_USERS.update({"regio.rif.new": "platform", "regio.rif.assess": "platform"})
 
@@ -219,6 +225,11 @@ POST_PAYLOADS.update({
 })
 
 
+# The sheet "monitor-regio" (the published figures) is for reading: only platform admins import it, so the
+# coordinator gets 403 on its upload pages (another user's staged upload of a sheet they import: 404).
+ADMIN_IMPORT_SHEETS = {("kwetsbare_jongeren", "monitor-regio")}
+
+
 def make_kwetsbare_jongeren_world(session, world: World, regions: dict[str, int]) -> None:
     from plugins.kwetsbare_jongeren.models import MonitorCount
 
@@ -242,6 +253,7 @@ def make_stagepact_world(session, world: World, regions: dict[str, int]) -> None
 
 
 def make_rif_world(session, world: World, regions: dict[str, int]) -> None:
+    from core.consortia.models import ConsortiumMember
     from plugins.rif.models import Application, BudgetLine, Partner
 
     for state, status in (("concept", "concept"), ("assessing", "in_beoordeling"), ("granted", "toegekend")):
@@ -259,6 +271,8 @@ def make_rif_world(session, world: World, regions: dict[str, int]) -> None:
         session.flush()
         world.rif[state] = application.id
         world.rif.setdefault("budget_line", line.id)
+    session.add(ConsortiumMember(region_id=regions[CONTROL_REGION], instrument_key="rif",
+                                 organisation_id=world.orgs["MC19"], role="penvoerder"))
     session.commit()
 # --- end rif ----------------------------------------------------------------------
 
@@ -434,7 +448,7 @@ def make_agreements(session, world: World, regions: dict[str, int]) -> None:
 
 def make_vsv_figures(session, world: World, regions: dict[str, int]) -> None:
     """vsv (issue 7): a municipality's figures in rmc-19 and rmc-29 (and one per mbo institution in rmc-19)."""
-    from plugins.vsv.models import VsvFigure, VsvInstitutionFigure
+    from plugins.vsv.models import VsvFigure
 
     for slug, municipality in (("rmc-19", "GM0344"), ("rmc-29", "GM0599")):
         figure = VsvFigure(region_id=regions[slug], organisation_id=world.orgs[municipality], school_year="2024-2025",
@@ -442,8 +456,8 @@ def make_vsv_figures(session, world: World, regions: dict[str, int]) -> None:
         session.add(figure)
         session.flush()
         world.vsv_figure[slug] = figure.id
-    session.add(VsvInstitutionFigure(region_id=regions[CONTROL_REGION], organisation_id=world.orgs["GM0344"],
-                                     school_year="2024-2025", brin="25LH", participants=300, new_leavers=6))
+    session.add(VsvFigure(region_id=regions[CONTROL_REGION], organisation_id=world.orgs["GM0344"],
+                          school_year="2024-2025", brin="25LH", participants=300, new_leavers=6))
     session.commit()
 
 
@@ -732,6 +746,19 @@ def test_non_admin_gets_403_on_every_admin_rule(app, world):
     assert not wrong, "a non-admin reached the admin section:\n" + failures(wrong)
 
 
+def test_non_admin_gets_403_on_platform_admin_pages(app, world):
+    rules = [r for r in guarded_rules(app) if r.endpoint in PLATFORM_ADMIN_ONLY]
+    assert {r.endpoint for r in rules} == PLATFORM_ADMIN_ONLY
+    wrong = []
+    for who in ("coordinator", "viewer", "neighbour"):
+        client = client_for(app, world, who)
+        for rule, method in cases(rules):
+            response = request(client, rule, world, method, who)
+            if response.status_code != 403:
+                wrong.append((method, build_url(rule, world), rule.endpoint, f"{response.status_code} as {who}"))
+    assert not wrong, "a non-admin reached a platform admin page:\n" + failures(wrong)
+
+
 # --- allowed users are served; the safety net for a forgotten authorize() -----------------
 
 def get_problems(app, world, who: str = "platform") -> list:
@@ -754,7 +781,9 @@ def test_allowed_user_gets_200_on_every_get_rule(app, world):
     wrong = []
     for rule in region_rules(app):
         if "GET" in rule.methods:
-            expected = 404 if (rule.endpoint, "token") in ARG_OVERRIDES else 200
+            expected = (403 if sheet_of(rule) in ADMIN_IMPORT_SHEETS else 404) \
+                if (rule.endpoint, "token") in ARG_OVERRIDES else \
+                403 if rule.endpoint in PLATFORM_ADMIN_ONLY else 200
             response = coordinator.get(build_url(rule, world))
             if response.status_code != expected:
                 wrong.append(("GET", build_url(rule, world), rule.endpoint, response.status_code))

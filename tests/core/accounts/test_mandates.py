@@ -131,4 +131,4 @@ def test_platform_admin_sets_an_end_date_on_a_membership(app):
                                                             "ends_on": "2027-06-30"}).status_code == 302
     ends = db(app, lambda s: s.scalar(select(Membership.ends_on).where(Membership.user_id == person)))
     assert ends == dt.date(2027, 6, 30)
-    assert "30-06-2027" in admin.get(f"/beheer/gebruikers/{person}").get_data(as_text=True)
+    assert "30 juni 2027" in admin.get(f"/beheer/gebruikers/{person}").get_data(as_text=True)  # dates in words

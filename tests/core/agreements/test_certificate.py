@@ -1,9 +1,13 @@
 """The printable certificate, the JSON file anyone can recompute, the verify page, and safe Markdown."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
 
 from .conftest import BASE, PARTIES, drafted_and_sent, draft, edit, load, sign_as
 
@@ -26,8 +30,10 @@ def test_certificate_shows_parties_signers_times_and_fingerprint(world):
     assert "van kracht" in html
     for name in ("Gemeente Utrecht", "Gemeente De Bilt", "teken-utrecht", "teken-debilt", "teken-mbo"):
         assert name in html
-    for signature in version.signatures:
-        assert signature.signed_at.strftime("%d-%m-%Y") in html
+    for signature in version.signatures:  # in Dutch time, to the second, the Dutch way: 3 maart 2025 14:05:09
+        signed_at = signature.signed_at.replace(tzinfo=signature.signed_at.tzinfo or dt.timezone.utc)
+        assert format_datetime(signed_at.astimezone(ZoneInfo("Europe/Amsterdam")), "d MMMM y HH:mm:ss",
+                               locale="nl") in html
 
 
 def test_json_certificate_lets_anyone_recompute_the_fingerprint(world):
@@ -118,7 +124,9 @@ def test_markdown_with_script_and_javascript_links_is_rendered_harmless(world):
             assert attrs["href"].startswith("https://"), attrs
     assert [a["href"] for t, a in parser.tags if t == "a"] == ["https://www.example.nl"]
     assert "&lt;script&gt;" in body  # shown as text, not run
-    assert "<strong>vet</strong>" in body and "<h1>Titel</h1>" in body
+    assert "<strong>vet</strong>" in body
+    # The text's own "# Titel" sits below the page's h1 and the section's h2: headings stay in order.
+    assert "<h3>Titel</h3>" in body and html.count("<h1") == 1
     # Nothing outside the text area slipped through either.
     page = _Tags()
     page.feed(html)
