@@ -1,24 +1,34 @@
-"""Excel sheets of the vsv instrument; the core engine reads, validates, previews and writes them.
+"""The Excel sheet of the vsv instrument; the core engine reads, validates, previews and writes it.
 
-"vsv-cijfers": per school year and municipality; "vsv-cijfers-instelling": the
-same per mbo institution (BRIN), for regions with institution_reporting on.
-Rules beyond the column kinds: new vsv'ers <= participants, and a school year
-whose deadline has passed is locked (only the region's admins may still change it).
+"vsv-cijfers": schooljaar, gemeente (CBS code), instelling (BRIN, optional),
+deelnemers, nieuwe vsv'ers; natural key schooljaar + gemeente + instelling.
+An empty instelling cell (or no instelling column) means the municipality's
+own figures; a BRIN is allowed only where the region reports per institution
+(institution_reporting). Rules beyond the column kinds: new vsv'ers <=
+participants, and a school year whose deadline has passed is locked (only the
+region's admins may still change it). The engine asks the rules again when an
+upload is confirmed, so a deadline that passes between preview and confirm
+still locks.
 """
 from __future__ import annotations
 
 import datetime as dt
 
+from babel.dates import format_date
 from flask import g, has_request_context
 from sqlalchemy import select
 
 from core.plugin_api import Column, Kind, Region, RowRule, SheetSpec, current_user, db_session, may
 
-from .models import VsvFigure, VsvInstitutionFigure, percentage
+from .models import VsvFigure, percentage
 from .settings import VsvSettings
 
 KEY = "vsv"
 FIRST_YEAR = "2010-2011"
+# Written on the workbook's "Toelichting" sheet: part of the file format, so Dutch in every language (like the
+# headers and help texts below), never marked for translation.
+DESCRIPTION = ("Deelnemers en nieuwe vsv'ers per schooljaar en gemeente, en in regio's die per instelling "
+               "rapporteren ook per mbo-instelling (BRIN). Het percentage wordt berekend.")
 
 
 def region_settings(region) -> VsvSettings:
@@ -31,9 +41,10 @@ def today() -> dt.date:
 
 
 def lock_message(school_year: str, settings: VsvSettings) -> str:
+    """The import's message (Dutch, like the core's cell messages; the forms say it in the reader's language)."""
     deadline = settings.deadline_for(school_year)
     return (f"de cijfers van schooljaar {school_year} zijn vergrendeld sinds de deadline van "
-            f"{deadline.strftime('%d-%m-%Y')}; alleen de regiobeheerder kan ze nog wijzigen")
+            f"{format_date(deadline, 'd MMMM y', locale='nl')}; alleen de regiobeheerder kan ze nog wijzigen")
 
 
 def is_region_admin(user, region) -> bool:
@@ -52,17 +63,17 @@ def _import_region(org_id: int):
     return cache[org_id]
 
 
-def _stored(model, region, values) -> tuple | None:
-    stmt = select(model.participants, model.new_leavers).where(
-        model.region_id == region.id, model.organisation_id == values["organisation_id"],
-        model.school_year == values["school_year"])
-    if model is VsvInstitutionFigure:
-        stmt = stmt.where(model.brin == values.get("brin"))
+def _stored(region, values) -> tuple | None:
+    brin = values.get("brin")
+    stmt = select(VsvFigure.participants, VsvFigure.new_leavers).where(
+        VsvFigure.region_id == region.id, VsvFigure.organisation_id == values["organisation_id"],
+        VsvFigure.school_year == values["school_year"],
+        VsvFigure.brin.is_(None) if brin is None else VsvFigure.brin == brin)
     row = db_session().execute(stmt).first()
     return tuple(row) if row else None
 
 
-def _deadline_rule(model) -> RowRule:
+def _deadline_rule() -> RowRule:
     def check(values, _labels):
         region = _import_region(values["organisation_id"])
         if region is None:
@@ -73,19 +84,23 @@ def _deadline_rule(model) -> RowRule:
         user = current_user if has_request_context() else None
         if is_region_admin(user, region):
             return None
-        if _stored(model, region, values) == (values.get("participants"), values.get("new_leavers")):
+        if _stored(region, values) == (values.get("participants"), values.get("new_leavers")):
             return None  # unchanged rows (export, then import) pass
         return lock_message(values["school_year"], settings)
 
     return RowRule("school_year", check, needs=("school_year", "organisation_id"))
 
 
+def institution_refusal(region) -> str:
+    return (f"regio {region.name} rapporteert niet per instelling; laat de kolom Instelling leeg "
+            "(de cijfers gelden dan voor de hele gemeente)")
+
+
 def _institution_rule() -> RowRule:
     def check(values, _labels):
         region = _import_region(values["organisation_id"])
         if region is not None and not region_settings(region).institution_reporting:
-            return (f"regio {region.name} rapporteert niet per instelling; "
-                    "vul de cijfers per gemeente in op het werkblad vsv-cijfers")
+            return institution_refusal(region)
         return None
 
     return RowRule("brin", check, needs=("brin", "organisation_id"))
@@ -95,26 +110,22 @@ def _percentage(row):
     return percentage(row.get("new_leavers"), row.get("participants"))
 
 
-def _columns(with_brin: bool) -> tuple[Column, ...]:
-    cols = [
-        Column("school_year", "Schooljaar", Kind.SCHOOL_YEAR, minimum=FIRST_YEAR,
-               help="Twee opeenvolgende jaren, zoals 2024-2025."),
-        Column("organisation_id", "Gemeente", Kind.ORGANISATION, org_kinds=("gemeente",),
-               aliases=("Gemeente (CBS-code)", "CBS-code"),
-               help="CBS-code van een gemeente in deze regio, zoals GM0344."),
-    ]
-    if with_brin:
-        cols.append(Column("brin", "Instelling", Kind.BRIN, aliases=("Instelling (BRIN)", "BRIN"),
-                           help="BRIN-code van de mbo-instelling, zoals 25LH."))
-    cols += [
-        Column("participants", "Deelnemers", Kind.INTEGER, minimum=0,
-               help="Aantal deelnemers (jongeren onder 23 in het onderwijs), geheel getal vanaf 0."),
-        Column("new_leavers", "Nieuwe vsv'ers", Kind.INTEGER, minimum=0,
-               help="Aantal nieuwe voortijdig schoolverlaters; niet meer dan het aantal deelnemers."),
-        Column("percentage", "Percentage vsv", Kind.DECIMAL, required=False, computed=_percentage,
-               help="Berekend: nieuwe vsv'ers / deelnemers x 100. Wordt bij invoer genegeerd."),
-    ]
-    return tuple(cols)
+COLUMNS = (
+    Column("school_year", "Schooljaar", Kind.SCHOOL_YEAR, minimum=FIRST_YEAR,
+           help="Twee opeenvolgende jaren, zoals 2024-2025."),
+    Column("organisation_id", "Gemeente", Kind.ORGANISATION, org_kinds=("gemeente",),
+           aliases=("Gemeente (CBS-code)", "CBS-code"),
+           help="CBS-code van een gemeente in deze regio, zoals GM0344."),
+    Column("brin", "Instelling", Kind.BRIN, required=False, aliases=("Instelling (BRIN)", "BRIN"),
+           help=("BRIN-code van de mbo-instelling, zoals 25LH, voor cijfers per instelling (alleen in regio's "
+                 "die per instelling rapporteren). Leeg: de cijfers van de hele gemeente.")),
+    Column("participants", "Deelnemers", Kind.INTEGER, minimum=0,
+           help="Aantal deelnemers (jongeren onder 23 in het onderwijs), geheel getal vanaf 0."),
+    Column("new_leavers", "Nieuwe vsv'ers", Kind.INTEGER, minimum=0,
+           help="Aantal nieuwe voortijdig schoolverlaters; niet meer dan het aantal deelnemers."),
+    Column("percentage", "Percentage vsv", Kind.DECIMAL, required=False, computed=_percentage,
+           help="Berekend: nieuwe vsv'ers / deelnemers x 100. Wordt bij invoer genegeerd."),
+)
 
 
 def sheets() -> list[SheetSpec]:
@@ -122,19 +133,10 @@ def sheets() -> list[SheetSpec]:
         SheetSpec(
             name="vsv-cijfers", title="Vsv-cijfers", model=VsvFigure,
             permission="vsv.edit", view_permission="vsv.view", row_noun="cijfers",
-            description="Deelnemers en nieuwe vsv'ers per schooljaar en gemeente. Het percentage wordt berekend.",
-            columns=_columns(False),
-            natural_key=("school_year", "organisation_id"),
-            rules=(RowRule.at_most("new_leavers", "participants"), _deadline_rule(VsvFigure)),
-        ),
-        SheetSpec(
-            name="vsv-cijfers-instelling", title="Vsv-cijfers per instelling", model=VsvInstitutionFigure,
-            permission="vsv.edit", view_permission="vsv.view", row_noun="cijfers",
-            description=("Deelnemers en nieuwe vsv'ers per schooljaar, gemeente en mbo-instelling (BRIN), "
-                         "voor regio's die per instelling rapporteren."),
-            columns=_columns(True),
+            description=DESCRIPTION,
+            columns=COLUMNS,
             natural_key=("school_year", "organisation_id", "brin"),
-            rules=(RowRule.at_most("new_leavers", "participants"), _deadline_rule(VsvInstitutionFigure),
-                   _institution_rule()),
+            rules=(RowRule.at_most("new_leavers", "participants"), _deadline_rule(), _institution_rule()),
+            version=2,  # 2: the optional Instelling column (the sheet per institution is gone)
         ),
     ]

@@ -1,8 +1,11 @@
 """Pages of the vsv instrument, mounted by the core at /regio/<region>/vsv/.
 
     GET        /                   region dashboard: realisation against the signed target, municipalities,
-                                   national context (everyone in the region)
-    GET        /cijfers            the figures the user may see (own municipality; coordinators: all)
+                                   mbo institutions against their own targets, national context (everyone
+                                   in the region)
+    GET        /cijfers            the figures the user may see (own municipality; coordinators: all), one
+                                   school year at a time (?schooljaar=; default: the latest, or every year
+                                   for a user who sees one municipality; ?schooljaar=alle: every year)
     GET, POST  /cijfers/invoeren   report figures for a school year and municipality (saves or updates)
     GET, POST  /cijfers/<id>       change the counts of one stored figure
 """
@@ -11,25 +14,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from core.plugin_api import (Series, authorize, bar_chart, current_region, current_user, db_session,
-                             instrument_settings, may, scoped)
+from core.plugin_api import (Series, _, authorize, bar_chart, current_region, current_user, db_session,
+                             instrument_settings, long_date, may, scoped)
 
 from . import dashboard, sheets
 from .forms import CountsForm, FigureForm
-from .models import VsvFigure, VsvInstitutionFigure
+from .models import VsvFigure
 
 bp = Blueprint("vsv", __name__, template_folder="templates")
-
-
-def _fmt(value) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
-    return f"{value:.2f}".replace(".", ",")
-
-
-bp.add_app_template_filter(_fmt, "vsv_number")
+ALL_YEARS = "alle"  # ?schooljaar=alle on the figures page: every school year
 
 
 def _may_write(region, organisation_id: int) -> bool:
@@ -39,8 +32,10 @@ def _may_write(region, organisation_id: int) -> bool:
 
 def _lock_error(region, settings, school_year: str) -> str | None:
     if settings.locked(school_year, sheets.today()) and not sheets.is_region_admin(current_user, region):
-        msg = sheets.lock_message(school_year, settings)
-        return msg[0].upper() + msg[1:] + "."
+        # The form says it in the reader's language; the Excel import reports sheets.lock_message (Dutch).
+        return _("De cijfers van schooljaar %(year)s zijn vergrendeld sinds de deadline van %(date)s; alleen de "
+                 "regiobeheerder kan ze nog wijzigen.", year=school_year,
+                 date=long_date(settings.deadline_for(school_year)))
     return None
 
 
@@ -58,13 +53,15 @@ def index():
     unit = "" if absolute else "%"
     chart = None
     if years:
-        realised = Series("Nieuwe vsv'ers" if absolute else "Percentage nieuwe vsv'ers",
+        realised = Series(_("Nieuwe vsv'ers") if absolute else _("Percentage nieuwe vsv'ers"),
                           tuple(y.new_leavers if absolute else y.percentage for y in years))
-        target = Series("Afgesproken maximum", tuple(y.target for y in years))
+        target = Series(_("Afgesproken maximum"), tuple(y.target for y in years))
         chart = bar_chart(
-            f"Realisatie en streefwaarde per schooljaar, regio {region.name}",
-            "Per schooljaar de gerealiseerde " + ("aantallen nieuwe vsv'ers" if absolute else "vsv-percentages")
-            + " met het afgesproken maximum als streepjeslijn; dezelfde getallen staan in de tabel ernaast.",
+            _("Realisatie en streefwaarde per schooljaar, regio %(region)s", region=region.name),
+            _("Per schooljaar de gerealiseerde aantallen nieuwe vsv'ers met het afgesproken maximum als "
+              "streepjeslijn; dezelfde getallen staan in de tabel ernaast.") if absolute else
+            _("Per schooljaar de gerealiseerde vsv-percentages met het afgesproken maximum als streepjeslijn; "
+              "dezelfde getallen staan in de tabel ernaast."),
             [y.school_year for y in years], [realised],
             target=target if any(v is not None for v in target.values) else None, unit=unit)
     in_force = dashboard.agreement_in_force(region, "vsv", dashboard.TEMPLATE_KEY)
@@ -72,6 +69,7 @@ def index():
         "vsv/index.html", region=region, settings=settings, years=years, chart=chart, absolute=absolute,
         in_force=in_force, school_year=school_year, reported=reported,
         municipalities=dashboard.municipality_rows(session, region, school_year) if school_year else [],
+        institutions=dashboard.institution_rows(session, region),
         previous=dashboard.previous_year(school_year) if school_year else None,
         national=dashboard.national_rows(), national_targets=dashboard.NATIONAL_TARGETS,
         region_2016=dashboard.region_2016(region.rmc_code),
@@ -85,18 +83,30 @@ def figures():
     region = authorize("vsv.view", current_region())
     settings = instrument_settings()
     session = db_session()
-    rows = session.scalars(scoped(select(VsvFigure).where(VsvFigure.region_id == region.id), "vsv.view")
-                           .order_by(VsvFigure.school_year.desc(), VsvFigure.organisation_id)).all()
-    per_institution = []
-    if settings.institution_reporting:
-        per_institution = session.scalars(
-            scoped(select(VsvInstitutionFigure).where(VsvInstitutionFigure.region_id == region.id), "vsv.view")
-            .order_by(VsvInstitutionFigure.school_year.desc(), VsvInstitutionFigure.organisation_id,
-                      VsvInstitutionFigure.brin)).all()
+    mine = VsvFigure.region_id == region.id
+    years = session.scalars(scoped(select(VsvFigure.school_year).where(mine), "vsv.view").distinct()
+                            .order_by(VsvFigure.school_year.desc())).all()
+    # A region-wide reader (coordinator, RMC) sees one school year at a time, the latest by default; a user who
+    # sees one municipality's figures sees all of its years, as before.
+    several = len(session.scalars(scoped(select(VsvFigure.organisation_id).where(mine), "vsv.view").distinct()
+                                  .limit(2)).all()) > 1
+    school_year = request.args.get("schooljaar", "")
+    if school_year != ALL_YEARS and school_year not in years:
+        school_year = years[0] if years and several else ALL_YEARS
+    stmt = scoped(select(VsvFigure).where(mine), "vsv.view")
+    if school_year != ALL_YEARS:
+        stmt = stmt.where(VsvFigure.school_year == school_year)
+    every = session.scalars(stmt.order_by(VsvFigure.school_year.desc(), VsvFigure.organisation_id,
+                                          VsvFigure.brin)).all()
+    rows = [f for f in every if f.brin is None]
+    per_institution = [f for f in every if f.brin is not None]
     names = {m.organisation_id: m.organisation for m in region.members}
-    return render_template("vsv/figures.html", region=region, settings=settings, rows=rows,
-                           per_institution=per_institution, names=names,
-                           writable={r.id for r in rows if _may_write(region, r.organisation_id)},
+    institutions = dashboard.institution_names(session, {f.brin for f in per_institution})
+    may_write = {org: _may_write(region, org) for org in {f.organisation_id for f in every}}  # once per municipality
+    return render_template("vsv/figures.html", region=region, settings=settings, rows=rows, years=years,
+                           school_year=school_year, all_years=ALL_YEARS,
+                           per_institution=per_institution, names=names, institutions=institutions,
+                           writable={r.id for r in every if may_write[r.organisation_id]},
                            may_edit=may(current_user, "vsv.edit", region), today=sheets.today())
 
 
@@ -112,11 +122,11 @@ def report():
     form = FigureForm()
     form.municipality.choices = choices
     if settings.institution_reporting:
-        form.brin.choices = [("", "Alle instellingen samen (cijfers van de gemeente)")] + [
+        form.brin.choices = [("", _("Alle instellingen samen (cijfers van de gemeente)"))] + [
             (m.organisation.identifier, f"{m.organisation.name} ({m.organisation.identifier})")
             for m in sorted(region.members, key=lambda m: m.organisation.name) if m.organisation.kind == "mbo"]
     else:
-        form.brin.choices = [("", "Alle instellingen samen")]
+        form.brin.choices = [("", _("Alle instellingen samen"))]
     if request.method == "GET":
         form.school_year.data = form.school_year.data or request.args.get("schooljaar", "")
     if form.validate_on_submit():
@@ -127,23 +137,18 @@ def report():
         else:
             _save(session, region, year, form.municipality.data, form.brin.data or None,
                   form.participants.data, form.new_leavers.data)
-            flash(f"De cijfers van schooljaar {year} zijn opgeslagen.")
-            return redirect(url_for(".figures"), 303)
+            flash(_("De cijfers van schooljaar %(year)s zijn opgeslagen.", year=year))
+            return redirect(url_for(".figures", schooljaar=year), 303)
     return render_template("vsv/report.html", region=region, form=form, settings=settings), \
         400 if form.errors else 200
 
 
 def _save(session, region, year, organisation_id, brin, participants, new_leavers):
-    model = VsvInstitutionFigure if brin else VsvFigure
-    stmt = select(model).where(model.region_id == region.id, model.organisation_id == organisation_id,
-                               model.school_year == year)
-    if brin:
-        stmt = stmt.where(model.brin == brin)
-    figure = session.scalar(stmt)
+    figure = session.scalar(select(VsvFigure).where(
+        VsvFigure.region_id == region.id, VsvFigure.organisation_id == organisation_id, VsvFigure.school_year == year,
+        VsvFigure.brin.is_(None) if brin is None else VsvFigure.brin == brin))
     if figure is None:
-        figure = model(region_id=region.id, organisation_id=organisation_id, school_year=year)
-        if brin:
-            figure.brin = brin
+        figure = VsvFigure(region_id=region.id, organisation_id=organisation_id, school_year=year, brin=brin)
         session.add(figure)
     figure.participants, figure.new_leavers, figure.is_demo = participants, new_leavers, False
     session.commit()
@@ -170,8 +175,9 @@ def edit(vsv_figure_id):
             figure.participants, figure.new_leavers = form.participants.data, form.new_leavers.data
             figure.is_demo = False
             session.commit()
-            flash(f"De cijfers van schooljaar {figure.school_year} zijn opgeslagen.")
-            return redirect(url_for(".figures"), 303)
+            flash(_("De cijfers van schooljaar %(year)s zijn opgeslagen.", year=figure.school_year))
+            return redirect(url_for(".figures", schooljaar=figure.school_year), 303)
     municipality = next(m.organisation for m in region.members if m.organisation_id == figure.organisation_id)
+    institution = dashboard.institution_names(session, {figure.brin}).get(figure.brin) if figure.brin else None
     return render_template("vsv/edit.html", region=region, form=form, figure=figure, municipality=municipality,
-                           writable=writable, lock=lock), 400 if form.errors else 200
+                           institution=institution, writable=writable, lock=lock), 400 if form.errors else 200

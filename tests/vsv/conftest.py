@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -17,8 +18,10 @@ DEBILT = "debilt@vsv.example"  # editor of gemeente De Bilt (GM0310)
 VIEWER = "lezer@vsv.example"  # viewer of gemeente Utrecht
 COORD = "coord@vsv.example"  # admin of MC19, the coordinator of rmc-19: the region's admin
 RIJNMOND = "rijnmond@vsv.example"  # editor of gemeente Rotterdam (GM0599), rmc-29
-HEADER = ["Schooljaar", "Gemeente", "Deelnemers", "Nieuwe vsv'ers"]
+HEADER = ["Schooljaar", "Gemeente", "Deelnemers", "Nieuwe vsv'ers"]  # no Instelling column: the municipality's own
+HEADER_BRIN = ["Schooljaar", "Gemeente", "Instelling", "Deelnemers", "Nieuwe vsv'ers"]
 BASE = "/regio/rmc-19/vsv"
+FIXTURE_REGIONS = Path(__file__).resolve().parents[1] / "fixtures" / "regions"
 
 
 @pytest.fixture
@@ -64,21 +67,18 @@ def regio(app, *args):
     return app.test_cli_runner().invoke(main, [str(a) for a in args])
 
 
-def figures(app, model_name="VsvFigure"):
-    """Every stored figure as (school year, CBS code[, BRIN], participants, new vsv'ers), sorted."""
+def figures(app):
+    """Every stored figure as (school year, CBS code, BRIN or None, participants, new vsv'ers); the
+    municipality's own figures (no BRIN) before its institutions'."""
     from core.db import db_session
     from core.orgs.models import Organisation
-    from plugins.vsv import models
+    from plugins.vsv.models import VsvFigure
 
-    model = getattr(models, model_name)
     with app.app_context():
         rows = db_session().execute(
-            select(model, Organisation.identifier).join(Organisation, Organisation.id == model.organisation_id))
-        out = []
-        for fig, code in rows:
-            key = (fig.school_year, code, fig.brin) if model_name != "VsvFigure" else (fig.school_year, code)
-            out.append((*key, fig.participants, fig.new_leavers))
-        return sorted(out)
+            select(VsvFigure, Organisation.identifier).join(Organisation, Organisation.id == VsvFigure.organisation_id))
+        out = [(fig.school_year, code, fig.brin, fig.participants, fig.new_leavers) for fig, code in rows]
+        return sorted(out, key=lambda r: (r[0], r[1], r[2] or ""))
 
 
 def report(client, year, municipality_id, participants, leavers, region="rmc-19", brin=""):

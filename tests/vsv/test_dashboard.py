@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
+from html import unescape
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -152,3 +154,95 @@ def test_demo_data_is_idempotent_and_marked(users):
     assert "Demogegevens:" in text and "geen echte cijfers" in text
     overview = text_of(signed_in(app, COORD).get("/regio/rmc-19/").get_data(as_text=True))
     assert "nieuwe vsv'ers" in overview
+
+
+def test_institutions_realisation_against_their_signed_targets_hand_computed(users, clock):
+    app = users
+    _fill(app)
+    utrecht, debilt = signed_in(app, UTRECHT), signed_in(app, DEBILT)
+    gm0344, gm0310 = org_id(app, "GM0344"), org_id(app, "GM0310")
+    report(utrecht, "2024-2025", gm0344, "600", "30", brin="25LH")
+    report(debilt, "2024-2025", gm0310, "400", "10", brin="25LH")  # 25LH: 1.000 participants, 40 new: 4,00%
+    report(utrecht, "2024-2025", gm0344, "200", "4", brin="01OE")  # 01OE: 200, 4: 2,00%
+    report(utrecht, "2025-2026", gm0344, "500", "30", brin="25LH")  # 25LH 2025-2026: 6,00%
+    unsigned = text_of(signed_in(app, VIEWER).get(f"{BASE}/").get_data(as_text=True))
+    assert "2025-2026 ROC Midden Nederland (25LH) 1 500 30 6,00% – – –" in unsigned  # no target: the latest year
+    assert "2024-2025 ROC Midden Nederland (25LH)" not in unsigned
+    sign_agreement(app, {
+        "max_new_early_school_leavers": {"2024-2025": 140, "2025-2026": 110},
+        "institution_targets": {"2024-2025": "25LH 45 4,5%\n01OE 5 1,5%",  # 40 <= 45 and 4,00 <= 4,50: met;
+                                # 01OE: 4 <= 5, but 2,00% > 1,50%: not met
+                                "2025-2026": "25LH 5%\n23KG 12"},  # 6,00% > 5%: not met; 23KG: no figures yet
+    })
+    text = text_of(signed_in(app, VIEWER).get(f"{BASE}/").get_data(as_text=True))
+    # the region's and the municipalities' numbers leave the institution rows out (no double counting)
+    assert "2024-2025 2 5.000 130 2,60% 140 ja" in text
+    assert "2025-2026 2 5.000 115 2,30% 110 nee" in text
+    assert "Gemeente Utrecht GM0344 2,00% 2,50% -0,50" in text
+    # per institution: sums over the municipalities against the institution's own maximum
+    assert "2024-2025 ROC Midden Nederland (25LH) 2 1.000 40 4,00% 45 4,50% ja" in text
+    assert "2024-2025 Yuverta (01OE) 1 200 4 2,00% 5 1,50% nee" in text
+    assert "2025-2026 ROC Midden Nederland (25LH) 1 500 30 6,00% – 5,00% nee" in text
+    assert "2025-2026 Grafisch Lyceum Utrecht (23KG) 0 – – – 12 – –" in text
+
+
+def test_institution_targets_are_checked_in_the_agreement_form(users):
+    app = users
+    from core.consortia.models import ConsortiumMember
+    from core.db import db_session
+    from core.regions.models import Region
+
+    with app.app_context():
+        session = db_session()
+        region = session.scalar(select(Region).where(Region.slug == "rmc-19"))
+        party = next(m.organisation_id for m in region.members if m.organisation.identifier == "MC19")
+        session.add(ConsortiumMember(region_id=region.id, instrument_key="vsv", organisation_id=party,
+                                     role="coordinator"))
+        session.commit()
+    client = signed_in(app, COORD)
+    form = unescape(client.get("/regio/rmc-19/afspraken/vsv/nieuw").get_data(as_text=True))
+    assert "Ten hoogste per mbo-instelling (2024-2025)" in form and "25LH 150 2,5%" in form  # label and hint
+    data = {"title": "Vsv-afspraak", "text": "Tekst", "parties": [party], "term_0_0": "140",
+            "term_2_0": "25LH 45 4,5%\n25LP 10\n25lh 3\n01OE\n02PK 12 13\n30RN 2,555%\n23KG veel",
+            "term_2_1": "25L 5"}
+    response = client.post("/regio/rmc-19/afspraken/vsv/nieuw", data=data)
+    assert response.status_code == 400
+    html = unescape(response.get_data(as_text=True))
+    for message in ("Regel 2: 25LP is geen mbo-instelling van regio Utrecht",
+                    "regel 3: 25LH staat al op regel 1; één regel per instelling",
+                    "regel 4: zet na 01OE een maximum aantal nieuwe vsv'ers (zoals 40) en/of een maximum "
+                    "percentage (zoals 2,5%)",
+                    "regel 5: geef één maximum aantal en/of één maximum percentage, niet twee",
+                    "regel 6: gebruik hoogstens 2 decimalen in het percentage ('2,555%')",
+                    "regel 7: 'veel' is geen aantal (zoals 40) of percentage (zoals 2,5%)",
+                    "Regel 1: '25L' is geen BRIN-code van een mbo-instelling (zoals 25LH)"):
+        assert message in html, message
+    from core.agreements.models import Agreement
+    with app.app_context():
+        assert db_session().scalar(select(func.count(Agreement.id))) == 0  # nothing stored
+    data.update(term_2_0="25LH 45 4,5%\n01oe 3%", term_2_1="")
+    assert client.post("/regio/rmc-19/afspraken/vsv/nieuw", data=data).status_code == 302
+    with app.app_context():
+        stored = db_session().scalar(select(Agreement)).latest.terms
+    assert stored["institution_targets"] == {"2024-2025": "25LH 45 4,5%\n01oe 3%", "2025-2026": None,
+                                             "2026-2027": None, "2027-2028": None}
+
+
+def test_the_demo_has_a_signed_agreement_shown_against_the_realisation(app):
+    from core.agreements.models import Agreement
+    from core.db import db_session
+    from tests.core.test_demo import accounts, load_demo, signed_in as demo_signed_in
+
+    printed = accounts(load_demo(app))
+    load_demo(app)  # idempotent: still one agreement per region
+    with app.app_context():
+        rows = db_session().execute(select(Agreement.region_id, func.count()).where(Agreement.instrument_key == "vsv")
+                                    .group_by(Agreement.region_id)).all()
+    assert len(rows) == 2 and all(n == 1 for _region, n in rows)  # Utrecht and Rijnmond
+    email = "lezer.gemeente-utrecht@demo.regioplatform.nl"
+    text = text_of(demo_signed_in(app, email, printed[email][0]).get(f"{BASE}/").get_data(as_text=True))
+    assert "Afspraak in werking: Regionale afspraak voortijdig schoolverlaten Utrecht (demo) (versie 1)" in text
+    assert "Er is in deze regio nog geen ondertekende vsv-afspraak" not in text
+    assert re.search(r"2024-2025 \d+ [\d.]+ [\d.]+ \d+,\d\d% [\d.]+ (ja|nee)", text)  # realisation against target
+    assert re.search(r"2024-2025 ROC Midden Nederland \(25LH\) \d+ [\d.]+ [\d.]+ \d+,\d\d% [\d.]+ \d+,\d\d% (ja|nee)",
+                     text)

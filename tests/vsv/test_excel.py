@@ -1,11 +1,12 @@
-"""The sheets "vsv-cijfers" and "vsv-cijfers-instelling" through the core engine: web upload, CLI, export."""
+"""The sheet "vsv-cijfers" (with its optional Instelling column) through the core engine: web upload, CLI, export."""
 from __future__ import annotations
 
 import datetime as dt
 
 import openpyxl
 
-from .conftest import (BASE, COORD, DEBILT, UTRECHT, confirm, figures, regio, signed_in, text_of, upload, workbook)
+from .conftest import (BASE, COORD, DEBILT, HEADER_BRIN, UTRECHT, confirm, figures, regio, signed_in, text_of, upload,
+                       workbook)
 
 
 def test_import_by_excel_previews_then_writes_and_the_same_file_changes_nothing(users, clock, tmp_path):
@@ -16,7 +17,7 @@ def test_import_by_excel_previews_then_writes_and_the_same_file_changes_nothing(
     assert "2024-2025" in preview and "GM0344" in preview
     assert figures(app) == []  # the preview writes nothing
     assert confirm(client, location).status_code == 303
-    assert figures(app) == [("2024-2025", "GM0344", 1000, 20), ("2025-2026", "GM0344", 1100, 25)]
+    assert figures(app) == [("2024-2025", "GM0344", None, 1000, 20), ("2025-2026", "GM0344", None, 1100, 25)]
     path = tmp_path / "zelfde.xlsx"
     path.write_bytes(data)
     again = regio(app, "import", "vsv", "vsv-cijfers", path, "--region", "rmc-19", "--as", UTRECHT)
@@ -75,19 +76,20 @@ def test_excel_import_is_locked_after_the_deadline_but_unchanged_rows_pass(users
     path.write_bytes(workbook([["2024-2025", "GM0344", 1000, 21]]))
     result = regio(app, "import", "vsv", "vsv-cijfers", path, "--region", "rmc-19", "--as", UTRECHT)
     assert result.exit_code == 1
-    assert ("A2: de cijfers van schooljaar 2024-2025 zijn vergrendeld sinds de deadline van 01-11-2025; "
+    assert ("A2: de cijfers van schooljaar 2024-2025 zijn vergrendeld sinds de deadline van 1 november 2025; "
             "alleen de regiobeheerder kan ze nog wijzigen") in result.stderr
     client = signed_in(app, UTRECHT)  # the web upload says the same
     _location, page = upload(client, path.read_bytes())
     assert "vergrendeld" in text_of(page)
-    assert figures(app) == [("2024-2025", "GM0344", 1000, 20)]
+    assert figures(app) == [("2024-2025", "GM0344", None, 1000, 20)]
 
 
 def test_export_shows_each_user_what_they_may_see_and_reimport_changes_nothing(users, clock, tmp_path):
     app = users
     for email, code in ((UTRECHT, "GM0344"), (DEBILT, "GM0310")):
         path = tmp_path / f"{code}.xlsx"
-        path.write_bytes(workbook([["2025-2026", code, 800, 16], ["2024-2025", code, 780, 18]]))
+        path.write_bytes(workbook([["2025-2026", code, None, 800, 16], ["2024-2025", code, "", 780, 18],
+                                   ["2025-2026", code, "25LH", 300, 9]], header=HEADER_BRIN))
         assert regio(app, "import", "vsv", "vsv-cijfers", path, "--region", "rmc-19", "--as", email).exit_code == 0
 
     def exported(email):
@@ -95,43 +97,146 @@ def test_export_shows_each_user_what_they_may_see_and_reimport_changes_nothing(u
         result = regio(app, "export", "vsv", "vsv-cijfers", "--region", "rmc-19", "--as", email, "-o", out)
         assert result.exit_code == 0, result.output
         ws = openpyxl.load_workbook(out).worksheets[0]
-        return out, [[c.value for c in row] for row in ws.iter_rows(min_row=1, max_col=5) if row[0].value]
+        return out, [[c.value for c in row] for row in ws.iter_rows(min_row=1, max_col=6) if row[0].value]
 
     out, rows = exported(COORD)  # the region's admin exports every municipality
-    assert rows[0] == ["Schooljaar", "Gemeente", "Deelnemers", "Nieuwe vsv'ers", "Percentage vsv"]
-    assert sorted(r[:4] for r in rows[1:]) == [["2024-2025", "GM0310", 780, 18], ["2024-2025", "GM0344", 780, 18],
-                                               ["2025-2026", "GM0310", 800, 16], ["2025-2026", "GM0344", 800, 16]]
-    assert {float(r[4]) for r in rows[1:]} == {2.0, 2.31}  # computed percentage, 2 decimals
+    assert rows[0] == ["Schooljaar", "Gemeente", "Instelling", "Deelnemers", "Nieuwe vsv'ers", "Percentage vsv"]
+    assert sorted((r[:5] for r in rows[1:]), key=str) == sorted([
+        ["2024-2025", "GM0310", None, 780, 18], ["2024-2025", "GM0344", None, 780, 18],
+        ["2025-2026", "GM0310", None, 800, 16], ["2025-2026", "GM0344", None, 800, 16],
+        ["2025-2026", "GM0310", "25LH", 300, 9], ["2025-2026", "GM0344", "25LH", 300, 9]], key=str)
+    assert {float(r[5]) for r in rows[1:]} == {2.0, 2.31, 3.0}  # computed percentage, 2 decimals
     _out, own = exported(UTRECHT)  # a municipality exports its own
     assert {r[1] for r in own[1:]} == {"GM0344"}
     before = figures(app)
-    _o, mine = exported(DEBILT)
-    again = regio(app, "import", "vsv", "vsv-cijfers", _o, "--region", "rmc-19", "--as", DEBILT)
-    assert again.exit_code == 0, again.output
-    assert again.stdout.splitlines()[0] == "0 wijzigingen: 0 nieuw, 0 gewijzigd, 2 ongewijzigd."
-    assert figures(app) == before
+    assert len(before) == 6
+    for email, export in ((DEBILT, exported(DEBILT)[0]), (COORD, out)):  # export, then import: nothing changes
+        again = regio(app, "import", "vsv", "vsv-cijfers", export, "--region", "rmc-19", "--as", email)
+        assert again.exit_code == 0, again.output
+        unchanged = 3 if email == DEBILT else 6
+        assert again.stdout.splitlines()[0] == f"0 wijzigingen: 0 nieuw, 0 gewijzigd, {unchanged} ongewijzigd."
+        assert figures(app) == before
     # the web export link works for a municipality too
     response = signed_in(app, UTRECHT).get(f"{BASE}/excel/vsv-cijfers/export.xlsx")
     assert response.status_code == 200
 
 
-def test_institution_sheet_only_where_the_region_reports_per_institution(users, clock, tmp_path):
+def test_one_sheet_with_an_optional_institution_column_matches_empty_cells_as_the_municipality(users, clock, tmp_path):
     app = users
-    header = ["Schooljaar", "Gemeente", "Instelling", "Deelnemers", "Nieuwe vsv'ers"]
-    path = tmp_path / "instelling.xlsx"
-    path.write_bytes(workbook([["2025-2026", "GM0344", "25LH", 300, 9], ["2025-2026", "GM0344", "XXXX", 3, 1]],
-                              header=header, title="Vsv-cijfers per instelling"))
-    result = regio(app, "import", "vsv", "vsv-cijfers-instelling", path, "--region", "rmc-19", "--as", UTRECHT)
-    assert result.exit_code == 1 and "C3: " in result.stderr  # an unknown BRIN
-    path.write_bytes(workbook([["2025-2026", "GM0344", "25LH", 300, 9]], header=header,
-                              title="Vsv-cijfers per instelling"))
-    result = regio(app, "import", "vsv", "vsv-cijfers-instelling", path, "--region", "rmc-19", "--as", UTRECHT)
+    path = tmp_path / "cijfers.xlsx"
+    rows = [["2025-2026", "GM0344", None, 1200, 30],  # the municipality's own figures
+            ["2025-2026", "GM0344", "25LH", 300, 9],  # the same municipality and year at ROC Midden Nederland
+            ["2025-2026", "GM0344", "01oe", 100, 2]]  # Yuverta, written in lower case
+    path.write_bytes(workbook(rows, header=HEADER_BRIN))
+    result = regio(app, "import", "vsv", "vsv-cijfers", path, "--region", "rmc-19", "--as", UTRECHT)
     assert result.exit_code == 0, result.output
-    assert figures(app, "VsvInstitutionFigure") == [("2025-2026", "GM0344", "25LH", 300, 9)]
-    # Rijnmond has institution_reporting off
-    from .conftest import RIJNMOND
-    path.write_bytes(workbook([["2025-2026", "GM0599", "25LH", 300, 9]], header=header,
-                              title="Vsv-cijfers per instelling"))
-    result = regio(app, "import", "vsv", "vsv-cijfers-instelling", path, "--region", "rmc-29", "--as", RIJNMOND)
+    assert result.stdout.splitlines()[0] == "3 wijzigingen: 3 nieuw, 0 gewijzigd, 0 ongewijzigd."
+    assert figures(app) == [("2025-2026", "GM0344", None, 1200, 30), ("2025-2026", "GM0344", "01OE", 100, 2),
+                            ("2025-2026", "GM0344", "25LH", 300, 9)]
+    # the same file again: the empty cell finds the stored NULL, so nothing is added
+    again = regio(app, "import", "vsv", "vsv-cijfers", path, "--region", "rmc-19", "--as", UTRECHT)
+    assert again.stdout.splitlines()[0] == "0 wijzigingen: 0 nieuw, 0 gewijzigd, 3 ongewijzigd.", again.output
+    # a file without the Instelling column changes the municipality's own figures only (web: preview, confirm)
+    client = signed_in(app, UTRECHT)
+    location, preview = upload(client, workbook([["2025-2026", "GM0344", 1200, 28]]))
+    assert "1 gewijzigd" in text_of(preview) or "gewijzigd" in text_of(preview)
+    assert confirm(client, location).status_code == 303
+    assert figures(app) == [("2025-2026", "GM0344", None, 1200, 28), ("2025-2026", "GM0344", "01OE", 100, 2),
+                            ("2025-2026", "GM0344", "25LH", 300, 9)]
+    # the figures page lists the institution rows under their own heading, with the institution's name
+    page = text_of(client.get(f"{BASE}/cijfers").get_data(as_text=True))
+    assert "2025-2026 Gemeente Utrecht ROC Midden Nederland (25LH) 300 9 3,00%" in page
+
+
+def test_institution_cells_are_checked_and_duplicates_include_empty_institutions(users, clock, tmp_path):
+    app = users
+    rows = [["2025-2026", "GM0344", "XXXX", 3, 1],  # C2: not a BRIN code
+            ["2025-2026", "GM0344", "99ZZ", 3, 1],  # C3: no such institution
+            ["2025-2026", "GM0344", None, 10, 1],
+            ["2025-2026", "GM0344", "", 10, 1],  # A5: the municipality's own figures twice
+            ["2025-2026", "GM0344", "25LH", 10, 1],
+            ["2025-2026", "GM0344", "25lh", 10, 1]]  # A7: the same institution twice
+    path = tmp_path / "fout.xlsx"
+    path.write_bytes(workbook(rows, header=HEADER_BRIN))
+    result = regio(app, "import", "vsv", "vsv-cijfers", path, "--region", "rmc-19", "--as", UTRECHT)
     assert result.exit_code == 1
-    assert "C2: regio Rijnmond rapporteert niet per instelling" in result.stderr
+    for line in ("C2: 'XXXX' is geen BRIN-code (zoals 25LP)", "C3: BRIN 99ZZ is geen bekende mbo-instelling",
+                 "A5: dubbele rij: dezelfde Schooljaar, Gemeente, Instelling als rij 4",
+                 "A7: dubbele rij: dezelfde Schooljaar, Gemeente, Instelling als rij 6"):
+        assert line in result.stderr, (line, result.stderr)
+    assert "A4:" not in result.stderr and "A6:" not in result.stderr  # an empty and a filled one differ
+    assert figures(app) == []
+
+
+def test_a_filled_institution_cell_is_refused_where_the_region_does_not_report_per_institution(users, clock, tmp_path):
+    app = users
+    from .conftest import RIJNMOND
+
+    path = tmp_path / "rijnmond.xlsx"
+    path.write_bytes(workbook([["2025-2026", "GM0599", None, 1000, 20], ["2025-2026", "GM0599", "25LP", 300, 9]],
+                              header=HEADER_BRIN))
+    result = regio(app, "import", "vsv", "vsv-cijfers", path, "--region", "rmc-29", "--as", RIJNMOND)
+    assert result.exit_code == 1
+    assert ("C3: regio Rijnmond rapporteert niet per instelling; laat de kolom Instelling leeg "
+            "(de cijfers gelden dan voor de hele gemeente)") in result.stderr
+    assert "C2" not in result.stderr  # an empty cell is fine
+    assert figures(app) == []
+    client = signed_in(app, RIJNMOND)  # the web upload marks the same cell
+    _location, page = upload(client, path.read_bytes(), region="rmc-29")
+    assert "C3" in page and "rapporteert niet per instelling" in text_of(page)
+    assert figures(app) == []
+    path.write_bytes(workbook([["2025-2026", "GM0599", None, 1000, 20]], header=HEADER_BRIN))
+    result = regio(app, "import", "vsv", "vsv-cijfers", path, "--region", "rmc-29", "--as", RIJNMOND)
+    assert result.exit_code == 0, result.output
+    assert figures(app) == [("2025-2026", "GM0599", None, 1000, 20)]
+
+
+def _move_deadline(app_factory, tmp_path, line: str):
+    """The deployer moves rmc-19's deadlines (regions/rmc-19.toml) and syncs."""
+    import shutil
+
+    from .conftest import FIXTURE_REGIONS
+
+    regions = tmp_path / "regions"
+    shutil.copytree(FIXTURE_REGIONS, regions, dirs_exist_ok=True)
+    path = regions / "rmc-19.toml"
+    path.write_text(path.read_text().replace('deadlines = { "2024-2025" = 2025-11-01 }', line))
+    app2 = app_factory(reuse_db=True, REGIONS_DIR=str(regions))
+    assert regio(app2, "regions", "sync").exit_code == 0
+
+
+def test_a_deadline_that_passes_between_preview_and_confirm_refuses_the_confirm(users, clock, tmp_path, app_factory):
+    app = users
+    assert regio(app, "import", "vsv", "vsv-cijfers", _file(tmp_path, [["2024-2025", "GM0344", None, 1000, 20]]),
+                 "--region", "rmc-19", "--as", UTRECHT).exit_code == 0
+    client = signed_in(app, UTRECHT)
+    data = workbook([["2024-2025", "GM0344", None, 1000, 25],  # changed
+                     ["2024-2025", "GM0344", "25LH", 300, 9],  # new
+                     ["2025-2026", "GM0344", None, 900, 9]], header=HEADER_BRIN)  # 2025-2026: still open
+    location, preview = upload(client, data)
+    assert "/fouten" not in location and "2024-2025" in preview  # the preview is allowed: before 1-11-2025
+    _move_deadline(app_factory, tmp_path, 'deadlines = { "2024-2025" = 2025-09-30 }')  # today is 1-10-2025
+    response = confirm(client, location)
+    assert response.status_code == 409
+    message = text_of(response.get_data(as_text=True))
+    assert "Er is niets opgeslagen" in message
+    assert ("Rij 2 (2024-2025, GM0344 (Gemeente Utrecht)): de cijfers van schooljaar 2024-2025 zijn vergrendeld "
+            "sinds de deadline van 30 september 2025; alleen de regiobeheerder kan ze nog wijzigen.") in message
+    assert "Rij 3 (2024-2025, GM0344 (Gemeente Utrecht), 25LH): de cijfers van schooljaar 2024-2025" in message
+    assert "Rij 4" not in message
+    assert figures(app) == [("2024-2025", "GM0344", None, 1000, 20)]  # nothing written, not even row 4
+    assert confirm(client, location).status_code == 409  # and it stays refused
+    assert figures(app) == [("2024-2025", "GM0344", None, 1000, 20)]
+    # the region's admin may still confirm the same upload after the deadline
+    coordinator = signed_in(app, COORD)
+    location, _preview = upload(coordinator, data)
+    _move_deadline(app_factory, tmp_path, 'deadlines = { "2024-2025" = 2025-09-29 }')
+    assert confirm(coordinator, location).status_code == 303
+    assert figures(app) == [("2024-2025", "GM0344", None, 1000, 25), ("2024-2025", "GM0344", "25LH", 300, 9),
+                            ("2025-2026", "GM0344", None, 900, 9)]
+
+
+def _file(tmp_path, rows):
+    path = tmp_path / "eerst.xlsx"
+    path.write_bytes(workbook(rows, header=HEADER_BRIN))
+    return path

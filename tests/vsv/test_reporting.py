@@ -14,12 +14,12 @@ def test_editor_reports_by_form_and_sees_the_computed_percentage(users, clock):
     assert "De Bilt" not in form.get_data(as_text=True)  # only their own municipality is offered
     response = report(client, "2025-2026", org_id(app, "GM0344"), "1200", "30")
     assert response.status_code == 303
-    assert figures(app) == [("2025-2026", "GM0344", 1200, 30)]
+    assert figures(app) == [("2025-2026", "GM0344", None, 1200, 30)]
     page = text_of(client.get(f"{BASE}/cijfers").get_data(as_text=True))
     assert "2025-2026 Gemeente Utrecht (GM0344) 1.200 30 2,50%" in page
     # the same key again updates the figure instead of adding one
     assert report(client, "2025-2026", org_id(app, "GM0344"), "1200", "24").status_code == 303
-    assert figures(app) == [("2025-2026", "GM0344", 1200, 24)]
+    assert figures(app) == [("2025-2026", "GM0344", None, 1200, 24)]
 
 
 def test_every_form_rule_has_a_dutch_message_at_its_field_and_writes_nothing(users, clock):
@@ -56,10 +56,10 @@ def test_figures_lock_after_the_deadline_except_for_the_region_admin(users, cloc
     clock(dt.date(2025, 11, 2))  # 2024-2025's own deadline has passed; 2025-2026 uses 2026-10-01
     response = report(editor, "2024-2025", utrecht, "1000", "25")
     assert response.status_code == 400
-    assert ("De cijfers van schooljaar 2024-2025 zijn vergrendeld sinds de deadline van 01-11-2025; "
+    assert ("De cijfers van schooljaar 2024-2025 zijn vergrendeld sinds de deadline van 1 november 2025; "
             "alleen de regiobeheerder kan ze nog wijzigen.") in text_of(response.get_data(as_text=True))
     assert report(editor, "2025-2026", utrecht, "1000", "25").status_code == 303  # not yet locked
-    assert figures(app) == [("2024-2025", "GM0344", 1000, 20), ("2025-2026", "GM0344", 1000, 25)]
+    assert figures(app) == [("2024-2025", "GM0344", None, 1000, 20), ("2025-2026", "GM0344", None, 1000, 25)]
     # the edit page shows the lock, and refuses a POST
     from plugins.vsv.models import VsvFigure
     from sqlalchemy import select
@@ -73,7 +73,7 @@ def test_figures_lock_after_the_deadline_except_for_the_region_admin(users, cloc
     assert report(coordinator, "2024-2025", utrecht, "1000", "22").status_code == 303
     assert coordinator.post(f"{BASE}/cijfers/{locked_id}",
                             data={"participants": "1001", "new_leavers": "22"}).status_code == 303
-    assert figures(app)[0] == ("2024-2025", "GM0344", 1001, 22)
+    assert figures(app)[0] == ("2024-2025", "GM0344", None, 1001, 22)
 
 
 def test_municipality_cannot_read_or_write_another_municipalitys_figures(users, clock):
@@ -102,7 +102,7 @@ def test_municipality_cannot_read_or_write_another_municipalitys_figures(users, 
     assert report(rijnmond, "2025-2026", org_id(app, "GM0344"), "1", "1").status_code == 404
     # the coordinator sees every municipality's figures
     assert "1.200" in signed_in(app, COORD).get(f"{BASE}/cijfers").get_data(as_text=True)
-    assert figures(app) == [("2025-2026", "GM0344", 1200, 30)]
+    assert figures(app) == [("2025-2026", "GM0344", None, 1200, 30)]
 
 
 def test_rmc_editor_reports_for_every_municipality_of_its_region_by_form_and_excel(users, clock, tmp_path):
@@ -120,4 +120,23 @@ def test_rmc_editor_reports_for_every_municipality_of_its_region_by_form_and_exc
     path.write_bytes(workbook([["2025-2026", "GM0344", 1500, 40]]))
     result = regio(app, "import", "vsv", "vsv-cijfers", path, "--region", "rmc-19", "--as", "rmc-invoer@vsv.example")
     assert result.exit_code == 0, result.output
-    assert figures(app) == [("2025-2026", "GM0310", 800, 12), ("2025-2026", "GM0344", 1500, 40)]
+    assert figures(app) == [("2025-2026", "GM0310", None, 800, 12), ("2025-2026", "GM0344", None, 1500, 40)]
+
+
+def test_by_form_per_institution_only_where_the_region_reports_so(users, clock):
+    app = users
+    utrecht = signed_in(app, UTRECHT)
+    form = utrecht.get(f"{BASE}/cijfers/invoeren").get_data(as_text=True)
+    assert "ROC Midden Nederland (25LH)" in form  # rmc-19 reports per institution: its mbo institutions are offered
+    assert report(utrecht, "2025-2026", org_id(app, "GM0344"), "1200", "30").status_code == 303
+    assert report(utrecht, "2025-2026", org_id(app, "GM0344"), "300", "9", brin="25LH").status_code == 303
+    assert report(utrecht, "2025-2026", org_id(app, "GM0344"), "300", "8", brin="25LH").status_code == 303  # update
+    assert figures(app) == [("2025-2026", "GM0344", None, 1200, 30), ("2025-2026", "GM0344", "25LH", 300, 8)]
+    page = text_of(utrecht.get(f"{BASE}/cijfers").get_data(as_text=True))
+    assert "Per mbo-instelling" in page and "ROC Midden Nederland (25LH) 300 8 2,67%" in page
+    # rmc-29 does not: a BRIN is not among the choices, and nothing is stored
+    rijnmond = signed_in(app, RIJNMOND)
+    response = report(rijnmond, "2025-2026", org_id(app, "GM0599"), "300", "9", region="rmc-29", brin="25LP")
+    assert response.status_code == 400
+    assert "Ongeldige keuze" in text_of(response.get_data(as_text=True))  # the form has no instelling field there
+    assert len(figures(app)) == 2
