@@ -1,4 +1,5 @@
-"""`regio rif ...`: the platform-wide RIF overview on the command line."""
+"""`regio rif ...`: the platform-wide RIF overview on the command line (platform admins find it, with
+charts, per sector and per project, on the page /regio/<region>/rif/landelijk)."""
 from __future__ import annotations
 
 import click

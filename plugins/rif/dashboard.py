@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from core.plugin_api import Series, bar_chart
+from core.plugin_api import Series, _, bar_chart
 
 from .models import Application
 from .rules import CONCEPT, GRANTED_STATES, SECTORS, ZERO, share
@@ -84,17 +84,22 @@ def build(applications, threshold: int) -> Dashboard:
             out.per_project.append(project)
     out.kinds = sorted(kinds.items())
     out.per_partner = sorted((r for r in partners.values() if r.pledged), key=lambda r: r.label)
+    # Charts and their texts in the reader's language: build() runs while a page is rendered.
     if out.sectors:
         out.sector_chart = bar_chart(
-            "Aanvragen per sector", "Aantal ingediende aanvragen per sector; de tabel ernaast geeft ook de "
-            "toegekende subsidie.", [s[0] for s in out.sectors], [Series("Aanvragen", tuple(s[1] for s in out.sectors))])
+            _("Aanvragen per sector"),
+            _("Aantal ingediende aanvragen per sector; de tabel ernaast geeft dezelfde aantallen en ook de "
+              "toegekende subsidie."),
+            [str(s[0]) for s in out.sectors], [Series(_("Aanvragen"), tuple(s[1] for s in out.sectors))])
     reported = [r for r in out.per_project if r.reported]
     if reported:
         out.delivery_chart = bar_chart(
-            "Cofinanciering in natura per project", "Toegezegd en geleverd in natura per toegekend project, in euro.",
+            _("Cofinanciering in natura per project"),
+            _("Toegezegd en geleverd in natura per toegekend project, in euro; de tabel ernaast geeft dezelfde "
+              "bedragen en het geleverde percentage."),
             [r.label.split(" ", 1)[0] for r in reported],
-            [Series("Toegezegd", tuple(r.pledged for r in reported)),
-             Series("Geleverd", tuple(r.delivered for r in reported))], unit="€")
+            [Series(_("Toegezegd"), tuple(r.pledged for r in reported)),
+             Series(_("Geleverd"), tuple(r.delivered for r in reported))], unit="€")
     return out
 
 
@@ -113,3 +118,69 @@ def platform_totals(session):
 
     names = {r.id: r.name for r in session.scalars(select(Region).where(Region.id.in_(list(rows))))} if rows else {}
     return [dict(v, name=names.get(k, str(k))) for k, v in sorted(rows.items(), key=lambda kv: names.get(kv[0], ""))]
+
+
+# --- the platform page (platform admins) ------------------------------------------------
+
+@dataclass
+class RegionMix:
+    name: str
+    partner_lines: int
+    mkb_lines: int
+    projects: int
+    entree_projects: int
+
+    @property
+    def mkb_share(self):
+        return share(self.mkb_lines, self.partner_lines)
+
+    @property
+    def entree_share(self):
+        return share(self.entree_projects, self.projects)
+
+
+@dataclass
+class Platform:
+    """Every region's submitted applications together, with a chart beside each table."""
+
+    overall: Dashboard
+    regions: list = field(default_factory=list)  # RegionMix per region with submitted applications
+    totals: RegionMix | None = None
+    demo: bool = False
+    count_chart: str = ""
+    subsidy_chart: str = ""
+    mix_chart: str = ""
+
+
+def platform(applications, region_names: dict[int, str], threshold: int) -> Platform:
+    """The platform figures from the submitted applications of every region (concepts do not count)."""
+    submitted = [a for a in applications if a.status != CONCEPT]
+    out = Platform(overall=build(submitted, threshold), demo=any(a.is_demo for a in submitted))
+    by_region = defaultdict(list)
+    for a in submitted:
+        by_region[a.region_id].append(a)
+    for region_id, group in sorted(by_region.items(), key=lambda kv: region_names.get(kv[0], "")):
+        d = build(group, threshold)
+        out.regions.append(RegionMix(region_names.get(region_id, str(region_id)), d.partner_lines, d.mkb_lines,
+                                     d.projects, d.entree_projects))
+    o = out.overall
+    out.totals = RegionMix(_("Alle regio's"), o.partner_lines, o.mkb_lines, o.projects, o.entree_projects)
+    if o.sectors:
+        labels = [str(s[0]) for s in o.sectors]
+        out.count_chart = bar_chart(
+            _("Ingediende aanvragen per sector"),
+            _("Aantal ingediende aanvragen per sector, alle regio's samen; de tabel ernaast geeft dezelfde "
+              "aantallen."), labels, [Series(_("Aanvragen"), tuple(s[1] for s in o.sectors))])
+        out.subsidy_chart = bar_chart(
+            _("Toegekende subsidie per sector"),
+            _("Toegekende subsidie per sector in euro, alle regio's samen; de tabel ernaast geeft dezelfde "
+              "bedragen."), labels, [Series(_("Toegekende subsidie"), tuple(s[2] for s in o.sectors))], unit="€")
+    if out.regions:
+        out.mix_chart = bar_chart(
+            _("Mkb en entree per regio"),
+            _("Per regio het aandeel mkb onder de partnerregels en het aandeel projecten met de entree-doelgroep, "
+              "in procenten; de tabel ernaast geeft dezelfde percentages."),
+            [r.name for r in out.regions],
+            [Series(_("Mkb (% van partnerregels)"), tuple(r.mkb_share for r in out.regions)),
+             Series(_("Entree (% van projecten)"), tuple(r.entree_share for r in out.regions))], unit="%")
+    return out

@@ -79,6 +79,10 @@ PATH = {CONCEPT: [], SUBMITTED: [SUBMITTED], ASSESSING: [SUBMITTED, ASSESSING],
         CLOSED: [SUBMITTED, ASSESSING, GRANTED, MIDTERM, CLOSED]}
 
 
+# Stored as the applications' description (data, not interface text: it stays Dutch).
+DESCRIPTION = "Demoproject met gegenereerde bedragen: een publiek-private samenwerking in de regio."
+
+
 def load(session, regions) -> None:
     for region in regions:
         members = {m.organisation.identifier: m.organisation for m in region.members}
@@ -89,7 +93,7 @@ def load(session, regions) -> None:
                 continue
             application = Application(
                 region_id=region.id, organisation_id=members[lead].id, reference=reference, title=title,
-                description="Demoproject met gegenereerde bedragen: een publiek-private samenwerking in de regio.",
+                description=DESCRIPTION,
                 sectors=sectors, target_groups=groups, start=start, end=end, requested_subsidy=subsidy,
                 status=status, is_demo=True, reflection=reflection)
             session.add(application)

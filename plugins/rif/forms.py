@@ -1,4 +1,4 @@
-"""Forms of the rif instrument (Dutch labels and messages)."""
+"""Forms of the rif instrument: Dutch labels and messages, marked for translation."""
 from __future__ import annotations
 
 import re
@@ -8,7 +8,7 @@ from wtforms import (BooleanField, DateField, SelectField, SelectMultipleField, 
                      widgets)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from core.plugin_api import Form
+from core.plugin_api import Form, _, lazy_gettext, number
 
 from .rules import COST_CATEGORIES, CRITERIA, SCORE_MAX, SCORE_MIN, SECTORS, TARGET_GROUPS
 
@@ -18,8 +18,17 @@ _ENGLISH = re.compile(r"^\d{1,3}(?:,\d{3})+\.\d{1,2}$")  # only with a decimal p
 MONEY_MAX = Decimal("9999999999.99")
 
 
+class MoneyError(ValueError):
+    """An amount that cannot be read; `too_large` tells which of the two problems it is."""
+
+    def __init__(self, message: str, *, too_large: bool = False):
+        super().__init__(message)
+        self.too_large = too_large
+
+
 def parse_money(text: str) -> Decimal:
-    """'1.234,56', '1234,56', '1234.56' or '€ 1.234' -> Decimal('1234.56'); ValueError in Dutch otherwise."""
+    """'1.234,56', '1234,56', '1234.56' or '€ 1.234' -> Decimal('1234.56'); MoneyError (a ValueError, its text
+    in Dutch) otherwise. MoneyField says it in the reader's language."""
     raw = (text or "").replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
     if _PLAIN.match(raw):
         value = Decimal(raw.replace(",", "."))
@@ -28,13 +37,13 @@ def parse_money(text: str) -> Decimal:
     elif _ENGLISH.match(raw):
         value = Decimal(raw.replace(",", ""))
     else:
-        raise ValueError(f"'{text}' is geen bedrag in euro met hoogstens twee decimalen (bijvoorbeeld 12.500,00)")
+        raise MoneyError(f"'{text}' is geen bedrag in euro met hoogstens twee decimalen (bijvoorbeeld 12.500,00)")
     try:
         value = value.quantize(Decimal("0.01"))
     except InvalidOperation:
-        raise ValueError(f"'{text}' is te groot") from None
+        raise MoneyError(f"'{text}' is te groot", too_large=True) from None
     if value > MONEY_MAX:
-        raise ValueError(f"'{text}' is te groot")
+        raise MoneyError(f"'{text}' is te groot", too_large=True)
     return value
 
 
@@ -47,16 +56,20 @@ class MoneyField(StringField):
         if self.raw.strip():
             try:
                 self.data = parse_money(self.raw)
-            except ValueError as exc:
+            except MoneyError as exc:
                 self.data = None
-                raise ValueError(str(exc)) from None
+                if exc.too_large:
+                    raise ValueError(_("'%(text)s' is te groot", text=self.raw)) from None
+                raise ValueError(_("'%(text)s' is geen bedrag in euro met hoogstens twee decimalen "
+                                   "(bijvoorbeeld %(example)s)", text=self.raw,
+                                   example=number(Decimal("12500"), 2))) from None
 
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
         if self.data is None:
             return ""
-        return f"{self.data:.2f}".replace(".", ",")
+        return number(self.data, 2)  # 12.500,00 (nl), 12,500.00 (en): parse_money reads both
 
 
 class CheckboxesField(SelectMultipleField):
@@ -65,26 +78,30 @@ class CheckboxesField(SelectMultipleField):
 
 
 class ApplicationForm(Form):
-    organisation = SelectField("Penvoerder (mbo-instelling)", coerce=int,
-                               validators=[InputRequired("Kies de penvoerder.")])
-    title = StringField("Titel van het project", validators=[DataRequired("Vul de titel in."), Length(max=200)])
-    description = TextAreaField("Beschrijving", validators=[DataRequired("Beschrijf het project."),
-                                                            Length(max=5000)])
-    sectors = CheckboxesField("Sectoren", choices=list(SECTORS.items()),
-                              validators=[DataRequired("Kies minstens één sector.")])
-    target_groups = CheckboxesField("Doelgroepen", choices=list(TARGET_GROUPS.items()),
-                                    validators=[DataRequired("Kies minstens één doelgroep.")])
-    start = DateField("Startdatum", validators=[InputRequired("Vul de startdatum in (dd-mm-jjjj).")])
-    end = DateField("Einddatum", validators=[InputRequired("Vul de einddatum in (dd-mm-jjjj).")])
-    requested_subsidy = MoneyField("Aangevraagde subsidie (euro)", validators=[Optional()])
+    organisation = SelectField(lazy_gettext("Penvoerder (mbo-instelling)"), coerce=int,
+                               validators=[InputRequired(lazy_gettext("Kies de penvoerder."))])
+    title = StringField(lazy_gettext("Titel van het project"),
+                        validators=[DataRequired(lazy_gettext("Vul de titel in.")), Length(max=200)])
+    description = TextAreaField(lazy_gettext("Beschrijving"),
+                                validators=[DataRequired(lazy_gettext("Beschrijf het project.")), Length(max=5000)])
+    sectors = CheckboxesField(lazy_gettext("Sectoren"), choices=list(SECTORS.items()),
+                              validators=[DataRequired(lazy_gettext("Kies minstens één sector."))])
+    target_groups = CheckboxesField(lazy_gettext("Doelgroepen"), choices=list(TARGET_GROUPS.items()),
+                                    validators=[DataRequired(lazy_gettext("Kies minstens één doelgroep."))])
+    # A date field: the browser offers a date picker; typed, the date reads 2026-09-01.
+    start = DateField(lazy_gettext("Startdatum"),
+                      validators=[InputRequired(lazy_gettext("Vul de startdatum in, zoals 2026-09-01."))])
+    end = DateField(lazy_gettext("Einddatum"),
+                    validators=[InputRequired(lazy_gettext("Vul de einddatum in, zoals 2028-08-31."))])
+    requested_subsidy = MoneyField(lazy_gettext("Aangevraagde subsidie (euro)"), validators=[Optional()])
 
     def validate_end(self, field):
         if self.start.data and field.data and field.data <= self.start.data:
-            raise ValidationError("De einddatum moet na de startdatum liggen.")
+            raise ValidationError(_("De einddatum moet na de startdatum liggen."))
 
     def validate_requested_subsidy(self, field):
         if field.data is not None and field.data < 0:
-            raise ValidationError("De subsidie kan niet negatief zijn.")
+            raise ValidationError(_("De subsidie kan niet negatief zijn."))
 
 
 class EditForm(ApplicationForm):
@@ -92,42 +109,52 @@ class EditForm(ApplicationForm):
 
 
 class BudgetForm(Form):
-    category = SelectField("Kostensoort", choices=list(COST_CATEGORIES.items()),
-                           validators=[InputRequired("Kies een kostensoort.")])
-    description = StringField("Omschrijving", validators=[Optional(), Length(max=200)])
-    amount = MoneyField("Bedrag (euro)", validators=[InputRequired("Vul het bedrag in.")])
+    category = SelectField(lazy_gettext("Kostensoort"), choices=list(COST_CATEGORIES.items()),
+                           validators=[InputRequired(lazy_gettext("Kies een kostensoort."))])
+    description = StringField(lazy_gettext("Omschrijving"), validators=[Optional(), Length(max=200)])
+    amount = MoneyField(lazy_gettext("Bedrag (euro)"), validators=[InputRequired(lazy_gettext("Vul het bedrag in."))])
 
     def validate_amount(self, field):
         if field.data is not None and field.data <= 0:
-            raise ValidationError("Het bedrag moet groter dan nul zijn.")
+            raise ValidationError(_("Het bedrag moet groter dan nul zijn."))
 
 
 class PartnerForm(Form):
-    partner = SelectField("Partner", coerce=int, validators=[InputRequired("Kies een partner.")])
-    mkb = BooleanField("Deze partner is een mkb-bedrijf")
-    pledged_cash = MoneyField("Toegezegd in geld (euro)", validators=[InputRequired("Vul het bedrag in geld in (0 mag).")])
-    pledged_in_kind = MoneyField("Toegezegd in natura (euro)",
-                                 validators=[InputRequired("Vul de waarde in natura in (0 mag).")])
-    in_kind_description = StringField("Wat wordt in natura geleverd?", validators=[Optional(), Length(max=200)])
+    partner = SelectField(lazy_gettext("Partner"), coerce=int,
+                          validators=[InputRequired(lazy_gettext("Kies een partner."))])
+    mkb = BooleanField(lazy_gettext("Deze partner is een mkb-bedrijf"))
+    pledged_cash = MoneyField(lazy_gettext("Toegezegd in geld (euro)"),
+                              validators=[InputRequired(lazy_gettext("Vul het bedrag in geld in (0 mag)."))])
+    pledged_in_kind = MoneyField(lazy_gettext("Toegezegd in natura (euro)"),
+                                 validators=[InputRequired(lazy_gettext("Vul de waarde in natura in (0 mag)."))])
+    in_kind_description = StringField(lazy_gettext("Wat wordt in natura geleverd?"),
+                                      validators=[Optional(), Length(max=200)])
 
     def validate_pledged_in_kind(self, field):
         if self.pledged_cash.data is not None and field.data is not None and \
                 self.pledged_cash.data + field.data <= 0:
-            raise ValidationError("Een partner draagt in geld of in natura iets bij.")
+            raise ValidationError(_("Een partner draagt in geld of in natura iets bij."))
 
 
 class TransitionForm(Form):
-    to = StringField("Nieuwe status", validators=[DataRequired()])
+    """The next step, sent by a button (a hidden field: its label is never shown)."""
+
+    to = StringField(lazy_gettext("Nieuwe status"), validators=[DataRequired()])
 
 
 class RemoveLineForm(Form):
-    line = StringField("Regel", validators=[DataRequired()])
+    line = StringField(lazy_gettext("Regel"), validators=[DataRequired()])
+
+
+class DraftAgreementForm(Form):
+    """Draft the samenwerkingsovereenkomst from a granted application (CSRF only: everything comes from it)."""
 
 
 class AssessorForm(Form):
-    email = StringField("E-mailadres van de beoordelaar",
-                        validators=[Optional(), Email("Vul een geldig e-mailadres in."), Length(max=254)])
-    remove = StringField("Verwijderen", validators=[Optional()])
+    email = StringField(lazy_gettext("E-mailadres van de beoordelaar"),
+                        validators=[Optional(), Email(lazy_gettext("Vul een geldig e-mailadres in.")),
+                                    Length(max=254)])
+    remove = StringField(lazy_gettext("Verwijderen"), validators=[Optional()])
 
 
 def score_form(data=None):
@@ -138,9 +165,11 @@ def score_form(data=None):
 
     for criterion in CRITERIA:
         setattr(ScoreForm, f"score_{criterion.key}", SelectField(
-            criterion.label, choices=[("", "Kies een score")] + [(str(i), str(i)) for i in
-                                                                  range(SCORE_MIN, SCORE_MAX + 1)],
-            validators=[DataRequired(f"Geef een score voor '{criterion.label}'.")], description=criterion.help))
+            criterion.label, choices=[("", lazy_gettext("Kies een score"))] + [(str(i), str(i)) for i in
+                                                                               range(SCORE_MIN, SCORE_MAX + 1)],
+            validators=[DataRequired(lazy_gettext("Geef een score voor '%(criterion)s'.",
+                                                  criterion=criterion.label))],
+            description=criterion.help))
     return ScoreForm(data=data)
 
 
@@ -148,13 +177,17 @@ def midterm_form(partners, data=None):
     """Delivered cash and in kind per partner line, a reflection and adjustments."""
 
     class MidtermForm(Form):
-        reflection = TextAreaField("Reflectie: wat ging goed, wat niet?",
-                                   validators=[DataRequired("Schrijf een reflectie."), Length(max=5000)])
-        adjustments = TextAreaField("Bijstellingen voor de tweede helft", validators=[Optional(), Length(max=5000)])
+        reflection = TextAreaField(lazy_gettext("Reflectie: wat ging goed, wat niet?"),
+                                   validators=[DataRequired(lazy_gettext("Schrijf een reflectie.")),
+                                               Length(max=5000)])
+        adjustments = TextAreaField(lazy_gettext("Bijstellingen voor de tweede helft"),
+                                    validators=[Optional(), Length(max=5000)])
 
     for p in partners:
         setattr(MidtermForm, f"delivered_cash_{p.id}",
-                MoneyField(f"{p.partner.name}: geleverd in geld (euro)", validators=[Optional()]))
+                MoneyField(lazy_gettext("%(partner)s: geleverd in geld (euro)", partner=p.partner.name),
+                           validators=[Optional()]))
         setattr(MidtermForm, f"delivered_in_kind_{p.id}",
-                MoneyField(f"{p.partner.name}: geleverd in natura (euro)", validators=[Optional()]))
+                MoneyField(lazy_gettext("%(partner)s: geleverd in natura (euro)", partner=p.partner.name),
+                           validators=[Optional()]))
     return MidtermForm(data=data)

@@ -9,7 +9,7 @@ from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, ForeignKeyConstrain
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.plugin_api import Audited, Base, Organisation
+from core.plugin_api import Agreement, Audited, Base, Organisation
 
 Money = Numeric(12, 2)
 
@@ -35,8 +35,12 @@ class Application(Audited, Base):
     reflection: Mapped[str | None] = mapped_column(Text)
     adjustments: Mapped[str | None] = mapped_column(Text)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The samenwerkingsovereenkomst drafted from this application once it was granted (a core agreement
+    # the penvoerder and the partners sign); kept when the agreement is removed.
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id", ondelete="SET NULL"), index=True)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+    agreement: Mapped[Agreement | None] = relationship()
     budget_lines: Mapped[list["BudgetLine"]] = relationship(back_populates="application", order_by="BudgetLine.id",
                                                             cascade="all, delete-orphan")
     partners: Mapped[list["Partner"]] = relationship(back_populates="application", order_by="Partner.id",

@@ -1,20 +1,35 @@
 """The rif instrument's rules, free of web and database: money, the one-third rule,
-co-financing coverage, the workflow and the assessment score. Money is Decimal, never float."""
+co-financing coverage, the workflow and the assessment score. Money is Decimal, never float.
+Labels are marked for translation (lazy, so they take the reader's language when shown)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from core.plugin_api import lazy_gettext
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
+# Labels shown on the pages, in the reader's language (lazy: evaluated per request). The keys are what
+# the database stores.
 SECTORS = {
-    "techniek": "Techniek", "zorg_welzijn": "Zorg en welzijn", "bouw": "Bouw en infra", "ict": "ICT",
-    "logistiek": "Logistiek", "voedsel_groen": "Voedsel en groen", "economie": "Economie en handel",
-    "energie": "Energie en duurzaamheid", "creatief": "Creatieve industrie", "horeca": "Horeca en toerisme",
+    "techniek": lazy_gettext("Techniek"), "zorg_welzijn": lazy_gettext("Zorg en welzijn"),
+    "bouw": lazy_gettext("Bouw en infra"), "ict": lazy_gettext("ICT"), "logistiek": lazy_gettext("Logistiek"),
+    "voedsel_groen": lazy_gettext("Voedsel en groen"), "economie": lazy_gettext("Economie en handel"),
+    "energie": lazy_gettext("Energie en duurzaamheid"), "creatief": lazy_gettext("Creatieve industrie"),
+    "horeca": lazy_gettext("Horeca en toerisme"),
 }
-TARGET_GROUPS = {"entree": "Entree", "2": "Niveau 2", "3": "Niveau 3", "4": "Niveau 4"}
+TARGET_GROUPS = {"entree": lazy_gettext("Entree"), "2": lazy_gettext("Niveau 2"), "3": lazy_gettext("Niveau 3"),
+                 "4": lazy_gettext("Niveau 4")}
 COST_CATEGORIES = {
+    "personeel": lazy_gettext("Personeel (uren docenten en praktijkopleiders)"),
+    "materieel": lazy_gettext("Apparatuur en materiaal"), "huisvesting": lazy_gettext("Huisvesting en locaties"),
+    "ontwikkeling": lazy_gettext("Ontwikkeling onderwijs"), "overig": lazy_gettext("Overige kosten"),
+}
+# The same cost categories as written into the samenwerkingsovereenkomst (a signed document): Dutch in
+# every language, never translated. tests/rif/test_language.py checks they match COST_CATEGORIES in Dutch.
+COST_CATEGORY_NAMES = {
     "personeel": "Personeel (uren docenten en praktijkopleiders)", "materieel": "Apparatuur en materiaal",
     "huisvesting": "Huisvesting en locaties", "ontwikkeling": "Ontwikkeling onderwijs", "overig": "Overige kosten",
 }
@@ -24,8 +39,9 @@ COST_CATEGORIES = {
 CONCEPT, SUBMITTED, ASSESSING, GRANTED, REJECTED, MIDTERM, CLOSED = (
     "concept", "ingediend", "in_beoordeling", "toegekend", "afgewezen", "tussentijdse_verantwoording", "afgerond")
 STATUS_LABELS = {
-    CONCEPT: "Concept", SUBMITTED: "Ingediend", ASSESSING: "In beoordeling", GRANTED: "Toegekend",
-    REJECTED: "Afgewezen", MIDTERM: "Tussentijdse verantwoording", CLOSED: "Afgerond",
+    CONCEPT: lazy_gettext("Concept"), SUBMITTED: lazy_gettext("Ingediend"), ASSESSING: lazy_gettext("In beoordeling"),
+    GRANTED: lazy_gettext("Toegekend"), REJECTED: lazy_gettext("Afgewezen"),
+    MIDTERM: lazy_gettext("Tussentijdse verantwoording"), CLOSED: lazy_gettext("Afgerond"),
 }
 PENVOERDER_SIGNATORY, ASSESSOR = "penvoerder", "beoordelaar"
 
@@ -35,24 +51,34 @@ class Transition:
     to: str
     sources: tuple[str, ...]
     who: str  # PENVOERDER_SIGNATORY or ASSESSOR
-    button: str
+    button: str  # the button's text (lazily translated)
 
 
 TRANSITIONS = {t.to: t for t in (
-    Transition(SUBMITTED, (CONCEPT,), PENVOERDER_SIGNATORY, "Aanvraag indienen"),
-    Transition(ASSESSING, (SUBMITTED,), ASSESSOR, "Beoordeling starten"),
-    Transition(GRANTED, (ASSESSING,), ASSESSOR, "Toekennen"),
-    Transition(REJECTED, (ASSESSING,), ASSESSOR, "Afwijzen"),
-    Transition(MIDTERM, (GRANTED,), PENVOERDER_SIGNATORY, "Tussentijdse verantwoording indienen"),
-    Transition(CLOSED, (MIDTERM,), ASSESSOR, "Project afronden"),
+    Transition(SUBMITTED, (CONCEPT,), PENVOERDER_SIGNATORY, lazy_gettext("Aanvraag indienen")),
+    Transition(ASSESSING, (SUBMITTED,), ASSESSOR, lazy_gettext("Beoordeling starten")),
+    Transition(GRANTED, (ASSESSING,), ASSESSOR, lazy_gettext("Toekennen")),
+    Transition(REJECTED, (ASSESSING,), ASSESSOR, lazy_gettext("Afwijzen")),
+    Transition(MIDTERM, (GRANTED,), PENVOERDER_SIGNATORY, lazy_gettext("Tussentijdse verantwoording indienen")),
+    Transition(CLOSED, (MIDTERM,), ASSESSOR, lazy_gettext("Project afronden")),
 )}
 GRANTED_STATES = (GRANTED, MIDTERM, CLOSED)
+# Deliveries (geleverde cofinanciering) are filled in while the subsidy is granted: the midterm report
+# is written then and submitting it (-> MIDTERM) freezes them, as it freezes the reflection.
+DELIVERY_STATES = (GRANTED,)
+# "aanvraag RIF-MC19-0001 is ingediend": the state as it reads after the reference, in the Excel import's
+# messages (which, like the core's cell messages, are Dutch); the pages use STATUS_LABELS.
+STATUS_PHRASES = {
+    CONCEPT: "is een concept", SUBMITTED: "is ingediend", ASSESSING: "is in beoordeling", GRANTED: "is toegekend",
+    REJECTED: "is afgewezen", MIDTERM: "heeft de tussentijdse verantwoording ingediend", CLOSED: "is afgerond",
+}
 
 
 # --- money -------------------------------------------------------------------
 
 def euro(value) -> str:
-    """€ 1.234,56 (Dutch notation, always two decimals)."""
+    """€ 1.234,56 (Dutch notation, always two decimals), for text that stays Dutch: the agreement's terms and
+    text, the Excel import's messages, the command line. Pages use the core's `bedrag` filter / `euro`."""
     if value is None:
         return "–"
     value = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -75,7 +101,8 @@ class Finances:
     pledged_cash: Decimal
     pledged_in_kind: Decimal
     needed: Decimal  # what co-financing must cover: costs minus requested subsidy
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # in Dutch
+    issues: list[str] = field(default_factory=list)  # the same problems as codes (EMPTY_BUDGET, ...), for the pages
 
     @property
     def pledged(self) -> Decimal:
@@ -94,8 +121,12 @@ class Finances:
         return max(self.needed - self.pledged, ZERO)
 
 
+EMPTY_BUDGET, NO_SUBSIDY, OVER_A_THIRD, NOT_COVERED = "empty_budget", "no_subsidy", "over_a_third", "not_covered"
+
+
 def finances(costs, requested, pledges) -> Finances:
-    """The computed figures of an application; `pledges` are (cash, in kind) pairs. Problems are Dutch."""
+    """The computed figures of an application; `pledges` are (cash, in kind) pairs. Problems are Dutch;
+    `issues` names them, so that a page can say them in the reader's language."""
     costs = Decimal(costs or 0).quantize(CENT)
     requested = Decimal(requested or 0).quantize(CENT)
     cash = sum((Decimal(c or 0) for c, _k in pledges), ZERO).quantize(CENT)
@@ -103,14 +134,18 @@ def finances(costs, requested, pledges) -> Finances:
     result = Finances(costs=costs, requested=requested, maximum=max_subsidy(costs), pledged_cash=cash,
                       pledged_in_kind=in_kind, needed=max(costs - requested, ZERO))
     if costs <= 0:
+        result.issues.append(EMPTY_BUDGET)
         result.problems.append("De begroting is leeg: voeg minstens één kostenpost toe.")
     if requested <= 0:
+        result.issues.append(NO_SUBSIDY)
         result.problems.append("De aangevraagde subsidie is nog niet ingevuld.")
     if not result.within_third:
+        result.issues.append(OVER_A_THIRD)
         result.problems.append(
             f"De aangevraagde subsidie ({euro(requested)}) is meer dan een derde van de projectkosten "
             f"({euro(costs)}); het maximum is {euro(result.maximum)}.")
     if not result.covered:
+        result.issues.append(NOT_COVERED)
         result.problems.append(
             f"De cofinanciering ({euro(result.pledged)}) dekt de rest van de projectkosten ({euro(result.needed)}) "
             f"niet: er ontbreekt {euro(result.shortfall)}.")
@@ -130,22 +165,23 @@ def share(part, whole) -> Decimal | None:
 @dataclass(frozen=True)
 class Criterion:
     key: str
-    label: str
+    label: str  # lazily translated, as is help
     weight: int
     help: str = ""
     entree: bool = False  # counts `entree_weight` times as heavy for projects with the entree target group
 
 
 CRITERIA = (
-    Criterion("samenwerking", "Kwaliteit van de publiek-private samenwerking", 2,
-              "Rol en inbreng van de partners, waaronder het mkb."),
-    Criterion("arbeidsmarkt", "Aansluiting op de regionale arbeidsmarkt", 2,
-              "Onderbouwde vraag van werkgevers in de regio."),
-    Criterion("onderwijs", "Vernieuwing van het onderwijs", 2, "Wat studenten en docenten er concreet aan hebben."),
-    Criterion("duurzaamheid", "Duurzaamheid", 2,
-              "Verankering na de subsidieperiode en bijdrage aan de duurzaamheidsopgave."),
-    Criterion("entree", "Bereik van de entree-doelgroep", 1,
-              "Weegt extra zwaar als het project zich op entree-studenten richt.", entree=True),
+    Criterion("samenwerking", lazy_gettext("Kwaliteit van de publiek-private samenwerking"), 2,
+              lazy_gettext("Rol en inbreng van de partners, waaronder het mkb.")),
+    Criterion("arbeidsmarkt", lazy_gettext("Aansluiting op de regionale arbeidsmarkt"), 2,
+              lazy_gettext("Onderbouwde vraag van werkgevers in de regio.")),
+    Criterion("onderwijs", lazy_gettext("Vernieuwing van het onderwijs"), 2,
+              lazy_gettext("Wat studenten en docenten er concreet aan hebben.")),
+    Criterion("duurzaamheid", lazy_gettext("Duurzaamheid"), 2,
+              lazy_gettext("Verankering na de subsidieperiode en bijdrage aan de duurzaamheidsopgave.")),
+    Criterion("entree", lazy_gettext("Bereik van de entree-doelgroep"), 1,
+              lazy_gettext("Weegt extra zwaar als het project zich op entree-studenten richt."), entree=True),
 )
 SCORE_MIN, SCORE_MAX = 1, 5
 

@@ -3,6 +3,13 @@
 Rows belong to the application's penvoerder (column "Penvoerder", the row's
 organisation): the core's engine lets the penvoerder's editors import rows of
 their own applications and shows coordinators every row of their region.
+
+What a row may change follows the workflow (plugins/rif/rules.py): pledges and
+new partners only while the application is a concept; delivered amounts only
+while the subsidy is granted (DELIVERY_STATES), as in the midterm form. The
+rules read the stored application and line, so the engine runs them again
+when a previewed import is confirmed (the state may have changed in between);
+they lock the application row, which the workflow's transitions lock too.
 """
 from __future__ import annotations
 
@@ -12,16 +19,37 @@ from sqlalchemy import select
 from core.plugin_api import Column, Kind, RowRule, SheetSpec, db_session
 
 from .models import Application, Partner
-from .rules import CONCEPT, STATUS_LABELS, share
+from .rules import ASSESSING, CONCEPT, DELIVERY_STATES, REJECTED, STATUS_PHRASES, SUBMITTED, euro, share
 
 MONEY = dict(kind=Kind.DECIMAL, minimum=0, maximum=9_999_999_999, places=2)
+PLEDGES = ("pledged_cash", "pledged_in_kind")
+DELIVERIES = ("delivered_cash", "delivered_in_kind")
+BEFORE_DELIVERY = (CONCEPT, SUBMITTED, ASSESSING)
+# Written on the workbook's "Toelichting" sheet: part of the file format, so Dutch in every language (like the
+# headers and help texts below), never marked for translation. The rules' messages below are reported with
+# their cell by the core's import, whose own cell messages are Dutch too.
+DESCRIPTION = ("Toegezegde en geleverde cofinanciering per aanvraag en partner, in euro met twee decimalen. "
+               "Een penvoerder vult hier halverwege het project de geleverde bijdragen in.")
+
+
+def _region():
+    return getattr(g, "region", None) if has_app_context() else None
+
+
+def _application(reference, *, lock=False):
+    """The application with this reference. `lock`: take its row lock (PostgreSQL) until the commit, so a
+    workflow transition (which takes the same lock) cannot slip between this check and the write."""
+    stmt = select(Application).where(Application.reference == reference)
+    if lock:
+        stmt = stmt.with_for_update(of=Application).execution_options(populate_existing=True)
+    return db_session().scalar(stmt)
 
 
 def _application_matches(values, labels):
     """The reference must be an application of this region with this penvoerder."""
     reference = values["application_ref"]
-    application = db_session().scalar(select(Application).where(Application.reference == reference))
-    region = getattr(g, "region", None) if has_app_context() else None
+    application = _application(reference)
+    region = _region()
     if application is None or (region is not None and application.region_id != region.id):
         return f"aanvraag {reference} bestaat niet in deze regio"
     if application.organisation_id != values["organisation_id"]:
@@ -29,18 +57,81 @@ def _application_matches(values, labels):
     return None
 
 
+def _own_application(values):
+    """The row's application when it is one of this region and penvoerder (locked); None otherwise, and
+    then _application_matches reports the row (nothing about another region's application leaks)."""
+    application = _application(values["application_ref"], lock=True)
+    region = _region()
+    if application is None or (region is not None and application.region_id != region.id):
+        return None
+    if application.organisation_id != values.get("organisation_id"):
+        return None
+    return application
+
+
+def _stored_line(application, partner_id):
+    return db_session().scalar(select(Partner).where(
+        Partner.region_id == application.region_id, Partner.application_ref == application.reference,
+        Partner.partner_id == partner_id))
+
+
 def _pledges_only_in_concept(values, labels):
     """A new partner line can only be added while the application is a concept."""
-    reference = values["application_ref"]
-    application = db_session().scalar(select(Application).where(Application.reference == reference))
+    application = _own_application(values)
     if application is None or application.status == CONCEPT:
         return None
-    exists = db_session().scalar(select(Partner.id).where(Partner.application_ref == reference,
-                                                          Partner.partner_id == values["partner_id"]))
-    if exists is None:
-        return (f"aanvraag {reference} is {STATUS_LABELS[application.status].lower()}; "
+    if _stored_line(application, values["partner_id"]) is None:
+        return (f"aanvraag {application.reference} {STATUS_PHRASES[application.status]}; "
                 "een nieuwe partner kan alleen in een concept worden toegevoegd")
     return None
+
+
+def _amount(value) -> str:
+    return "leeg" if value is None else euro(value)
+
+
+def _pledge_unchanged_after_concept(key):
+    """Once submitted, the pledges are what was assessed and granted: they cannot change any more."""
+
+    def check(values, labels):
+        application = _own_application(values)
+        if application is None or application.status == CONCEPT:
+            return None
+        line = _stored_line(application, values["partner_id"])
+        if line is None:  # a new line: _pledges_only_in_concept reports it on the partner's cell
+            return None
+        old, new = getattr(line, key), values[key]
+        if new == old:
+            return None
+        return (f"toegezegd bedrag kan niet meer wijzigen: aanvraag {application.reference} "
+                f"{STATUS_PHRASES[application.status]} (opgeslagen {_amount(old)}, in het bestand {_amount(new)})")
+
+    return RowRule(key, check, needs=("application_ref", "organisation_id", "partner_id", key))
+
+
+def _delivery_only_when_granted(key):
+    """Delivered amounts are filled in while the subsidy is granted, as in the midterm form."""
+
+    def check(values, labels):
+        application = _own_application(values)
+        if application is None or application.status in DELIVERY_STATES:
+            return None
+        line = _stored_line(application, values["partner_id"])
+        if line is None and application.status != CONCEPT:
+            return None  # a new line after the concept: reported on the partner's cell
+        old, new = (getattr(line, key) if line is not None else None), values.get(key)
+        if new == old:
+            return None
+        state = f"aanvraag {application.reference} {STATUS_PHRASES[application.status]}"
+        change = f" (opgeslagen {_amount(old)}, in het bestand {_amount(new)})"
+        if application.status in BEFORE_DELIVERY:
+            return f"geleverd bedrag kan pas worden ingevuld als de subsidie is toegekend: {state}{change}"
+        if application.status == REJECTED:
+            return f"geleverd bedrag kan niet worden ingevuld: {state}{change}"
+        return f"geleverd bedrag kan niet meer wijzigen: {state}{change}"
+
+    # not `needs` the column itself: emptying a delivered cell is a change too
+    return RowRule(key, check, needs=("application_ref", "organisation_id", "partner_id"))
 
 
 def _delivered_rate(row):
@@ -58,8 +149,7 @@ def cofinancing_sheet() -> SheetSpec:
         model=Partner,
         permission="rif.cofinance",
         view_permission="rif.view",
-        description=("Toegezegde en geleverde cofinanciering per aanvraag en partner, in euro met twee decimalen. "
-                     "Een penvoerder vult hier halverwege het project de geleverde bijdragen in."),
+        description=DESCRIPTION,
         row_noun="cofinanciering",
         columns=(
             Column("application_ref", "Aanvraag", help="Het kenmerk van de aanvraag, zoals RIF-MC19-0001."),
@@ -67,15 +157,22 @@ def cofinancing_sheet() -> SheetSpec:
                    help="BRIN-code van de mbo-instelling die de aanvraag indient."),
             Column("partner_id", "Partner", Kind.ORGANISATION,
                    help="Code van de partner: BRIN, KvK-nummer of CBS-code (GM0344)."),
-            Column("pledged_cash", "Toegezegd in geld", **MONEY),
+            Column("pledged_cash", "Toegezegd in geld", **MONEY,
+                   help="Te wijzigen zolang de aanvraag een concept is; daarna staat de toezegging vast."),
             Column("pledged_in_kind", "Toegezegd in natura", **MONEY,
-                   help="Waarde van uren, apparatuur of locaties, in euro."),
-            Column("delivered_cash", "Geleverd in geld", required=False, **MONEY),
-            Column("delivered_in_kind", "Geleverd in natura", required=False, **MONEY),
+                   help="Waarde van uren, apparatuur of locaties, in euro. Te wijzigen zolang de aanvraag "
+                        "een concept is; daarna staat de toezegging vast."),
+            Column("delivered_cash", "Geleverd in geld", required=False, **MONEY,
+                   help="In te vullen bij de tussentijdse verantwoording, zolang de subsidie is toegekend."),
+            Column("delivered_in_kind", "Geleverd in natura", required=False, **MONEY,
+                   help="In te vullen bij de tussentijdse verantwoording, zolang de subsidie is toegekend."),
             Column("delivered_rate", "Geleverd (% van toezegging)", Kind.DECIMAL, required=False,
                    computed=_delivered_rate),
         ),
         natural_key=("application_ref", "partner_id"),
         rules=(RowRule("application_ref", _application_matches, needs=("application_ref", "organisation_id")),
-               RowRule("partner_id", _pledges_only_in_concept, needs=("application_ref", "partner_id"))),
+               RowRule("partner_id", _pledges_only_in_concept,
+                       needs=("application_ref", "organisation_id", "partner_id")),
+               *(_pledge_unchanged_after_concept(key) for key in PLEDGES),
+               *(_delivery_only_when_granted(key) for key in DELIVERIES)),
     )

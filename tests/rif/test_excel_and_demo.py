@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from core.cli import main
 
-from .conftest import BASE, application, create, email, text
+from .conftest import BASE, application, create, email, grant, text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "regions"
 
@@ -35,7 +35,7 @@ def rows(path):
 
 
 def test_round_trip_fills_midterm_deliveries_in_bulk(app, as_, tmp_path):
-    create(app, as_)
+    grant(app, as_, create(app, as_))
     path = export(app, tmp_path, "editor")
     table = rows(path)
     assert table[0][:7] == ["Aanvraag", "Penvoerder", "Partner", "Toegezegd in geld", "Toegezegd in natura",
@@ -88,7 +88,7 @@ def test_another_mbo_cannot_import_the_penvoerders_rows(app, as_, tmp_path):
 
 
 def test_upload_through_the_web_page(app, as_, tmp_path):
-    create(app, as_)
+    grant(app, as_, create(app, as_))
     path = export(app, tmp_path, "editor")
     book = openpyxl.load_workbook(path)
     book.worksheets[0]["G3"] = 50000

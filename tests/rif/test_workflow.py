@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from .conftest import BASE, appoint, application, create, text
+from .conftest import BASE, appoint, application, create, grant, text
 
 
 def test_the_page_shows_computed_totals_and_refuses_to_submit_over_one_third(app, as_):
@@ -104,15 +104,6 @@ def test_other_organisations_do_not_see_an_application_but_partners_do(app, as_)
                                  data={"category": "overig", "amount": "10"}).status_code == 404
     # Only the coordinator appoints assessors.
     assert as_("editor").post(f"{BASE}/beoordelaars", data={"email": "x@rif.example"}).status_code == 403
-
-
-def grant(app, as_, app_id):
-    appoint(as_, "assessor")
-    as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"})
-    as_("assessor").post(f"{BASE}/{app_id}/status", data={"to": "in_beoordeling"})
-    as_("assessor").post(f"{BASE}/{app_id}/beoordeling", data={f"score_{k}": "3" for k in (
-        "samenwerking", "arbeidsmarkt", "onderwijs", "duurzaamheid", "entree")})
-    assert as_("assessor").post(f"{BASE}/{app_id}/status", data={"to": "toegekend"}).status_code == 303
 
 
 def test_midterm_delivered_next_to_pledged_then_closed(app, as_):

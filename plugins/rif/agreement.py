@@ -1,0 +1,165 @@
+"""A granted application as a samenwerkingsovereenkomst (template "rif-samenwerking").
+
+The parties are the penvoerder and the partners that are members of the
+region's RIF consortium (the core takes an agreement's parties from the
+instrument's consortium); the terms are the application's computed figures,
+exact to the cent, plus its budget and every partner's pledge as text; the
+text is the template's with the project written out. The core drafts it as a
+concept; the region's coordinator sends it for signing on the agreement page,
+where every party's signatory signs that exact version.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from core.plugin_api import AgreementTemplate, AgreementTerm, _, lazy_gettext
+
+from .rules import CENT, COST_CATEGORY_NAMES, GRANTED, MIDTERM, ZERO, euro
+
+TEMPLATE_KEY = "rif-samenwerking"
+# A running project becomes an agreement: granted, or halfway with its midterm report.
+AGREEMENT_STATES = (GRANTED, MIDTERM)
+ENDED = "beeindigd"  # the core's status of an ended agreement: a new one may be drafted then
+
+
+def _subsidy_at_most_a_third(terms: dict) -> dict[str, str]:
+    costs, subsidy = Decimal(terms["project_costs"]), Decimal(terms["subsidy"])
+    problems = {}
+    if subsidy * 3 > costs:
+        problems["subsidy"] = _("mag hoogstens een derde van de totale projectkosten zijn")
+    cofinancing = Decimal(terms["cofinancing_cash"]) + Decimal(terms["cofinancing_in_kind"])
+    if subsidy + cofinancing < costs:
+        problems["cofinancing_in_kind"] = _(
+            "de cofinanciering in geld en in natura dekt samen met de subsidie de projectkosten niet")
+    return problems
+
+
+TEMPLATE = AgreementTemplate(
+    key=TEMPLATE_KEY,
+    # title and text are copied into the agreement (stored, signed): they stay Dutch, as do the terms'
+    # values (terms_of, text_of). The description and the terms' labels and hints are shown on the pages.
+    title="Samenwerkingsovereenkomst RIF-project",
+    description=lazy_gettext("Begroting, subsidie en cofinanciering (in geld en in natura) van de publiek-private "
+                             "samenwerking."),
+    text=(
+        "# Samenwerkingsovereenkomst RIF-project\n\n"
+        "De ondergetekende partijen voeren samen het project uit waarvoor de mbo-instelling als penvoerder "
+        "subsidie uit het Regionaal Investeringsfonds mbo aanvraagt.\n\n"
+        "1. De subsidie bedraagt ten hoogste een derde van de projectkosten.\n"
+        "2. De partners dragen de cofinanciering bij zoals hieronder afgesproken, in geld en in natura.\n"
+        "3. Halverwege het project leggen partijen samen tussentijds verantwoording af.\n"
+    ),
+    terms=(
+        AgreementTerm("application_ref", lazy_gettext("Kenmerk van de aanvraag"), kind="text", required=False,
+                      hint=lazy_gettext("Zoals RIF-MC19-0001; zo hoort de overeenkomst bij de aanvraag.")),
+        AgreementTerm("project_costs", lazy_gettext("Totale projectkosten"), kind="decimal", minimum=0, unit="euro"),
+        AgreementTerm("subsidy", lazy_gettext("Aangevraagde subsidie"), kind="decimal", minimum=0, unit="euro",
+                      hint=lazy_gettext("Ten hoogste een derde van de projectkosten.")),
+        AgreementTerm("cofinancing_cash", lazy_gettext("Cofinanciering in geld"), kind="decimal", minimum=0,
+                      unit="euro"),
+        AgreementTerm("cofinancing_in_kind", lazy_gettext("Cofinanciering in natura"), kind="decimal", minimum=0,
+                      unit="euro"),
+        AgreementTerm("start", lazy_gettext("Startdatum project"), kind="date", required=False),
+        AgreementTerm("end", lazy_gettext("Einddatum project"), kind="date", required=False),
+        AgreementTerm("budget", lazy_gettext("Begroting per kostensoort"), kind="text", required=False,
+                      hint=lazy_gettext("Eén regel per kostensoort met het bedrag.")),
+        AgreementTerm("pledges", lazy_gettext("Toegezegde cofinanciering per partner"), kind="text", required=False,
+                      hint=lazy_gettext("Eén regel per partner: in geld en in natura.")),
+    ),
+    check=_subsidy_at_most_a_third,
+)
+
+
+def organisations_of(application) -> list:
+    """The penvoerder, then every partner (in the order they were added), each once."""
+    out, seen = [application.organisation], {application.organisation_id}
+    for line in application.partners:
+        if line.partner_id not in seen:
+            seen.add(line.partner_id)
+            out.append(line.partner)
+    return out
+
+
+def split_parties(application, consortium_ids: set[int]) -> tuple[list, list]:
+    """(the organisations that become parties, the partners left out because they are not in the consortium)."""
+    orgs = organisations_of(application)
+    return [o for o in orgs if o.id in consortium_ids], [o for o in orgs[1:] if o.id not in consortium_ids]
+
+
+def _money(value) -> str:
+    return str(Decimal(value or 0).quantize(CENT))
+
+
+def budget_by_category(application) -> list[tuple[str, Decimal]]:
+    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for line in application.budget_lines:
+        totals[line.category] += line.amount
+    order = [*COST_CATEGORY_NAMES, *(k for k in totals if k not in COST_CATEGORY_NAMES)]
+    return [(COST_CATEGORY_NAMES.get(k, k), totals[k].quantize(CENT)) for k in order if k in totals]
+
+
+def pledge_lines(application) -> list[tuple[str, Decimal, Decimal]]:
+    return [(f"{p.partner.name} ({p.partner.identifier})", Decimal(p.pledged_cash or 0).quantize(CENT),
+             Decimal(p.pledged_in_kind or 0).quantize(CENT)) for p in application.partners]
+
+
+def terms_of(application, money) -> dict:
+    """The structured terms: amounts as exact decimal strings with two decimals (as the core stores them)."""
+    return {
+        "application_ref": application.reference,
+        "project_costs": _money(money.costs),
+        "subsidy": _money(money.requested),
+        "cofinancing_cash": _money(money.pledged_cash),
+        "cofinancing_in_kind": _money(money.pledged_in_kind),
+        "start": application.start.isoformat() if application.start else None,
+        "end": application.end.isoformat() if application.end else None,
+        "budget": "\n".join(f"{label}: {euro(amount)}" for label, amount in budget_by_category(application)),
+        "pledges": "\n".join(f"{name}: in geld {euro(cash)}, in natura {euro(kind)}"
+                             for name, cash, kind in pledge_lines(application)),
+    }
+
+
+def title_of(application) -> str:
+    return f"Samenwerkingsovereenkomst {application.reference}: {application.title}"[:200]
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "/")
+
+
+def text_of(application, money, parties) -> str:
+    """The template's text with the project, its budget and the co-financing written out (Markdown)."""
+    period = " tot en met ".join(d.strftime("%d-%m-%Y") for d in (application.start, application.end) if d)
+    lines = [
+        TEMPLATE.text.rstrip("\n"),
+        "",
+        f"## Het project {application.reference}: {_cell(application.title)}",
+        "",
+        f"Penvoerder: {application.organisation.name} ({application.organisation.identifier})."
+        + (f" Looptijd: {period}." if period else ""),
+        "",
+        " ".join((application.description or "").split()),
+        "",
+        "## Begroting",
+        "",
+        "| Kostensoort | Bedrag |",
+        "| --- | ---: |",
+        *[f"| {_cell(label)} | {euro(amount)} |" for label, amount in budget_by_category(application)],
+        f"| **Totale projectkosten** | **{euro(money.costs)}** |",
+        "",
+        f"De aangevraagde subsidie is {euro(money.requested)}: ten hoogste een derde van de projectkosten "
+        f"(het maximum is {euro(money.maximum)}).",
+        "",
+        "## Cofinanciering",
+        "",
+        "| Partner | In geld | In natura |",
+        "| --- | ---: | ---: |",
+        *[f"| {_cell(name)} | {euro(cash)} | {euro(kind)} |" for name, cash, kind in pledge_lines(application)],
+        f"| **Totaal** | **{euro(money.pledged_cash)}** | **{euro(money.pledged_in_kind)}** |",
+        "",
+        "## Partijen",
+        "",
+        *[f"- {_cell(o.name)} ({o.identifier})" for o in parties],
+    ]
+    return "\n".join(lines) + "\n"

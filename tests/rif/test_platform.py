@@ -1,0 +1,95 @@
+"""The platform-wide RIF page: every region's submitted applications, each chart beside a table with
+the same numbers; platform admins only."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from core.testing import login, make_user
+
+from .conftest import BASE, text
+
+PAGE = f"{BASE}/landelijk"
+
+
+def load_demo(app):
+    from core.db import db_session
+    from core.plugin_api import Region
+    from plugins.rif import demo
+
+    with app.app_context():
+        session = db_session()
+        demo.load(session, session.scalars(select(Region).where(Region.slug.in_(["rmc-19", "rmc-29"]))).all())
+        session.commit()
+
+
+def platform_admin(app):
+    make_user(app, "beheer@rif.example", platform_admin=True)
+    client = app.test_client()
+    assert login(client, "beheer@rif.example").status_code == 302
+    return client
+
+
+def visible(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def block(html: str, caption: str) -> str:
+    """The chart-with-table block whose table has this caption."""
+    for part in html.split('<div class="chart-with-table">')[1:]:
+        if f"<caption>{caption}</caption>" in part:
+            return part.split("</div>")[0]
+    raise AssertionError(f"no chart with a table '{caption}'")
+
+
+def test_platform_admins_see_every_region_with_a_table_beside_each_chart(app, as_):
+    load_demo(app)
+    admin = platform_admin(app)
+    assert "Landelijk overzicht van alle regio's" in text(admin.get(f"{BASE}/"))
+    response = admin.get(PAGE)
+    assert response.status_code == 200
+    html = text(response)
+    page = visible(html)
+    assert "uit 2 regio's" in page and "bevat demogegevens" in page
+
+    # Applications and granted subsidy per sector: techniek has three submitted applications in two
+    # regions, one of them granted (RIF-MC29-0001, € 200.000); energie two, one granted (€ 140.000).
+    counts = block(html, "Ingediende aanvragen per sector")
+    assert 'role="img"' in counts and "Techniek 3" in visible(counts) and "Energie en duurzaamheid 2" in visible(counts)
+    subsidy = block(html, "Toegekende subsidie per sector")
+    assert 'role="img"' in subsidy
+    assert "Techniek € 200.000,00" in visible(subsidy) and "Energie en duurzaamheid € 140.000,00" in visible(subsidy)
+    assert "Zorg en welzijn € 230.000,00" in visible(subsidy)
+
+    # Mkb among the partner lines and projects with the entree target group, per region and in total.
+    mix = visible(block(html, "Mkb-partners en projecten met de entree-doelgroep per regio"))
+    assert "Utrecht 8 1 12,5% 3 1 33,3%" in mix
+    assert "Rijnmond 5 2 40,0% 2 1 50,0%" in mix
+    assert "Alle regio's 13 3 23,0% 5 2 40,0%" in mix
+    assert "Landelijk is 23,0% van de 13 partnerregels een mkb-bedrijf" in page
+
+    # Delivered against pledged in kind per granted project; below 80% marked with words, not colour only.
+    delivery = block(html, "In natura per toegekend project")
+    assert 'role="img"' in delivery
+    assert "<mark>72,9% (onder 80%)</mark>" in delivery  # 197.000 of 270.000
+    rows = visible(delivery)
+    assert "RIF-MC19-0001 Zorgtechnologie in de wijk (demo) € 270.000,00 € 197.000,00 72,9% (onder 80%)" in rows
+    assert "RIF-MC29-0001 Haven Werkt: logistiek en automatisering (demo) € 290.000,00 € 240.000,00 82,7%" in rows
+    assert "82,7% (onder" not in rows
+    assert "RIF-MC19-0002 Bouwhub Domstad: circulair bouwen (demo) € 180.000,00 – nog niet verantwoord" in rows
+    assert html.count('role="img"') == 4  # every chart is one of the blocks above, each with its table
+
+    # The per-region totals that `regio rif overzicht` prints.
+    assert "Rijnmond (bevat demogegevens) 2 € 200.000,00 € 400.000,00" in page
+
+
+def test_everyone_else_gets_403_and_no_link(app, as_):
+    load_demo(app)
+    for name in ("coordinator", "editor", "assessor"):
+        assert as_(name).get(PAGE).status_code == 403, name
+        assert "landelijk" not in text(as_(name).get(f"{BASE}/"))
+        assert "Landelijk overzicht" not in text(as_(name).get(f"{BASE}/overzicht"))
+    assert as_("rijnmond_coordinator").get("/regio/rmc-29/rif/landelijk").status_code == 403
+    assert as_("rijnmond_coordinator").get(PAGE).status_code == 404  # not their region: the guard's 404
+    assert app.test_client().get(PAGE).status_code == 302  # signed out: to the sign-in page
