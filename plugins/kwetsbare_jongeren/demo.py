@@ -63,8 +63,8 @@ def _counts(session, region, periods) -> None:
     rmc = next((m.organisation for m in region.members if m.organisation.kind == "rmc"), None)
     if rmc is None:
         return
-    existing = set(session.execute(
-        select(MonitorCount.organisation_id, MonitorCount.municipality, MonitorCount.period, MonitorCount.category)
+    existing = set(session.execute(  # one count per municipality, period and category, whoever reported it
+        select(MonitorCount.municipality, MonitorCount.period, MonitorCount.category)
         .where(MonitorCount.region_id == region.id)))
     jikp = report.jikp_for(region.rmc_code)
     share = float(jikp["percent"]) / 100 if jikp else 0.75
@@ -74,7 +74,7 @@ def _counts(session, region, periods) -> None:
         for step, period in enumerate(periods):
             in_view = cohort * share * 0.35 * (1 + 0.04 * step) / (4 if "-K" in period else 1)
             for category in CATEGORIES:
-                key = (rmc.id, code, period, category)
+                key = (code, period, category)
                 if key in existing:
                     continue
                 count = max(0, round(in_view * SHARES[category] * rng.uniform(0.8, 1.2)))

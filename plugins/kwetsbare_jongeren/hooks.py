@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.plugin_api import Instrument, NavItem, Permission, Widget, hookimpl
+from core.plugin_api import Instrument, NavItem, Permission, Widget, hookimpl, lazy_gettext
 
 from . import demo, matrix, models, report, settings, sheets, views  # noqa: F401  (models: maps the tables)
 
@@ -14,8 +14,9 @@ KEY = "kwetsbare_jongeren"
 def instrument_info():
     return Instrument(
         key=KEY,
-        name="Kwetsbare jongeren",
-        description="Wie doet wat in de regionale aanpak voor jongeren in een kwetsbare positie, gevolgd met geaggregeerde aantallen.",
+        name=lazy_gettext("Kwetsbare jongeren"),
+        description=lazy_gettext("Wie doet wat in de regionale aanpak voor jongeren in een kwetsbare positie, gevolgd "
+                                 "met geaggregeerde aantallen."),
         order=40,
     )
 
@@ -37,6 +38,8 @@ def register_permissions():
         # Not a read permission (no viewer): coordinators do not get it over other organisations,
         # so only the reporting organisation sees its own counts unsuppressed.
         Permission(f"{KEY}.report", "Aantallen kwetsbare jongeren melden", {"editor", "admin"}),
+        # No role has it: only platform admins read the published sheet "monitor-regio" in (it is for reading).
+        Permission(f"{KEY}.import_published", "Gepubliceerde aantallen kwetsbare jongeren inlezen", set()),
     ]
 
 
@@ -47,7 +50,7 @@ def region_settings_schema():
 
 @hookimpl
 def register_sheets():
-    return [sheets.MONITOR]
+    return [sheets.MONITOR, sheets.PUBLISHED]
 
 
 @hookimpl
@@ -58,7 +61,7 @@ def agreement_templates():
 @hookimpl
 def navigation_items(region, user):
     return [
-        NavItem("Kwetsbare jongeren", endpoint="regio.kwetsbare_jongeren.index", permission=f"{KEY}.view"),
+        NavItem(lazy_gettext("Kwetsbare jongeren"), endpoint="regio.kwetsbare_jongeren.index", permission=f"{KEY}.view"),
     ]
 
 
@@ -83,10 +86,11 @@ def dashboard_widgets(region, user):
             viewer = report.viewer_of(user)
             published = report.table(rows, periods[-1], report.municipalities(region), threshold=conf.min_count,
                                      viewer=viewer)
-            out.update(period=periods[-1], totals=[(c, published.totals[c]) for c in models.CATEGORIES])
+            out.update(period=periods[-1],
+                       totals=[(models.CATEGORY_LABELS[c], published.totals[c]) for c in models.CATEGORIES])
         return out
 
-    return [Widget(title="Kwetsbare jongeren", template="kwetsbare_jongeren/widget.html", context=context,
+    return [Widget(title=lazy_gettext("Kwetsbare jongeren"), template="kwetsbare_jongeren/widget.html", context=context,
                    permission=f"{KEY}.view")]
 
 

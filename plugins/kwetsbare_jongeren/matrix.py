@@ -11,7 +11,7 @@ matrix back from that term.
 """
 from __future__ import annotations
 
-from core.plugin_api import AgreementTemplate, AgreementTerm
+from core.plugin_api import AgreementTemplate, AgreementTerm, _, lazy_gettext, number
 
 from .models import ROLE_ACCOUNTABLE, ROLE_EXECUTING, ROLES
 
@@ -33,6 +33,23 @@ def problems(tasks: list[str], matrix: Matrix, names: dict[str, str] | None = No
             who = ", ".join(names.get(p, p) for p in sorted(accountable))
             out[task] = (f"taak '{task}' heeft {len(accountable)} eindverantwoordelijke partijen ({who}); "
                          "er mag er precies één zijn")
+    return out
+
+
+def explain(tasks: list[str], matrix: Matrix, names: dict[str, str] | None = None,
+            labels: dict | None = None) -> dict[str, str]:
+    """problems() in the reader's language, for the page: {task: message}; `labels` names the tasks."""
+    names, labels = names or {}, labels or {}
+    out = {}
+    for task in problems(tasks, matrix, names):
+        accountable = sorted(p for p, role in matrix.get(task, {}).items() if role == ROLE_ACCOUNTABLE)
+        if not accountable:
+            out[task] = _("taak '%(task)s' heeft geen eindverantwoordelijke partij; wijs er precies één aan",
+                          task=labels.get(task, task))
+        else:
+            out[task] = _("taak '%(task)s' heeft %(number)s eindverantwoordelijke partijen (%(parties)s); er mag er "
+                          "precies één zijn", task=labels.get(task, task), number=number(len(accountable)),
+                          parties=", ".join(names.get(p, p) for p in accountable))
     return out
 
 
@@ -110,14 +127,15 @@ def agreement_text(region_name: str, tasks: list[str], matrix: Matrix, names: di
 
 TEMPLATE = AgreementTemplate(
     key=TEMPLATE_KEY,
+    # title and text are copied into the agreement (stored, signed): they stay Dutch.
     title="Regionale aanpak kwetsbare jongeren",
     text=("# Regionale aanpak jongeren in een kwetsbare positie\n\n"
           "Stel de aanpak op via de pagina Kwetsbare jongeren > Aanpak: daar wordt de verantwoordelijkheden"
           "matrix met deze tekst in de afspraak gezet.\n"),
-    description="De verantwoordelijkhedenmatrix (wie doet wat) die alle partijen ondertekenen.",
+    description=lazy_gettext("De verantwoordelijkhedenmatrix (wie doet wat) die alle partijen ondertekenen."),
     terms=(AgreementTerm(
-        TERM, "Verantwoordelijkheden (één regel per taak)", kind="text",
-        hint="Zoals 'Nazorg: eindverantwoordelijk MC19; uitvoerend GM0344, 25LH'. Per taak precies één "
-             "eindverantwoordelijke partij."),),
+        TERM, lazy_gettext("Verantwoordelijkheden (één regel per taak)"), kind="text",
+        hint=lazy_gettext("Zoals 'Nazorg: eindverantwoordelijk MC19; uitvoerend GM0344, 25LH'. Per taak precies "
+                          "één eindverantwoordelijke partij.")),),
     check=_check,
 )

@@ -8,12 +8,13 @@ from __future__ import annotations
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.plugin_api import Audited, Base, Organisation
+from core.plugin_api import Audited, Base, Organisation, lazy_gettext
 
 ROLE_EXECUTING = "uitvoerend"
 ROLE_ACCOUNTABLE = "eindverantwoordelijk"
 ROLES = (ROLE_EXECUTING, ROLE_ACCOUNTABLE)
-ROLE_LABELS = {ROLE_EXECUTING: "Uitvoerend", ROLE_ACCOUNTABLE: "Eindverantwoordelijk"}
+# Shown on pages in the reader's language; the stored role (and the agreement term) is the Dutch key.
+ROLE_LABELS = {ROLE_EXECUTING: lazy_gettext("Uitvoerend"), ROLE_ACCOUNTABLE: lazy_gettext("Eindverantwoordelijk")}
 
 CATEGORIES = (
     "in beeld",
@@ -22,6 +23,14 @@ CATEGORIES = (
     "begeleid naar zorg of dagbesteding",
     "zonder passend aanbod",
 )
+# The categories as pages name them; the stored category (and the Excel value) is the Dutch key above.
+CATEGORY_LABELS = {
+    "in beeld": lazy_gettext("In beeld"),
+    "begeleid naar onderwijs": lazy_gettext("Begeleid naar onderwijs"),
+    "begeleid naar werk": lazy_gettext("Begeleid naar werk"),
+    "begeleid naar zorg of dagbesteding": lazy_gettext("Begeleid naar zorg of dagbesteding"),
+    "zonder passend aanbod": lazy_gettext("Zonder passend aanbod"),
+}
 
 
 class Responsibility(Audited, Base):
@@ -44,11 +53,18 @@ class Responsibility(Audited, Base):
 
 
 class MonitorCount(Audited, Base):
-    """An aggregated count reported by a municipality or the RMC: never about one person."""
+    """An aggregated count reported by a municipality or the RMC: never about one person.
+
+    One count per municipality, period and category, whoever reports it, so
+    no young person is counted twice in the region's totals: a municipality
+    reports about itself, the RMC about any municipality of its region, and a
+    later report by the other party replaces the count (the audit log keeps
+    both). `organisation_id` is who reported the count that is stored now.
+    """
 
     __tablename__ = "kwetsbare_jongeren_count"
-    __table_args__ = (UniqueConstraint("region_id", "organisation_id", "municipality", "period", "category",
-                                       name="uq_kwetsbare_jongeren_count_natural_key"),)
+    __table_args__ = (UniqueConstraint("region_id", "municipality", "period", "category",
+                                       name="uq_kwetsbare_jongeren_count_municipality_period_category"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"))

@@ -1,28 +1,32 @@
-"""The region's published figures: counts summed per municipality, suppressed for the viewer.
+"""The region's published figures: one count per municipality, period and category, suppressed for the viewer.
 
 The monitor table is an aggregate over every organisation's rows of the
 region (that is its purpose), so it is read here without `scoped`; what a
 viewer may see of it is decided cell by cell: raw for platform admins,
 own cells raw for the reporting organisation, everything else through
 `suppression.suppress`.
+
+No double counting: a municipality and the RMC may both report about the
+same municipality, but the table holds one count per municipality, period
+and category (the model's unique key; a later report replaces the earlier
+one), so every cell and every region total counts each municipality once.
 """
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from sqlalchemy import select
 
-from core.plugin_api import db_session
+from core.plugin_api import db_session, lazy_gettext
 
 from .models import CATEGORIES, MonitorCount
 from .suppression import Published, suppress
 
-JIKP_SOURCE = ("OCW in cijfers, 'Jongeren in kwetsbare positie in de RMC-regio', schooljaar 2021-2022 naar "
-               "2022-2023 (bepaling 1 oktober)")
+JIKP_SOURCE = lazy_gettext("OCW in cijfers, 'Jongeren in kwetsbare positie in de RMC-regio', schooljaar 2021-2022 "
+                           "naar 2022-2023 (bepaling 1 oktober)")
 JIKP_URL = ("https://www.ocwincijfers.nl/themas/jongeren-in-een-kwetsbare-positie/"
             "jongeren-in-kwetsbare-positie-in-de-rmc-regio")
 
@@ -45,11 +49,16 @@ def municipalities(region) -> dict[str, str]:
             if m.organisation.kind == "gemeente"}
 
 
-def region_rows(region_id: int) -> list[tuple[int, str, str, str, int]]:
-    """(organisation id, municipality, period, category, count) of every report in the region."""
+def reporter_names(region) -> dict[int, str]:
+    """Organisation id -> name of the region's members (who reported a count)."""
+    return {m.organisation_id: m.organisation.name for m in region.members}
+
+
+def region_rows(region_id: int, session=None) -> list[tuple[int, str, str, str, int]]:
+    """(organisation id, municipality, period, category, count) of every count in the region."""
     stmt = select(MonitorCount.organisation_id, MonitorCount.municipality, MonitorCount.period,
                   MonitorCount.category, MonitorCount.count).where(MonitorCount.region_id == region_id)
-    return [tuple(r) for r in db_session().execute(stmt)]
+    return [tuple(r) for r in (session or db_session()).execute(stmt)]
 
 
 def has_demo(region_id: int) -> bool:
@@ -63,35 +72,29 @@ def periods(rows) -> list[str]:
 
 
 def table(rows, period: str, names: dict[str, str], *, threshold: int, viewer: Viewer) -> Published:
-    """Municipalities x categories for one period, with region totals per category."""
+    """Municipalities x categories for one period, with region totals per category.
+
+    Each cell is the one count of that municipality, period and category (never a sum of reports by the
+    municipality and the RMC); `reporters` says who reported it, and the viewer knows the cells their
+    organisation reported.
+    """
     values: dict[tuple[str, str], int] = {}
-    reporters: dict[tuple[str, str], set[int]] = {}
+    reporters: dict[tuple[str, str], int] = {}
     for org_id, muni, per, cat, count in rows:
         if per != period:
             continue
-        values[(muni, cat)] = values.get((muni, cat), 0) + count
-        reporters.setdefault((muni, cat), set()).add(org_id)
-    known = {k for k, orgs in reporters.items() if orgs <= viewer.org_ids}
+        values[(muni, cat)] = count
+        reporters[(muni, cat)] = org_id
+    known = {k for k, org_id in reporters.items() if org_id in viewer.org_ids}
     munis = sorted({m for m, _c in values}, key=lambda m: names.get(m, m))
-    return suppress(values, munis, list(CATEGORIES), threshold=threshold, known=known, raw=viewer.raw)
+    published = suppress(values, munis, list(CATEGORIES), threshold=threshold, known=known, raw=viewer.raw)
+    published.reporters = reporters
+    return published
 
 
 def over_time(rows, names, *, threshold: int, viewer: Viewer) -> list[tuple[str, Published]]:
     """(period, published table) for every period, oldest first."""
     return [(p, table(rows, p, names, threshold=threshold, viewer=viewer)) for p in periods(rows)]
-
-
-def csv_export(rows, names, *, threshold: int, viewer: Viewer, region_name: str) -> str:
-    """The published figures of every period as CSV (semicolons, as Dutch Excel expects)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["Regio", "Periode", "Gemeente", "CBS-code", *[c.capitalize() for c in CATEGORIES]])
-    for period, published in over_time(rows, names, threshold=threshold, viewer=viewer):
-        for muni in published.rows:
-            writer.writerow([region_name, period, names.get(muni, muni), muni,
-                             *[published.cell(muni, c).text for c in CATEGORIES]])
-        writer.writerow([region_name, period, "Totaal regio", "", *[published.totals[c].text for c in CATEGORIES]])
-    return out.getvalue()
 
 
 @cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from core.plugin_api import RegionSettings
+from core.plugin_api import RegionSettings, lazy_gettext
 
 DEFAULT_TASKS = (
     "Signaleren",
@@ -12,6 +12,13 @@ DEFAULT_TASKS = (
     "Begeleiden tijdens de overstap",
     "Nazorg",
 )
+# The default tasks as pages name them; a region's own tasks (and the stored task) stay as written.
+TASK_LABELS = {
+    "Signaleren": lazy_gettext("Signaleren"),
+    "Toeleiden naar onderwijs of werk": lazy_gettext("Toeleiden naar onderwijs of werk"),
+    "Begeleiden tijdens de overstap": lazy_gettext("Begeleiden tijdens de overstap"),
+    "Nazorg": lazy_gettext("Nazorg"),
+}
 PERIOD_KINDS = {"schooljaar": "schooljaar (zoals 2024-2025)", "kwartaal": "kwartaal (zoals 2025-K1)"}
 
 

@@ -1,14 +1,38 @@
-"""The Excel sheet "monitor": aggregated counts per municipality, period and category."""
+"""The Excel sheets of kwetsbare_jongeren: "monitor" (report counts) and "monitor-regio" (the published figures).
+
+"monitor": aggregated counts per municipality, period and category; one count
+per municipality, period and category, whoever reports it (natural key
+gemeente + periode + categorie; Melder says who reported it). Its export holds
+the rows the user's organisation reported, unsuppressed (all rows for
+platform admins), so export and import again changes nothing. Rules beyond
+the column kinds: the period has the region's format (quarter or school
+year), and a municipality reports only about itself (the RMC about any
+municipality of its region).
+
+"monitor-regio": the region's published figures in the same columns, through
+the engine's export hook: small counts as "<5" and complementary suppressed
+ones as "afgeschermd", exactly as on the region page, plus the region totals.
+It is for reading: only platform admins may import it (their export is
+unsuppressed), and any import refuses a "<5" or "afgeschermd" cell, naming it.
+"""
 from __future__ import annotations
 
 import re
 
-from core.plugin_api import Column, Kind, RowRule, SheetSpec
+from flask import g, has_request_context
+from sqlalchemy import select
 
-from . import privacy
+from core.plugin_api import Column, Kind, Organisation, Region, RowRule, SheetSpec, db_session
+
+from . import privacy, report
 from .models import CATEGORIES, MonitorCount
+from .settings import PERIOD_KINDS, settings_of
+from .suppression import COMPLEMENTARY
 
+KEY = "kwetsbare_jongeren"
 PERIOD_RE = re.compile(r"^(\d{4})-(\d{4}|K[1-4])$")
+SUPPRESSED_RE = re.compile(r"^<\s*\d+$")
+TOTAL_LABEL = "Totaal regio"
 
 
 def period_problem(period: str) -> str | None:
@@ -22,33 +46,148 @@ def period_problem(period: str) -> str | None:
     return None
 
 
-def _period_rule(values, labels):
-    return period_problem(str(values["period"]).strip())
+def period_kind_problem(period: str, kind: str, region_name: str) -> str | None:
+    """None when `period` is a valid period of the region's kind ("schooljaar" or "kwartaal")."""
+    problem = period_problem(period)
+    if problem:
+        return problem
+    if ("-K" in period) != (kind == "kwartaal"):
+        return (f"'{period}' is een {'kwartaal' if '-K' in period else 'schooljaar'}, maar regio {region_name} "
+                f"meldt per {kind}: vul een {PERIOD_KINDS[kind]} in")
+    return None
 
+
+def _import_region(org_id: int):
+    """The region being imported into: the request's, or (command line) the reporter's own region."""
+    if has_request_context() and getattr(g, "region", None) is not None:
+        return g.region
+    cache = g.setdefault("_kwetsbare_jongeren_org_regions", {})
+    if org_id not in cache:
+        cache[org_id] = db_session().scalar(select(Region).where(Region.members.any(organisation_id=org_id))
+                                            .order_by(Region.id))
+    return cache[org_id]
+
+
+def _period_rule(values, labels):
+    period = str(values["period"]).strip()
+    region = _import_region(values["organisation_id"])
+    if region is None:
+        return period_problem(period)
+    return period_kind_problem(period, settings_of(region).period, region.name)
+
+
+def own_municipality_problem(reporter, municipality: str) -> str | None:
+    """A municipality reports only about itself; the RMC (and any other reporter) about every municipality."""
+    if reporter is not None and reporter.kind == "gemeente" and reporter.identifier != municipality:
+        return (f"{reporter.identifier} ({reporter.name}) meldt alleen aantallen over de eigen gemeente, niet over "
+                f"{municipality}; het RMC meldt voor elke gemeente van de regio")
+    return None
+
+
+def _own_municipality_rule(values, labels):
+    return own_municipality_problem(db_session().get(Organisation, values["organisation_id"]), values["municipality"])
+
+
+def screen(value, is_header: bool) -> str | None:
+    """Personal data (privacy.screen), and a published figure that is not a count ("<5", "afgeschermd")."""
+    message = privacy.screen(value, is_header)
+    if message or is_header or not isinstance(value, str):
+        return message
+    text = value.strip()
+    if SUPPRESSED_RE.match(text) or text.casefold() == COMPLEMENTARY:
+        return (f"'{text}' is een afgeschermd aantal uit de gepubliceerde cijfers, geen aantal; een export van "
+                "Monitor regio kan niet worden ingelezen. Vul het echte aantal in of laat de rij weg")
+    return None
+
+
+COLUMNS = (
+    Column("organisation_id", "Melder", Kind.ORGANISATION, org_kinds=("gemeente", "rmc"),
+           help="CBS-code van uw gemeente (GM0344) of de RMC-code (MC19): de organisatie die meldt. Een gemeente "
+                "meldt over zichzelf; het RMC over elke gemeente van de regio."),
+    Column("municipality", "Gemeente", Kind.CBS_CODE, in_region=True,
+           help="CBS-code van de gemeente waarover de aantallen gaan (zoals GM0344)."),
+    Column("period", "Periode", max_length=9,
+           help="De periode zoals de regio afspreekt: een schooljaar (2024-2025) of een kwartaal (2025-K1); "
+                "de regio gebruikt er één."),
+    Column("category", "Categorie", Kind.ENUM, choices=CATEGORIES),
+    Column("count", "Aantal", Kind.INTEGER, minimum=0, help="Een aantal jongeren, nooit gegevens over één jongere."),
+)
+RULES = (RowRule("period", _period_rule, needs=("period", "organisation_id")),
+         RowRule("municipality", _own_municipality_rule, needs=("organisation_id", "municipality")))
+NATURAL_KEY = ("municipality", "period", "category")
+# Written on the workbook's "Toelichting" sheet: part of the file format, so Dutch in every language
+# (like the headers, help texts and the messages of the rules), never marked for translation.
+MONITOR_DESCRIPTION = (
+    "Geaggregeerde aantallen jongeren per gemeente, periode en categorie. Per gemeente, periode en "
+    "categorie telt één aantal: meldt het RMC een aantal dat de gemeente al meldde (of andersom), "
+    "dan vervangt het nieuwe aantal het oude. Nooit persoonsgegevens: een bestand met kolommen als "
+    "naam, geboortedatum, BSN of adres, met een getal dat de BSN-elfproef doorstaat of met een datum "
+    "wordt in zijn geheel geweigerd.")
+PUBLISHED_DESCRIPTION = (
+    "De gepubliceerde aantallen van de regio per gemeente, periode en categorie, met de regiototalen, "
+    "zoals op de pagina Kwetsbare jongeren: aantallen onder de drempel van de regio staan er als "
+    "<5, en waar een afgeschermd aantal anders uit het regiototaal af te leiden is, is nog een aantal "
+    "afgeschermd. Aantallen die uw eigen organisatie meldde, staan er zoals gemeld. Alleen om te "
+    "lezen: dit bestand kan niet worden ingelezen; aantallen meldt u met het werkblad Monitor.")
 
 MONITOR = SheetSpec(
     name="monitor",
     title="Monitor",
     model=MonitorCount,
-    permission="kwetsbare_jongeren.report",
-    # Not a read permission: the engine's export then holds only the rows of the user's own organisation.
-    # The region's figures are published by the instrument's pages, with small-number suppression.
-    view_permission="kwetsbare_jongeren.report",
-    description=("Geaggregeerde aantallen jongeren per gemeente, periode en categorie. Nooit persoonsgegevens: "
-                 "een bestand met kolommen als naam, geboortedatum, BSN of adres, met een getal dat de "
-                 "BSN-elfproef doorstaat of met een datum wordt in zijn geheel geweigerd."),
+    permission=f"{KEY}.report",
+    # Not a read permission: the engine's export then holds only the rows of the user's own organisation,
+    # unsuppressed. The region's figures are published by "monitor-regio" and the pages, suppressed.
+    view_permission=f"{KEY}.report",
+    description=MONITOR_DESCRIPTION,
     row_noun="aantallen",
-    columns=(
-        Column("organisation_id", "Melder", Kind.ORGANISATION, org_kinds=("gemeente", "rmc"),
-               help="CBS-code van uw gemeente (GM0344) of de RMC-code (MC19): de organisatie die meldt."),
-        Column("municipality", "Gemeente", Kind.CBS_CODE, in_region=True,
-               help="CBS-code van de gemeente waarover de aantallen gaan (zoals GM0344)."),
-        Column("period", "Periode", help="Schooljaar (2024-2025) of kwartaal (2025-K1), zoals de regio afspreekt.",
-               max_length=9),
-        Column("category", "Categorie", Kind.ENUM, choices=CATEGORIES),
-        Column("count", "Aantal", Kind.INTEGER, minimum=0, help="Een aantal jongeren, nooit gegevens over één jongere."),
-    ),
-    natural_key=("organisation_id", "municipality", "period", "category"),
-    rules=(RowRule("period", _period_rule, needs=("period",)),),
-    screen=privacy.screen,
+    columns=COLUMNS,
+    natural_key=NATURAL_KEY,
+    rules=RULES,
+    screen=screen,
+)
+
+
+def published_rows(session, region, user):
+    """The export hook of "monitor-regio": the region's figures as the user may see them on the region page.
+
+    Per period (oldest first) and municipality (by name) one row per category
+    with a count, then (when anything can be suppressed for this user) one
+    "Totaal regio" row per category. Counts the user's organisation reported,
+    and every count for platform admins, are as stored; the rest go through
+    the same suppression as the page, so "<5" and "afgeschermd" are text.
+    """
+    conf = settings_of(region)
+    names = report.municipalities(region)
+    viewer = report.viewer_of(user)
+    for period, published in report.over_time(report.region_rows(region.id, session), names,
+                                              threshold=conf.min_count, viewer=viewer):
+        for muni in published.rows:
+            for category in CATEGORIES:
+                shown = published.cells.get((muni, category))
+                if shown is not None:
+                    count = shown.text if shown.hidden else shown.value
+                    yield [published.reporters[(muni, category)], muni, period, category, count]
+        if viewer.raw:
+            continue  # the stored rows only: an admin's export imports again unchanged
+        for category in CATEGORIES:
+            total = published.totals[category]
+            if total.hidden or total.value is not None:
+                yield [None, TOTAL_LABEL, period, category, total.text if total.hidden else total.value]
+
+
+PUBLISHED = SheetSpec(
+    name="monitor-regio",
+    title="Monitor regio",
+    model=MonitorCount,
+    # Reading this sheet in is for platform admins only (a permission no role has): their export is the
+    # stored rows. Everyone else reports with "monitor".
+    permission=f"{KEY}.import_published",
+    view_permission=f"{KEY}.view",
+    description=PUBLISHED_DESCRIPTION,
+    row_noun="aantallen",
+    columns=COLUMNS,
+    natural_key=NATURAL_KEY,
+    rules=RULES,
+    screen=screen,
+    export_rows=published_rows,
 )

@@ -12,7 +12,7 @@ hidden too ("afgeschermd": it may be any number), or else the total.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 COMPLEMENTARY = "afgeschermd"
@@ -40,6 +40,7 @@ class Published:
     cols: list[str]
     cells: dict[tuple[str, str], Shown]
     totals: dict[str, Shown]
+    reporters: dict[tuple[str, str], int] = field(default_factory=dict)  # cell -> who reported it (set by the caller)
 
     def cell(self, row: str, col: str) -> Shown:
         return self.cells.get((row, col), Shown("–", None))
@@ -74,9 +75,13 @@ def suppress(values: dict[tuple[str, str], int], rows: list[str], cols: list[str
             candidates = [k for k in in_col if k not in hidden and k not in known]
             if candidates:
                 hidden.add(min(candidates, key=lambda k: (values[k], rows.index(k[0]))))
-            else:
+                changed = True
+            elif c not in hidden_total:
                 hidden_total.add(c)
-            changed = True
+                changed = True
+            # else: the one hidden figure is a small total over cells the viewer all reported themselves;
+            # there is nothing left to derive, and nothing more to hide
+
     def hide(v: int) -> Shown:  # a small count says "<5"; a complementary one only that it is hidden
         return Shown(f"<{threshold}" if small(v) else COMPLEMENTARY, None, True)
 

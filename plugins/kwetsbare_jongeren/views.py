@@ -3,20 +3,23 @@
     GET       /                 matrix (as signed), counts over time (chart + table, suppressed), context
     GET POST  /aanpak           the coordinator maintains the matrix and puts it into an agreement
     GET POST  /aantallen/nieuw  a municipality or the RMC reports counts for one municipality and period
-    GET       /export.csv       the published (suppressed) figures of every period
+
+The published (suppressed) figures of every period are exported by the Excel
+engine as the sheet "monitor-regio" (sheets.PUBLISHED), linked from the index.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from core.plugin_api import (Series, agreement_in_force, authorize, bar_chart, current_region, current_user,
-                             db_session, instrument_settings, may, scoped)
+from core.plugin_api import (Series, _, agreement_in_force, authorize, bar_chart, current_region, current_user,
+                             db_session, instrument_settings, may, ngettext, number, scoped)
 
 from . import matrix as matrix_rules
 from . import report
 from .forms import CATEGORY_FIELDS, ReportForm, matrix_form_class
-from .models import CATEGORIES, ROLE_LABELS, MonitorCount, Responsibility
+from .models import CATEGORIES, CATEGORY_LABELS, ROLE_LABELS, MonitorCount, Responsibility
+from .settings import TASK_LABELS
 
 KEY = "kwetsbare_jongeren"
 bp = Blueprint(KEY, __name__, template_folder="templates")
@@ -65,18 +68,26 @@ def index():
     periods = [p for p, _t in history]
     period = request.args.get("periode") or (periods[-1] if periods else None)
     current = dict(history).get(period)
+    reported_by = {}
+    if current is not None:
+        who = report.reporter_names(region)
+        for muni in current.rows:
+            orgs = {current.reporters[(muni, c)] for c in CATEGORIES if (muni, c) in current.reporters}
+            reported_by[muni] = ", ".join(sorted(who.get(o, _("onbekend")) for o in orgs))
     chart = None
     if history:
-        series = [Series(cat.capitalize(), tuple(t.totals[cat].value for _p, t in history)) for cat in CATEGORIES]
+        series = [Series(str(CATEGORY_LABELS[cat]), tuple(t.totals[cat].value for _p, t in history))
+                  for cat in CATEGORIES]
         chart = bar_chart(
-            f"Aantallen jongeren per categorie, regio {region.name}",
-            "Regiototalen per periode en categorie; afgeschermde aantallen ontbreken in de grafiek. "
-            "De tabel onder de grafiek bevat dezelfde getallen.",
+            _("Aantallen jongeren per categorie, regio %(region)s", region=region.name),
+            _("Regiototalen per periode en categorie; afgeschermde aantallen ontbreken in de grafiek. "
+              "De tabel onder de grafiek bevat dezelfde getallen."),
             periods, series)
     return render_template(
         "kwetsbare_jongeren/index.html", region=region, settings=settings, names=names,
-        signed=_signed_matrix(region, names), role_labels=ROLE_LABELS, history=history, periods=periods,
-        period=period, current=current, munis=munis, categories=CATEGORIES, chart=chart,
+        signed=_signed_matrix(region, names), role_labels=ROLE_LABELS, task_labels=TASK_LABELS, history=history,
+        periods=periods, period=period, current=current, munis=munis, categories=CATEGORIES,
+        category_labels=CATEGORY_LABELS, chart=chart, reported_by=reported_by,
         jikp=report.jikp_for(region.rmc_code), raw=viewer.raw, demo=report.has_demo(region.id),
         may_report=may(current_user, f"{KEY}.report", region), may_draft=may(current_user, "agreement.draft", region))
 
@@ -109,15 +120,15 @@ def aanpak():
                 elif row is None and role:
                     session.add(Responsibility(region_id=region.id, task=task, party_id=org.id, role=role))
         session.commit()
-        flash("De verantwoordelijkhedenmatrix is opgeslagen.")
+        flash(_("De verantwoordelijkhedenmatrix is opgeslagen."))
         return redirect(url_for(".aanpak"), 303)
     names = {o.identifier: o.name for o in parties}
     current = {t: stored.get(t, {}) for t in tasks}
-    problems = matrix_rules.problems(tasks, current, names)
+    problems = matrix_rules.explain(tasks, current, names, TASK_LABELS)
     proposal = None
     if not problems and request.method == "GET":
         involved = {p for cells in current.values() for p in cells}
-        proposal = {
+        proposal = {  # the agreement's title and text are a signed document: Dutch
             "title": f"Regionale aanpak kwetsbare jongeren {region.name}",
             "text": matrix_rules.agreement_text(region.name, tasks, current, names),
             "parties": [o.id for o in parties if o.identifier in involved],
@@ -125,7 +136,8 @@ def aanpak():
         }
     return render_template(
         "kwetsbare_jongeren/aanpak.html", region=region, form=form, tasks=tasks, problems=problems,
-        proposal=proposal, signed=_signed_matrix(region, names), names=names), \
+        proposal=proposal, signed=_signed_matrix(region, names), names=names, role_labels=ROLE_LABELS,
+        task_labels=TASK_LABELS), \
         (400 if form.errors else 200)
 
 
@@ -139,8 +151,12 @@ def report_counts():
     if current_user.is_platform_admin:
         own = [o for o in _parties(region) if o.kind in ("gemeente", "rmc")]
     munis = report.municipalities(region)
+    if not any(o.kind == "rmc" for o in own):  # a municipality reports about itself only
+        munis = {code: name for code, name in munis.items() if code in {o.identifier for o in own}}
     form = ReportForm()
     form.period_kind = settings.period
+    form.region_name = region.name
+    form.reporters = {o.id: o for o in own}
     form.organisation.choices = [(o.id, o.name) for o in own]
     form.municipality.choices = [(code, f"{name} ({code})") for code, name in sorted(munis.items(), key=lambda i: i[1])]
     if request.method == "GET":
@@ -149,34 +165,34 @@ def report_counts():
             form.municipality.data = gemeente
     if form.validate_on_submit():
         session = db_session()
-        fields = dict(organisation_id=form.organisation.data, municipality=form.municipality.data,
-                      period=form.period.data)
+        reporter = form.reporters[form.organisation.data]
+        municipality, period = form.municipality.data, form.period.data
+        # One count per municipality, period and category: a count that the other party (the municipality
+        # or the RMC) reported before is replaced, and the reporter becomes this organisation.
+        authorize(f"{KEY}.report", MonitorCount(region_id=region.id, organisation_id=reporter.id))
+        replaced: dict[int, int] = {}
         for category, count in form.counts().items():
             row = session.scalar(select(MonitorCount).where(
-                MonitorCount.region_id == region.id, MonitorCount.category == category,
-                *[getattr(MonitorCount, k) == v for k, v in fields.items()]))
+                MonitorCount.region_id == region.id, MonitorCount.municipality == municipality,
+                MonitorCount.period == period, MonitorCount.category == category))
             if row is None:
-                row = MonitorCount(region_id=region.id, category=category, count=count, **fields)
-                authorize(f"{KEY}.report", row)
-                session.add(row)
-            else:
-                authorize(f"{KEY}.report", row)
-                row.count = count
-                row.is_demo = False
+                session.add(MonitorCount(region_id=region.id, organisation_id=reporter.id, municipality=municipality,
+                                         period=period, category=category, count=count))
+                continue
+            if row.organisation_id != reporter.id:
+                replaced[row.organisation_id] = replaced.get(row.organisation_id, 0) + 1
+            row.organisation_id, row.count, row.is_demo = reporter.id, count, False
         session.commit()
-        flash(f"De aantallen voor {munis[form.municipality.data]}, {form.period.data} zijn opgeslagen.")
-        return redirect(url_for(".index", periode=form.period.data), 303)
+        message = _("De aantallen voor %(municipality)s, %(period)s zijn opgeslagen.",
+                    municipality=munis[municipality], period=period)
+        names = report.reporter_names(region)
+        for org_id, n in replaced.items():
+            who = names.get(org_id) or _("een andere organisatie")
+            message += " " + ngettext("%(count)s aantal vervangt wat %(who)s eerder meldde.",
+                                      "%(count)s aantallen vervangen wat %(who)s eerder meldde.", n,
+                                      count=number(n), who=who)
+        flash(message)
+        return redirect(url_for(".index", periode=period), 303)
     return render_template("kwetsbare_jongeren/report.html", region=region, form=form, settings=settings,
                            category_fields=[getattr(form, name) for name, _c in CATEGORY_FIELDS]), \
         (400 if form.errors else 200)
-
-
-@bp.route("/export.csv")
-def export_csv():
-    region = authorize(f"{KEY}.view", current_region())
-    settings = instrument_settings()
-    text = report.csv_export(report.region_rows(region.id), report.municipalities(region),
-                             threshold=settings.min_count, viewer=report.viewer_of(current_user),
-                             region_name=region.name)
-    return Response("\ufeff" + text, mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=kwetsbare-jongeren-{region.slug}.csv"})

@@ -12,6 +12,7 @@ from core.testing import login, make_user
 KEY = "kwetsbare_jongeren"
 BASE = f"/regio/rmc-19/{KEY}"
 HEADER = ["Melder", "Gemeente", "Periode", "Categorie", "Aantal"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 USERS = {
     "coord": ("coord@kj.example", "MC19", "admin"),  # coordinator of rmc-19 (the RMC)
     "utrecht": ("utrecht@kj.example", "GM0344", "editor"),
@@ -36,6 +37,14 @@ def workbook(rows, header=HEADER, *, title="Monitor", extra=None) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def published_export(client, base=BASE) -> bytes:
+    """The published figures as the signed-in user downloads them (sheet "monitor-regio", through the engine)."""
+    response = client.get(f"{base}/excel/monitor-regio/export.xlsx")
+    assert response.status_code == 200, response.status_code
+    assert response.mimetype == XLSX
+    return response.data
 
 
 def read_workbook(data: bytes) -> list[list]:

@@ -73,7 +73,8 @@ def test_report_form_writes_for_the_own_municipality_with_dutch_errors(world):
                                                         "municipality": "GM0344", "period": "2025-K1", "cat_0": "-2"})
     assert bad.status_code == 400
     text = bad.get_data(as_text=True)
-    assert "Deze regio meldt per schooljaar" in text and "Een aantal is 0 of meer." in text
+    assert ("&#39;2025-K1&#39; is een kwartaal, maar regio Utrecht meldt per schooljaar: vul een schooljaar "
+            "(zoals 2024-2025) in." in text) and "Een aantal is 0 of meer." in text
     assert 'class="error-summary"' in text
     assert world.counts() == {}
     # Another organisation's id in the form is not offered, so it is refused.
@@ -91,7 +92,8 @@ def test_report_form_writes_for_the_own_municipality_with_dutch_errors(world):
 def test_other_region_sees_nothing(world):
     world.add_counts([("GM0344", "GM0344", "2024-2025", "in beeld", 41)])
     rotterdam = world.client("rotterdam")
-    for path in ("/", "/aanpak", "/aantallen/nieuw", "/export.csv", "/excel/monitor/"):
+    for path in ("/", "/aanpak", "/aantallen/nieuw", "/excel/monitor/", "/excel/monitor-regio/",
+                 "/excel/monitor-regio/export.xlsx"):
         assert rotterdam.get(BASE + path).status_code == 404, path
     own = rotterdam.get("/regio/rmc-29/kwetsbare_jongeren/").get_data(as_text=True)
     assert "Er zijn nog geen aantallen gemeld." in own and "Gemeente Utrecht" not in own

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from plugins.kwetsbare_jongeren.suppression import suppress
 
-from .conftest import BASE
+from .conftest import BASE, HEADER, published_export, read_workbook
 
 CATS = ["in beeld"]
 
@@ -40,6 +40,15 @@ def test_a_small_total_is_hidden_and_a_lone_small_cell_takes_the_total_with_it()
                  known={("B", "in beeld")})
     assert q.cell("A", "in beeld").text == "<5"
     assert q.totals["in beeld"].text == "afgeschermd"  # 33 - 30 would be A
+
+
+def test_a_small_total_over_the_viewers_own_cells_stays_hidden_and_the_rest_is_shown():
+    # The viewer reported the only cell (3) themselves: the total (3) is still "<5" for them, as for everyone.
+    p = suppress({("A", "in beeld"): 3}, ["A"], CATS, threshold=5, known={("A", "in beeld")})
+    assert p.cell("A", "in beeld").text == "3" and p.totals["in beeld"].text == "<5"
+    q = suppress({("A", "in beeld"): 3, ("B", "in beeld"): 1}, ["A", "B"], CATS, threshold=5,
+                 known={("A", "in beeld"), ("B", "in beeld")})
+    assert [q.cell(r, "in beeld").text for r in "AB"] == ["3", "1"] and q.totals["in beeld"].text == "<5"
 
 
 def test_no_suppression_for_platform_admins_and_none_needed_for_large_numbers():
@@ -87,15 +96,12 @@ def test_page_reporting_municipality_sees_its_own_figure_and_others_stay_protect
 
 def test_export_is_suppressed_the_same_way(world):
     world.add_counts(REPORTS)
-    response = world.client("coord").get(f"{BASE}/export.csv")
-    assert response.status_code == 200 and response.mimetype == "text/csv"
-    lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
-    assert lines[0].startswith("Regio;Periode;Gemeente;CBS-code;In beeld")
-    rows = {line.split(";")[2]: line.split(";")[4] for line in lines[1:]}
-    assert rows == {"Gemeente De Bilt": "<5", "Gemeente Utrecht": "40", "Gemeente Zeist": "afgeschermd",
-                    "Totaal regio": "52"}
-    own = world.client("debilt").get(f"{BASE}/export.csv").get_data(as_text=True)
-    assert "Gemeente De Bilt;GM0310;3;" in own
+    rows = read_workbook(published_export(world.client("coord")))
+    assert rows[0] == HEADER
+    in_beeld = {r[1]: r[4] for r in rows[1:] if r[3] == "in beeld"}
+    assert in_beeld == {"GM0310": "<5", "GM0344": 40, "GM0355": "afgeschermd", "Totaal regio": 52}
+    own = {r[1]: r[4] for r in read_workbook(published_export(world.client("debilt")))[1:] if r[3] == "in beeld"}
+    assert own == {"GM0310": 3, "GM0344": 40, "GM0355": 9, "Totaal regio": 52}  # De Bilt's own figure
 
 
 def test_threshold_is_a_region_setting(world):
