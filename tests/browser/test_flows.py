@@ -7,7 +7,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from tests.browser import axe
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import leave, screenshot, sign_in
 
 REGION = "/regio/rmc-19"
 
@@ -66,7 +66,7 @@ def test_keyboard_only_sign_in_open_region_and_report_figures(browser, demo_serv
     page.goto(f"{REGION}/vsv/cijfers")
     row = page.locator("tr", has_text="2026-2027")
     assert "43.210" in row.inner_text() and "1.234" in row.inner_text()
-    context.close()
+    leave(context)
 
 
 def test_a_form_error_is_summarised_at_the_top_and_links_to_the_field(signed_in):
@@ -85,7 +85,7 @@ def test_a_form_error_is_summarised_at_the_top_and_links_to_the_field(signed_in)
     assert page.evaluate("document.activeElement.id") == "school_year"
     screenshot(page, "flow-formulier-fouten")
     assert_accessible(page)
-    page.close()
+    leave(page)
 
 
 def _export(page, address: str) -> bytes:
@@ -139,7 +139,7 @@ def test_excel_upload_shows_errors_then_a_preview_and_stores_on_confirm(signed_i
 
     page.goto(f"{REGION}/vsv/cijfers")
     assert "98.765" in page.locator("main").inner_text()
-    page.close()
+    leave(page)
 
 
 def test_coordinator_sends_an_agreement_and_a_signatory_signs_it(signed_in, demo_server):
@@ -159,7 +159,7 @@ def test_coordinator_sends_an_agreement_and_a_signatory_signs_it(signed_in, demo
     with coordinator.expect_navigation():
         coordinator.locator("form[action$='/versturen'] button").click()
     screenshot(coordinator, "flow-afspraak-verstuurd")
-    coordinator.close()
+    leave(coordinator)
 
     signatory = signed_in("ondertekenaar.roc-midden-nederland").new_page()
     signatory.goto(agreement)
@@ -172,7 +172,7 @@ def test_coordinator_sends_an_agreement_and_a_signatory_signs_it(signed_in, demo
     assert "ROC Midden Nederland" in text
     screenshot(signatory, "flow-afspraak-ondertekend")
     assert_accessible(signatory)
-    signatory.close()
+    leave(signatory)
 
 
 def test_switching_language_by_keyboard_and_signing_out(browser, demo_server):
@@ -195,4 +195,4 @@ def test_switching_language_by_keyboard_and_signing_out(browser, demo_server):
     assert "/inloggen" in page.url
     page.goto(f"{REGION}/vsv/")
     assert "/inloggen" in page.url, "after signing out the region's pages ask to sign in again"
-    context.close()
+    leave(context)

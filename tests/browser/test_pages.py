@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.browser import axe
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import leave, screenshot
 
 REGION = "/regio/rmc-19"
 
@@ -110,6 +110,6 @@ def test_page_has_no_wcag_violations(browser, signed_in, demo_server, name, acco
         found = axe.violations(page)
         assert not found, axe.report(page, found)
     finally:
-        page.close()
+        leave(page)
         if account is None:
-            context.close()
+            leave(context)
