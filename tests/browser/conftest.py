@@ -104,9 +104,14 @@ def leave(target) -> None:
     (newer than the one this Playwright was built for); the browser ends with
     the session anyway.
     """
+    from playwright.sync_api import Error
+
     pages = target.pages if hasattr(target, "pages") else [target]
     for page in pages:
-        page.close(run_before_unload=True)
+        try:
+            page.close(run_before_unload=True)
+        except Error:  # already closing: it was left before
+            pass
 
 
 def sign_in(page, demo, local: str) -> None:

@@ -110,6 +110,4 @@ def test_page_has_no_wcag_violations(browser, signed_in, demo_server, name, acco
         found = axe.violations(page)
         assert not found, axe.report(page, found)
     finally:
-        leave(page)
-        if account is None:
-            leave(context)
+        leave(context if account is None else page)
