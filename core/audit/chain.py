@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from hashlib import sha256
 from dataclasses import dataclass
+from hashlib import sha256
 from json.encoder import c_make_encoder, encode_basestring
 
 from sqlalchemy import select
