@@ -10,21 +10,23 @@ key column matches a stored NULL and nothing else, on every database (SQL's
 `=` would never match NULL).
 
 The fingerprint covers exactly the stored rows the diff was made against
-(one entry per row of the file: the stored id and values, or "absent"), so
-the commit can tell whether they changed in between.
+(one entry per row of the file: a digest of the stored id and values, or
+"absent"), so the commit can tell whether they changed in between.
+
+Memory: the stored rows are streamed and compared one by one against the
+file's rows (indexed by key); only the old values of changed rows and a
+16-byte digest per matched row are kept, never a copy of the stored table.
 """
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.excel.spec import SheetSpec
-
-Existing = dict[tuple, tuple[int, tuple]]  # natural key -> (id, values in `keys` order)
 
 
 @dataclass
@@ -46,49 +48,68 @@ def key_positions(spec: SheetSpec, keys: list[str]) -> list[int]:
     return [keys.index(k) for k in spec.natural_key]
 
 
-def load_existing(session: Session, spec: SheetSpec, region_id: int, keys: list[str]) -> Existing:
-    """The stored rows of the region, by natural key, with the values of `keys`."""
+def stored_rows(session: Session, spec: SheetSpec, region_id: int, keys: list[str]) -> Iterator[tuple[int, tuple]]:
+    """The stored rows of the region as (id, values in `keys` order), streamed."""
     model = spec.model
     stmt = select(model.id, *[getattr(model, k) for k in keys]).where(model.region_id == region_id)
-    positions = key_positions(spec, keys)
-    existing: Existing = {}
     for row in session.execute(stmt.execution_options(yield_per=5000)):  # streamed, not buffered whole
-        values = tuple(row[1:])
-        existing[tuple(values[p] for p in positions)] = (row[0], values)
-    return existing
+        yield row[0], tuple(row[1:])
 
 
-def fingerprint(existing: Existing, file_keys: Iterable[tuple]) -> str:
-    """sha256 over the stored (id, values) behind each key of the file, in file order."""
+def _row_digest(row_id: int, values: tuple) -> bytes:
+    return hashlib.blake2b(repr((row_id, values)).encode(), digest_size=16).digest()
+
+
+def _combine(digests: list[bytes | None]) -> str:
+    """sha256 over one digest per row of the file, in file order ("absent" where nothing is stored)."""
     digest = hashlib.sha256()
-    batch = []
-    for key in file_keys:
-        batch.append(existing.get(key))
-        if len(batch) >= 10_000:
-            digest.update(repr(batch).encode())
-            batch = []
-    digest.update(repr(batch).encode())
+    for row_digest in digests:
+        digest.update(row_digest if row_digest is not None else b"absent" + bytes(10))
     return digest.hexdigest()
+
+
+def stored_fingerprint(session: Session, spec: SheetSpec, region_id: int, keys: list[str],
+                       file_keys: list[tuple]) -> str:
+    """The fingerprint of the stored rows behind `file_keys` as they are now (see the module docstring)."""
+    positions = key_positions(spec, keys)
+    index = {key: i for i, key in enumerate(file_keys)}
+    digests: list[bytes | None] = [None] * len(file_keys)
+    for row_id, values in stored_rows(session, spec, region_id, keys):
+        i = index.get(tuple(values[p] for p in positions))
+        if i is not None:
+            digests[i] = _row_digest(row_id, values)
+    return _combine(digests)
 
 
 def compute_diff(session: Session, spec: SheetSpec, region_id: int, keys: list[str],
                  rows: list[tuple[int, tuple]]) -> tuple[Diff, list[tuple]]:
-    """The diff, and the natural key of every row of the file (in file order) that it was made for."""
-    existing = load_existing(session, spec, region_id, keys)
+    """The diff, and the natural key of every row of the file (in file order) that it was made for.
+
+    `rows` are (row number, values in `keys` order); their natural keys are unique (validation
+    refuses duplicates). New and changed rows are listed in file order.
+    """
     positions = key_positions(spec, keys)
+    file_keys = [tuple(values[p] for p in positions) for _row_number, values in rows]
+    index = {key: i for i, key in enumerate(file_keys)}
+    digests: list[bytes | None] = [None] * len(rows)
+    changed: list[tuple[int, int, tuple]] = []  # (position in the file, id, old values)
     diff = Diff(keys=keys)
-    file_keys = []
-    for row_number, values in rows:
-        key = tuple(values[p] for p in positions)
-        file_keys.append(key)
-        found = existing.get(key)
-        if found is None:
-            diff.new.append(values)
-            diff.new_rows.append(row_number)
-        elif found[1] == values:
+    for row_id, stored in stored_rows(session, spec, region_id, keys):
+        i = index.get(tuple(stored[p] for p in positions))
+        if i is None:
+            continue  # stored but not in the file: left alone
+        digests[i] = _row_digest(row_id, stored)
+        if stored == rows[i][1]:
             diff.unchanged += 1
         else:
-            diff.changed.append((found[0], found[1], values))
-            diff.changed_rows.append(row_number)
-    diff.base_hash = fingerprint(existing, file_keys)
+            changed.append((i, row_id, stored))
+    del index
+    changed.sort(key=lambda item: item[0])
+    diff.changed = [(row_id, old, rows[i][1]) for i, row_id, old in changed]
+    diff.changed_rows = [rows[i][0] for i, _row_id, _old in changed]
+    for i, (row_number, values) in enumerate(rows):
+        if digests[i] is None:
+            diff.new.append(values)
+            diff.new_rows.append(row_number)
+    diff.base_hash = _combine(digests)
     return diff, file_keys

@@ -17,24 +17,25 @@ import time
 from dataclasses import dataclass
 from operator import itemgetter
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.audit.bulk import record_rows
 from core.bulk_insert import insert_rows
-from core.excel.diff import Diff, fingerprint, load_existing
+from core.excel.diff import Diff, stored_fingerprint
 from core.excel.spec import SheetSpec
 
 CHUNK = 5000
 
 
 class StaleImport(RuntimeError):
-    """The stored data changed after the preview was made."""
+    """The stored data changed after the preview was made (the message is in the reader's language)."""
 
     def __init__(self):
-        super().__init__("De gegevens zijn gewijzigd sinds u het bestand uploadde; upload het bestand opnieuw "
-                         "om de actuele verschillen te zien.")
+        super().__init__(_("De gegevens zijn gewijzigd sinds u het bestand uploadde; upload het bestand opnieuw "
+                           "om de actuele verschillen te zien."))
 
 
 def _guarded(conn, stmt, params) -> None:
@@ -59,8 +60,7 @@ def lock_sheet(session: Session, spec: SheetSpec, region_id: int) -> None:
 
 def recheck(session: Session, spec: SheetSpec, region_id: int, diff: Diff, file_keys: list[tuple]) -> None:
     """Raise StaleImport unless the stored rows behind the file's keys are as they were when diffed."""
-    existing = load_existing(session, spec, region_id, diff.keys)
-    if fingerprint(existing, file_keys) != diff.base_hash:
+    if stored_fingerprint(session, spec, region_id, diff.keys, file_keys) != diff.base_hash:
         raise StaleImport()
 
 
