@@ -18,8 +18,12 @@ from core.config import PROJECT_ROOT
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = PROJECT_ROOT / "screenshots"
 SECRET = "browser-test-secret-key-long-enough-0123456789abcdef"
+# --disable-dev-shm-usage: CI containers often have a 64 MB /dev/shm, where Chromium's renderers stall or
+# crash; Debian's wrapper means to add the flag then, but its check of the free space fails where
+# findmnt reports /dev/shm twice ("[: ...: unexpected operator"), so it is given here.
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
 
 try:
     from playwright.sync_api import sync_playwright
