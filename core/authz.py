@@ -23,6 +23,7 @@ import enum
 from dataclasses import dataclass, field
 
 from flask import abort, current_app, g, has_request_context
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import Select, false, select
 
@@ -38,17 +39,19 @@ ALL_ROLES = frozenset(ROLES)
 CORE_PERMISSIONS: dict[str, Permission] = {
     p.name: p
     for p in (
-        Permission("region.view", "Regio bekijken", ALL_ROLES),
-        Permission("organisation.view", "Organisatie bekijken", ALL_ROLES),
-        Permission("organisation.manage", "Organisatie beheren", {"admin"}),
-        Permission("consortium.view", "Consortium bekijken", ALL_ROLES),
-        Permission("consortium.manage", "Consortium beheren", frozenset()),  # coordinators only
-        Permission("agreement.view", "Afspraken bekijken", ALL_ROLES),
-        Permission("agreement.draft", "Afspraak opstellen", frozenset()),  # coordinators only
-        Permission("agreement.sign", "Afspraak ondertekenen namens de organisatie", {"signatory", "admin"}),
-        Permission("audit.view", "Auditlog bekijken", frozenset()),  # platform admins only
-        Permission("admin.access", "Platformbeheer", frozenset()),  # platform admins only
-        Permission("account.self", "Eigen account beheren", frozenset()),  # every signed-in user, own account only
+        Permission("region.view", lazy_gettext("Regio bekijken"), ALL_ROLES),
+        Permission("organisation.view", lazy_gettext("Organisatie bekijken"), ALL_ROLES),
+        Permission("organisation.manage", lazy_gettext("Organisatie beheren"), {"admin"}),
+        Permission("consortium.view", lazy_gettext("Consortium bekijken"), ALL_ROLES),
+        Permission("consortium.manage", lazy_gettext("Consortium beheren"), frozenset()),  # coordinators only
+        Permission("agreement.view", lazy_gettext("Afspraken bekijken"), ALL_ROLES),
+        Permission("agreement.draft", lazy_gettext("Afspraak opstellen"), frozenset()),  # coordinators only
+        Permission("agreement.sign", lazy_gettext("Afspraak ondertekenen namens de organisatie"),
+                   {"signatory", "admin"}),
+        Permission("audit.view", lazy_gettext("Auditlog bekijken"), frozenset()),  # platform admins only
+        Permission("admin.access", lazy_gettext("Platformbeheer"), frozenset()),  # platform admins only
+        # every signed-in user, own account only
+        Permission("account.self", lazy_gettext("Eigen account beheren"), frozenset()),
     )
 }
 COORDINATOR_ACTIONS = frozenset({"consortium.manage", "agreement.draft"})

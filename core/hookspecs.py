@@ -71,7 +71,8 @@ def register_permissions():
     Receives: nothing.
     Returns:  a list of plugin_api.Permission, or None. Names must start with
               "<key>." and be unique; default_roles are a subset of
-              viewer, editor, signatory, admin.
+              viewer, editor, signatory, admin. Labels are Dutch, marked
+              with lazy_gettext (shown in the reader's language).
     """
 
 
@@ -101,7 +102,11 @@ def register_sheets():
               start otherwise. For every sheet the core serves template, export
               and upload at /regio/<region>/<key>/excel/<name>/ and the CLI's
               `regio import|export <key> <name>`; the plugin never reads or
-              writes Excel itself.
+              writes Excel itself. Headers, help texts and the description
+              stay Dutch in the workbook (mark help texts and the
+              description with plugin_api.N_ for the sheet's page); the
+              messages of rules and screens are Dutch, marked with
+              plugin_api._ (made in the uploader's language).
     """
 
 

@@ -92,8 +92,18 @@ def select_language() -> str:
 
 
 def current_language() -> str:
+    """The language of this request; Dutch in an app context without a request (the CLI) and outside any."""
     locale = get_locale()
     return str(locale) if locale is not None else SOURCE_LANGUAGE
+
+
+def N_(text: str) -> str:
+    """Mark Dutch text for the catalogue without translating it here (gettext_noop).
+
+    For text that must stay Dutch in one place (a workbook's Toelichting) and
+    is translated where it is shown (`_(text)` on a page).
+    """
+    return text
 
 
 # --- formatting ------------------------------------------------------------------
@@ -106,6 +116,15 @@ def number(value, digits: int | None = None) -> str:
         return format_decimal(value)
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern)
+
+
+def grouped(value: int) -> str:
+    """A whole number with the reader's thousands separator: `200.000` (nl), `200,000` (en).
+
+    Unlike `number`, safe without an app context (then Dutch), as in the Excel engine's messages.
+    """
+    text = f"{value:,}"
+    return text.replace(",", ".") if current_language() == SOURCE_LANGUAGE else text
 
 
 def percentage(value, digits: int = 1) -> str:

@@ -23,6 +23,8 @@ class Permission:
     RMC) exercise this action, with a role that grants it, over the objects of
     every organisation in that region (e.g. the RMC reports for all its
     municipalities). Otherwise a role only reaches its own organisation's objects.
+    `label`: what the action is, in Dutch and marked with lazy_gettext so it is
+    shown in the reader's language.
     """
 
     name: str

@@ -24,7 +24,7 @@ from core.db import Base, db_session
 from core.demo import DemoAgreement
 from core.excel.spec import Column, Kind, RowRule, SheetSpec
 from core.forms import DutchForm as Form
-from core.i18n import euro, long_date, number, percentage
+from core.i18n import N_, euro, long_date, number, percentage
 from core.hookspecs import hookimpl
 from core.instruments import Instrument, NavItem, Permission, Widget
 from core.orgs.models import Organisation
@@ -54,4 +54,7 @@ __all__ = [
     "Form", "NotFound", "Forbidden", "bar_chart", "Series",
     # languages: Dutch source text marked for translation, numbers and dates the reader's way
     "_", "lazy_gettext", "ngettext", "number", "percentage", "euro", "long_date",
+    # N_: marks Dutch text that stays Dutch in a file (a sheet's help texts and description on the workbook's
+    # Toelichting) and is translated where a page shows it
+    "N_",
 ]

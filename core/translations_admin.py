@@ -21,7 +21,7 @@ METHODS = [
     ("**/templates/**.html", "jinja2.ext:babel_extract"),
 ]
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None,
             "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 

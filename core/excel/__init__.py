@@ -3,7 +3,7 @@
     spec.py      SheetSpec, Column, Kind, RowRule: what plugins declare (re-exported by plugin_api)
     safety.py    refuse unsafe or unsupported files before any parser sees them (zip bombs, macros, DTDs, ...)
     reader.py    python-calamine: choose the sheet, match the header leniently, stream the rows
-    cells.py     one cell: raw value -> typed value, or the Dutch reason
+    cells.py     one cell: raw value -> typed value, or the reason (in the reader's language)
     validate.py  every cell and row: required, rules, duplicates, per-row authorization (authz.may)
     diff.py      new / changed / unchanged against the database, and the fingerprint for the re-check
     stage.py     staged imports in the database (models.py): preview or errors, per user, expiring

@@ -1,10 +1,14 @@
-"""One cell: turning what Excel or LibreOffice stored into a typed value, or a Dutch reason why not.
+"""One cell: turning what Excel or LibreOffice stored into a typed value, or the reason why not.
 
 The reader hands over what calamine found: str (shared or inline strings,
 numbers stored as text), float (every number), bool, date/datetime (cells
 with a date format), time/timedelta. Every parser accepts the spellings
 people really use and raises `Invalid` with the message that follows the
 cell reference: `C17: 'abc' is geen geheel getal`.
+
+Messages are translated when they are made (gettext, only on the error
+path): in the language of the request that uploads, in Dutch in the command
+line (an app context without a request) and outside an app context.
 """
 from __future__ import annotations
 
@@ -16,12 +20,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from core.excel.spec import Column, Kind, format_value
+from flask_babel import gettext as _, ngettext
+
+from core.excel.spec import Column, Kind, format_value, message_value
+from core.i18n import N_
 from core.reference import mbo_institutions, municipalities
 
 
 class Invalid(ValueError):
-    """The cell's value is not acceptable; str(exc) is the Dutch reason."""
+    """The cell's value is not acceptable; str(exc) is the reason, in the reader's language."""
 
 
 @dataclass
@@ -60,7 +67,7 @@ class Lookups:
 
 def shown(value: Any) -> str:
     """The raw cell value as quoted in a message."""
-    text = format_value(value)
+    text = message_value(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -87,20 +94,20 @@ def parse_integer(value: Any) -> int:
     if value.__class__ is float and value.is_integer():  # how every number arrives from calamine
         return int(value)
     if isinstance(value, bool):
-        raise Invalid(f"'{shown(value)}' is geen geheel getal")
+        raise Invalid(_("'%(value)s' is geen geheel getal", value=shown(value)))
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         if math.isfinite(value) and value.is_integer():
             return int(value)
-        raise Invalid(f"'{shown(value)}' is geen geheel getal")
+        raise Invalid(_("'%(value)s' is geen geheel getal", value=shown(value)))
     if _is_text(value):
         text = _SPACES.sub("", value)
         if _INT_RE.match(text):
             return int(text)
         if _INT_GROUPED_RE.match(text):
             return int(text.replace(".", ""))
-    raise Invalid(f"'{shown(value)}' is geen geheel getal")
+    raise Invalid(_("'%(value)s' is geen geheel getal", value=shown(value)))
 
 
 def parse_decimal(value: Any) -> decimal.Decimal:
@@ -110,12 +117,12 @@ def parse_decimal(value: Any) -> decimal.Decimal:
         # Excel keeps 15 significant digits: 0.1 + 0.2 is 0.3 there, and so here
         return decimal.Decimal(format(value, ".15g"))
     if isinstance(value, bool):
-        raise Invalid(f"'{shown(value)}' is geen getal")
+        raise Invalid(_("'%(value)s' is geen getal", value=shown(value)))
     if isinstance(value, int):
         return decimal.Decimal(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise Invalid(f"'{shown(value)}' is geen getal")
+            raise Invalid(_("'%(value)s' is geen getal", value=shown(value)))
         # Excel keeps 15 significant digits: 0.1 + 0.2 is 0.3 there, and so here
         return decimal.Decimal(format(value, ".15g"))
     if _is_text(value):
@@ -126,7 +133,7 @@ def parse_decimal(value: Any) -> decimal.Decimal:
             return decimal.Decimal(text.replace(".", "").replace(",", "."))
         if _DEC_EN_RE.match(text):
             return decimal.Decimal(text.replace(",", ""))
-    raise Invalid(f"'{shown(value)}' is geen getal")
+    raise Invalid(_("'%(value)s' is geen getal", value=shown(value)))
 
 
 def parse_text(value: Any) -> str:
@@ -134,7 +141,7 @@ def parse_text(value: Any) -> str:
         return value.strip()
     if isinstance(value, (bool, float, int, dt.date)):
         return format_value(value)
-    raise Invalid(f"'{shown(value)}' is geen tekst")
+    raise Invalid(_("'%(value)s' is geen tekst", value=shown(value)))
 
 
 def parse_date(value: Any) -> dt.date:
@@ -145,7 +152,7 @@ def parse_date(value: Any) -> dt.date:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if math.isfinite(value) and 1 <= value < 2958466:
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-        raise Invalid(f"'{shown(value)}' is geen datum (gebruik dd-mm-jjjj)")
+        raise Invalid(_("'%(value)s' is geen datum (gebruik dd-mm-jjjj)", value=shown(value)))
     if _is_text(value):
         text = value.strip()
         for fmt in DATE_FORMATS:
@@ -157,7 +164,7 @@ def parse_date(value: Any) -> dt.date:
             return dt.datetime.fromisoformat(text).date()
         except ValueError:
             pass
-    raise Invalid(f"'{shown(value)}' is geen datum (gebruik dd-mm-jjjj)")
+    raise Invalid(_("'%(value)s' is geen datum (gebruik dd-mm-jjjj)", value=shown(value)))
 
 
 def parse_boolean(value: Any) -> bool:
@@ -171,7 +178,7 @@ def parse_boolean(value: Any) -> bool:
             return True
         if word in FALSE_WORDS:
             return False
-    raise Invalid(f"'{shown(value)}' is geen ja of nee")
+    raise Invalid(_("'%(value)s' is geen ja of nee", value=shown(value)))
 
 
 def parse_school_year(value: Any) -> str:
@@ -179,7 +186,7 @@ def parse_school_year(value: Any) -> str:
         match = _YEAR_RE.match(value.strip())
         if match and int(match.group(2)) == int(match.group(1)) + 1:
             return f"{match.group(1)}-{match.group(2)}"
-    raise Invalid(f"'{shown(value)}' is geen schooljaar (zoals 2024-2025)")
+    raise Invalid(_("'%(value)s' is geen schooljaar (zoals 2024-2025)", value=shown(value)))
 
 
 def _code_text(value: Any) -> str:
@@ -255,9 +262,11 @@ def _bounded(base, col: Column):
     def parse(value):
         parsed = base(value)
         if low is not None and parsed < low:
-            raise Invalid(f"{format_value(parsed)} is kleiner dan het minimum {format_value(low)}")
+            raise Invalid(_("%(value)s is kleiner dan het minimum %(minimum)s", value=message_value(parsed),
+                            minimum=message_value(low)))
         if high is not None and parsed > high:
-            raise Invalid(f"{format_value(parsed)} is groter dan het maximum {format_value(high)}")
+            raise Invalid(_("%(value)s is groter dan het maximum %(maximum)s", value=message_value(parsed),
+                            maximum=message_value(high)))
         return parsed
 
     return parse
@@ -273,7 +282,8 @@ def _decimal_parser(col: Column):
         number = parse_decimal(value)
         rounded = number.quantize(quantum, rounding=decimal.ROUND_HALF_EVEN)
         if rounded != number:
-            raise Invalid(f"'{shown(value)}' heeft meer dan {places} {'decimaal' if places == 1 else 'decimalen'}")
+            raise Invalid(ngettext("'%(value)s' heeft meer dan %(num)s decimaal",
+                                   "'%(value)s' heeft meer dan %(num)s decimalen", places, value=shown(value)))
         return rounded
 
     return parse
@@ -285,7 +295,8 @@ def _text_parser(col: Column):
     def parse(value):
         text = parse_text(value)
         if limit is not None and len(text) > limit:
-            raise Invalid(f"de tekst is {len(text)} tekens lang; het maximum is {limit}")
+            raise Invalid(_("de tekst is %(length)s tekens lang; het maximum is %(maximum)s", length=len(text),
+                            maximum=limit))
         return text
 
     return parse if limit is not None else parse_text
@@ -308,7 +319,8 @@ def _enum_parser(col: Column):
         text = value.strip() if _is_text(value) else str(value)
         found = exact.get(text) or allowed.get(_choice_key(text))
         if found is None:
-            raise Invalid(f"'{shown(value)}' is geen toegestane waarde (kies uit: {listing})")
+            raise Invalid(_("'%(value)s' is geen toegestane waarde (kies uit: %(choices)s)", value=shown(value),
+                            choices=listing))
         return found
 
     return parse
@@ -321,9 +333,9 @@ def _brin_parser():
         except Invalid:
             code = ""
         if not _BRIN_RE.match(code):
-            raise Invalid(f"'{shown(value)}' is geen BRIN-code (zoals 25LP)")
+            raise Invalid(_("'%(value)s' is geen BRIN-code (zoals 25LP)", value=shown(value)))
         if code not in mbo_institutions():
-            raise Invalid(f"BRIN {code} is geen bekende mbo-instelling")
+            raise Invalid(_("BRIN %(code)s is geen bekende mbo-instelling", code=code))
         return code
 
     return parse
@@ -339,34 +351,44 @@ def _cbs_parser(col: Column, lookups: Lookups | None):
             code = ""
         match = _CBS_RE.match(code)
         if not match:
-            raise Invalid(f"'{shown(value)}' is geen CBS-gemeentecode (zoals GM0344)")
+            raise Invalid(_("'%(value)s' is geen CBS-gemeentecode (zoals GM0344)", value=shown(value)))
         code = f"GM{int(match.group(1)):04d}"
         municipality = municipalities().get(code)
         if municipality is None:
-            raise Invalid(f"gemeente {code} bestaat niet")
+            raise Invalid(_("gemeente %(code)s bestaat niet", code=code))
         if in_region and lookups is not None and municipality.rmc_code != lookups.rmc_code:
-            raise Invalid(f"gemeente {code} ({municipality.name}) hoort niet bij regio {lookups.region_name}")
+            raise Invalid(_("gemeente %(code)s (%(name)s) hoort niet bij regio %(region)s", code=code,
+                            name=municipality.name, region=lookups.region_name))
         return code
 
     return parse
 
 
-KIND_NOUNS = {"gemeente": "gemeente", "mbo": "mbo-instelling", "rmc": "RMC", "werkgever": "werkgever",
-              "vo": "vo-school", "pro": "school voor praktijkonderwijs", "vso": "vso-school",
-              "zorg": "zorgaanbieder", "sbb": "SBB"}
+# Dutch, as written on a workbook's Toelichting; a message translates them with _(noun).
+KIND_NOUNS = {"gemeente": N_("gemeente"), "mbo": N_("mbo-instelling"), "rmc": N_("RMC"),
+              "werkgever": N_("werkgever"), "vo": N_("vo-school"), "pro": N_("school voor praktijkonderwijs"),
+              "vso": N_("vso-school"), "zorg": N_("zorgaanbieder"), "sbb": N_("SBB")}
+ORGANISATION_NOUN = N_("organisatie")
+
+
+def kinds_text(kinds: tuple[str, ...]) -> str:
+    """The kinds of organisation in the reader's language: "gemeente of RMC"."""
+    text = _(KIND_NOUNS.get(kinds[0], kinds[0]))
+    for kind in kinds[1:]:
+        text = _("%(earlier)s of %(last)s", earlier=text, last=_(KIND_NOUNS.get(kind, kind)))
+    return text
 
 
 def _organisation_parser(col: Column, lookups: Lookups | None):
     kinds = set(col.org_kinds)
-    noun = KIND_NOUNS.get(col.org_kinds[0], "organisatie") if len(col.org_kinds) == 1 else "organisatie"
-    kinds_text = " of ".join(KIND_NOUNS.get(k, k) for k in col.org_kinds)
+    noun = KIND_NOUNS.get(col.org_kinds[0], ORGANISATION_NOUN) if len(col.org_kinds) == 1 else ORGANISATION_NOUN
 
     def parse(value):
         assert lookups is not None
         try:
             code = _code_text(value)
         except Invalid:
-            raise Invalid(f"'{shown(value)}' is geen code van een organisatie") from None
+            raise Invalid(_("'%(value)s' is geen code van een organisatie", value=shown(value))) from None
         org = lookups.members.get(code)
         if org is None and _CBS_RE.match(code) and code[:2] != "GM" and len(code) <= 4:
             org = lookups.members.get(f"GM{int(code):04d}")
@@ -374,10 +396,12 @@ def _organisation_parser(col: Column, lookups: Lookups | None):
         if org is None:
             elsewhere = lookups.outside(code)
             if elsewhere is None:
-                raise Invalid(f"{noun} {code} bestaat niet")
-            raise Invalid(f"{code} ({elsewhere.name}) hoort niet bij regio {lookups.region_name}")
+                raise Invalid(_("%(kind)s %(code)s bestaat niet", kind=_(noun), code=code))
+            raise Invalid(_("%(code)s (%(name)s) hoort niet bij regio %(region)s", code=code, name=elsewhere.name,
+                            region=lookups.region_name))
         if kinds and org.kind not in kinds:
-            raise Invalid(f"{code} ({org.name}) is geen {kinds_text}")
+            raise Invalid(_("%(code)s (%(name)s) is geen %(kinds)s", code=code, name=org.name,
+                            kinds=kinds_text(col.org_kinds)))
         return org.id
 
     return parse

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import IO, Any, Iterator
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -40,7 +41,7 @@ __all__ = [
 
 class PermissionChanged(RuntimeError):
     def __init__(self):
-        super().__init__("Uw rechten zijn gewijzigd sinds u het bestand uploadde; upload het bestand opnieuw.")
+        super().__init__(_("Uw rechten zijn gewijzigd sinds u het bestand uploadde; upload het bestand opnieuw."))
 
 
 def find_sheet(registry, instrument: str, name: str) -> SheetSpec | None:

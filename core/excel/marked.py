@@ -5,6 +5,10 @@ defusedxml when that is installed, as it is here), and only on a file that
 already passed `safety.check_workbook`. Problems without a cell of their own
 (an outdated template, too many rows) are put on the first cell. A "Fouten"
 sheet at the end lists every problem.
+
+The comments are the staged messages, in the language of whoever uploaded;
+the list's headings follow the reader's language. The sheet's name stays
+"Fouten", like the Toelichting and Lijsten sheets of a template.
 """
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import io
 import warnings
 
 import openpyxl
+from flask_babel import gettext as _, ngettext
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
@@ -45,9 +50,9 @@ def marked_workbook(data: bytes, sheet_name: str, problems: list[Problem], total
     if ERRORS_SHEET in wb.sheetnames:
         del wb[ERRORS_SHEET]
     listing = wb.create_sheet(ERRORS_SHEET)
-    lines = [("Cel", "Fout")] + [(p.ref or "", p.message) for p in problems]
+    lines = [(_("Cel"), _("Fout"))] + [(p.ref or "", p.message) for p in problems]
     if total > len(problems):
-        lines.append(("", f"... en nog {total - len(problems)} fouten"))
+        lines.append(("", ngettext("... en nog %(num)s fout", "... en nog %(num)s fouten", total - len(problems))))
     for r, (ref, message) in enumerate(lines, start=1):
         for c, text in enumerate((ref, message), start=1):
             cell = listing.cell(row=r, column=c)

@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import python_calamine
+from flask_babel import gettext as _
 
 from core.excel.safety import RefusedFile
 from core.excel.spec import Column, SheetSpec, normalise_header
+from core.i18n import grouped
 
 MARKER_SHEET = "_regioplatform"
 MARKER_TAG = "regioplatform-sjabloon"
@@ -127,8 +129,8 @@ def open_workbook(data: bytes):
     except BaseException as exc:  # calamine raises its own errors, and a Rust panic on odd input
         if not _reader_error(exc):
             raise
-        raise RefusedFile("Het bestand kon niet als Excel-werkmap worden gelezen; "
-                          "het is beschadigd of geen .xlsx-bestand.") from None
+        raise RefusedFile(_("Het bestand kon niet als Excel-werkmap worden gelezen; "
+                            "het is beschadigd of geen .xlsx-bestand.")) from None
 
 
 def _read_marker(workbook) -> Marker | None:
@@ -181,21 +183,22 @@ def open_sheet(data: bytes, spec: SheetSpec, *, max_rows: int) -> OpenedSheet:
     marker = _read_marker(workbook)
     name = _choose_sheet(workbook, spec)
     if name is None:
-        return OpenedSheet("", 1, [], [Problem(None, "De werkmap bevat geen zichtbaar werkblad met gegevens.")],
+        return OpenedSheet("", 1, [], [Problem(None, _("De werkmap bevat geen zichtbaar werkblad met gegevens."))],
                            marker)
     try:
         sheet = workbook.get_sheet_by_name(name)
     except BaseException as exc:
         if not _reader_error(exc):
             raise
-        raise RefusedFile("Het werkblad kon niet worden gelezen; het bestand is beschadigd.") from None
+        raise RefusedFile(_("Het werkblad kon niet worden gelezen; het bestand is beschadigd.")) from None
     start = sheet.start or (0, 0)
     # python-calamine's iter_rows starts at the sheet's first row (empty rows above the data included) but
     # at the first column that holds data; tests/core/excel/test_reading.py pins this behaviour.
     opened = OpenedSheet(name, 1, [], [], marker, _first_row=1, _first_col=start[1])
     if sheet.height - 1 > max_rows + HEADER_SCAN:
-        opened.problems.append(Problem(None, f"Het werkblad heeft {sheet.height - 1:,} rijen; het maximum is "
-                                             f"{max_rows:,}. Splits het bestand.".replace(",", ".")))
+        opened.problems.append(Problem(None, _("Het werkblad heeft %(rows)s rijen; het maximum is %(maximum)s. "
+                                               "Splits het bestand.", rows=grouped(sheet.height - 1),
+                                               maximum=grouped(max_rows))))
         return opened
     rows = iter(sheet.iter_rows())
     head: list[list[Any]] = []
@@ -221,9 +224,9 @@ def _match_header(opened: OpenedSheet, head: list[list[Any]], spec: SheetSpec) -
             best_row, best_hits = i, hits
     if best_row is None:
         expected = ", ".join(c.header for c in spec.imported_columns)
-        opened.problems.append(Problem(cell_ref(opened._first_row, offset), (
-            f"geen kopregel gevonden in de eerste {HEADER_SCAN} gevulde rijen; verwacht de kolommen: {expected}"),
-            opened._first_row, offset))
+        opened.problems.append(Problem(cell_ref(opened._first_row, offset), _(
+            "geen kopregel gevonden in de eerste %(rows)s gevulde rijen; verwacht de kolommen: %(columns)s",
+            rows=HEADER_SCAN, columns=expected), opened._first_row, offset))
         opened.header_row = opened._first_row
         opened.header_values = list(head[0]) if head else []
         return
@@ -241,13 +244,13 @@ def _match_header(opened: OpenedSheet, head: list[list[Any]], spec: SheetSpec) -
         col = index.get(normalise_header(value))
         if col is None:
             allowed = ", ".join(c.header for c in spec.columns)
-            opened.problems.append(Problem(ref, f"onbekende kolom '{value}'; toegestaan zijn: {allowed}",
-                                           header_row, col_index))
+            opened.problems.append(Problem(ref, _("onbekende kolom '%(column)s'; toegestaan zijn: %(allowed)s",
+                                                  column=value, allowed=allowed), header_row, col_index))
             continue
         if col.key in seen:
             first = cell_ref(header_row, seen[col.key])
-            opened.problems.append(Problem(ref, f"kolom '{col.header}' staat er twee keer in (ook in {first})",
-                                           header_row, col_index))
+            opened.problems.append(Problem(ref, _("kolom '%(column)s' staat er twee keer in (ook in %(first)s)",
+                                                  column=col.header, first=first), header_row, col_index))
             continue
         seen[col.key] = col_index
         if col.imported:
@@ -255,5 +258,5 @@ def _match_header(opened: OpenedSheet, head: list[list[Any]], spec: SheetSpec) -
     for col in spec.imported_columns:
         if col.required and col.key not in seen:
             last_used += 1
-            opened.problems.append(Problem(cell_ref(header_row, last_used), f"kolom '{col.header}' ontbreekt",
-                                           header_row, last_used))
+            opened.problems.append(Problem(cell_ref(header_row, last_used),
+                                           _("kolom '%(column)s' ontbreekt", column=col.header), header_row, last_used))

@@ -5,7 +5,8 @@ them to gigabytes), and calamine allocates every sheet as a dense grid from
 its first to its last cell, so two cells at A1 and XFD1048576 make it
 request 512 GiB and abort the process. So every upload passes this check
 first; it reads the zip's own directory and then every entry, in bounded
-memory, and refuses with a Dutch message:
+memory, and refuses with a message in the uploader's language (Dutch on the
+command line and outside an app context):
 
 * empty, too large, legacy .xls, encrypted (OLE container), .csv or other
   text renamed, .ods, .xlsb, anything that is not a zip;
@@ -23,6 +24,10 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
+from core.i18n import grouped
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
@@ -32,7 +37,7 @@ CHUNK = 1 << 20
 
 
 class RefusedFile(ValueError):
-    """The file is refused; str(exc) is the Dutch message for the user."""
+    """The file is refused; str(exc) is the message for the user, in their language."""
 
 
 @dataclass(frozen=True)
@@ -64,43 +69,40 @@ def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):.0f} MB"
 
 
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def check_workbook(data: bytes, filename: str | None = None, limits: Limits = Limits()) -> None:
     """Raise RefusedFile unless `data` is a plain .xlsx within `limits`."""
     name = (filename or "").lower()
     if not data:
-        raise RefusedFile("Het bestand is leeg (0 bytes).")
+        raise RefusedFile(_("Het bestand is leeg (0 bytes)."))
     if len(data) > limits.max_bytes:
-        raise RefusedFile(f"Het bestand is groter dan {_mb(limits.max_bytes)}; dat is de grens voor uploads.")
+        raise RefusedFile(_("Het bestand is groter dan %(size)s; dat is de grens voor uploads.",
+                            size=_mb(limits.max_bytes)))
     if name.endswith(MACRO_SUFFIXES):
-        raise RefusedFile("Bestanden met macro's (.xlsm) worden niet geaccepteerd; "
-                          "sla het op als Excel-werkmap (.xlsx).")
+        raise RefusedFile(_("Bestanden met macro's (.xlsm) worden niet geaccepteerd; "
+                            "sla het op als Excel-werkmap (.xlsx)."))
     if data.startswith(OLE_MAGIC):
         if ENCRYPTION_MARK in data:
-            raise RefusedFile("Het bestand is met een wachtwoord beveiligd (versleuteld); "
-                              "haal de beveiliging weg en sla het op als .xlsx.")
-        raise RefusedFile("Dit is een oud Excel-bestand (.xls); sla het op als Excel-werkmap (.xlsx).")
+            raise RefusedFile(_("Het bestand is met een wachtwoord beveiligd (versleuteld); "
+                                "haal de beveiliging weg en sla het op als .xlsx."))
+        raise RefusedFile(_("Dit is een oud Excel-bestand (.xls); sla het op als Excel-werkmap (.xlsx)."))
     if not data.startswith(ZIP_MAGIC):
         if _looks_like_text(data):
-            raise RefusedFile("Dit is een tekst- of CSV-bestand, geen Excel-werkmap; "
-                              "open het in Excel en sla het op als .xlsx.")
-        raise RefusedFile("Dit is geen Excel-werkmap (.xlsx).")
+            raise RefusedFile(_("Dit is een tekst- of CSV-bestand, geen Excel-werkmap; "
+                                "open het in Excel en sla het op als .xlsx."))
+        raise RefusedFile(_("Dit is geen Excel-werkmap (.xlsx)."))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise RefusedFile("Het bestand is beschadigd of onvolledig (geen geldig .xlsx-bestand).") from None
+        raise RefusedFile(_("Het bestand is beschadigd of onvolledig (geen geldig .xlsx-bestand).")) from None
     _check_directory(infos, limits)
     names = {i.filename for i in infos}
     if "mimetype" in names and any(i.filename == "content.xml" for i in infos):
-        raise RefusedFile("Dit is een OpenDocument-werkblad (.ods); sla het op als Excel-werkmap (.xlsx).")
+        raise RefusedFile(_("Dit is een OpenDocument-werkblad (.ods); sla het op als Excel-werkmap (.xlsx)."))
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         if "xl/workbook.bin" in names:
-            raise RefusedFile("Binaire Excel-werkmappen (.xlsb) worden niet geaccepteerd; sla het op als .xlsx.")
-        raise RefusedFile("Dit is geen Excel-werkmap (.xlsx): de onderdelen van een werkmap ontbreken.")
+            raise RefusedFile(_("Binaire Excel-werkmappen (.xlsb) worden niet geaccepteerd; sla het op als .xlsx."))
+        raise RefusedFile(_("Dit is geen Excel-werkmap (.xlsx): de onderdelen van een werkmap ontbreken."))
     total = 0
     for info in infos:
         total += _check_entry(archive, info, limits, limits.max_uncompressed - total)
@@ -122,24 +124,24 @@ def _looks_like_text(data: bytes) -> bool:
 
 def _check_directory(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     if len(infos) > limits.max_entries:
-        raise RefusedFile(f"Het bestand bevat te veel onderdelen ({_thousands(len(infos))}); "
-                          "dit is geen gewone Excel-werkmap.")
+        raise RefusedFile(_("Het bestand bevat te veel onderdelen (%(entries)s); dit is geen gewone Excel-werkmap.",
+                            entries=grouped(len(infos))))
     declared = 0
     for info in infos:
         lower = info.filename.lower()
         if info.flag_bits & 0x1:
-            raise RefusedFile("Het bestand is met een wachtwoord beveiligd (versleuteld); "
-                              "haal de beveiliging weg en sla het op als .xlsx.")
+            raise RefusedFile(_("Het bestand is met een wachtwoord beveiligd (versleuteld); "
+                                "haal de beveiliging weg en sla het op als .xlsx."))
         if lower.endswith("vbaproject.bin") or "/macrosheets/" in lower or lower.endswith("vbaprojectsignature.bin"):
-            raise RefusedFile("Het bestand bevat macro's (VBA); die worden niet geaccepteerd. "
-                              "Sla het op als Excel-werkmap (.xlsx) zonder macro's.")
+            raise RefusedFile(_("Het bestand bevat macro's (VBA); die worden niet geaccepteerd. "
+                                "Sla het op als Excel-werkmap (.xlsx) zonder macro's."))
         declared += info.file_size
         if info.file_size > RATIO_FLOOR and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise RefusedFile("Het bestand pakt uit tot een verdacht grote hoeveelheid gegevens "
-                              "(mogelijk een zip-bom) en wordt niet geopend.")
+            raise RefusedFile(_("Het bestand pakt uit tot een verdacht grote hoeveelheid gegevens "
+                                "(mogelijk een zip-bom) en wordt niet geopend."))
     if declared > limits.max_uncompressed:
-        raise RefusedFile(f"Het bestand pakt uit tot meer dan {_mb(limits.max_uncompressed)}; "
-                          "dat is meer dan toegestaan (mogelijk een zip-bom).")
+        raise RefusedFile(_("Het bestand pakt uit tot meer dan %(size)s; dat is meer dan toegestaan (mogelijk een "
+                            "zip-bom).", size=_mb(limits.max_uncompressed)))
 
 
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
@@ -167,29 +169,29 @@ def _check_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits
                     break
                 size += len(chunk)
                 if size > budget or size > info.file_size:
-                    raise RefusedFile("Het bestand pakt uit tot meer gegevens dan het zelf opgeeft of dan "
-                                      "toegestaan is (mogelijk een zip-bom) en wordt niet geopend.")
+                    raise RefusedFile(_("Het bestand pakt uit tot meer gegevens dan het zelf opgeeft of dan "
+                                        "toegestaan is (mogelijk een zip-bom) en wordt niet geopend."))
                 if keep:
                     parts.append(chunk)
     except RefusedFile:
         raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
         # bad CRC, truncated data, unknown compression, encryption
-        raise RefusedFile("Het bestand is beschadigd of onvolledig (geen geldig .xlsx-bestand).") from None
+        raise RefusedFile(_("Het bestand is beschadigd of onvolledig (geen geldig .xlsx-bestand).")) from None
     if size != info.file_size:
-        raise RefusedFile("Het bestand is beschadigd of onvolledig (geen geldig .xlsx-bestand).")
+        raise RefusedFile(_("Het bestand is beschadigd of onvolledig (geen geldig .xlsx-bestand)."))
     if not keep:
         return size
     content = b"".join(parts)
     del parts
     if content.startswith((b"\xff\xfe", b"\xfe\xff")) or content[:2] in (b"<\x00", b"\x00<"):
-        raise RefusedFile("Het bestand bevat XML in een niet-ondersteunde tekencodering (UTF-16).")
+        raise RefusedFile(_("Het bestand bevat XML in een niet-ondersteunde tekencodering (UTF-16)."))
     if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
-        raise RefusedFile("Het bestand bevat XML-declaraties (DTD of entiteiten) die niet zijn toegestaan; "
-                          "sla het opnieuw op als gewone Excel-werkmap (.xlsx).")
+        raise RefusedFile(_("Het bestand bevat XML-declaraties (DTD of entiteiten) die niet zijn toegestaan; "
+                            "sla het opnieuw op als gewone Excel-werkmap (.xlsx)."))
     if lower == "[content_types].xml" and (b"macroEnabled" in content or b"vbaProject" in content):
-        raise RefusedFile("Het bestand bevat macro's (VBA); die worden niet geaccepteerd. "
-                          "Sla het op als Excel-werkmap (.xlsx) zonder macro's.")
+        raise RefusedFile(_("Het bestand bevat macro's (VBA); die worden niet geaccepteerd. "
+                            "Sla het op als Excel-werkmap (.xlsx) zonder macro's."))
     if is_sheet:
         _check_extent(content, limits)
     return size
@@ -255,12 +257,13 @@ def _check_extent(content: bytes, limits: Limits) -> None:
     budget = min(limits.max_cells, (limits.max_rows + 100) * 26)
     max_row, max_col = sheet_extent(content, row_budget=budget)
     if max_col > limits.max_columns:
-        raise RefusedFile(f"Een werkblad heeft gegevens tot kolom {_thousands(max_col)}; "
-                          f"meer dan {limits.max_columns} kolommen wordt niet gelezen. "
-                          "Verwijder lege of overbodige kolommen.")
+        raise RefusedFile(_("Een werkblad heeft gegevens tot kolom %(column)s; meer dan %(maximum)s kolommen wordt "
+                            "niet gelezen. Verwijder lege of overbodige kolommen.", column=grouped(max_col),
+                            maximum=limits.max_columns))
     if max_row > limits.max_rows + 100:
-        raise RefusedFile(f"Een werkblad heeft gegevens tot rij {_thousands(max_row)}; "
-                          f"meer dan {_thousands(limits.max_rows)} rijen wordt niet gelezen. Splits het bestand.")
+        raise RefusedFile(_("Een werkblad heeft gegevens tot rij %(row)s; meer dan %(maximum)s rijen wordt niet "
+                            "gelezen. Splits het bestand.", row=grouped(max_row), maximum=grouped(limits.max_rows)))
     if max_row * max_col > limits.max_cells:
-        raise RefusedFile(f"Een werkblad beslaat {_thousands(max_row)} rijen bij {max_col} kolommen; "
-                          "dat is te groot om te lezen. Verwijder lege rijen en kolommen of splits het bestand.")
+        raise RefusedFile(_("Een werkblad beslaat %(rows)s rijen bij %(columns)s kolommen; dat is te groot om te "
+                            "lezen. Verwijder lege rijen en kolommen of splits het bestand.", rows=grouped(max_row),
+                            columns=max_col))

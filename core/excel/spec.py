@@ -28,8 +28,11 @@ import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from flask_babel import gettext as _, lazy_gettext
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import NoInspectionAvailable
+
+from core.i18n import SOURCE_LANGUAGE, current_language
 
 
 class Kind:
@@ -63,7 +66,8 @@ class Column:
     header:     the Dutch header in the workbook; matched leniently (case, spaces, accents, punctuation)
     kind:       one of Kind
     required:   an empty cell is an error
-    help:       explanation shown on the "Toelichting" sheet
+    help:       explanation on the "Toelichting" sheet (Dutch) and on the sheet's page (translated there:
+                mark it with plugin_api.N_)
     minimum, maximum:  bounds (numbers, dates, or school years as "2020-2021")
     choices:    allowed values for ENUM (stored as written here; matched case-insensitively)
     max_length: for TEXT; defaults to the model column's length
@@ -111,8 +115,11 @@ class Column:
 class RowRule:
     """A rule over several cells of one row, reported on the cell of `column`.
 
-    check(values, labels) returns a Dutch message or None; `values` maps column
-    keys to parsed values, `labels` maps keys to headers as used in a sentence.
+    check(values, labels) returns a message or None; `values` maps column
+    keys to parsed values, `labels` maps keys to headers as used in a sentence
+    (Dutch: the file's headers). Write the message in Dutch and mark it with
+    plugin_api's `_()`, so it is made in the language of whoever uploads (Dutch
+    on the command line); it is shown after the cell's reference.
     The rule runs only when every column in `needs` has a valid, non-empty value.
     """
 
@@ -126,8 +133,9 @@ class RowRule:
 
         def check(values, labels):
             if values[column] > values[limit]:
-                return (f"{labels[column]} ({format_value(values[column])}) is groter dan "
-                        f"{labels[limit]} ({format_value(values[limit])})")
+                return _("%(column)s (%(value)s) is groter dan %(limit)s (%(limit_value)s)", column=labels[column],
+                         value=message_value(values[column]), limit=labels[limit],
+                         limit_value=message_value(values[limit]))
             return None
 
         return cls(column, check, needs=(column, limit))
@@ -149,13 +157,15 @@ class SheetSpec:
     view_permission: needed to export and download templates (default: `permission`)
     rules:           RowRule checks across columns
     version:         raise it when columns change; an upload of an older template is refused in plain words
-    description:     shown above the upload form and on the "Toelichting" sheet
-    row_noun:        what the rows are, in error messages ("u mag geen cijfers invoeren voor ...")
+    description:     shown above the upload form (translated: mark it with plugin_api.N_) and on the
+                     "Toelichting" sheet (Dutch)
+    row_noun:        what the rows are, in error messages ("u mag geen cijfers invoeren voor ..."); give it
+                     as lazy_gettext("cijfers") so it follows the reader's language
     screen:          optional check of every non-empty cell of the data sheet, the header row and columns
-                     the sheet does not declare included: screen(value, is_header) returns a Dutch message
-                     to refuse that cell (and so the whole file), or None. For data that must never be
-                     stored (personal data): a file with a screened cell is not kept for the marked copy,
-                     and the message should not repeat the value.
+                     the sheet does not declare included: screen(value, is_header) returns a message (Dutch,
+                     marked with `_()` like a rule's) to refuse that cell (and so the whole file), or None.
+                     For data that must never be stored (personal data): a file with a screened cell is not
+                     kept for the marked copy, and the message should not repeat the value.
     export_rows:     optional export hook, export_rows(session, region, user) -> iterable of rows: what the
                      sheet's export holds for this user instead of the stored rows the user may see (for
                      figures a plugin publishes transformed, such as small counts shown as "<5"). Each row
@@ -178,7 +188,7 @@ class SheetSpec:
     rules: tuple[RowRule, ...] = ()
     version: int = 1
     description: str = ""
-    row_noun: str = "gegevens"
+    row_noun: str = lazy_gettext("gegevens")
     screen: Callable[[Any, bool], str | None] | None = None
     export_rows: Callable[[Any, Any, Any], Iterable[Sequence[Any]]] | None = None
 
@@ -354,7 +364,7 @@ def normalise_header(text: Any) -> str:
 
 
 def format_value(value: Any) -> str:
-    """A value as a Dutch reader expects it in a message (decimal comma, dd-mm-jjjj)."""
+    """A value the Dutch way (decimal comma, dd-mm-jjjj), as in the files; messages use `message_value`."""
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if isinstance(value, float):
@@ -368,3 +378,11 @@ def format_value(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.strftime("%d-%m-%Y")
     return str(value)
+
+
+def message_value(value: Any) -> str:
+    """A value as quoted in a message: `format_value`, with a decimal point for a reader of English."""
+    text = format_value(value)
+    if isinstance(value, (float, decimal.Decimal)) and current_language() != SOURCE_LANGUAGE:
+        return text.replace(",", ".")
+    return text

@@ -3,6 +3,7 @@
 A staged import belongs to one user, region and sheet, and expires
 (EXCEL_STAGE_MINUTES). Expired ones are removed whenever a new one is made.
 Values are stored as JSON by column kind (Decimal and dates as text), zlib-compressed.
+Errors are stored as text, in the language of whoever uploaded (messages are translated when made).
 """
 from __future__ import annotations
 

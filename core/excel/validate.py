@@ -14,17 +14,23 @@ of its own (two rows that differ only there are not duplicates).
 At the commit of a staged import the row rules run again over the rows that
 would be written (`recheck_rules`): a rule that depends on the date or the
 region's settings (a deadline) may refuse what it allowed at the upload.
+
+Messages are translated when they are made, so the errors staged for an
+upload are in the language of whoever uploaded (Dutch on the command line).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _, ngettext
+
 from core.authz import may
 from core.excel.cells import Invalid, Lookups, make_parser
 from core.excel.reader import Marker, OpenedSheet, Problem, cell_ref
 from core.excel.spec import Kind, SheetSpec, format_value
 from core.excel.write import StaleImport
+from core.i18n import grouped
 
 MAX_KEPT_ERRORS = 10_000
 
@@ -58,14 +64,16 @@ def check_marker(marker: Marker | None, spec: SheetSpec, instrument: str) -> lis
     if marker is None:
         return []
     if (marker.instrument, marker.sheet) != (instrument, spec.name):
-        return [Problem(None, f"Dit bestand is een sjabloon voor een ander werkblad ('{marker.sheet}'), "
-                              f"niet voor '{spec.title}'. Download het juiste sjabloon.")]
+        return [Problem(None, _("Dit bestand is een sjabloon voor een ander werkblad ('%(other)s'), niet voor "
+                                "'%(sheet)s'. Download het juiste sjabloon.", other=marker.sheet, sheet=spec.title))]
     if marker.version < spec.version:
-        return [Problem(None, f"Dit sjabloon is verouderd (versie {marker.version}); de huidige versie is "
-                              f"{spec.version}. Download een nieuw sjabloon en neem uw gegevens daarin over.")]
+        return [Problem(None, _("Dit sjabloon is verouderd (versie %(old)s); de huidige versie is %(current)s. "
+                                "Download een nieuw sjabloon en neem uw gegevens daarin over.",
+                                old=marker.version, current=spec.version))]
     if marker.version > spec.version:
-        return [Problem(None, f"Dit sjabloon (versie {marker.version}) is nieuwer dan dit platform kent "
-                              f"(versie {spec.version}). Download het sjabloon opnieuw.")]
+        return [Problem(None, _("Dit sjabloon (versie %(new)s) is nieuwer dan dit platform kent (versie "
+                                "%(current)s). Download het sjabloon opnieuw.",
+                                new=marker.version, current=spec.version))]
     return []
 
 
@@ -97,10 +105,10 @@ class RowPermission:
     def refusal(self, org_id: int | None) -> str:
         noun = self.spec.row_noun
         if org_id is None:
-            return f"u mag geen {noun} invoeren in regio {self.region.name}"
+            return _("u mag geen %(noun)s invoeren in regio %(region)s", noun=noun, region=self.region.name)
         org = self.lookups.organisation(org_id)
         who = f"{org.identifier} ({org.name})" if org else str(org_id)
-        return f"u mag geen {noun} invoeren voor {who}"
+        return _("u mag geen %(noun)s invoeren voor %(who)s", noun=noun, who=who)
 
 
 def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, user, lookups: Lookups,
@@ -156,8 +164,8 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
     for row_number, raw in opened.rows():
         count += 1
         if count > max_rows:
-            add(Problem(None, f"Het werkblad heeft meer dan {max_rows:,} rijen met gegevens; "
-                              "splits het bestand.".replace(",", ".")))
+            add(Problem(None, _("Het werkblad heeft meer dan %(maximum)s rijen met gegevens; splits het bestand.",
+                                maximum=grouped(max_rows))))
             keep = False
             break
         width = len(raw)
@@ -170,8 +178,8 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
                 value = None
             if value is None:
                 if col.required:
-                    add(Problem(cell_ref(row_number, col_index), f"{col.header} is verplicht; de cel is leeg",
-                                row_number, col_index))
+                    add(Problem(cell_ref(row_number, col_index),
+                                _("%(column)s is verplicht; de cel is leeg", column=col.header), row_number, col_index))
                 continue
             try:
                 values[pos] = parse(value)
@@ -195,7 +203,8 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
                 first = seen.get(key)
                 if first is not None:
                     names = ", ".join(headers[k] for k in spec.natural_key)
-                    add(Problem(cell_ref(row_number, key_col), f"dubbele rij: dezelfde {names} als rij {first}",
+                    add(Problem(cell_ref(row_number, key_col),
+                                _("dubbele rij: dezelfde %(columns)s als rij %(row)s", columns=names, row=first),
                                 row_number, key_col))
                 else:
                     seen[key] = row_number
@@ -211,7 +220,7 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
                 rows.clear()
     result.row_count = count
     if count == 0 and result.ok:
-        result.add(Problem(None, "Het werkblad bevat geen rijen met gegevens onder de kopregel."))
+        result.add(Problem(None, _("Het werkblad bevat geen rijen met gegevens onder de kopregel.")))
     if not result.ok:
         result.rows = []
     result.org_ids = {org for org, ok in permission.cached().items() if ok and org is not None}
@@ -254,9 +263,9 @@ class RowsRefused(StaleImport):
         lines = " ".join(f"{m[:1].upper()}{m[1:]}." for m in messages[:self.SHOWN])
         more = len(messages) - self.SHOWN
         if more > 0:
-            lines += f" En nog {more} {'rij' if more == 1 else 'rijen'}."
-        RuntimeError.__init__(self, "Er is niets opgeslagen: sinds u het bestand uploadde, is niet meer alles "
-                                    f"toegestaan. {lines}")
+            lines += " " + ngettext("En nog %(num)s rij.", "En nog %(num)s rijen.", more)
+        RuntimeError.__init__(self, _("Er is niets opgeslagen: sinds u het bestand uploadde, is niet meer alles "
+                                      "toegestaan. %(rows)s", rows=lines))
         self.messages = messages
 
 
@@ -287,13 +296,9 @@ def recheck_rules(spec: SheetSpec, diff, lookups) -> None:
                     found = lookups()
                 key = ", ".join(text for k in spec.natural_key
                                 if (text := describe(spec, k, values[keys.index(k)], found)))
-                where = f"rij {row_number} ({key})" if row_number is not None else f"de rij {key}"
-                messages.append(f"{where}: {message}")
+                where = (_("rij %(row)s (%(key)s)", row=row_number, key=key) if row_number is not None
+                         else _("de rij %(key)s", key=key))
+                messages.append((row_number, f"{where}: {message}"))
     if messages:
-        messages.sort(key=_row_order)
-        raise RowsRefused(messages)
-
-
-def _row_order(message: str):
-    head = message.split(" ", 2)
-    return (0, int(head[1])) if head[0] == "rij" and head[1].isdigit() else (1, 0)
+        messages.sort(key=lambda m: (0, m[0]) if m[0] is not None else (1, 0))  # by row; rows without one last
+        raise RowsRefused([text for _row, text in messages])

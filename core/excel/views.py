@@ -66,6 +66,11 @@ def _staged(instrument: str, spec: SheetSpec, token: str):
         return None
 
 
+def _translated(text: str) -> str:
+    """A sheet's description or help text in the reader's language; the workbook keeps the Dutch."""
+    return _(text) if text else ""
+
+
 def _message(spec: SheetSpec, instrument: str, title: str, text: str, status: int):
     return render_template("excel/message.html", spec=spec, instrument=instrument, title=title, text=text), status
 
@@ -91,7 +96,8 @@ def sheet_page(instrument: str, sheet: str):
         target = ".excel_preview" if prepared.ok else ".excel_errors"
         return redirect(url_for(target, instrument=instrument, sheet=spec.name, token=staged.token), 303)
     return render_template("excel/sheet.html", spec=spec, instrument=instrument, form=form,
-                           entry=_registry().entries[instrument],
+                           entry=_registry().entries[instrument], description=_translated(spec.description),
+                           helps={c.key: _translated(c.help) for c in spec.columns},
                            may_import=may(current_user, spec.permission, region)), \
         (400 if form.errors else 200)
 

@@ -34,12 +34,14 @@ def migration_location():
 @hookimpl
 def register_permissions():
     return [
-        Permission(f"{KEY}.view", "Kwetsbare jongeren bekijken", {"viewer", "editor", "signatory", "admin"}),
+        Permission(f"{KEY}.view", lazy_gettext("Kwetsbare jongeren bekijken"),
+                   {"viewer", "editor", "signatory", "admin"}),
         # Not a read permission (no viewer): coordinators do not get it over other organisations,
         # so only the reporting organisation sees its own counts unsuppressed.
-        Permission(f"{KEY}.report", "Aantallen kwetsbare jongeren melden", {"editor", "admin"}),
+        Permission(f"{KEY}.report", lazy_gettext("Aantallen kwetsbare jongeren melden"), {"editor", "admin"}),
         # No role has it: only platform admins read the published sheet "monitor-regio" in (it is for reading).
-        Permission(f"{KEY}.import_published", "Gepubliceerde aantallen kwetsbare jongeren inlezen", set()),
+        Permission(f"{KEY}.import_published", lazy_gettext("Gepubliceerde aantallen kwetsbare jongeren inlezen"),
+                   set()),
     ]
 
 

@@ -12,6 +12,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from core.plugin_api import _
+
 # Words that, as (part of) a column header, mark a personal-data column.
 PERSONAL_WORDS = {
     "naam", "namen", "voornaam", "voornamen", "achternaam", "roepnaam", "tussenvoegsel", "voorletters",
@@ -86,17 +88,18 @@ def personal_header(value) -> str | None:
 
 
 def screen(value, is_header: bool) -> str | None:
-    """The sheet screen (SheetSpec.screen): a Dutch reason to refuse this cell, or None."""
+    """The sheet screen (SheetSpec.screen): the reason to refuse this cell (reader's language), or None."""
     if is_header:
         word = personal_header(value)
         if word:
-            return (f"de kolom '{str(value).strip()[:60]}' lijkt persoonsgegevens te bevatten ({word}); "
-                    "dit platform neemt alleen geaggregeerde aantallen op. Verwijder de kolom")
+            return _("de kolom '%(column)s' lijkt persoonsgegevens te bevatten (%(word)s); dit platform neemt "
+                     "alleen geaggregeerde aantallen op. Verwijder de kolom", column=str(value).strip()[:60],
+                     word=word)
         return None
     if looks_like_bsn(value):
-        return ("deze cel bevat een getal van 9 cijfers dat de elfproef voor een burgerservicenummer (BSN) "
-                "doorstaat; persoonsgegevens horen niet in dit bestand. Verwijder het")
+        return _("deze cel bevat een getal van 9 cijfers dat de elfproef voor een burgerservicenummer (BSN) "
+                 "doorstaat; persoonsgegevens horen niet in dit bestand. Verwijder het")
     if looks_like_date(value):
-        return ("deze cel bevat een datum, mogelijk een geboortedatum; dit werkblad kent geen datums en "
-                "persoonsgegevens horen niet in dit bestand. Verwijder de datum")
+        return _("deze cel bevat een datum, mogelijk een geboortedatum; dit werkblad kent geen datums en "
+                 "persoonsgegevens horen niet in dit bestand. Verwijder de datum")
     return None

@@ -22,11 +22,12 @@ import re
 from flask import g, has_request_context
 from sqlalchemy import select
 
-from core.plugin_api import Column, Kind, Organisation, Region, RowRule, SheetSpec, db_session
+from core.plugin_api import (N_, Column, Kind, Organisation, Region, RowRule, SheetSpec, _, db_session,
+                             lazy_gettext)
 
 from . import privacy, report
 from .models import CATEGORIES, MonitorCount
-from .settings import PERIOD_KINDS, settings_of
+from .settings import settings_of
 from .suppression import COMPLEMENTARY
 
 KEY = "kwetsbare_jongeren"
@@ -36,13 +37,15 @@ TOTAL_LABEL = "Totaal regio"
 
 
 def period_problem(period: str) -> str | None:
-    """None for a school year ("2024-2025") or a quarter ("2025-K1"); otherwise a Dutch reason."""
+    """None for a school year ("2024-2025") or a quarter ("2025-K1"); otherwise the reason (reader's language)."""
     match = PERIOD_RE.match(period or "")
     if match is None:
-        return f"'{period}' is geen periode: schrijf een schooljaar (2024-2025) of een kwartaal (2025-K1)"
+        return _("'%(period)s' is geen periode: schrijf een schooljaar (2024-2025) of een kwartaal (2025-K1)",
+                 period=period)
     first, second = match.groups()
     if second.isdigit() and int(second) != int(first) + 1:
-        return f"'{period}' is geen schooljaar: het tweede jaar volgt op het eerste (zoals 2024-2025)"
+        return _("'%(period)s' is geen schooljaar: het tweede jaar volgt op het eerste (zoals 2024-2025)",
+                 period=period)
     return None
 
 
@@ -52,8 +55,11 @@ def period_kind_problem(period: str, kind: str, region_name: str) -> str | None:
     if problem:
         return problem
     if ("-K" in period) != (kind == "kwartaal"):
-        return (f"'{period}' is een {'kwartaal' if '-K' in period else 'schooljaar'}, maar regio {region_name} "
-                f"meldt per {kind}: vul een {PERIOD_KINDS[kind]} in")
+        if "-K" in period:
+            return _("'%(period)s' is een kwartaal, maar regio %(region)s meldt per schooljaar: vul een schooljaar "
+                     "(zoals 2024-2025) in", period=period, region=region_name)
+        return _("'%(period)s' is een schooljaar, maar regio %(region)s meldt per kwartaal: vul een kwartaal "
+                 "(zoals 2025-K1) in", period=period, region=region_name)
     return None
 
 
@@ -79,8 +85,9 @@ def _period_rule(values, labels):
 def own_municipality_problem(reporter, municipality: str) -> str | None:
     """A municipality reports only about itself; the RMC (and any other reporter) about every municipality."""
     if reporter is not None and reporter.kind == "gemeente" and reporter.identifier != municipality:
-        return (f"{reporter.identifier} ({reporter.name}) meldt alleen aantallen over de eigen gemeente, niet over "
-                f"{municipality}; het RMC meldt voor elke gemeente van de regio")
+        return _("%(code)s (%(name)s) meldt alleen aantallen over de eigen gemeente, niet over %(municipality)s; "
+                 "het RMC meldt voor elke gemeente van de regio", code=reporter.identifier, name=reporter.name,
+                 municipality=municipality)
     return None
 
 
@@ -95,35 +102,37 @@ def screen(value, is_header: bool) -> str | None:
         return message
     text = value.strip()
     if SUPPRESSED_RE.match(text) or text.casefold() == COMPLEMENTARY:
-        return (f"'{text}' is een afgeschermd aantal uit de gepubliceerde cijfers, geen aantal; een export van "
-                "Monitor regio kan niet worden ingelezen. Vul het echte aantal in of laat de rij weg")
+        return _("'%(value)s' is een afgeschermd aantal uit de gepubliceerde cijfers, geen aantal; een export van "
+                 "Monitor regio kan niet worden ingelezen. Vul het echte aantal in of laat de rij weg", value=text)
     return None
 
 
 COLUMNS = (
     Column("organisation_id", "Melder", Kind.ORGANISATION, org_kinds=("gemeente", "rmc"),
-           help="CBS-code van uw gemeente (GM0344) of de RMC-code (MC19): de organisatie die meldt. Een gemeente "
-                "meldt over zichzelf; het RMC over elke gemeente van de regio."),
+           help=N_("CBS-code van uw gemeente (GM0344) of de RMC-code (MC19): de organisatie die meldt. Een gemeente "
+                   "meldt over zichzelf; het RMC over elke gemeente van de regio.")),
     Column("municipality", "Gemeente", Kind.CBS_CODE, in_region=True,
-           help="CBS-code van de gemeente waarover de aantallen gaan (zoals GM0344)."),
+           help=N_("CBS-code van de gemeente waarover de aantallen gaan (zoals GM0344).")),
     Column("period", "Periode", max_length=9,
-           help="De periode zoals de regio afspreekt: een schooljaar (2024-2025) of een kwartaal (2025-K1); "
-                "de regio gebruikt er één."),
+           help=N_("De periode zoals de regio afspreekt: een schooljaar (2024-2025) of een kwartaal (2025-K1); "
+                   "de regio gebruikt er één.")),
     Column("category", "Categorie", Kind.ENUM, choices=CATEGORIES),
-    Column("count", "Aantal", Kind.INTEGER, minimum=0, help="Een aantal jongeren, nooit gegevens over één jongere."),
+    Column("count", "Aantal", Kind.INTEGER, minimum=0,
+           help=N_("Een aantal jongeren, nooit gegevens over één jongere.")),
 )
 RULES = (RowRule("period", _period_rule, needs=("period", "organisation_id")),
          RowRule("municipality", _own_municipality_rule, needs=("organisation_id", "municipality")))
 NATURAL_KEY = ("municipality", "period", "category")
 # Written on the workbook's "Toelichting" sheet: part of the file format, so Dutch in every language
-# (like the headers, help texts and the messages of the rules), never marked for translation.
-MONITOR_DESCRIPTION = (
+# (like the headers and help texts); marked with N_ so the sheet's page shows them in the reader's language.
+# The rules' and the screen's messages are in the language of whoever uploads, like the core's cell messages.
+MONITOR_DESCRIPTION = N_(
     "Geaggregeerde aantallen jongeren per gemeente, periode en categorie. Per gemeente, periode en "
     "categorie telt één aantal: meldt het RMC een aantal dat de gemeente al meldde (of andersom), "
     "dan vervangt het nieuwe aantal het oude. Nooit persoonsgegevens: een bestand met kolommen als "
     "naam, geboortedatum, BSN of adres, met een getal dat de BSN-elfproef doorstaat of met een datum "
     "wordt in zijn geheel geweigerd.")
-PUBLISHED_DESCRIPTION = (
+PUBLISHED_DESCRIPTION = N_(
     "De gepubliceerde aantallen van de regio per gemeente, periode en categorie, met de regiototalen, "
     "zoals op de pagina Kwetsbare jongeren: aantallen onder de drempel van de regio staan er als "
     "<5, en waar een afgeschermd aantal anders uit het regiototaal af te leiden is, is nog een aantal "
@@ -139,7 +148,7 @@ MONITOR = SheetSpec(
     # unsuppressed. The region's figures are published by "monitor-regio" and the pages, suppressed.
     view_permission=f"{KEY}.report",
     description=MONITOR_DESCRIPTION,
-    row_noun="aantallen",
+    row_noun=lazy_gettext("aantallen"),
     columns=COLUMNS,
     natural_key=NATURAL_KEY,
     rules=RULES,
@@ -184,7 +193,7 @@ PUBLISHED = SheetSpec(
     permission=f"{KEY}.import_published",
     view_permission=f"{KEY}.view",
     description=PUBLISHED_DESCRIPTION,
-    row_noun="aantallen",
+    row_noun=lazy_gettext("aantallen"),
     columns=COLUMNS,
     natural_key=NATURAL_KEY,
     rules=RULES,

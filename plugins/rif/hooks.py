@@ -35,15 +35,16 @@ def migration_location():
 @hookimpl
 def register_permissions():
     return [
-        Permission(f"{KEY}.view", "Regionaal Investeringsfonds mbo bekijken", ALL_ROLES),
-        Permission(f"{KEY}.edit", "RIF-aanvraag opstellen namens de penvoerder", {"editor", "admin"}),
-        Permission(f"{KEY}.submit", "RIF-aanvraag en verantwoording indienen namens de penvoerder",
+        Permission(f"{KEY}.view", lazy_gettext("Regionaal Investeringsfonds mbo bekijken"), ALL_ROLES),
+        Permission(f"{KEY}.edit", lazy_gettext("RIF-aanvraag opstellen namens de penvoerder"), {"editor", "admin"}),
+        Permission(f"{KEY}.submit", lazy_gettext("RIF-aanvraag en verantwoording indienen namens de penvoerder"),
                    {"signatory", "admin"}),
-        Permission(f"{KEY}.cofinance", "Geleverde cofinanciering invullen namens de penvoerder", {"editor", "admin"},
-                   region_wide=True),  # coordinators fill in midterm deliveries for the whole region
+        # region-wide: coordinators fill in midterm deliveries for the whole region
+        Permission(f"{KEY}.cofinance", lazy_gettext("Geleverde cofinanciering invullen namens de penvoerder"),
+                   {"editor", "admin"}, region_wide=True),
         # No membership role grants it: beoordelaars are appointed per region (table rif_assessor,
         # see plugins/rif/access.py); the core grants it to platform admins.
-        Permission(f"{KEY}.assess", "RIF-aanvragen beoordelen", frozenset()),
+        Permission(f"{KEY}.assess", lazy_gettext("RIF-aanvragen beoordelen"), frozenset()),
     ]
 
 

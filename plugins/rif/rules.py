@@ -67,10 +67,12 @@ GRANTED_STATES = (GRANTED, MIDTERM, CLOSED)
 # is written then and submitting it (-> MIDTERM) freezes them, as it freezes the reflection.
 DELIVERY_STATES = (GRANTED,)
 # "aanvraag RIF-MC19-0001 is ingediend": the state as it reads after the reference, in the Excel import's
-# messages (which, like the core's cell messages, are Dutch); the pages use STATUS_LABELS.
+# messages (in the reader's language, like the core's cell messages); the pages use STATUS_LABELS.
 STATUS_PHRASES = {
-    CONCEPT: "is een concept", SUBMITTED: "is ingediend", ASSESSING: "is in beoordeling", GRANTED: "is toegekend",
-    REJECTED: "is afgewezen", MIDTERM: "heeft de tussentijdse verantwoording ingediend", CLOSED: "is afgerond",
+    CONCEPT: lazy_gettext("is een concept"), SUBMITTED: lazy_gettext("is ingediend"),
+    ASSESSING: lazy_gettext("is in beoordeling"), GRANTED: lazy_gettext("is toegekend"),
+    REJECTED: lazy_gettext("is afgewezen"), MIDTERM: lazy_gettext("heeft de tussentijdse verantwoording ingediend"),
+    CLOSED: lazy_gettext("is afgerond"),
 }
 
 
@@ -78,7 +80,7 @@ STATUS_PHRASES = {
 
 def euro(value) -> str:
     """€ 1.234,56 (Dutch notation, always two decimals), for text that stays Dutch: the agreement's terms and
-    text, the Excel import's messages, the command line. Pages use the core's `bedrag` filter / `euro`."""
+    text, the command line, the Excel import's messages in Dutch. Pages use the core's `bedrag` filter / `euro`."""
     if value is None:
         return "–"
     value = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)

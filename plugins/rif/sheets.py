@@ -14,9 +14,11 @@ they lock the application row, which the workflow's transitions lock too.
 from __future__ import annotations
 
 from flask import g, has_app_context
+from flask_babel import get_locale
 from sqlalchemy import select
 
-from core.plugin_api import Column, Kind, RowRule, SheetSpec, db_session
+from core.plugin_api import N_, Column, Kind, RowRule, SheetSpec, _, db_session, lazy_gettext
+from core.plugin_api import euro as reader_euro
 
 from .models import Application, Partner
 from .rules import ASSESSING, CONCEPT, DELIVERY_STATES, REJECTED, STATUS_PHRASES, SUBMITTED, euro, share
@@ -26,10 +28,11 @@ PLEDGES = ("pledged_cash", "pledged_in_kind")
 DELIVERIES = ("delivered_cash", "delivered_in_kind")
 BEFORE_DELIVERY = (CONCEPT, SUBMITTED, ASSESSING)
 # Written on the workbook's "Toelichting" sheet: part of the file format, so Dutch in every language (like the
-# headers and help texts below), never marked for translation. The rules' messages below are reported with
-# their cell by the core's import, whose own cell messages are Dutch too.
-DESCRIPTION = ("Toegezegde en geleverde cofinanciering per aanvraag en partner, in euro met twee decimalen. "
-               "Een penvoerder vult hier halverwege het project de geleverde bijdragen in.")
+# headers and help texts below); marked with N_ so the sheet's page shows them in the reader's language. The
+# rules' messages below are reported with their cell by the core's import, in the language of whoever
+# uploads, like its own cell messages.
+DESCRIPTION = N_("Toegezegde en geleverde cofinanciering per aanvraag en partner, in euro met twee decimalen. "
+                 "Een penvoerder vult hier halverwege het project de geleverde bijdragen in.")
 
 
 def _region():
@@ -51,9 +54,10 @@ def _application_matches(values, labels):
     application = _application(reference)
     region = _region()
     if application is None or (region is not None and application.region_id != region.id):
-        return f"aanvraag {reference} bestaat niet in deze regio"
+        return _("aanvraag %(reference)s bestaat niet in deze regio", reference=reference)
     if application.organisation_id != values["organisation_id"]:
-        return f"aanvraag {reference} heeft een andere penvoerder ({application.organisation.identifier})"
+        return _("aanvraag %(reference)s heeft een andere penvoerder (%(lead)s)", reference=reference,
+                 lead=application.organisation.identifier)
     return None
 
 
@@ -81,13 +85,17 @@ def _pledges_only_in_concept(values, labels):
     if application is None or application.status == CONCEPT:
         return None
     if _stored_line(application, values["partner_id"]) is None:
-        return (f"aanvraag {application.reference} {STATUS_PHRASES[application.status]}; "
-                "een nieuwe partner kan alleen in een concept worden toegevoegd")
+        return _("aanvraag %(reference)s %(status)s; een nieuwe partner kan alleen in een concept worden "
+                 "toegevoegd", reference=application.reference, status=STATUS_PHRASES[application.status])
     return None
 
 
 def _amount(value) -> str:
-    return "leeg" if value is None else euro(value)
+    """An amount in a message: `€ 1.234,56` in Dutch (as the workflow writes it), else the reader's way."""
+    if value is None:
+        return _("leeg")
+    locale = get_locale()
+    return euro(value) if locale is None or str(locale) == "nl" else reader_euro(value)
 
 
 def _pledge_unchanged_after_concept(key):
@@ -103,8 +111,9 @@ def _pledge_unchanged_after_concept(key):
         old, new = getattr(line, key), values[key]
         if new == old:
             return None
-        return (f"toegezegd bedrag kan niet meer wijzigen: aanvraag {application.reference} "
-                f"{STATUS_PHRASES[application.status]} (opgeslagen {_amount(old)}, in het bestand {_amount(new)})")
+        return _("toegezegd bedrag kan niet meer wijzigen: aanvraag %(reference)s %(status)s (opgeslagen %(old)s, "
+                 "in het bestand %(new)s)", reference=application.reference,
+                 status=STATUS_PHRASES[application.status], old=_amount(old), new=_amount(new))
 
     return RowRule(key, check, needs=("application_ref", "organisation_id", "partner_id", key))
 
@@ -122,13 +131,16 @@ def _delivery_only_when_granted(key):
         old, new = (getattr(line, key) if line is not None else None), values.get(key)
         if new == old:
             return None
-        state = f"aanvraag {application.reference} {STATUS_PHRASES[application.status]}"
-        change = f" (opgeslagen {_amount(old)}, in het bestand {_amount(new)})"
+        where = dict(reference=application.reference, status=STATUS_PHRASES[application.status],
+                     old=_amount(old), new=_amount(new))
         if application.status in BEFORE_DELIVERY:
-            return f"geleverd bedrag kan pas worden ingevuld als de subsidie is toegekend: {state}{change}"
+            return _("geleverd bedrag kan pas worden ingevuld als de subsidie is toegekend: aanvraag %(reference)s "
+                     "%(status)s (opgeslagen %(old)s, in het bestand %(new)s)", **where)
         if application.status == REJECTED:
-            return f"geleverd bedrag kan niet worden ingevuld: {state}{change}"
-        return f"geleverd bedrag kan niet meer wijzigen: {state}{change}"
+            return _("geleverd bedrag kan niet worden ingevuld: aanvraag %(reference)s %(status)s (opgeslagen "
+                     "%(old)s, in het bestand %(new)s)", **where)
+        return _("geleverd bedrag kan niet meer wijzigen: aanvraag %(reference)s %(status)s (opgeslagen %(old)s, "
+                 "in het bestand %(new)s)", **where)
 
     # not `needs` the column itself: emptying a delivered cell is a change too
     return RowRule(key, check, needs=("application_ref", "organisation_id", "partner_id"))
@@ -150,22 +162,22 @@ def cofinancing_sheet() -> SheetSpec:
         permission="rif.cofinance",
         view_permission="rif.view",
         description=DESCRIPTION,
-        row_noun="cofinanciering",
+        row_noun=lazy_gettext("cofinanciering"),
         columns=(
-            Column("application_ref", "Aanvraag", help="Het kenmerk van de aanvraag, zoals RIF-MC19-0001."),
+            Column("application_ref", "Aanvraag", help=N_("Het kenmerk van de aanvraag, zoals RIF-MC19-0001.")),
             Column("organisation_id", "Penvoerder", Kind.ORGANISATION,
-                   help="BRIN-code van de mbo-instelling die de aanvraag indient."),
+                   help=N_("BRIN-code van de mbo-instelling die de aanvraag indient.")),
             Column("partner_id", "Partner", Kind.ORGANISATION,
-                   help="Code van de partner: BRIN, KvK-nummer of CBS-code (GM0344)."),
+                   help=N_("Code van de partner: BRIN, KvK-nummer of CBS-code (GM0344).")),
             Column("pledged_cash", "Toegezegd in geld", **MONEY,
-                   help="Te wijzigen zolang de aanvraag een concept is; daarna staat de toezegging vast."),
+                   help=N_("Te wijzigen zolang de aanvraag een concept is; daarna staat de toezegging vast.")),
             Column("pledged_in_kind", "Toegezegd in natura", **MONEY,
-                   help="Waarde van uren, apparatuur of locaties, in euro. Te wijzigen zolang de aanvraag "
-                        "een concept is; daarna staat de toezegging vast."),
+                   help=N_("Waarde van uren, apparatuur of locaties, in euro. Te wijzigen zolang de aanvraag "
+                           "een concept is; daarna staat de toezegging vast.")),
             Column("delivered_cash", "Geleverd in geld", required=False, **MONEY,
-                   help="In te vullen bij de tussentijdse verantwoording, zolang de subsidie is toegekend."),
+                   help=N_("In te vullen bij de tussentijdse verantwoording, zolang de subsidie is toegekend.")),
             Column("delivered_in_kind", "Geleverd in natura", required=False, **MONEY,
-                   help="In te vullen bij de tussentijdse verantwoording, zolang de subsidie is toegekend."),
+                   help=N_("In te vullen bij de tussentijdse verantwoording, zolang de subsidie is toegekend.")),
             Column("delivered_rate", "Geleverd (% van toezegging)", Kind.DECIMAL, required=False,
                    computed=_delivered_rate),
         ),

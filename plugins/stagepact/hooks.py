@@ -36,8 +36,8 @@ def migration_location():
 @hookimpl
 def register_permissions():
     return [
-        Permission(f"{KEY}.view", "Stagepact mbo bekijken", {"viewer", "editor", "signatory", "admin"}),
-        Permission(f"{KEY}.edit", "Stagepact mbo invoeren", {"editor", "admin"}),
+        Permission(f"{KEY}.view", lazy_gettext("Stagepact mbo bekijken"), {"viewer", "editor", "signatory", "admin"}),
+        Permission(f"{KEY}.edit", lazy_gettext("Stagepact mbo invoeren"), {"editor", "admin"}),
     ]
 
 

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from core.plugin_api import Column, Kind, RowRule, SheetSpec
+from core.plugin_api import N_, Column, Kind, RowRule, SheetSpec, _, lazy_gettext
 
-from .models import MEASURE_MAX_LENGTH, MEASURE_SEPARATOR, Report, split_measures
+from .models import MEASURE_MAX_LENGTH, Report, split_measures
 
 SHEET = "stagepact"
 FIRST_SCHOOL_YEAR = "2022-2023"  # the Stagepact mbo was signed in 2023
 # Written on the workbook's "Toelichting" sheet: part of the file format, so Dutch in every language
-# (like the headers and help texts below), never marked for translation.
-DESCRIPTION = ("Rapportage Stagepact mbo: per instelling en schooljaar het meldpunt, de procedure, de meldingen "
-               "van stagediscriminatie, de teams met stagematching en de genomen maatregelen.")
+# (like the headers and help texts below); marked with N_ so the sheet's page shows them in the reader's
+# language.
+DESCRIPTION = N_("Rapportage Stagepact mbo: per instelling en schooljaar het meldpunt, de procedure, de meldingen "
+                 "van stagediscriminatie, de teams met stagematching en de genomen maatregelen.")
 
 
 def percentage(part, whole) -> Decimal | None:
@@ -34,8 +35,8 @@ def _matching_share(row):
 def _measures_check(values, labels):
     for number, measure in enumerate(split_measures(values["measures"]), start=1):
         if len(measure) > MEASURE_MAX_LENGTH:
-            return (f"maatregel {number} ('{measure[:30]}…') is langer dan {MEASURE_MAX_LENGTH} tekens; "
-                    f"houd elke maatregel kort en scheid ze met een puntkomma")
+            return _("maatregel %(number)s ('%(start)s…') is langer dan %(maximum)s tekens; houd elke maatregel kort "
+                     "en scheid ze met een puntkomma", number=number, start=measure[:30], maximum=MEASURE_MAX_LENGTH)
     return None
 
 
@@ -48,27 +49,29 @@ RULES = (
 
 COLUMNS = (
     Column("organisation_id", "Instelling", Kind.ORGANISATION, org_kinds=("mbo",),
-           help="BRIN-code van de mbo-instelling (zoals 25LH)."),
+           help=N_("BRIN-code van de mbo-instelling (zoals 25LH).")),
     Column("school_year", "Schooljaar", Kind.SCHOOL_YEAR, minimum=FIRST_SCHOOL_YEAR,
-           help="Het schooljaar waarover u rapporteert, zoals 2024-2025."),
-    Column("has_desk", "Meldpunt", Kind.BOOLEAN, help="Heeft de instelling een meldpunt voor stagediscriminatie? ja of nee."),
+           help=N_("Het schooljaar waarover u rapporteert, zoals 2024-2025.")),
+    Column("has_desk", "Meldpunt", Kind.BOOLEAN,
+           help=N_("Heeft de instelling een meldpunt voor stagediscriminatie? ja of nee.")),
     Column("has_procedure", "Procedure", Kind.BOOLEAN,
-           help="Heeft de instelling een vastgestelde procedure voor meldingen? ja of nee."),
+           help=N_("Heeft de instelling een vastgestelde procedure voor meldingen? ja of nee.")),
     Column("reports_received", "Meldingen ontvangen", Kind.INTEGER, minimum=0,
-           help="Aantal meldingen van stagediscriminatie dat in het schooljaar binnenkwam."),
+           help=N_("Aantal meldingen van stagediscriminatie dat in het schooljaar binnenkwam.")),
     Column("reports_handled", "Meldingen afgehandeld", Kind.INTEGER, minimum=0,
-           help="Hoeveel van de ontvangen meldingen zijn afgehandeld (niet meer dan ontvangen)."),
+           help=N_("Hoeveel van de ontvangen meldingen zijn afgehandeld (niet meer dan ontvangen).")),
     Column("reports_forwarded", "Doorgezet naar SBB", Kind.INTEGER, minimum=0,
-           help="Hoeveel van de ontvangen meldingen zijn doorgezet naar SBB (niet meer dan ontvangen)."),
+           help=N_("Hoeveel van de ontvangen meldingen zijn doorgezet naar SBB (niet meer dan ontvangen).")),
     Column("teams_matching", "Teams met stagematching", Kind.INTEGER, minimum=0,
-           help="Aantal opleidingsteams dat met stagematching werkt (niet meer dan het totaal)."),
+           help=N_("Aantal opleidingsteams dat met stagematching werkt (niet meer dan het totaal).")),
     Column("teams_total", "Teams totaal", Kind.INTEGER, minimum=0,
-           help="Totaal aantal opleidingsteams van de instelling."),
+           help=N_("Totaal aantal opleidingsteams van de instelling.")),
     Column("measures", "Maatregelen", required=False, width=60,
-           help=f"Genomen maatregelen, kort, gescheiden door een puntkomma ({MEASURE_SEPARATOR}). Gebruik bij "
-                "voorkeur de soorten van uw regio (zie het invoerformulier); vrije tekst mag ook."),
+           # the separator is models.MEASURE_SEPARATOR
+           help=N_("Genomen maatregelen, kort, gescheiden door een puntkomma (;). Gebruik bij "
+                   "voorkeur de soorten van uw regio (zie het invoerformulier); vrije tekst mag ook.")),
     Column("matching_share", "Aandeel teams met stagematching (%)", Kind.DECIMAL, required=False,
-           computed=_matching_share, help="Berekend: teams met stagematching als percentage van alle teams."),
+           computed=_matching_share, help=N_("Berekend: teams met stagematching als percentage van alle teams.")),
 )
 
 SPEC = SheetSpec(
@@ -78,7 +81,7 @@ SPEC = SheetSpec(
     permission="stagepact.edit",
     view_permission="stagepact.view",
     description=DESCRIPTION,
-    row_noun="stagepactrapportages",
+    row_noun=lazy_gettext("stagepactrapportages"),
     columns=COLUMNS,
     natural_key=("organisation_id", "school_year"),
     rules=RULES,

@@ -36,8 +36,9 @@ def migration_location():
 @hookimpl
 def register_permissions():
     return [
-        Permission(f"{KEY}.view", "Voortijdig schoolverlaten bekijken", {"viewer", "editor", "signatory", "admin"}),
-        Permission(f"{KEY}.edit", "Voortijdig schoolverlaten invoeren", {"editor", "admin"},
+        Permission(f"{KEY}.view", lazy_gettext("Voortijdig schoolverlaten bekijken"),
+                   {"viewer", "editor", "signatory", "admin"}),
+        Permission(f"{KEY}.edit", lazy_gettext("Voortijdig schoolverlaten invoeren"), {"editor", "admin"},
                    region_wide=True),  # the RMC reports for every municipality of its region
     ]
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date
 from flask import g, has_request_context
 from sqlalchemy import select
 
-from core.plugin_api import Column, Kind, Region, RowRule, SheetSpec, current_user, db_session, may
+from core.plugin_api import (N_, Column, Kind, Region, RowRule, SheetSpec, _, current_user, db_session,
+                             lazy_gettext, long_date, may)
 
 from .models import VsvFigure, percentage
 from .settings import VsvSettings
@@ -26,9 +26,9 @@ from .settings import VsvSettings
 KEY = "vsv"
 FIRST_YEAR = "2010-2011"
 # Written on the workbook's "Toelichting" sheet: part of the file format, so Dutch in every language (like the
-# headers and help texts below), never marked for translation.
-DESCRIPTION = ("Deelnemers en nieuwe vsv'ers per schooljaar en gemeente, en in regio's die per instelling "
-               "rapporteren ook per mbo-instelling (BRIN). Het percentage wordt berekend.")
+# headers and help texts below); marked with N_ so the sheet's page shows them in the reader's language.
+DESCRIPTION = N_("Deelnemers en nieuwe vsv'ers per schooljaar en gemeente, en in regio's die per instelling "
+                 "rapporteren ook per mbo-instelling (BRIN). Het percentage wordt berekend.")
 
 
 def region_settings(region) -> VsvSettings:
@@ -41,10 +41,10 @@ def today() -> dt.date:
 
 
 def lock_message(school_year: str, settings: VsvSettings) -> str:
-    """The import's message (Dutch, like the core's cell messages; the forms say it in the reader's language)."""
+    """The import's message, in the reader's language like the core's cell messages (Dutch on the command line)."""
     deadline = settings.deadline_for(school_year)
-    return (f"de cijfers van schooljaar {school_year} zijn vergrendeld sinds de deadline van "
-            f"{format_date(deadline, 'd MMMM y', locale='nl')}; alleen de regiobeheerder kan ze nog wijzigen")
+    return _("de cijfers van schooljaar %(year)s zijn vergrendeld sinds de deadline van %(date)s; alleen de "
+             "regiobeheerder kan ze nog wijzigen", year=school_year, date=long_date(deadline))
 
 
 def is_region_admin(user, region) -> bool:
@@ -92,8 +92,8 @@ def _deadline_rule() -> RowRule:
 
 
 def institution_refusal(region) -> str:
-    return (f"regio {region.name} rapporteert niet per instelling; laat de kolom Instelling leeg "
-            "(de cijfers gelden dan voor de hele gemeente)")
+    return _("regio %(region)s rapporteert niet per instelling; laat de kolom Instelling leeg (de cijfers gelden "
+             "dan voor de hele gemeente)", region=region.name)
 
 
 def _institution_rule() -> RowRule:
@@ -112,19 +112,19 @@ def _percentage(row):
 
 COLUMNS = (
     Column("school_year", "Schooljaar", Kind.SCHOOL_YEAR, minimum=FIRST_YEAR,
-           help="Twee opeenvolgende jaren, zoals 2024-2025."),
+           help=N_("Twee opeenvolgende jaren, zoals 2024-2025.")),
     Column("organisation_id", "Gemeente", Kind.ORGANISATION, org_kinds=("gemeente",),
            aliases=("Gemeente (CBS-code)", "CBS-code"),
-           help="CBS-code van een gemeente in deze regio, zoals GM0344."),
+           help=N_("CBS-code van een gemeente in deze regio, zoals GM0344.")),
     Column("brin", "Instelling", Kind.BRIN, required=False, aliases=("Instelling (BRIN)", "BRIN"),
-           help=("BRIN-code van de mbo-instelling, zoals 25LH, voor cijfers per instelling (alleen in regio's "
-                 "die per instelling rapporteren). Leeg: de cijfers van de hele gemeente.")),
+           help=N_("BRIN-code van de mbo-instelling, zoals 25LH, voor cijfers per instelling (alleen in regio's "
+                   "die per instelling rapporteren). Leeg: de cijfers van de hele gemeente.")),
     Column("participants", "Deelnemers", Kind.INTEGER, minimum=0,
-           help="Aantal deelnemers (jongeren onder 23 in het onderwijs), geheel getal vanaf 0."),
+           help=N_("Aantal deelnemers (jongeren onder 23 in het onderwijs), geheel getal vanaf 0.")),
     Column("new_leavers", "Nieuwe vsv'ers", Kind.INTEGER, minimum=0,
-           help="Aantal nieuwe voortijdig schoolverlaters; niet meer dan het aantal deelnemers."),
+           help=N_("Aantal nieuwe voortijdig schoolverlaters; niet meer dan het aantal deelnemers.")),
     Column("percentage", "Percentage vsv", Kind.DECIMAL, required=False, computed=_percentage,
-           help="Berekend: nieuwe vsv'ers / deelnemers x 100. Wordt bij invoer genegeerd."),
+           help=N_("Berekend: nieuwe vsv'ers / deelnemers x 100. Wordt bij invoer genegeerd.")),
 )
 
 
@@ -132,7 +132,7 @@ def sheets() -> list[SheetSpec]:
     return [
         SheetSpec(
             name="vsv-cijfers", title="Vsv-cijfers", model=VsvFigure,
-            permission="vsv.edit", view_permission="vsv.view", row_noun="cijfers",
+            permission="vsv.edit", view_permission="vsv.view", row_noun=lazy_gettext("cijfers"),
             description=DESCRIPTION,
             columns=COLUMNS,
             natural_key=("school_year", "organisation_id", "brin"),

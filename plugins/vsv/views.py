@@ -32,7 +32,7 @@ def _may_write(region, organisation_id: int) -> bool:
 
 def _lock_error(region, settings, school_year: str) -> str | None:
     if settings.locked(school_year, sheets.today()) and not sheets.is_region_admin(current_user, region):
-        # The form says it in the reader's language; the Excel import reports sheets.lock_message (Dutch).
+        # The form's sentence (capital, full stop); the Excel import reports sheets.lock_message after the cell.
         return _("De cijfers van schooljaar %(year)s zijn vergrendeld sinds de deadline van %(date)s; alleen de "
                  "regiobeheerder kan ze nog wijzigen.", year=school_year,
                  date=long_date(settings.deadline_for(school_year)))

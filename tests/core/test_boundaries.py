@@ -30,6 +30,7 @@ PLUGIN_API_SNAPSHOT = sorted([
     "agreement_in_force", "authorize", "current_region", "current_user", "db_session", "hookimpl", "instrument_settings",
     "may", "scoped",
     "_", "lazy_gettext", "ngettext",  # UI text in Dutch, translated through the plugin's own catalogue
+    "N_",  # Dutch text that stays Dutch in a workbook (help texts) and is translated on the sheet's page
     "euro", "long_date", "number", "percentage",  # Dutch (or English) formatting of numbers, money and dates
     # rif (issue 8): an application becomes an agreement its partners co-sign
     "Agreement", "consortium_organisations", "draft_agreement",

@@ -87,3 +87,23 @@ def test_the_form_refuses_a_bsn_as_a_count(world):
     assert response.status_code == 400
     assert "elfproef voor een burgerservicenummer" in response.get_data(as_text=True)
     assert world.counts() == {}
+
+
+def test_an_english_upload_is_refused_in_english(world):
+    client = world.client("utrecht")
+    assert client.post("/taal", data={"taal": "en", "next": "/"}).status_code == 302
+    header = ["Melder", "Gemeente", "Periode", "Categorie", "Aantal", "Naam"]
+    rows = [ROW + ["Jan"], ["GM0344", "GM0310", "2024-2025", "begeleid naar werk", VALID_BSN, None],
+            ["GM0344", "GM0344", "2025-K1", "begeleid naar werk", 3, None]]
+    data = workbook(rows, header)
+    response = client.post(f"{BASE}/excel/monitor/", data={"file": (io.BytesIO(data), "monitor.xlsx")},
+                           content_type="multipart/form-data")
+    page = " ".join(client.get(response.headers["Location"]).get_data(as_text=True).replace("&#39;", "'").split())
+    assert ("F1: the column 'Naam' seems to hold personal data (naam); this platform only takes in aggregated "
+            "counts. Delete the column") in page
+    assert "E3: this cell holds a 9-digit number that passes the eleven-test for a citizen service number" in page
+    assert ("B3: GM0344 (Gemeente Utrecht) reports counts about its own municipality only, not about GM0310; "
+            "the RMC reports for every municipality of the region") in page
+    assert "C4: '2025-K1' is a quarter, but region" in page and "reports per school year" in page
+    assert "persoonsgegevens" not in page and str(VALID_BSN) not in page
+    assert world.counts() == {}

@@ -181,3 +181,17 @@ def test_another_regions_application_reveals_nothing(app, as_):
     page = errors_of(editor, upload(editor, with_cells(editor, A3="RIF-MC29-0001", D3=1)))
     assert "A3: aanvraag RIF-MC29-0001 bestaat niet in deze regio" in page
     assert "tussentijdse verantwoording" not in page and "€ 50.000,00" not in page
+
+
+def test_in_english_the_workflow_refusals_are_english_with_english_amounts(app, as_):
+    app_id = create(app, as_)
+    assert as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"}).status_code == 303
+    editor = as_("editor")
+    assert editor.post("/taal", data={"taal": "en", "next": "/"}).status_code == 302
+    location = upload(editor, with_cells(editor, E2="60.000,00", G3=50))
+    assert location.endswith("/fouten")
+    page = text(editor.get(location))
+    assert ("E2: the pledged amount can no longer change: application RIF-MC19-0001 has been submitted "
+            "(stored €50,000.00, in the file €60,000.00)") in page
+    assert ("G3: the delivered amount can only be filled in once the subsidy has been granted: application "
+            "RIF-MC19-0001 has been submitted (stored empty, in the file €50.00)") in page

@@ -21,6 +21,8 @@ TEMPLATES = sorted(p for root in PACKAGES for p in root.rglob("templates/**/*.ht
 MODULES = sorted(p for root in PACKAGES for p in root.rglob("*.py")
                  if "migrations" not in p.parts and "translations" not in p.parts)
 SPOKEN_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt", "aria-description"}
+# The Excel engine's messages for the user, by the position of the message argument
+ENGINE_MESSAGES = {"Problem": 1, "RefusedFile": 0, "Invalid": 0}
 WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
 JINJA = re.compile(r"{%-?\s*trans\b.*?{%-?\s*endtrans\s*-?%}|{{.*?}}|{%.*?%}|{#.*?#}", re.S)
 
@@ -76,7 +78,8 @@ def _name(func) -> str:
 
 
 def unmarked_python_text(path: Path) -> list[str]:
-    """Literal words in flash(), form field labels and validator messages, as `file:line: text`."""
+    """Literal words in flash(), form field labels, validator messages and the Excel engine's messages
+    (Problem, RefusedFile, Invalid), as `file:line: text`."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     rel = path.relative_to(PROJECT_ROOT)
     found = []
@@ -89,6 +92,8 @@ def unmarked_python_text(path: Path) -> list[str]:
             suspects.append(node.args[0])
         if name.endswith("Field") and node.args:
             suspects.append(node.args[0])
+        if name in ENGINE_MESSAGES and len(node.args) > ENGINE_MESSAGES[name]:
+            suspects.append(node.args[ENGINE_MESSAGES[name]])
         suspects += [kw.value for kw in node.keywords if kw.arg in ("label", "message", "description")
                      and (name.endswith("Field") or name[:1].isupper() or name == "flash")]
         for suspect in suspects:
@@ -120,7 +125,9 @@ def test_the_checks_find_unmarked_text(tmp_path):
     module = PROJECT_ROOT / "core" / "_check_example.py"
     try:
         module.write_text('flash("Opgeslagen.")\nflash(_("Opgeslagen."))\nx = StringField("Naam")\n'
-                          'y = StringField(_l("Naam"))\nz = Length(max=3, message="Te lang")\n')
-        assert [int(line.split(":")[1]) for line in unmarked_python_text(module)] == [1, 3, 5]
+                          'y = StringField(_l("Naam"))\nz = Length(max=3, message="Te lang")\n'
+                          'raise RefusedFile(f"Te groot: {n}")\nraise RefusedFile(_("Leeg."))\n'
+                          'p = Problem("C3", "dubbele rij")\nq = Problem("C3", _("dubbele rij"))\n')
+        assert [int(line.split(":")[1]) for line in unmarked_python_text(module)] == [1, 3, 5, 6, 8]
     finally:
         module.unlink()

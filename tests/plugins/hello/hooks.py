@@ -7,13 +7,14 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
-from core.plugin_api import (AgreementTemplate, AgreementTerm, Column, Instrument, Kind, NavItem, Permission,
+from core.plugin_api import (N_, AgreementTemplate, AgreementTerm, Column, Instrument, Kind, NavItem, Permission,
                              RowRule, SheetSpec, Widget, db_session, hookimpl, lazy_gettext)
 
 from . import models, settings, views
 
 KEY = "hello"
-SHEET_DESCRIPTION = "Groeten per organisatie en schooljaar."  # on the workbook's Toelichting sheet: stays Dutch
+# On the workbook's Toelichting sheet: stays Dutch there (N_), translated on the sheet's page.
+SHEET_DESCRIPTION = N_("Groeten per organisatie en schooljaar.")
 
 
 @hookimpl
@@ -36,9 +37,10 @@ def migration_location():
 @hookimpl
 def register_permissions():
     return [
-        Permission("hello.view", "Groeten bekijken", {"viewer", "editor", "signatory", "admin"}),
-        Permission("hello.post", "Groeten plaatsen", {"editor", "admin"}),
-        Permission("hello.moderate", "Groeten van de hele regio beheren", {"editor", "admin"}, region_wide=True),
+        Permission("hello.view", lazy_gettext("Groeten bekijken"), {"viewer", "editor", "signatory", "admin"}),
+        Permission("hello.post", lazy_gettext("Groeten plaatsen"), {"editor", "admin"}),
+        Permission("hello.moderate", lazy_gettext("Groeten van de hele regio beheren"), {"editor", "admin"},
+                   region_wide=True),
     ]
 
 
@@ -51,7 +53,7 @@ def region_settings_schema():
 def register_sheets():
     # One sheet that uses every column kind of the core's Excel engine (tests/core/excel/ drive it).
     # Its title, headers, help texts and description are written into the workbook: a file format, so they
-    # stay Dutch and are not marked for translation.
+    # stay Dutch there. Help texts and description are marked with N_: the sheet's page translates them.
     return [SheetSpec(
         name="hello-groeten",
         title="Groeten",
@@ -59,16 +61,16 @@ def register_sheets():
         permission="hello.post",
         view_permission="hello.view",
         description=SHEET_DESCRIPTION,
-        row_noun="groeten",
+        row_noun=lazy_gettext("groeten"),
         columns=(
             Column("organisation_id", "Organisatie", Kind.ORGANISATION,
-                   help="Code van uw organisatie: BRIN, CBS-code (GM0344), KvK- of RMC-code."),
+                   help=N_("Code van uw organisatie: BRIN, CBS-code (GM0344), KvK- of RMC-code.")),
             Column("school_year", "Schooljaar", Kind.SCHOOL_YEAR, minimum="2015-2016"),
-            Column("text", "Groet", help="De groet zelf."),
+            Column("text", "Groet", help=N_("De groet zelf.")),
             Column("sent", "Verstuurd", Kind.INTEGER, required=False, minimum=0),
             Column("answered", "Beantwoord", Kind.INTEGER, required=False, minimum=0),
             Column("budget", "Budget", Kind.DECIMAL, required=False, minimum=0, maximum=1_000_000, places=2,
-                   help="In euro's, hoogstens twee decimalen."),
+                   help=N_("In euro's, hoogstens twee decimalen.")),
             Column("sent_on", "Verstuurd op", Kind.DATE, required=False, minimum=dt.date(2000, 1, 1)),
             Column("public", "Openbaar", Kind.BOOLEAN, required=False),
             Column("mood", "Stemming", Kind.ENUM, required=False, choices=("blij", "neutraal", "somber")),
