@@ -21,6 +21,36 @@ FIXTURE_REGIONS = Path(__file__).parent / "fixtures" / "regions"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
+def _build_url_builders_on_first_use() -> None:
+    """Test-run speed: werkzeug compiles two URL builders (Python code, via ast and compile) for every
+    rule of every app, which was most of create_app's time (about 0.2 s per app, one app per test).
+    A test builds few of them, so each is compiled when first used instead: same builder, same URLs.
+    Skipped, with the eager behaviour kept, if werkzeug's Rule no longer has this private method.
+    """
+    from werkzeug.routing import Rule
+
+    original = getattr(Rule, "_compile_builder", None)
+    if original is None or getattr(original, "lazy", False):
+        return
+
+    def lazy_compile_builder(self, append_unknown: bool = True):
+        compiled = None
+
+        def build(rule, *args, **kwargs):
+            nonlocal compiled
+            if compiled is None:
+                compiled = original(rule, append_unknown)
+            return compiled(rule, *args, **kwargs)
+
+        return build
+
+    lazy_compile_builder.lazy = True
+    Rule._compile_builder = lazy_compile_builder
+
+
+_build_url_builders_on_first_use()
+
+
 def pytest_report_header(config):
     return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (set TEST_DATABASE_URL for PostgreSQL)'}"
 
