@@ -18,6 +18,41 @@ from core.testing import DEFAULT_PASSWORD, TEST_CONFIG, login, make_user  # noqa
 from tests.plugins.hello import hooks as hello_hooks
 
 FIXTURE_REGIONS = Path(__file__).parent / "fixtures" / "regions"
+
+
+def _test_database_url() -> None:
+    """Rewrite TEST_DATABASE_URL for this test process before any test module reads it.
+
+    * Under pytest-xdist each worker gets its own PostgreSQL database (`<name>_gw0`, `<name>_gw1`, ...),
+      created next to the given one on first use: the suite drops and recreates the schema of the
+      database it is given, so two workers on one database would destroy each other's tables. SQLite
+      needs nothing: each worker has its own temporary directory.
+    * Commits do not wait for the WAL to reach the disk (`synchronous_commit=off`, a per-session
+      setting): the test data need not survive a crash, and the suite spent most of its PostgreSQL
+      time waiting for fsync. Durability of the server itself is untouched.
+    """
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        return
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker:
+        import psycopg
+
+        name = f"{base.database}_{worker}"
+        admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+                conn.execute(f'CREATE DATABASE "{name}"')
+        base = base.set(database=name)
+    if "options" not in base.query:
+        base = base.update_query_dict({"options": "-csynchronous_commit=off"})
+    os.environ["TEST_DATABASE_URL"] = base.render_as_string(hide_password=False)
+
+
+_test_database_url()
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
@@ -61,10 +96,18 @@ def build_app(db_url: str, instance: Path, **overrides):
     return create_app(config, extra_plugins=[hello_hooks])
 
 
+BASELINE_SCHEMA = "test_baseline"
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory):
-    """Run the migrations once: a template SQLite file, or the PostgreSQL test database."""
+    """Run the migrations once: a template SQLite file, or the PostgreSQL test database.
+
+    Both start each test from the migrated schema with the fixture regions synced: SQLite copies the
+    template file; PostgreSQL restores a snapshot of the synced rows (see `_reset_postgres`).
+    """
     from core import migrate
+    from core.db import db_session
     from core.regions.sync import sync_regions
 
     instance = tmp_path_factory.mktemp("instance")
@@ -73,9 +116,12 @@ def migrated_template(tmp_path_factory):
         with app.app_context():
             engine = app.extensions["regioplatform.db"].engine
             with engine.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA IF EXISTS {BASELINE_SCHEMA} CASCADE"))
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
             migrate.upgrade(app)
+            sync_regions(db_session(), app.extensions["regioplatform.regions"])
+            _snapshot_postgres(engine)
         app.extensions["regioplatform.db"].dispose()
         return PG_URL
     path = instance / "template.db"
@@ -83,8 +129,6 @@ def migrated_template(tmp_path_factory):
     app = build_app(url, instance)
     with app.app_context():
         migrate.upgrade(app)
-        from core.db import db_session
-
         sync_regions(db_session(), app.extensions["regioplatform.regions"])
         with app.extensions["regioplatform.db"].engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -92,15 +136,53 @@ def migrated_template(tmp_path_factory):
     return path
 
 
-def _reset_postgres(app):
-    from core.db import Base, db_session
-    from core.regions.sync import sync_regions
+_BASELINE: dict = {}
 
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+
+def _filled_tables(conn, tables: list[str]) -> set[str]:
+    probe = " UNION ALL ".join(f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM public.\"{name}\")" for name in tables)
+    return {row[0] for row in conn.execute(text(probe))}
+
+
+def _snapshot_postgres(engine) -> None:
+    """Copy the rows of the freshly synced database (regions, organisations, ...) into a side schema.
+
+    The side schema is not the app's (`public`), so the migrated-schema-equals-models check never sees it.
+    """
+    from core.db import Base
+
+    tables = [t.name for t in Base.metadata.sorted_tables]
+    with engine.begin() as conn:
+        filled = _filled_tables(conn, tables)
+        conn.execute(text(f"CREATE SCHEMA {BASELINE_SCHEMA}"))
+        for name in filled:
+            conn.execute(text(f'CREATE TABLE {BASELINE_SCHEMA}."{name}" AS SELECT * FROM public."{name}"'))
+        sequences = conn.execute(text("SELECT sequencename, last_value FROM pg_sequences "
+                                      "WHERE schemaname = 'public' AND last_value IS NOT NULL")).all()
+    _BASELINE.update(tables=[name for name in tables if name in filled], sequences=dict(sequences))
+
+
+def _reset_postgres(app):
+    """Bring the test database back to the snapshot taken after migrating and syncing.
+
+    TRUNCATE of every table plus a new region sync took 0.7-1.2 s a test (TRUNCATE makes a new file per
+    table). A test fills few tables: find them in one statement, DELETE children first, put the snapshot's
+    rows back and set every sequence to where the snapshot had it.
+    """
+    from core.db import Base
+
+    tables = [t.name for t in Base.metadata.sorted_tables]
+    statements = []
     with app.extensions["regioplatform.db"].engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    with app.app_context():
-        sync_regions(db_session(), app.extensions["regioplatform.regions"])
+        filled = _filled_tables(conn, tables)
+        statements += [f'DELETE FROM public."{name}"' for name in reversed(tables) if name in filled]
+        statements += [f'INSERT INTO public."{name}" SELECT * FROM {BASELINE_SCHEMA}."{name}"'
+                       for name in _BASELINE["tables"]]
+        statements.append("SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                          "WHERE c.relkind = 'S' AND n.nspname = 'public'")
+        statements += [f"SELECT setval('public.\"{name}\"', {value}, true)"
+                       for name, value in _BASELINE["sequences"].items()]
+        conn.exec_driver_sql("; ".join(statements))
 
 
 @pytest.fixture
@@ -155,3 +237,12 @@ def _push_request_context():
 def client(app):
     """A test client that keeps no request context between requests (see above)."""
     return app.test_client()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`--dist loadgroup`), the browser tests share one worker: one served demo, one Chromium."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if "browser" in item.nodeid.split("/")[:2]:
+            item.add_marker(pytest.mark.xdist_group("browser"))
