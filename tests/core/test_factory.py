@@ -54,7 +54,10 @@ def test_test_config_is_honoured(app):
     if configured.startswith("sqlite"):
         assert str(engine.url) == configured
     else:
-        assert engine.url.host == "127.0.0.1" and engine.url.database == configured.rsplit("/", 1)[-1]
+        from sqlalchemy.engine import make_url
+
+        expected = make_url(configured)
+        assert (engine.url.host, engine.url.database) == (expected.host, expected.database)
     # The region files come from the configured directory.
     assert sorted(d.slug for d in app.extensions["regioplatform.regions"]) == ["rmc-12", "rmc-19", "rmc-29"]
 
