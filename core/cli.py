@@ -169,7 +169,7 @@ def users():
 @with_appcontext
 def users_add(email, name, org_identifier, role, platform_admin):
     """Create a user and print a one-time invite link to set the password."""
-    from core.identity.invites import invite_url
+    from core.identity.password_links import invite_url
     from core.identity.models import Membership, User
     from core.orgs.models import Organisation
 
@@ -310,7 +310,7 @@ def audit():
 @with_appcontext
 def audit_verify():
     """Check that no audit entry was changed or removed."""
-    from core.audit.chain import verify_chain
+    from core.audit.verify import verify_chain
     from core.db import db_session
 
     count, problems = verify_chain(db_session())

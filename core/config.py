@@ -63,7 +63,7 @@ def load_config(instance_path: str | os.PathLike) -> dict:
         "ARGON2_TIME_COST": _int_env("ARGON2_TIME_COST", 3),
         "ARGON2_MEMORY_COST": _int_env("ARGON2_MEMORY_COST", 65536),
         # Sessions (core/identity/sessions.py): ended after this long without a request, and
-        # after this long in any case (ASVS 3.3.2). Invite and reset links (core/identity/invites.py).
+        # after this long in any case (ASVS 3.3.2). Invite and reset links (core/identity/password_links.py).
         "SESSION_IDLE_MINUTES": _int_env("SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_MINUTES": _int_env("SESSION_ABSOLUTE_MINUTES", 12 * 60),
         "INVITE_HOURS": _int_env("INVITE_HOURS", 7 * 24),

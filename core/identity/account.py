@@ -15,7 +15,7 @@ from core.authz import authorize
 from core.db import db_session, utcnow
 from core.forms import DutchForm
 from core.identity import notices, sessions, twofactor
-from core.identity.invites import RESET, invite_url, read_token
+from core.identity.password_links import RESET, invite_url, read_token
 from core.identity.models import User
 from core.identity.passwords import check_password, hash_password, password_problem
 from core.mail import commit_and_deliver, queue_mail

@@ -375,7 +375,7 @@ def request(client, rule, world, method: str, who: str | None, region: str = CON
 def make_world(app) -> World:
     from core.consortia.models import ConsortiumMember
     from core.db import db_session
-    from core.identity.invites import make_token
+    from core.identity.password_links import make_token
     from core.identity.models import Membership, User
     from core.orgs.models import Organisation
     from core.regions.models import Region
