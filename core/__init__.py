@@ -39,6 +39,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     from core.excel.views import add_excel_routes
     from core.home import bp as home_bp
     from core.identity.account import bp as account_bp
+    from core.identity import throttle
     from core.identity.models import User
     from core.identity.views import make_auth_blueprint
     from core.orgs.members import bp as orgs_bp
@@ -82,16 +83,19 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
 
     CSRFProtect(app)
     limit_storage = app.config["RATELIMIT_STORAGE_URI"] or app.config["REDIS_URL"] or "memory://"
-    limiter = Limiter(get_remote_address, app=app, storage_uri=limit_storage,
-                      headers_enabled=True, key_prefix="regioplatform")
+    # Redis down: fail within a second and fall back to process memory (core/identity/throttle.py), never hang.
+    storage_options = {"socket_connect_timeout": 1, "socket_timeout": 1} if limit_storage.startswith("redis") else {}
+    limiter = Limiter(get_remote_address, app=app, storage_uri=limit_storage, storage_options=storage_options,
+                      in_memory_fallback_enabled=True, headers_enabled=True, key_prefix="regioplatform")
     app.extensions["regioplatform.limiter"] = limiter
+    throttle.install(app, limiter)
 
     security.install(app)
     errors.install(app)
     i18n.install(app, registry)
 
     with app.app_context():
-        app.register_blueprint(make_auth_blueprint(limiter))
+        app.register_blueprint(make_auth_blueprint())
     app.register_blueprint(home_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(orgs_bp)
