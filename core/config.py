@@ -41,6 +41,9 @@ def load_config(instance_path: str | os.PathLike) -> dict:
         # Empty: the counters follow REDIS_URL (also when that is set in the config dict).
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", ""),
         "LOGIN_LIMIT": os.environ.get("LOGIN_LIMIT", "10 per 15 minutes"),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (core/proxies.py);
+        # 0: forwarded headers are ignored and the client is the connection's address.
+        "TRUSTED_PROXY_HOPS": _int_env("TRUSTED_PROXY_HOPS", 0),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": _int_env("MAIL_PORT", 587),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
@@ -82,7 +85,10 @@ def load_config(instance_path: str | os.PathLike) -> dict:
 
 
 def check_config(config: dict) -> None:
-    """Refuse settings that are unsafe in production."""
+    """Refuse settings that are unsafe in production, or unusable anywhere."""
+    hops = config.get("TRUSTED_PROXY_HOPS", 0)
+    if not isinstance(hops, int) or isinstance(hops, bool) or not 0 <= hops <= 10:
+        raise ConfigError(f"TRUSTED_PROXY_HOPS: '{hops}' is not a number of proxies from 0 to 10")
     if config.get("ENV_NAME") == "production":
         key = config.get("SECRET_KEY") or ""
         if key == DEFAULT_SECRET_KEY or len(key) < 32:
