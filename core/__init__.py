@@ -28,7 +28,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     The app refuses to start (raises) when a plugin declaration or a region
     file is invalid.
     """
-    from core import errors, i18n, mail, proxies, security
+    from core import errors, i18n, mail, proxies, secret_box, security
     from core.admin.views import bp as admin_bp
     from core.agreements import models as _agreement_models  # noqa: F401  (agreements in Base.metadata)
     from core.agreements.web import public_bp as agreements_public_bp
@@ -54,6 +54,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
         app.config.update(config)
     check_config(app.config)
     proxies.install(app)
+    secret_box.install(app)
 
     registry = build_registry(extra_plugins, load_entry_points)
     app.extensions["regioplatform"] = registry

@@ -351,3 +351,10 @@ def demo(load_only, host, port):
     from werkzeug.serving import run_simple
 
     run_simple(host, port, current_app._get_current_object(), use_reloader=False, threaded=True)
+
+
+# --- regio keys -------------------------------------------------------------
+
+from core.keys_cli import keys  # noqa: E402  (its own module: secrets at rest)
+
+main.add_command(keys)

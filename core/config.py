@@ -35,6 +35,8 @@ def load_config(instance_path: str | os.PathLike) -> dict:
     return {
         "ENV_NAME": env,
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+        # Fernet key(s) for secrets at rest, comma-separated, the first encrypts (core/secret_box.py).
+        "SECRETS_KEY": os.environ.get("SECRETS_KEY", ""),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'regioplatform.db'}"),
         "REGIONS_DIR": os.environ.get("REGIONS_DIR", str(PROJECT_ROOT / "regions")),
         "REDIS_URL": redis_url,
@@ -95,4 +97,9 @@ def check_config(config: dict) -> None:
             raise ConfigError(
                 "SECRET_KEY: set a random value of at least 32 characters in production "
                 "(for example: python -c 'import secrets; print(secrets.token_hex(32))')"
+            )
+        if not (config.get("SECRETS_KEY") or "").strip():
+            raise ConfigError(
+                "SECRETS_KEY: set one or more Fernet keys (comma-separated, the first encrypts) in production; "
+                "make one with: regio keys generate"
             )

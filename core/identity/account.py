@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from core.audit.capture import ACTOR_KEY
 from core.authz import authorize
 from core.db import db_session, utcnow
 from core.forms import DutchForm
@@ -83,6 +84,7 @@ def set_password(token):
     form = SetPasswordForm()
     form.person = user
     if form.validate_on_submit():
+        db_session().info[ACTOR_KEY] = (user.id, user.email)  # the link's holder acts, not "systeem"
         user.password_hash = hash_password(form.password.data)
         user.password_changed_at = utcnow()
         sessions.end_all(user)  # a reset ends every session, wherever it was
