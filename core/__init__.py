@@ -28,7 +28,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     The app refuses to start (raises) when a plugin declaration or a region
     file is invalid.
     """
-    from core import errors, i18n, mail, proxies, secret_box, security
+    from core import errors, i18n, mail, proxies, secret_box, security, signing
     from core.admin.views import bp as admin_bp
     from core.agreements import models as _agreement_models  # noqa: F401  (agreements in Base.metadata)
     from core.agreements.web import public_bp as agreements_public_bp
@@ -55,6 +55,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     check_config(app.config)
     proxies.install(app)
     secret_box.install(app)
+    signing.install(app)
 
     registry = build_registry(extra_plugins, load_entry_points)
     app.extensions["regioplatform"] = registry

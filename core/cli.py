@@ -355,6 +355,7 @@ def demo(load_only, host, port):
 
 # --- regio keys -------------------------------------------------------------
 
-from core.keys_cli import keys  # noqa: E402  (its own module: secrets at rest)
+from core.keys_cli import keys, verify_certificate  # noqa: E402  (their own module: keys and signatures)
 
 main.add_command(keys)
+main.add_command(verify_certificate)

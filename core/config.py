@@ -37,6 +37,8 @@ def load_config(instance_path: str | os.PathLike) -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY),
         # Fernet key(s) for secrets at rest, comma-separated, the first encrypts (core/secret_box.py).
         "SECRETS_KEY": os.environ.get("SECRETS_KEY", ""),
+        # The platform's Ed25519 signing key (core/signing.py); empty: instance/signing-key.pem, created once.
+        "SIGNING_KEY": os.environ.get("SIGNING_KEY", ""),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'regioplatform.db'}"),
         "REGIONS_DIR": os.environ.get("REGIONS_DIR", str(PROJECT_ROOT / "regions")),
         "REDIS_URL": redis_url,

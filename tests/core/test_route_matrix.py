@@ -44,6 +44,8 @@ PUBLIC_ENDPOINTS = {"home.index", "home.health", "auth.login", "auth.logout", "a
 PUBLIC_ENDPOINTS |= {"auth.two_factor", "account.forgot_password"}
 # The interface (issue 11): the accessibility statement and the language switch work signed out.
 PUBLIC_ENDPOINTS |= {"home.accessibility", "taal.switch"}
+# Security (issue 19): the platform's public signing key, to check certificates and audit checkpoints offline.
+PUBLIC_ENDPOINTS |= {"signing.published_key"}
 # A signed-in user's own account: every user may POST here, for themselves only (authorize("account.self")).
 # The viewer and control tests skip them; tests/core/accounts/ covers them.
 SELF_SERVICE_ENDPOINTS = {"account.change_password", "account.two_factor_setup", "account.logout_everywhere",
