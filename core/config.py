@@ -39,6 +39,9 @@ def load_config(instance_path: str | os.PathLike) -> dict:
         "SECRETS_KEY": os.environ.get("SECRETS_KEY", ""),
         # The platform's Ed25519 signing key (core/signing.py); empty: instance/signing-key.pem, created once.
         "SIGNING_KEY": os.environ.get("SIGNING_KEY", ""),
+        # The audit log's HMAC key (core/audit/keyed.py) and where `regio audit checkpoint` writes.
+        "AUDIT_KEY": os.environ.get("AUDIT_KEY", ""),
+        "AUDIT_CHECKPOINT_DIR": os.environ.get("AUDIT_CHECKPOINT_DIR", str(instance / "audit-checkpoints")),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'regioplatform.db'}"),
         "REGIONS_DIR": os.environ.get("REGIONS_DIR", str(PROJECT_ROOT / "regions")),
         "REDIS_URL": redis_url,
@@ -104,4 +107,9 @@ def check_config(config: dict) -> None:
             raise ConfigError(
                 "SECRETS_KEY: set one or more Fernet keys (comma-separated, the first encrypts) in production; "
                 "make one with: regio keys generate"
+            )
+        if len((config.get("AUDIT_KEY") or "").strip()) < 32:
+            raise ConfigError(
+                "AUDIT_KEY: set a random value of at least 32 characters in production, kept outside the database "
+                "(for example: python -c 'import secrets; print(secrets.token_hex(32))')"
             )
