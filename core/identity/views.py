@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
+from flask import (Blueprint, abort, flash, redirect, render_template, request, session,
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user

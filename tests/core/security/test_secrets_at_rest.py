@@ -8,7 +8,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import select, text
 
 from core.cli import main as regio
-from core.testing import DEFAULT_PASSWORD, login, make_user
+from core.testing import login, make_user
 
 KEY_1, KEY_2, KEY_3 = (Fernet.generate_key().decode() for _ in range(3))
 BASE32 = re.compile(r"^[A-Z2-7]{16,}$")
