@@ -28,7 +28,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     The app refuses to start (raises) when a plugin declaration or a region
     file is invalid.
     """
-    from core import errors, i18n, mail, security
+    from core import errors, i18n, mail, proxies, secret_box, security, signing
     from core.admin.views import bp as admin_bp
     from core.agreements import models as _agreement_models  # noqa: F401  (agreements in Base.metadata)
     from core.agreements.web import public_bp as agreements_public_bp
@@ -39,6 +39,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     from core.excel.views import add_excel_routes
     from core.home import bp as home_bp
     from core.identity.account import bp as account_bp
+    from core.identity import throttle
     from core.identity.models import User
     from core.identity.views import make_auth_blueprint
     from core.orgs.members import bp as orgs_bp
@@ -52,6 +53,9 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     if config:
         app.config.update(config)
     check_config(app.config)
+    proxies.install(app)
+    secret_box.install(app)
+    signing.install(app)
 
     registry = build_registry(extra_plugins, load_entry_points)
     app.extensions["regioplatform"] = registry
@@ -82,16 +86,19 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
 
     CSRFProtect(app)
     limit_storage = app.config["RATELIMIT_STORAGE_URI"] or app.config["REDIS_URL"] or "memory://"
-    limiter = Limiter(get_remote_address, app=app, storage_uri=limit_storage,
-                      headers_enabled=True, key_prefix="regioplatform")
+    # Redis down: fail within a second and fall back to process memory (core/identity/throttle.py), never hang.
+    storage_options = {"socket_connect_timeout": 1, "socket_timeout": 1} if limit_storage.startswith("redis") else {}
+    limiter = Limiter(get_remote_address, app=app, storage_uri=limit_storage, storage_options=storage_options,
+                      in_memory_fallback_enabled=True, headers_enabled=True, key_prefix="regioplatform")
     app.extensions["regioplatform.limiter"] = limiter
+    throttle.install(app, limiter)
 
     security.install(app)
     errors.install(app)
     i18n.install(app, registry)
 
     with app.app_context():
-        app.register_blueprint(make_auth_blueprint(limiter))
+        app.register_blueprint(make_auth_blueprint())
     app.register_blueprint(home_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(orgs_bp)

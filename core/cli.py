@@ -169,7 +169,7 @@ def users():
 @with_appcontext
 def users_add(email, name, org_identifier, role, platform_admin):
     """Create a user and print a one-time invite link to set the password."""
-    from core.identity.invites import invite_url
+    from core.identity.password_links import invite_url
     from core.identity.models import Membership, User
     from core.orgs.models import Organisation
 
@@ -309,17 +309,50 @@ def audit():
 @audit.command("verify")
 @with_appcontext
 def audit_verify():
-    """Check that no audit entry was changed or removed."""
-    from core.audit.chain import verify_chain
+    """Check that no audit entry was changed or removed (also against the newest signed checkpoint)."""
+    from core.audit.checkpoint import CheckpointError, latest_checkpoint
+    from core.audit.verify import verify_chain
     from core.db import db_session
 
-    count, problems = verify_chain(db_session())
+    try:
+        checkpoint = latest_checkpoint(current_app.config["AUDIT_CHECKPOINT_DIR"])
+    except CheckpointError as exc:
+        click.echo(str(exc), err=True)
+        click.echo("Auditlog NIET in orde: het nieuwste checkpoint is niet te vertrouwen.", err=True)
+        sys.exit(1)
+    count, problems = verify_chain(db_session(), checkpoint=checkpoint)
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)
         click.echo(f"Auditlog NIET in orde: {len(problems)} probleem/problemen in {count} regels.", err=True)
         sys.exit(1)
     click.echo(f"Auditlog in orde: {count} regels, keten ongebroken.")
+    click.echo(f"Tot en met volgnummer {checkpoint.seq} gelijk aan het checkpoint van {checkpoint.at}."
+               if checkpoint is not None else
+               "Geen checkpoint gevonden (regio audit checkpoint): een verwijderd einde van de log is niet te zien.")
+
+
+@audit.command("checkpoint")
+@with_appcontext
+def audit_checkpoint():
+    """Write a signed checkpoint of the log's head to AUDIT_CHECKPOINT_DIR (after verifying the log)."""
+    from core.audit.checkpoint import CheckpointError, latest_checkpoint, write_checkpoint
+    from core.audit.verify import verify_chain
+    from core.db import db_session
+
+    directory = current_app.config["AUDIT_CHECKPOINT_DIR"]
+    try:
+        previous = latest_checkpoint(directory)
+    except CheckpointError as exc:
+        raise click.ClickException(f"geen checkpoint geschreven: {exc}") from None
+    count, problems = verify_chain(db_session(), checkpoint=previous)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException("geen checkpoint geschreven: de auditlog is niet in orde (regio audit verify)")
+    checkpoint = write_checkpoint(db_session(), directory)
+    click.echo(f"Checkpoint geschreven: volgnummer {checkpoint.seq}, kop-hash {checkpoint.head_hash}, "
+               f"{checkpoint.at} -> {checkpoint.path}")
 
 
 # --- regio demo -----------------------------------------------------------
@@ -351,3 +384,11 @@ def demo(load_only, host, port):
     from werkzeug.serving import run_simple
 
     run_simple(host, port, current_app._get_current_object(), use_reloader=False, threaded=True)
+
+
+# --- regio keys -------------------------------------------------------------
+
+from core.keys_cli import keys, verify_certificate  # noqa: E402  (their own module: keys and signatures)
+
+main.add_command(keys)
+main.add_command(verify_certificate)

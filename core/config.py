@@ -35,12 +35,22 @@ def load_config(instance_path: str | os.PathLike) -> dict:
     return {
         "ENV_NAME": env,
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+        # Fernet key(s) for secrets at rest, comma-separated, the first encrypts (core/secret_box.py).
+        "SECRETS_KEY": os.environ.get("SECRETS_KEY", ""),
+        # The platform's Ed25519 signing key (core/signing.py); empty: instance/signing-key.pem, created once.
+        "SIGNING_KEY": os.environ.get("SIGNING_KEY", ""),
+        # The audit log's HMAC key (core/audit/keyed.py) and where `regio audit checkpoint` writes.
+        "AUDIT_KEY": os.environ.get("AUDIT_KEY", ""),
+        "AUDIT_CHECKPOINT_DIR": os.environ.get("AUDIT_CHECKPOINT_DIR", str(instance / "audit-checkpoints")),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'regioplatform.db'}"),
         "REGIONS_DIR": os.environ.get("REGIONS_DIR", str(PROJECT_ROOT / "regions")),
         "REDIS_URL": redis_url,
         # Empty: the counters follow REDIS_URL (also when that is set in the config dict).
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", ""),
         "LOGIN_LIMIT": os.environ.get("LOGIN_LIMIT", "10 per 15 minutes"),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (core/proxies.py);
+        # 0: forwarded headers are ignored and the client is the connection's address.
+        "TRUSTED_PROXY_HOPS": _int_env("TRUSTED_PROXY_HOPS", 0),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": _int_env("MAIL_PORT", 587),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
@@ -63,7 +73,7 @@ def load_config(instance_path: str | os.PathLike) -> dict:
         "ARGON2_TIME_COST": _int_env("ARGON2_TIME_COST", 3),
         "ARGON2_MEMORY_COST": _int_env("ARGON2_MEMORY_COST", 65536),
         # Sessions (core/identity/sessions.py): ended after this long without a request, and
-        # after this long in any case (ASVS 3.3.2). Invite and reset links (core/identity/invites.py).
+        # after this long in any case (ASVS 3.3.2). Invite and reset links (core/identity/password_links.py).
         "SESSION_IDLE_MINUTES": _int_env("SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_MINUTES": _int_env("SESSION_ABSOLUTE_MINUTES", 12 * 60),
         "INVITE_HOURS": _int_env("INVITE_HOURS", 7 * 24),
@@ -82,11 +92,24 @@ def load_config(instance_path: str | os.PathLike) -> dict:
 
 
 def check_config(config: dict) -> None:
-    """Refuse settings that are unsafe in production."""
+    """Refuse settings that are unsafe in production, or unusable anywhere."""
+    hops = config.get("TRUSTED_PROXY_HOPS", 0)
+    if not isinstance(hops, int) or isinstance(hops, bool) or not 0 <= hops <= 10:
+        raise ConfigError(f"TRUSTED_PROXY_HOPS: '{hops}' is not a number of proxies from 0 to 10")
     if config.get("ENV_NAME") == "production":
         key = config.get("SECRET_KEY") or ""
         if key == DEFAULT_SECRET_KEY or len(key) < 32:
             raise ConfigError(
                 "SECRET_KEY: set a random value of at least 32 characters in production "
+                "(for example: python -c 'import secrets; print(secrets.token_hex(32))')"
+            )
+        if not (config.get("SECRETS_KEY") or "").strip():
+            raise ConfigError(
+                "SECRETS_KEY: set one or more Fernet keys (comma-separated, the first encrypts) in production; "
+                "make one with: regio keys generate"
+            )
+        if len((config.get("AUDIT_KEY") or "").strip()) < 32:
+            raise ConfigError(
+                "AUDIT_KEY: set a random value of at least 32 characters in production, kept outside the database "
                 "(for example: python -c 'import secrets; print(secrets.token_hex(32))')"
             )

@@ -4,9 +4,11 @@
 transaction, so a change that is rolled back sends nothing and a change
 that is committed never loses its message. `commit_and_deliver` commits
 and then hands the new messages to SMTP when MAIL_SERVER is configured;
-without a mail server the outbox is the destination, and platform admins
-read it at /beheer/outbox. A failed delivery stays in the outbox with its
-error.
+without a mail server the outbox is the destination. Platform admins see
+at /beheer/outbox who each message is for, its subject and its status, never
+its body: a body may carry a live set-password link, so it is also stored
+encrypted (core/secret_box.py). A failed delivery stays in the outbox with
+its error.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from sqlalchemy import DateTime, String, Text, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from core.db import Base, utcnow
+from core.secret_box import Encrypted
 
 _QUEUED_KEY = "mail_queued"
 
@@ -34,7 +37,7 @@ class OutboxMessage(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     recipients: Mapped[str] = mapped_column(Text)  # comma-separated addresses
     subject: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Encrypted())  # encrypted at rest: it may hold a set-password link
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(Text)
 

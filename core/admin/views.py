@@ -15,7 +15,7 @@ from core.authz import authorize, scoped
 from core.db import db_session
 from core.forms import DutchForm
 from core.identity import notices, sessions, twofactor
-from core.identity.inviting import send_invite
+from core.identity.invite_mail import send_invite
 from core.identity.models import Membership, User, today
 from core.mail import OutboxMessage, commit_and_deliver
 from core.orgs.models import Organisation

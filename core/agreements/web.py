@@ -35,6 +35,7 @@ from core.identity.stepup import StepUp, confirm_step_up
 from core.mail import commit_and_deliver
 from core.regions.guard import require_instrument
 from core.security import public
+from core.signing import WELL_KNOWN_PATH, signing_key
 
 try:
     LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
@@ -435,6 +436,14 @@ def certificate_data(agreement: Agreement, version: AgreementVersion) -> dict:
     }
 
 
+# How the platform's signature of a JSON certificate is checked (core/signing.py).
+CERTIFICATE_SEAL_METHOD = (
+    "Verwijder 'platformhandtekening' uit het certificaat en serialiseer de rest zoals 'versie' (gesorteerde "
+    "sleutels, zonder spaties, UTF-8); 'handtekening' (base64) is de Ed25519-handtekening daarvan. Controleer met "
+    "de publieke sleutel van het platform (sleutel_url), niet met die in dit bestand: "
+    "regio verify-certificate BESTAND --public-key SLEUTEL.")
+
+
 def agreement_certificate(instrument, agreement_id, number):
     entry = _entry(instrument)
     agreement = authorize("agreement.view", _agreement_or_404(instrument, agreement_id))
@@ -451,7 +460,10 @@ def agreement_certificate_json(instrument, agreement_id, number):
     _entry(instrument)
     agreement = authorize("agreement.view", _agreement_or_404(instrument, agreement_id))
     version = _version_or_404(agreement, number)
-    body = json.dumps(certificate_data(agreement, version), ensure_ascii=False, indent=2, sort_keys=True)
+    key_url = current_app.config.get("BASE_URL", "").rstrip("/") + WELL_KNOWN_PATH
+    data = signing_key().sign_document(certificate_data(agreement, version), methode=CERTIFICATE_SEAL_METHOD,
+                                       sleutel_url=key_url)
+    body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
     filename = f"afspraak-{agreement.id}-versie-{version.number}.json"
     return Response(body + "\n", mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

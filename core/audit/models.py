@@ -38,6 +38,8 @@ class AuditEntry(Base):
     after: Mapped[dict | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(Integer, unique=True)  # gap-free position in the chain (core.audit.keyed)
+    mac: Mapped[str] = mapped_column(String(64))  # HMAC with AUDIT_KEY over seq and hash
 
 
 class AuditRow(Base):

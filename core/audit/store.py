@@ -14,13 +14,14 @@ from typing import Iterable
 from sqlalchemy import select, text
 
 from core.audit.chain import GENESIS, entry_hasher, json_text
+from core.audit.keyed import audit_key, entry_mac
 from core.audit.models import AuditEntry
 from core.bulk_insert import insert_rows
 from core.db import utcnow
 
 _PG_LOCK_ID = 727_001  # advisory lock that serialises the chain on PostgreSQL
 COLUMNS = ("at", "user_id", "actor", "action", "object_type", "object_id", "region_id", "organisation_id",
-           "before", "after", "prev_hash", "hash")
+           "before", "after", "prev_hash", "hash", "seq", "mac")
 
 # (action, object_type, object_id, region_id, organisation_id, before_json, after_json)
 Item = tuple[str, str, str, "int | None", "int | None", "str | None", "str | None"]
@@ -51,8 +52,10 @@ def append_items(conn, actor: tuple[int | None, str], items: Iterable[Item]) -> 
         return []
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_ID})
-    last = conn.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
-    last_id, previous = last if last is not None else (0, GENESIS)
+    last = conn.execute(select(AuditEntry.id, AuditEntry.hash, AuditEntry.seq)
+                        .order_by(AuditEntry.id.desc()).limit(1)).first()
+    last_id, previous, seq = last if last is not None else (0, GENESIS, 0)
+    key = audit_key()
     user_id, label = actor
     at = utcnow()  # one moment for the whole flush or batch: they are one transaction
     hash_entry = entry_hasher(at, user_id, label)
@@ -60,8 +63,9 @@ def append_items(conn, actor: tuple[int | None, str], items: Iterable[Item]) -> 
     rows = []
     for action, object_type, object_id, region_id, organisation_id, before, after in items:
         digest = hash_entry(action, object_type, object_id, region_id, organisation_id, before, after, previous)
+        seq += 1  # gap-free: the chain's lock (or SQLite's one writer) is held until the transaction ends
         rows.append((stored_at, user_id, label, action, object_type, object_id, region_id, organisation_id,
-                     before, after, previous, digest))
+                     before, after, previous, digest, seq, entry_mac(key, seq, digest)))
         previous = digest
     insert_rows(conn, AuditEntry.__table__, COLUMNS, rows, convert=False)
     ids = list(conn.execute(select(AuditEntry.id).where(AuditEntry.id > last_id).order_by(AuditEntry.id)).scalars())

@@ -6,7 +6,7 @@ import decimal
 import enum
 from itertools import chain
 
-from core.audit.chain import compact_encoder, json_text
+from core.audit.chain import compact_encoder
 
 HIDDEN = "[verborgen]"
 PLAIN = frozenset({type(None), bool, int, str})
@@ -43,13 +43,6 @@ def values_snapshot(model, values: dict) -> dict:
         if snap.get(key) is not None:
             snap[key] = HIDDEN
     return snap
-
-
-def values_text(model, values: dict) -> str:
-    """`json_text(values_snapshot(model, values))`, in one encoder pass when every value is of a common type."""
-    if getattr(model, "__audit_exclude__", ()) or not ONE_PASS.issuperset(map(type, values.values())):
-        return json_text(values_snapshot(model, values))
-    return encode_values(values)
 
 
 def rows_values(rows: list, hidden: tuple[int, ...] = ()) -> list:

@@ -6,18 +6,19 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_user
-from limits import parse
 from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from core.audit.capture import ACTOR_KEY
 from core.authz import authorize
 from core.db import db_session, utcnow
 from core.forms import DutchForm
 from core.identity import notices, sessions, twofactor
-from core.identity.invites import RESET, invite_url, read_token
+from core.identity.password_links import RESET, invite_url, read_token
 from core.identity.models import User
 from core.identity.passwords import check_password, hash_password, password_problem
+from core.identity.throttle import count_attempt
 from core.mail import commit_and_deliver, queue_mail
 from core.security import public
 
@@ -67,14 +68,8 @@ PASSWORD_HINT = _l("Minstens 12 tekens. Een zin van een paar woorden werkt goed;
 
 
 def _throttled(kind: str, *keys: str) -> bool:
-    """Count one attempt of `kind` per key; True when one of them is over the sign-in limit."""
-    limiter = current_app.extensions["regioplatform.limiter"].limiter
-    item = parse(current_app.config["LOGIN_LIMIT"])
-    over = False
-    for key in keys:
-        if not limiter.hit(item, kind, key):
-            over = True
-    return over
+    """Count one attempt of `kind` per key, before it is checked; True when one of them is over the limit."""
+    return not count_attempt(*((kind, key) for key in keys)).allowed
 
 
 # --- links: invite and reset -------------------------------------------------
@@ -89,6 +84,7 @@ def set_password(token):
     form = SetPasswordForm()
     form.person = user
     if form.validate_on_submit():
+        db_session().info[ACTOR_KEY] = (user.id, user.email)  # the link's holder acts, not "systeem"
         user.password_hash = hash_password(form.password.data)
         user.password_changed_at = utcnow()
         sessions.end_all(user)  # a reset ends every session, wherever it was
@@ -113,7 +109,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        if _throttled("reset", "address:" + (request.remote_addr or ""), "account:" + email):
+        if not count_attempt(("reset", "address:" + (request.remote_addr or "")), ("reset", "account:" + email)).allowed:
             abort(429)
         user = db_session().scalar(select(User).where(func.lower(User.email) == email))
         if user is not None and user.active:
@@ -247,7 +243,7 @@ def new_recovery_codes():
     if _throttled("enrol", str(user.id)):
         abort(429)
     cred = twofactor.credential(session_, user)
-    if cred is None or cred.confirmed_at is None or not twofactor.verify_totp(cred, form.code.data):
+    if cred is None or cred.confirmed_at is None or not twofactor.verify_totp(session_, cred, form.code.data):
         session_.rollback()
         flash(_("De code klopt niet; er zijn geen nieuwe herstelcodes gemaakt."))
         return redirect(url_for(".two_factor_setup")), 303

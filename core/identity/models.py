@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.audit.models import Audited
 from core.db import Base, utcnow
 from core.orgs.models import Organisation
+from core.secret_box import Encrypted
 
 # role -> label, in the reader's language (lazy: evaluated where it is shown; Dutch outside a request)
 ROLES: dict[str, str] = {
@@ -109,7 +110,7 @@ class TotpCredential(Base):
     __tablename__ = "totp_credential"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
-    secret: Mapped[str] = mapped_column(String(64))
+    secret: Mapped[str] = mapped_column(Encrypted())  # a Fernet token in the database (core/secret_box.py)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # no code is accepted twice

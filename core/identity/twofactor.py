@@ -3,7 +3,9 @@
 * A secret is created at enrolment and only counts once a first code from
   the app was right (`confirmed_at`). The QR code is an inline SVG (segno).
 * A code is accepted in the current 30-second step or one step either side,
-  and never twice: the step of the last accepted code is stored.
+  and never twice: the step of the last accepted code is stored by a
+  conditional UPDATE (`last_step < step`) that only one request can win, so
+  one code sent concurrently opens one session. Recovery codes likewise.
 * Ten recovery codes of 80 random bits are shown once; only a salted SHA-256
   of each is stored, and a used code is marked.
 * Platform admins and users whose role can sign (signatory, admin) must have
@@ -21,7 +23,8 @@ import time
 
 import pyotp
 import segno
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.db import utcnow
 from core.identity.models import RecoveryCode, TotpCredential
@@ -82,21 +85,33 @@ def _matching_step(secret: str, code: str, now: float | None = None) -> int | No
     return None
 
 
-def verify_totp(cred: TotpCredential | None, code: str) -> bool:
-    """A right code not used before; records its step (the caller commits)."""
+def verify_totp(session, cred: TotpCredential | None, code: str) -> bool:
+    """A right code not used before; claims its step in the caller's transaction (the caller commits).
+
+    The claim is one conditional UPDATE: of concurrent requests with the same
+    code exactly one changes the row (the others wait for its lock and then
+    find the step taken), whatever the database.
+    """
     if cred is None:
         return False
     step = _matching_step(cred.secret, code)
     if step is None or step <= (cred.last_step or 0):
         return False
-    cred.last_step = step
+    claimed = session.execute(
+        update(TotpCredential)
+        .where(TotpCredential.user_id == cred.user_id, TotpCredential.last_step < step)
+        .values(last_step=step)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        return False
+    set_committed_value(cred, "last_step", step)
     return True
 
 
 def confirm_enrolment(session, user, code: str) -> list[str] | None:
     """Confirm the pending secret with a code; returns fresh recovery codes, or None when the code is wrong."""
     cred = credential(session, user)
-    if cred is None or not verify_totp(cred, code):
+    if cred is None or not verify_totp(session, cred, code):
         return None
     cred.confirmed_at = utcnow()
     return new_recovery_codes(session, user)
@@ -128,7 +143,13 @@ def use_recovery_code(session, user, code: str) -> bool:
                                                       RecoveryCode.used_at.is_(None))).all()
     for row in rows:
         if hmac.compare_digest(row.code_hash, _code_hash(row.salt, code)):
-            row.used_at = utcnow()
+            used_at = utcnow()
+            claimed = session.execute(
+                update(RecoveryCode).where(RecoveryCode.id == row.id, RecoveryCode.used_at.is_(None))
+                .values(used_at=used_at).execution_options(synchronize_session=False))
+            if claimed.rowcount != 1:
+                return False  # a concurrent request used it first
+            set_committed_value(row, "used_at", used_at)
             return True
     return False
 
@@ -144,7 +165,7 @@ def verify_second_factor(session, user, code: str) -> bool:
     if cred is None or cred.confirmed_at is None:
         return False
     if _CODE_RE.match((code or "").strip().replace(" ", "")):
-        return verify_totp(cred, code)
+        return verify_totp(session, cred, code)
     return use_recovery_code(session, user, code)
 
 

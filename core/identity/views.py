@@ -1,7 +1,7 @@
 """Sign in (password, then a second factor when the user has one) and sign out.
 
-Throttled per account and per address before any hashing; the second step
-is throttled per user. Signing in always starts a new session: the old
+Every attempt is counted (per account and per address; the second step per
+user) before any password or code is checked (core/identity/throttle.py). Signing in always starts a new session: the old
 cookie's contents are dropped and a new server-side session row is made
 (core/identity/sessions.py).
 """
@@ -10,17 +10,15 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
+from flask import (Blueprint, abort, flash, redirect, render_template, request, session,
                    url_for)
 from flask_babel import gettext as _
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
-from limits import parse
 from sqlalchemy import func, select
 
 from core.db import db_session
 from core.identity import sessions, twofactor
+from core.identity.throttle import count_attempt
 from core.identity.forms import LoginForm, SecondFactorForm
 from core.identity.models import User
 from core.identity.passwords import check_password
@@ -28,14 +26,6 @@ from core.security import public
 
 PENDING_KEY = "_2fa_pending"
 PENDING_SECONDS = 300  # the second step must follow the password within five minutes
-
-
-def _account_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()
-
-
-def _failed(response) -> bool:
-    return response.status_code != 302
 
 
 def _safe_next(target: str | None) -> str:
@@ -52,23 +42,24 @@ def complete_login(user, next_url: str | None):
     return redirect(_safe_next(next_url))
 
 
-def make_auth_blueprint(limiter: Limiter) -> Blueprint:
-    """Build the sign-in blueprint with this app's limiter (one per app)."""
+def make_auth_blueprint() -> Blueprint:
+    """Build the sign-in blueprint (one per app)."""
     bp = Blueprint("auth", __name__)
-    limit = current_app.config["LOGIN_LIMIT"]
 
     @public
-    @limiter.limit(limit, key_func=get_remote_address, methods=["POST"], deduct_when=_failed, scope="login-address")
-    @limiter.limit(limit, key_func=_account_key, methods=["POST"], deduct_when=_failed, scope="login-account")
     def login():
         if current_user.is_authenticated:
             return redirect(url_for("home.index"))
         form = LoginForm()
         if form.validate_on_submit():
             email = form.email.data.strip().lower()
+            attempt = count_attempt(("login-address", request.remote_addr or ""), ("login-account", email))
+            if not attempt.allowed:
+                abort(429)
             user = db_session().scalar(select(User).where(func.lower(User.email) == email))
             candidate = user if user is not None and user.active else None
             if check_password(candidate, form.password.data):
+                attempt.succeeded()
                 db_session().commit()  # keeps a rehashed password
                 if twofactor.has_two_factor(db_session(), candidate):
                     session.clear()  # the half-signed-in state gives no access
@@ -96,16 +87,14 @@ def make_auth_blueprint(limiter: Limiter) -> Blueprint:
             return redirect(url_for("auth.login"))
         form = SecondFactorForm()
         if form.validate_on_submit():
-            throttle = current_app.extensions["regioplatform.limiter"].limiter
-            item = parse(limit)
-            key = ("second-factor", str(user.id))
-            if not throttle.test(item, *key):
+            attempt = count_attempt(("second-factor", str(user.id)))
+            if not attempt.allowed:
                 abort(429)
             if twofactor.verify_second_factor(db_session(), user, form.code.data):
                 db_session().commit()  # the code's step, or the recovery code, is used up
+                attempt.succeeded()
                 return complete_login(user, pending.get("n"))
             db_session().rollback()
-            throttle.hit(item, *key)
             form.code.errors.append(_("Deze code klopt niet, is verlopen of is al gebruikt."))
             return render_template("core/login_code.html", form=form), 200
         return render_template("core/login_code.html", form=form)

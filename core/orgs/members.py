@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from core.admin.forms import InviteForm
 from core.authz import authorize
 from core.db import db_session
-from core.identity.inviting import send_invite
+from core.identity.invite_mail import send_invite
 from core.identity.models import Membership, User, today
 from core.mail import commit_and_deliver
 from core.orgs.models import Organisation

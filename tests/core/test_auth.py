@@ -223,6 +223,8 @@ def test_session_cookie_is_httponly_and_samesite_lax(app, client):
 
 def test_session_cookie_is_secure_in_production(app_factory, monkeypatch):
     monkeypatch.setenv("REGIO_ENV", "production")
+    monkeypatch.setenv("SECRETS_KEY", "Ai6Q9VfQp2M1x0wXy3J8ZkRrTtUuVvWwXxYyZz01234=")  # production requires one
+    monkeypatch.setenv("AUDIT_KEY", "a" * 40)  # and an audit key
     app = app_factory()
     make_user(app, "lezer@example.nl", org="GM0344", role="viewer")
     page = app.test_client().post("/inloggen", base_url="https://localhost",

@@ -127,6 +127,8 @@ def test_production_refuses_a_missing_or_default_secret_key(instance, monkeypatc
 
 def test_production_starts_with_a_strong_secret_key(instance, monkeypatch):
     monkeypatch.setenv("REGIO_ENV", "production")
+    monkeypatch.setenv("SECRETS_KEY", "Ai6Q9VfQp2M1x0wXy3J8ZkRrTtUuVvWwXxYyZz01234=")  # production requires one
+    monkeypatch.setenv("AUDIT_KEY", "a" * 40)  # and an audit key
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.setenv("REGIONS_DIR", str(FIXTURE_REGIONS))
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{instance / 'prod.db'}")

@@ -44,6 +44,8 @@ PUBLIC_ENDPOINTS = {"home.index", "home.health", "auth.login", "auth.logout", "a
 PUBLIC_ENDPOINTS |= {"auth.two_factor", "account.forgot_password"}
 # The interface (issue 11): the accessibility statement and the language switch work signed out.
 PUBLIC_ENDPOINTS |= {"home.accessibility", "taal.switch"}
+# Security (issue 19): the platform's public signing key, to check certificates and audit checkpoints offline.
+PUBLIC_ENDPOINTS |= {"signing.published_key"}
 # A signed-in user's own account: every user may POST here, for themselves only (authorize("account.self")).
 # The viewer and control tests skip them; tests/core/accounts/ covers them.
 SELF_SERVICE_ENDPOINTS = {"account.change_password", "account.two_factor_setup", "account.logout_everywhere",
@@ -375,7 +377,7 @@ def request(client, rule, world, method: str, who: str | None, region: str = CON
 def make_world(app) -> World:
     from core.consortia.models import ConsortiumMember
     from core.db import db_session
-    from core.identity.invites import make_token
+    from core.identity.password_links import make_token
     from core.identity.models import Membership, User
     from core.orgs.models import Organisation
     from core.regions.models import Region

@@ -143,6 +143,8 @@ def test_sessions_are_stored_hashed_and_tied_to_the_version(app):
 
 def test_session_cookie_is_host_prefixed_secure_and_httponly_in_production(app_factory, monkeypatch):
     monkeypatch.setenv("REGIO_ENV", "production")
+    monkeypatch.setenv("SECRETS_KEY", "Ai6Q9VfQp2M1x0wXy3J8ZkRrTtUuVvWwXxYyZz01234=")  # production requires one
+    monkeypatch.setenv("AUDIT_KEY", "a" * 40)  # and an audit key
     app = app_factory()
     make_user(app, EMAIL, org="GM0344", role="viewer")
     client = app.test_client()

@@ -73,7 +73,7 @@ def test_first_200_errors_are_shown_with_the_total(editor_client):
 
 def test_preview_then_confirm_stores_everything_with_audit_entries(app, editor_client):
     from core.audit.bulk import row_changes
-    from core.audit.chain import verify_chain
+    from core.audit.verify import verify_chain
     from core.audit.models import AuditEntry
     from core.db import db_session
 

@@ -55,8 +55,3 @@ def read_token(token: str, load_user) -> tuple[object, str] | None:
         return None
     return user, purpose
 
-
-def user_id_from_token(token: str, load_user) -> object | None:
-    """The user the token was made for, or None (kept for callers that do not care about the purpose)."""
-    found = read_token(token, load_user)
-    return None if found is None else found[0]

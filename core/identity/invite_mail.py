@@ -1,9 +1,9 @@
-"""Inviting a person: one function for the admin pages (platform and organisation) and the CLI's link."""
+"""Invite e-mail: one function for the admin pages (platform and organisation) and the CLI's link."""
 from __future__ import annotations
 
 from flask import current_app
 
-from core.identity.invites import invite_url
+from core.identity.password_links import invite_url
 from core.mail import queue_mail
 
 
