@@ -121,6 +121,22 @@ def user_context(user) -> UserContext:
     return ctx
 
 
+def active_memberships(user, day=None) -> list:
+    """The user's memberships that still apply on `day` (default: today): an ended mandate grants nothing.
+
+    Empty for an anonymous user. Each has `organisation_id`, `organisation` and `role`.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    day = day or _today()
+    return [m for m in user.memberships if m.applies_on(day)]
+
+
+def active_roles(user) -> dict[int, str]:
+    """organisation id -> the user's role there, for the memberships that apply today (as `may` sees them)."""
+    return dict(user_context(user).org_roles)
+
+
 def _region_of(obj) -> int | None:
     if isinstance(obj, Region):
         return obj.id

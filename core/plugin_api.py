@@ -19,7 +19,7 @@ from core.agreements.service import agreement_in_force, consortium_organisations
 from core.agreements.templates import AgreementTemplate, AgreementTerm
 from core.audit.models import Audited
 from core.charts import Series, bar_chart
-from core.authz import authorize, may, scoped
+from core.authz import active_memberships, active_roles, authorize, may, scoped
 from core.db import Base, db_session
 from core.demo import DemoAgreement
 from core.excel.spec import Column, Kind, RowRule, SheetSpec
@@ -28,7 +28,7 @@ from core.i18n import N_, euro, long_date, number, percentage
 from core.hookspecs import hookimpl
 from core.instruments import Instrument, NavItem, Permission, Widget
 from core.orgs.models import Organisation
-from core.regions.context import current_region, instrument_settings
+from core.regions.context import RuleContext, current_region, instrument_settings
 from core.regions.models import Region
 from core.regions.settings import RegionSettings
 
@@ -43,13 +43,15 @@ __all__ = [
     "Base", "db_session", "Audited", "Region", "Organisation",
     # request context
     "current_region", "current_user", "instrument_settings",
+    # the explicit context the core hands to row rules, screens and agreement-term checks (web and CLI alike)
+    "RuleContext",
     # agreements: the terms in force for (region, instrument); a concept drafted from an instrument's own
     # data (parties from its consortium); the Agreement model to link to and read (status, signatures)
     "agreement_in_force", "draft_agreement", "consortium_organisations", "Agreement",
     # the demo: demo_data may return signed agreements for the core to create
     "DemoAgreement",
-    # authorization
-    "authorize", "may", "scoped",
+    # authorization; a user's memberships and roles that apply today (an ended mandate grants nothing)
+    "authorize", "may", "scoped", "active_memberships", "active_roles",
     # UI and errors
     "Form", "NotFound", "Forbidden", "bar_chart", "Series",
     # languages: Dutch source text marked for translation, numbers and dates the reader's way

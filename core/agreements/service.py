@@ -33,6 +33,7 @@ from core.db import db_session, utcnow
 from core.identity.models import Membership, User
 from core.mail import queue_mail
 from core.orgs.models import Organisation
+from core.regions.context import RuleContext
 from core.regions.models import Region, RegionMember
 
 
@@ -148,7 +149,7 @@ def _check_parties(orgs: list[Organisation]) -> None:
 def create_agreement(session: Session, *, region: Region, instrument_key: str, template: AgreementTemplate,
                      title: str, text_: str, terms: dict, parties: list[Organisation], user) -> Agreement:
     """A new agreement with version 1 as a concept."""
-    terms = template.validate_terms(terms)
+    terms = template.validate_terms(terms, RuleContext(region, instrument_key, user))
     _check_parties(parties)
     agreement = Agreement(region=region, region_id=region.id, instrument_key=instrument_key,
                           template_key=template.key, created_by_id=getattr(user, "id", None))
@@ -181,7 +182,7 @@ def edit_agreement(session: Session, agreement: Agreement, *, basis: str, templa
     if basis != base.fingerprint:
         raise StaleEdit(_("De afspraak is gewijzigd nadat u dit formulier opende. Bekijk de actuele versie en "
                           "breng uw wijziging opnieuw aan."))
-    terms = template.validate_terms(terms)
+    terms = template.validate_terms(terms, RuleContext(agreement.region, agreement.instrument_key, user))
     _check_parties(parties)
     new_title, new_text, snapshot = normalise_title(title), normalise_text(text_), party_snapshot(parties)
     if (new_title, new_text, terms, snapshot) == (base.title, base.text, base.terms, base.parties):

@@ -9,13 +9,16 @@ strings), so that the fingerprint of a version is the same on every machine.
 
 A term is one value, or one value per key when `keys` is given (for example
 a target per school year: ``keys=("2025-2026", "2026-2027")``). A rule that
-spans terms (the subsidy is at most a third of the costs) goes in `check`.
+spans terms (the subsidy is at most a third of the costs) goes in `check`,
+which is told the RuleContext of the agreement (its region, the acting user,
+today): check(terms, context).
 """
 from __future__ import annotations
 
 import datetime as dt
 import decimal
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -24,6 +27,7 @@ from babel.numbers import format_decimal
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from core.i18n import current_language
+from core.regions.context import RuleContext, takes_context
 
 TERM_KINDS: dict[str, str] = {
     "integer": "geheel getal",
@@ -166,11 +170,16 @@ class AgreementTemplate:
     text: str
     terms: tuple[AgreementTerm, ...] = field(default_factory=tuple)
     description: str = ""
-    # Rules across terms: receives the cleaned terms, returns {term path: Dutch message} for each problem.
-    check: Callable[[dict], dict[str, str]] | None = None
+    # Rules across terms: check(terms, context) receives the cleaned terms and the agreement's RuleContext
+    # (region, instrument, acting user, today), returns {term path: Dutch message} for each problem.
+    # Deprecated: a one-argument check(terms) is called without the context.
+    check: Callable[[dict, RuleContext], dict[str, str]] | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "terms", tuple(self.terms))
+        if self.check is not None and not takes_context(self.check, 1):
+            warnings.warn(f"agreement template '{self.key}': check(terms) without a context is deprecated; "
+                          "write check(terms, context)", DeprecationWarning, stacklevel=3)
 
     def problems(self) -> list[str]:
         """What is wrong with this declaration (empty when it is fine); checked at startup."""
@@ -189,11 +198,12 @@ class AgreementTemplate:
             out.extend(f"template '{self.key}', {p}" for p in term.problems())
         return out
 
-    def validate_terms(self, terms: dict) -> dict:
+    def validate_terms(self, terms: dict, context: RuleContext | None = None) -> dict:
         """Check `terms` against the schema and return them in canonical form.
 
         Unknown names are refused; every error is collected and raised at once
-        as TermsError with Dutch messages keyed by term path.
+        as TermsError with Dutch messages keyed by term path. `context` is
+        handed to the template's `check` (the agreement service always gives it).
         """
         if not isinstance(terms, dict):
             raise TermsError({"": _("de afspraken moeten een object zijn")})
@@ -223,7 +233,8 @@ class AgreementTemplate:
                 except TermsError as exc:
                     errors.update(exc.errors)
         if not errors and self.check is not None:
-            errors.update(self.check(out) or {})
+            found = self.check(out, context) if takes_context(self.check, 1) else self.check(out)
+            errors.update(found or {})
         if errors:
             raise TermsError(errors)
         return out

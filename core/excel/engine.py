@@ -29,6 +29,7 @@ from core.excel.validate import RowPermission, recheck_rules, validate
 from core.excel.write import StaleImport, lock_sheet, recheck, write_diff
 from core.excel.writer import write_workbook
 from core.orgs.models import Organisation
+from core.regions.context import RuleContext
 from core.regions.guard import require_instrument
 from core.regions.models import Region, RegionMember
 
@@ -111,7 +112,7 @@ def prepare_import(session: Session, *, spec: SheetSpec, instrument: str, region
     lookups = build_lookups(session, region)
     prepared.lookups = lookups
     validated = validate(opened, spec, instrument=instrument, region=region, user=user, lookups=lookups,
-                         max_rows=limits.max_rows)
+                         max_rows=limits.max_rows, context=RuleContext(region, instrument, user))
     del opened  # lets go of the reader's grid before the stored rows are loaded
     prepared.sheet_name = validated.sheet_name
     prepared.row_count = validated.row_count
@@ -171,7 +172,7 @@ def commit_staged(session: Session, staged, *, spec: SheetSpec, instrument: str,
     lock_sheet(session, spec, region.id)
     recheck(session, spec, region.id, diff, file_keys)
     # rules may depend on the date or the region's settings (a deadline): ask them again (RowsRefused)
-    recheck_rules(spec, diff, lambda: build_lookups(session, region))
+    recheck_rules(spec, diff, lambda: build_lookups(session, region), RuleContext(region, instrument, user))
     write_diff(session, spec, region.id, diff, actor_of(user))
     session.execute(delete(type(staged)).where(type(staged).id == staged.id))
     session.commit()

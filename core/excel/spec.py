@@ -25,7 +25,8 @@ import datetime as dt
 import decimal
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+import warnings
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from flask_babel import gettext as _, lazy_gettext
@@ -33,6 +34,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import NoInspectionAvailable
 
 from core.i18n import SOURCE_LANGUAGE, current_language
+from core.regions.context import RuleContext, takes_context
 
 
 class Kind:
@@ -115,23 +117,44 @@ class Column:
 class RowRule:
     """A rule over several cells of one row, reported on the cell of `column`.
 
-    check(values, labels) returns a message or None; `values` maps column
-    keys to parsed values, `labels` maps keys to headers as used in a sentence
-    (Dutch: the file's headers). Write the message in Dutch and mark it with
-    plugin_api's `_()`, so it is made in the language of whoever uploads (Dutch
-    on the command line); it is shown after the cell's reference.
+    check(values, labels, context) returns a message or None; `values` maps
+    column keys to parsed values, `labels` maps keys to headers as used in a
+    sentence (Dutch: the file's headers), `context` is the plugin_api.RuleContext
+    of the import (region, instrument, acting user, today, settings, look-ups),
+    the same on the web and on the command line: a rule never reads request
+    state. Write the message in Dutch and mark it with plugin_api's `_()`, so it
+    is made in the language of whoever uploads (Dutch on the command line); it
+    is shown after the cell's reference.
     The rule runs only when every column in `needs` has a valid, non-empty value.
+
+    Deprecated: a two-argument check(values, labels) still works (it is called
+    without the context) and warns when declared; it will stop working in a
+    later release.
     """
 
     column: str
-    check: Callable[[Mapping[str, Any], Mapping[str, str]], str | None]
+    check: Callable[[Mapping[str, Any], Mapping[str, str], RuleContext], str | None]
     needs: tuple[str, ...] = ()
+    with_context: bool = field(init=False, repr=False, compare=False, default=True)
+
+    def __post_init__(self):
+        object.__setattr__(self, "needs", tuple(self.needs))
+        object.__setattr__(self, "with_context", takes_context(self.check, 2))
+        if not self.with_context:
+            warnings.warn(f"RowRule on '{self.column}': check(values, labels) without a context is deprecated; "
+                          "write check(values, labels, context)", DeprecationWarning, stacklevel=3)
+
+    def apply(self, values: Mapping[str, Any], labels: Mapping[str, str], context: RuleContext | None) -> str | None:
+        """Run the check on one row: with the context, or without it for a deprecated two-argument check."""
+        if self.with_context:
+            return self.check(values, labels, context)
+        return self.check(values, labels)
 
     @classmethod
     def at_most(cls, column: str, limit: str) -> "RowRule":
         """`column` may not be greater than `limit`: "nieuwe vsv'ers (812) is groter dan deelnemers (640)"."""
 
-        def check(values, labels):
+        def check(values, labels, _context=None):
             if values[column] > values[limit]:
                 return _("%(column)s (%(value)s) is groter dan %(limit)s (%(limit_value)s)", column=labels[column],
                          value=message_value(values[column]), limit=labels[limit],
@@ -162,8 +185,10 @@ class SheetSpec:
     row_noun:        what the rows are, in error messages ("u mag geen cijfers invoeren voor ..."); give it
                      as lazy_gettext("cijfers") so it follows the reader's language
     screen:          optional check of every non-empty cell of the data sheet, the header row and columns
-                     the sheet does not declare included: screen(value, is_header) returns a message (Dutch,
-                     marked with `_()` like a rule's) to refuse that cell (and so the whole file), or None.
+                     the sheet does not declare included: screen(value, is_header, context) returns a message
+                     (Dutch, marked with `_()` like a rule's) to refuse that cell (and so the whole file), or
+                     None; `context` is the import's RuleContext, as for rules. (Deprecated: a two-argument
+                     screen(value, is_header) is called without it.)
                      For data that must never be stored (personal data): a file with a screened cell is not
                      kept for the marked copy, and the message should not repeat the value.
     export_rows:     optional export hook, export_rows(session, region, user) -> iterable of rows: what the
@@ -193,6 +218,9 @@ class SheetSpec:
     export_rows: Callable[[Any, Any, Any], Iterable[Sequence[Any]]] | None = None
 
     def __post_init__(self):
+        if self.screen is not None and callable(self.screen) and not takes_context(self.screen, 2):
+            warnings.warn(f"sheet '{self.name}': screen(value, is_header) without a context is deprecated; "
+                          "write screen(value, is_header, context)", DeprecationWarning, stacklevel=3)
         columns = tuple(self.columns)
         table_columns = _model_columns(self.model) or {}
         # a text column without max_length takes the model column's length

@@ -31,6 +31,7 @@ from core.excel.reader import Marker, OpenedSheet, Problem, cell_ref
 from core.excel.spec import Kind, SheetSpec, format_value
 from core.excel.write import StaleImport
 from core.i18n import grouped
+from core.regions.context import RuleContext, takes_context
 
 MAX_KEPT_ERRORS = 10_000
 
@@ -111,9 +112,25 @@ class RowPermission:
         return _("u mag geen %(noun)s invoeren voor %(who)s", noun=noun, who=who)
 
 
+def screen_of(spec: SheetSpec, context: RuleContext):
+    """The sheet's screen as screen(value, is_header), told the context (None when the sheet has none)."""
+    screen = spec.screen
+    if screen is None:
+        return None
+    if takes_context(screen, 2):
+        return lambda value, is_header: screen(value, is_header, context)
+    return screen  # deprecated two-argument screen
+
+
 def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, user, lookups: Lookups,
-             max_rows: int) -> Validated:
-    """Check every cell and row; keep the typed rows only while no error has been found."""
+             max_rows: int, context: RuleContext | None = None) -> Validated:
+    """Check every cell and row; keep the typed rows only while no error has been found.
+
+    `context` is what the sheet's rules and screen are told (built from region, instrument and user when
+    not given).
+    """
+    if context is None:
+        context = RuleContext(region, instrument, user)
     present = {col.key: index for index, col in opened.columns}
     # natural-key columns are always kept: an optional one missing from the file is None in every row
     keys = [c.key for c in spec.imported_columns if c.key in present or c.key in spec.natural_key]
@@ -125,7 +142,7 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
     if not opened.sheet_name:
         return result
     first_col = opened.first_col
-    screen = spec.screen
+    screen = screen_of(spec, context)
     if screen is not None:
         _screen_row(result, screen, opened.header_row, first_col, opened.header_values, True)
     plan = []
@@ -194,7 +211,7 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
                 if values[p] is None:
                     break
             else:
-                message = rule.check(dict(zip(keys, values)), labels)
+                message = rule.apply(dict(zip(keys, values)), labels, context)
                 if message:
                     add(Problem(cell_ref(row_number, col_index), message, row_number, col_index))
         if natural is not None and not unparsed_key:
@@ -269,12 +286,13 @@ class RowsRefused(StaleImport):
         self.messages = messages
 
 
-def recheck_rules(spec: SheetSpec, diff, lookups) -> None:
+def recheck_rules(spec: SheetSpec, diff, lookups, context: RuleContext) -> None:
     """Run the sheet's row rules again over the rows a commit would write; raise RowsRefused if any fails.
 
     `diff` is the staged Diff (its new and changed rows, with their row numbers
     in the file when known); `lookups` is a zero-argument callable returning
-    Lookups, called only to describe refused rows.
+    Lookups, called only to describe refused rows; `context` is the rules'
+    context at the commit (today's date and the settings of that moment).
     """
     keys = list(diff.keys)
     labels = {c.key: c.label for c in spec.columns}
@@ -290,7 +308,7 @@ def recheck_rules(spec: SheetSpec, diff, lookups) -> None:
         for rule, needs in rules:
             if any(values[p] is None for p in needs):
                 continue
-            message = rule.check(dict(zip(keys, values)), labels)
+            message = rule.apply(dict(zip(keys, values)), labels, context)
             if message:
                 if found is None:
                     found = lookups()

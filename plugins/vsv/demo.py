@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from core.plugin_api import DemoAgreement
 
-from . import dashboard
+from . import figures as dashboard
 from .models import VsvFigure, percentage
 from .settings import VsvSettings
 

@@ -6,22 +6,19 @@ An empty instelling cell (or no instelling column) means the municipality's
 own figures; a BRIN is allowed only where the region reports per institution
 (institution_reporting). Rules beyond the column kinds: new vsv'ers <=
 participants, and a school year whose deadline has passed is locked (only the
-region's admins may still change it). The engine asks the rules again when an
-upload is confirmed, so a deadline that passes between preview and confirm
-still locks.
+region's admins may still change it). The rules read the region, the
+uploader, today's date and the region's settings from the engine's context
+(the same on the web and on the command line). The engine asks the rules
+again when an upload is confirmed, so a deadline that passes between preview
+and confirm still locks.
 """
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import g, has_request_context
 from sqlalchemy import select
 
-from core.plugin_api import (N_, Column, Kind, Region, RowRule, SheetSpec, _, current_user, db_session,
-                             lazy_gettext, long_date, may)
+from core.plugin_api import N_, Column, Kind, RowRule, SheetSpec, _, db_session, lazy_gettext, long_date, may
 
 from .models import VsvFigure, percentage
-from .settings import VsvSettings
 
 KEY = "vsv"
 FIRST_YEAR = "2010-2011"
@@ -31,16 +28,7 @@ DESCRIPTION = N_("Deelnemers en nieuwe vsv'ers per schooljaar en gemeente, en in
                  "rapporteren ook per mbo-instelling (BRIN). Het percentage wordt berekend.")
 
 
-def region_settings(region) -> VsvSettings:
-    return VsvSettings.from_json(region.settings_for(KEY))
-
-
-def today() -> dt.date:
-    """Today's date (one place, so tests can move the clock)."""
-    return dt.date.today()
-
-
-def lock_message(school_year: str, settings: VsvSettings) -> str:
+def lock_message(school_year: str, settings) -> str:
     """The import's message, in the reader's language like the core's cell messages (Dutch on the command line)."""
     deadline = settings.deadline_for(school_year)
     return _("de cijfers van schooljaar %(year)s zijn vergrendeld sinds de deadline van %(date)s; alleen de "
@@ -53,14 +41,10 @@ def is_region_admin(user, region) -> bool:
                 and may(user, "consortium.manage", region))
 
 
-def _import_region(org_id: int):
-    """The region being imported into: the request's, or (command line) the municipality's own region."""
-    if has_request_context() and getattr(g, "region", None) is not None:
-        return g.region
-    cache = g.setdefault("_vsv_org_regions", {})
-    if org_id not in cache:
-        cache[org_id] = db_session().scalar(select(Region).where(Region.members.any(organisation_id=org_id)))
-    return cache[org_id]
+def locked_for(school_year: str, context) -> bool:
+    """The school year's deadline has passed (on `context.today`) and the acting user is not a region admin."""
+    return (context.settings.locked(school_year, context.today)
+            and not is_region_admin(context.user, context.region))
 
 
 def _stored(region, values) -> tuple | None:
@@ -74,19 +58,12 @@ def _stored(region, values) -> tuple | None:
 
 
 def _deadline_rule() -> RowRule:
-    def check(values, _labels):
-        region = _import_region(values["organisation_id"])
-        if region is None:
+    def check(values, _labels, context):
+        if not locked_for(values["school_year"], context):
             return None
-        settings = region_settings(region)
-        if not settings.locked(values["school_year"], today()):
-            return None
-        user = current_user if has_request_context() else None
-        if is_region_admin(user, region):
-            return None
-        if _stored(region, values) == (values.get("participants"), values.get("new_leavers")):
+        if _stored(context.region, values) == (values.get("participants"), values.get("new_leavers")):
             return None  # unchanged rows (export, then import) pass
-        return lock_message(values["school_year"], settings)
+        return lock_message(values["school_year"], context.settings)
 
     return RowRule("school_year", check, needs=("school_year", "organisation_id"))
 
@@ -97,10 +74,9 @@ def institution_refusal(region) -> str:
 
 
 def _institution_rule() -> RowRule:
-    def check(values, _labels):
-        region = _import_region(values["organisation_id"])
-        if region is not None and not region_settings(region).institution_reporting:
-            return institution_refusal(region)
+    def check(values, _labels, context):
+        if not context.settings.institution_reporting:
+            return institution_refusal(context.region)
         return None
 
     return RowRule("brin", check, needs=("brin", "organisation_id"))

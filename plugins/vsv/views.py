@@ -14,10 +14,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from core.plugin_api import (Series, _, authorize, bar_chart, current_region, current_user, db_session,
-                             instrument_settings, long_date, may, scoped)
+from core.plugin_api import (RuleContext, Series, _, agreement_in_force, authorize, bar_chart, current_region,
+                             current_user, db_session, instrument_settings, long_date, may, scoped)
 
-from . import dashboard, sheets
+from . import agreement, sheets
+from . import figures as numbers  # the module's name is also a page's below
 from .forms import CountsForm, FigureForm
 from .models import VsvFigure
 
@@ -30,8 +31,13 @@ def _may_write(region, organisation_id: int) -> bool:
     return may(current_user, "vsv.edit", probe) or sheets.is_region_admin(current_user, region)
 
 
+def _context(region) -> RuleContext:
+    """The same context the Excel import's rules get: this region, the signed-in user, today, the settings."""
+    return RuleContext(region, sheets.KEY, current_user)
+
+
 def _lock_error(region, settings, school_year: str) -> str | None:
-    if settings.locked(school_year, sheets.today()) and not sheets.is_region_admin(current_user, region):
+    if sheets.locked_for(school_year, _context(region)):
         # The form's sentence (capital, full stop); the Excel import reports sheets.lock_message after the cell.
         return _("De cijfers van schooljaar %(year)s zijn vergrendeld sinds de deadline van %(date)s; alleen de "
                  "regiobeheerder kan ze nog wijzigen.", year=school_year,
@@ -42,9 +48,9 @@ def _lock_error(region, settings, school_year: str) -> str | None:
 @bp.route("/")
 def index():
     region = authorize("vsv.view", current_region())
-    settings = instrument_settings()
+    settings = instrument_settings(region)
     session = db_session()
-    years = dashboard.year_rows(session, region, settings.target_kind)
+    years = numbers.year_rows(session, region, settings.target_kind)
     reported = [y.school_year for y in years if y.reported]
     school_year = request.args.get("schooljaar") or (reported[-1] if reported else None)
     if school_year is not None and school_year not in reported:
@@ -64,15 +70,15 @@ def index():
               "dezelfde getallen staan in de tabel ernaast."),
             [y.school_year for y in years], [realised],
             target=target if any(v is not None for v in target.values) else None, unit=unit)
-    in_force = dashboard.agreement_in_force(region, "vsv", dashboard.TEMPLATE_KEY)
+    in_force = agreement_in_force(region, "vsv", agreement.TEMPLATE_KEY)
     return render_template(
         "vsv/index.html", region=region, settings=settings, years=years, chart=chart, absolute=absolute,
         in_force=in_force, school_year=school_year, reported=reported,
-        municipalities=dashboard.municipality_rows(session, region, school_year) if school_year else [],
-        institutions=dashboard.institution_rows(session, region),
-        previous=dashboard.previous_year(school_year) if school_year else None,
-        national=dashboard.national_rows(), national_targets=dashboard.NATIONAL_TARGETS,
-        region_2016=dashboard.region_2016(region.rmc_code),
+        municipalities=numbers.municipality_rows(session, region, school_year) if school_year else [],
+        institutions=numbers.institution_rows(session, region),
+        previous=numbers.previous_year(school_year) if school_year else None,
+        national=numbers.national_rows(), national_targets=numbers.NATIONAL_TARGETS,
+        region_2016=numbers.region_2016(region.rmc_code),
         may_edit=may(current_user, "vsv.edit", region),
         demo_count=session.scalar(select(func.count(VsvFigure.id)).where(VsvFigure.region_id == region.id,
                                                                          VsvFigure.is_demo.is_(True))))
@@ -81,7 +87,7 @@ def index():
 @bp.route("/cijfers")
 def figures():
     region = authorize("vsv.view", current_region())
-    settings = instrument_settings()
+    settings = instrument_settings(region)
     session = db_session()
     mine = VsvFigure.region_id == region.id
     years = session.scalars(scoped(select(VsvFigure.school_year).where(mine), "vsv.view").distinct()
@@ -101,21 +107,21 @@ def figures():
     rows = [f for f in every if f.brin is None]
     per_institution = [f for f in every if f.brin is not None]
     names = {m.organisation_id: m.organisation for m in region.members}
-    institutions = dashboard.institution_names(session, {f.brin for f in per_institution})
+    institutions = numbers.institution_names(session, {f.brin for f in per_institution})
     may_write = {org: _may_write(region, org) for org in {f.organisation_id for f in every}}  # once per municipality
     return render_template("vsv/figures.html", region=region, settings=settings, rows=rows, years=years,
                            school_year=school_year, all_years=ALL_YEARS,
                            per_institution=per_institution, names=names, institutions=institutions,
                            writable={r.id for r in every if may_write[r.organisation_id]},
-                           may_edit=may(current_user, "vsv.edit", region), today=sheets.today())
+                           may_edit=may(current_user, "vsv.edit", region), today=_context(region).today)
 
 
 @bp.route("/cijfers/invoeren", methods=["GET", "POST"])
 def report():
     region = authorize("vsv.edit", current_region())
-    settings = instrument_settings()
+    settings = instrument_settings(region)
     session = db_session()
-    choices = [(org.id, f"{org.name} ({org.identifier})") for org in dashboard.municipalities(session, region)
+    choices = [(org.id, f"{org.name} ({org.identifier})") for org in numbers.municipalities(session, region)
                if _may_write(region, org.id)]
     if not choices:
         abort(403)
@@ -162,7 +168,7 @@ def edit(vsv_figure_id):
     if figure is None or figure.region_id != region.id:
         abort(404)
     authorize("vsv.view", figure)
-    settings = instrument_settings()
+    settings = instrument_settings(region)
     writable = _may_write(region, figure.organisation_id)
     if request.method == "POST" and not writable:
         abort(403)
@@ -178,6 +184,6 @@ def edit(vsv_figure_id):
             flash(_("De cijfers van schooljaar %(year)s zijn opgeslagen.", year=figure.school_year))
             return redirect(url_for(".figures", schooljaar=figure.school_year), 303)
     municipality = next(m.organisation for m in region.members if m.organisation_id == figure.organisation_id)
-    institution = dashboard.institution_names(session, {figure.brin}).get(figure.brin) if figure.brin else None
+    institution = numbers.institution_names(session, {figure.brin}).get(figure.brin) if figure.brin else None
     return render_template("vsv/edit.html", region=region, form=form, figure=figure, municipality=municipality,
                            institution=institution, writable=writable, lock=lock), 400 if form.errors else 200

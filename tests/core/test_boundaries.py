@@ -34,6 +34,9 @@ PLUGIN_API_SNAPSHOT = sorted([
     "euro", "long_date", "number", "percentage",  # Dutch (or English) formatting of numbers, money and dates
     # rif (issue 8): an application becomes an agreement its partners co-sign
     "Agreement", "consortium_organisations", "draft_agreement",
+    # issue 16: rules, screens and term checks get an explicit context instead of request state; plugins read
+    # memberships through these (an ended mandate grants nothing) instead of user.memberships
+    "RuleContext", "active_memberships", "active_roles",
 ])
 
 

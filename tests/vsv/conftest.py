@@ -36,11 +36,12 @@ def users(app):
 
 @pytest.fixture
 def clock(monkeypatch):
-    """Move the vsv instrument's 'today' (rmc-19: 2024-2025 locks after 2025-11-01, other years after 2026-10-01)."""
-    from plugins.vsv import sheets
+    """Move 'today' of the rules' context, which the vsv import and form both use (rmc-19: 2024-2025 locks after
+    2025-11-01, other years after 2026-10-01)."""
+    from core.regions import context
 
     def set_today(day: dt.date):
-        monkeypatch.setattr(sheets, "today", lambda: day)
+        monkeypatch.setattr(context, "today", lambda: day)
 
     set_today(dt.date(2025, 10, 1))
     return set_today

@@ -1,5 +1,5 @@
 """The numbers of the region dashboard: realisation against the signed target, per municipality, per mbo
-institution, national context; and the agreement's per-institution targets (parsed and checked here).
+institution, national context (the agreement's terms are read through agreement.py).
 
 Pure reads; the views authorize. Percentages are computed from the summed
 counts (never averaged from municipality percentages). The region's and the
@@ -9,25 +9,21 @@ realisation is the sum of its rows (one per municipality) with its BRIN.
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from flask import g, has_app_context
 from sqlalchemy import func, select
 
-from core.plugin_api import Organisation, _, agreement_in_force, db_session, lazy_gettext
+from core.plugin_api import Organisation, agreement_in_force, lazy_gettext
 
+from .agreement import (ABSOLUTE_TERM, INSTITUTION_TERM, PERCENTAGE_TERM, TEMPLATE_KEY, InstitutionTarget,
+                        parse_institution_targets)
+from .agreement import TARGET_YEARS  # noqa: F401  (demo.py reads the terms' names through this module)
 from .models import VsvFigure, percentage
 
 DATA = Path(__file__).parent / "data"
-TEMPLATE_KEY = "vsv-regionale-afspraak"
-ABSOLUTE_TERM = "max_new_early_school_leavers"
-PERCENTAGE_TERM = "max_percentage"
-INSTITUTION_TERM = "institution_targets"
-TARGET_YEARS = ("2024-2025", "2025-2026", "2026-2027", "2027-2028")  # the school years an agreement sets targets for
 
 # National context (issue 7; Kamerbrief March 2024 as summarised in data/SOURCES.md).
 # Shown on the dashboard in the reader's language (the numbers are written the reader's way in each catalogue).
@@ -139,127 +135,6 @@ def region_2016(rmc_code: str) -> Decimal | None:
 def municipalities(session, region) -> list[Organisation]:
     return sorted((m.organisation for m in region.members if m.organisation.kind == "gemeente"),
                   key=lambda o: o.name)
-
-
-def check_targets(terms: dict) -> dict[str, str]:
-    """'and/or': at least one maximum (number or percentage) for at least one school year; every line of the
-    per-institution targets well-formed, for an mbo institution of this region."""
-    errors = {}
-    filled = [v for name in (ABSOLUTE_TERM, PERCENTAGE_TERM)
-              for v in (terms.get(name) or {}).values() if v is not None]
-    if not filled:
-        errors[ABSOLUTE_TERM] = _("vul voor minstens één schooljaar een maximum aantal of een maximum "
-                                  "percentage nieuwe vsv'ers in")
-    institutions = None
-    for year, text in (terms.get(INSTITUTION_TERM) or {}).items():
-        if not text:
-            continue
-        if institutions is None:
-            institutions = _allowed_institutions()
-        _targets, problems = parse_institution_targets(text, institutions)
-        if problems:
-            errors[f"{INSTITUTION_TERM}.{year}"] = "; ".join(problems)
-    return errors
-
-
-# --- per-institution targets -----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class InstitutionTarget:
-    brin: str
-    max_new: int | None  # at most this many new vsv'ers
-    max_percentage: Decimal | None  # at most this percentage of its participants
-
-
-_BRIN = re.compile(r"^\d{2}[A-Z]{2}$")
-_COUNT = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)$")  # 40, 1250 or 1.250
-_PERCENT = re.compile(r"^(\d+)(?:[.,](\d+))?%$")  # 2,5% or 2.5%
-
-
-def parse_institution_targets(text: str, institutions: dict[str, str] | None = None
-                              ) -> tuple[list[InstitutionTarget], list[str]]:
-    """The targets of one school year, one mbo institution per line: its BRIN code, then a maximum number of
-    new vsv'ers and/or a maximum percentage (with %), e.g. "25LH 150 2,5%".
-
-    `institutions` (BRIN -> name) are the institutions allowed; None skips that check. Returns the targets
-    and the problems in the reader's language ("regel 2: ..."); the targets are only complete when there are no
-    problems.
-    """
-    targets: list[InstitutionTarget] = []
-    problems: list[str] = []
-    seen: dict[str, int] = {}
-    for line_no, raw in enumerate(str(text or "").splitlines(), start=1):
-        line = re.sub(r"\s+%", "%", raw.strip())
-        if not line:
-            continue
-        first, *rest = [t for t in re.split(r"[\s;:]+", line) if t]
-        brin = first.upper()
-        if not _BRIN.match(brin):
-            problems.append(_("regel %(line)s: '%(text)s' is geen BRIN-code van een mbo-instelling (zoals 25LH)",
-                              line=line_no, text=first))
-            continue
-        if institutions is not None and brin not in institutions:
-            problems.append(_("regel %(line)s: %(brin)s is geen mbo-instelling van %(where)s",
-                              line=line_no, brin=brin, where=_region_phrase()))
-            continue
-        if brin in seen:
-            problems.append(_("regel %(line)s: %(brin)s staat al op regel %(first)s; één regel per instelling",
-                              line=line_no, brin=brin, first=seen[brin]))
-            continue
-        max_new = max_pct = None
-        bad = False
-        for token in rest:
-            count, percent = _COUNT.match(token), _PERCENT.match(token)
-            if count and max_new is None:
-                max_new = int(token.replace(".", ""))
-            elif percent and max_pct is None:
-                whole, fraction = percent.group(1), percent.group(2) or ""
-                if len(fraction) > 2:
-                    problems.append(_("regel %(line)s: gebruik hoogstens 2 decimalen in het percentage "
-                                      "('%(token)s')", line=line_no, token=token))
-                    bad = True
-                    break
-                max_pct = Decimal(f"{whole}.{fraction or '0'}").quantize(Decimal("0.01"))
-                if max_pct > 100:
-                    problems.append(_("regel %(line)s: het percentage %(token)s is meer dan 100%%",
-                                      line=line_no, token=token))
-                    bad = True
-                    break
-            elif count or percent:
-                problems.append(_("regel %(line)s: geef één maximum aantal en/of één maximum percentage, "
-                                  "niet twee", line=line_no))
-                bad = True
-                break
-            else:
-                problems.append(_("regel %(line)s: '%(token)s' is geen aantal (zoals 40) of percentage "
-                                  "(zoals 2,5%%)", line=line_no, token=token))
-                bad = True
-                break
-        if bad:
-            continue
-        if max_new is None and max_pct is None:
-            problems.append(_("regel %(line)s: zet na %(brin)s een maximum aantal nieuwe vsv'ers (zoals 40) "
-                              "en/of een maximum percentage (zoals 2,5%%)", line=line_no, brin=brin))
-            continue
-        seen[brin] = line_no
-        targets.append(InstitutionTarget(brin, max_new, max_pct))
-    return targets, problems
-
-
-def _allowed_institutions() -> dict[str, str]:
-    """The mbo institutions a target may name: those of the region being edited (the agreement pages run
-    inside a region), or any known mbo institution outside a region's request."""
-    region = g.get("region") if has_app_context() else None
-    if region is not None:
-        return {m.organisation.identifier: m.organisation.name for m in region.members
-                if m.organisation.kind == "mbo"}
-    return dict(db_session().execute(select(Organisation.identifier, Organisation.name)
-                                     .where(Organisation.kind == "mbo")).all())
-
-
-def _region_phrase() -> str:
-    region = g.get("region") if has_app_context() else None
-    return _("regio %(name)s", name=region.name) if region is not None else _("het platform")
 
 
 def institution_names(session, brins) -> dict[str, str]:
