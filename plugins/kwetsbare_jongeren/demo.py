@@ -14,7 +14,7 @@ import random
 
 from sqlalchemy import select
 
-from . import report
+from . import figures as report
 from .models import CATEGORIES, ROLE_ACCOUNTABLE, ROLE_EXECUTING, MonitorCount, Responsibility
 from .settings import settings_of
 

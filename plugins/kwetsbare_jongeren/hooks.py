@@ -5,7 +5,7 @@ from pathlib import Path
 
 from core.plugin_api import Instrument, NavItem, Permission, Widget, hookimpl, lazy_gettext
 
-from . import demo, matrix, models, report, settings, sheets, views  # noqa: F401  (models: maps the tables)
+from . import access, agreement, demo, figures, models, settings, sheets, views  # noqa: F401  (models: maps the tables)
 
 KEY = "kwetsbare_jongeren"
 
@@ -57,7 +57,7 @@ def register_sheets():
 
 @hookimpl
 def agreement_templates():
-    return [matrix.TEMPLATE]
+    return [agreement.TEMPLATE]
 
 
 @hookimpl
@@ -73,20 +73,20 @@ def dashboard_widgets(region, user):
         from core.plugin_api import agreement_in_force
 
         conf = settings.settings_of(region)
-        rows = report.region_rows(region.id)
-        periods = report.periods(rows)
-        in_force = agreement_in_force(region, KEY, matrix.TEMPLATE_KEY)
+        rows = figures.region_rows(region.id)
+        periods = figures.periods(rows)
+        in_force = agreement_in_force(region, KEY, agreement.TEMPLATE_KEY)
         tasks = 0
         if in_force is not None:
             try:
-                tasks = len(matrix.parse_term(in_force.terms.get(matrix.TERM) or "")[0])
+                tasks = len(agreement.parse_term(in_force.terms.get(agreement.TERM) or "")[0])
             except ValueError:
                 in_force = None
         out = {"signed": in_force, "tasks": tasks, "period": None, "threshold": conf.min_count,
-               "raw": report.viewer_of(user).raw}
+               "raw": access.viewer_of(user).raw}
         if periods:
-            viewer = report.viewer_of(user)
-            published = report.table(rows, periods[-1], report.municipalities(region), threshold=conf.min_count,
+            viewer = access.viewer_of(user)
+            published = figures.table(rows, periods[-1], figures.municipalities(region), threshold=conf.min_count,
                                      viewer=viewer)
             out.update(period=periods[-1],
                        totals=[(models.CATEGORY_LABELS[c], published.totals[c]) for c in models.CATEGORIES])

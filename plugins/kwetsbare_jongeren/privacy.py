@@ -87,8 +87,10 @@ def personal_header(value) -> str | None:
     return None
 
 
-def screen(value, is_header: bool) -> str | None:
-    """The sheet screen (SheetSpec.screen): the reason to refuse this cell (reader's language), or None."""
+def screen(value, is_header: bool, context=None) -> str | None:
+    """The sheet screen (SheetSpec.screen): the reason to refuse this cell (reader's language), or None.
+
+    The same in every region, so the import's context is accepted and not needed."""
     if is_header:
         word = personal_header(value)
         if word:

@@ -19,13 +19,9 @@ from __future__ import annotations
 
 import re
 
-from flask import g, has_request_context
-from sqlalchemy import select
+from core.plugin_api import N_, Column, Kind, RowRule, SheetSpec, _, lazy_gettext
 
-from core.plugin_api import (N_, Column, Kind, Organisation, Region, RowRule, SheetSpec, _, db_session,
-                             lazy_gettext)
-
-from . import privacy, report
+from . import access, figures, privacy
 from .models import CATEGORIES, MonitorCount
 from .settings import settings_of
 from .suppression import COMPLEMENTARY
@@ -63,23 +59,10 @@ def period_kind_problem(period: str, kind: str, region_name: str) -> str | None:
     return None
 
 
-def _import_region(org_id: int):
-    """The region being imported into: the request's, or (command line) the reporter's own region."""
-    if has_request_context() and getattr(g, "region", None) is not None:
-        return g.region
-    cache = g.setdefault("_kwetsbare_jongeren_org_regions", {})
-    if org_id not in cache:
-        cache[org_id] = db_session().scalar(select(Region).where(Region.members.any(organisation_id=org_id))
-                                            .order_by(Region.id))
-    return cache[org_id]
-
-
-def _period_rule(values, labels):
+def _period_rule(values, labels, context):
+    """The period has the format of the region imported into (its settings say quarter or school year)."""
     period = str(values["period"]).strip()
-    region = _import_region(values["organisation_id"])
-    if region is None:
-        return period_problem(period)
-    return period_kind_problem(period, settings_of(region).period, region.name)
+    return period_kind_problem(period, context.settings.period, context.region.name)
 
 
 def own_municipality_problem(reporter, municipality: str) -> str | None:
@@ -91,13 +74,13 @@ def own_municipality_problem(reporter, municipality: str) -> str | None:
     return None
 
 
-def _own_municipality_rule(values, labels):
-    return own_municipality_problem(db_session().get(Organisation, values["organisation_id"]), values["municipality"])
+def _own_municipality_rule(values, labels, context):
+    return own_municipality_problem(context.organisation(values["organisation_id"]), values["municipality"])
 
 
-def screen(value, is_header: bool) -> str | None:
+def screen(value, is_header: bool, context) -> str | None:
     """Personal data (privacy.screen), and a published figure that is not a count ("<5", "afgeschermd")."""
-    message = privacy.screen(value, is_header)
+    message = privacy.screen(value, is_header, context)
     if message or is_header or not isinstance(value, str):
         return message
     text = value.strip()
@@ -166,9 +149,9 @@ def published_rows(session, region, user):
     the same suppression as the page, so "<5" and "afgeschermd" are text.
     """
     conf = settings_of(region)
-    names = report.municipalities(region)
-    viewer = report.viewer_of(user)
-    for period, published in report.over_time(report.region_rows(region.id, session), names,
+    names = figures.municipalities(region)
+    viewer = access.viewer_of(user)
+    for period, published in figures.over_time(figures.region_rows(region.id, session), names,
                                               threshold=conf.min_count, viewer=viewer):
         for muni in published.rows:
             for category in CATEGORIES:

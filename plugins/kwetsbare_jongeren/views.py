@@ -12,11 +12,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from core.plugin_api import (Series, _, agreement_in_force, authorize, bar_chart, current_region, current_user,
-                             db_session, instrument_settings, may, ngettext, number, scoped)
+from core.plugin_api import (Series, _, active_memberships, agreement_in_force, authorize, bar_chart, current_region,
+                             current_user, db_session, instrument_settings, may, ngettext, number, scoped)
 
-from . import matrix as matrix_rules
-from . import report
+from . import access, figures
+from . import agreement as matrix_rules
 from .forms import CATEGORY_FIELDS, ReportForm, matrix_form_class
 from .models import CATEGORIES, CATEGORY_LABELS, ROLE_LABELS, MonitorCount, Responsibility
 from .settings import TASK_LABELS
@@ -59,18 +59,18 @@ def _signed_matrix(region, names: dict[str, str]):
 @bp.route("/")
 def index():
     region = authorize(f"{KEY}.view", current_region())
-    settings = instrument_settings()
+    settings = instrument_settings(region)
     names = {o.identifier: o.name for o in _parties(region)}
-    rows = report.region_rows(region.id)
-    munis = report.municipalities(region)
-    viewer = report.viewer_of(current_user)
-    history = report.over_time(rows, munis, threshold=settings.min_count, viewer=viewer)
+    rows = figures.region_rows(region.id)
+    munis = figures.municipalities(region)
+    viewer = access.viewer_of(current_user)
+    history = figures.over_time(rows, munis, threshold=settings.min_count, viewer=viewer)
     periods = [p for p, _t in history]
     period = request.args.get("periode") or (periods[-1] if periods else None)
     current = dict(history).get(period)
     reported_by = {}
     if current is not None:
-        who = report.reporter_names(region)
+        who = figures.reporter_names(region)
         for muni in current.rows:
             orgs = {current.reporters[(muni, c)] for c in CATEGORIES if (muni, c) in current.reporters}
             reported_by[muni] = ", ".join(sorted(who.get(o, _("onbekend")) for o in orgs))
@@ -88,14 +88,14 @@ def index():
         signed=_signed_matrix(region, names), role_labels=ROLE_LABELS, task_labels=TASK_LABELS, history=history,
         periods=periods, period=period, current=current, munis=munis, categories=CATEGORIES,
         category_labels=CATEGORY_LABELS, chart=chart, reported_by=reported_by,
-        jikp=report.jikp_for(region.rmc_code), raw=viewer.raw, demo=report.has_demo(region.id),
+        jikp=figures.jikp_for(region.rmc_code), raw=viewer.raw, demo=figures.has_demo(region.id),
         may_report=may(current_user, f"{KEY}.report", region), may_draft=may(current_user, "agreement.draft", region))
 
 
 @bp.route("/aanpak", methods=["GET", "POST"])
 def aanpak():
     region = authorize("agreement.draft", current_region())
-    settings = instrument_settings()
+    settings = instrument_settings(region)
     tasks = settings.task_list
     parties = _parties(region)
     form_class = matrix_form_class(tasks, parties)
@@ -144,13 +144,13 @@ def aanpak():
 @bp.route("/aantallen/nieuw", methods=["GET", "POST"])
 def report_counts():
     region = authorize(f"{KEY}.report", current_region())
-    settings = instrument_settings()
-    own = [m.organisation for m in current_user.memberships
+    settings = instrument_settings(region)
+    own = [m.organisation for m in active_memberships(current_user)
            if m.organisation.kind in ("gemeente", "rmc") and any(rm.organisation_id == m.organisation_id
                                                                   for rm in region.members)]
     if current_user.is_platform_admin:
         own = [o for o in _parties(region) if o.kind in ("gemeente", "rmc")]
-    munis = report.municipalities(region)
+    munis = figures.municipalities(region)
     if not any(o.kind == "rmc" for o in own):  # a municipality reports about itself only
         munis = {code: name for code, name in munis.items() if code in {o.identifier for o in own}}
     form = ReportForm()
@@ -185,7 +185,7 @@ def report_counts():
         session.commit()
         message = _("De aantallen voor %(municipality)s, %(period)s zijn opgeslagen.",
                     municipality=munis[municipality], period=period)
-        names = report.reporter_names(region)
+        names = figures.reporter_names(region)
         for org_id, n in replaced.items():
             who = names.get(org_id) or _("een andere organisatie")
             message += " " + ngettext("%(count)s aantal vervangt wat %(who)s eerder meldde.",

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from plugins.kwetsbare_jongeren import matrix
+from plugins.kwetsbare_jongeren import agreement
 from plugins.kwetsbare_jongeren.settings import DEFAULT_TASKS
 from tests.core.agreements.conftest import add_consortium
 
@@ -20,17 +20,18 @@ def test_rule_exactly_one_accountable_party_per_task():
     cells = {"Signaleren": {"MC19": "eindverantwoordelijk", "GM0344": "uitvoerend"},
              "Nazorg": {"MC19": "eindverantwoordelijk", "25LH": "eindverantwoordelijk"},
              "Toeleiden naar onderwijs of werk": {"GM0344": "uitvoerend"}}
-    found = matrix.problems(["Signaleren", "Nazorg", "Toeleiden naar onderwijs of werk"], cells,
-                            {"MC19": "RMC Utrecht", "25LH": "ROC Midden Nederland"})
+    found = agreement.problems(["Signaleren", "Nazorg", "Toeleiden naar onderwijs of werk"], cells,
+                               {"MC19": "RMC Utrecht", "25LH": "ROC Midden Nederland"})
     assert set(found) == {"Nazorg", "Toeleiden naar onderwijs of werk"}
     assert found["Nazorg"] == ("taak 'Nazorg' heeft 2 eindverantwoordelijke partijen (ROC Midden Nederland, "
                                "RMC Utrecht); er mag er precies één zijn")
     assert "geen eindverantwoordelijke partij" in found["Toeleiden naar onderwijs of werk"]
     # The term the parties sign reads back to the same matrix; the template refuses a broken one.
-    tasks, back = matrix.parse_term(matrix.to_term(["Signaleren", "Nazorg"], cells))
+    tasks, back = agreement.parse_term(agreement.to_term(["Signaleren", "Nazorg"], cells))
     assert tasks == ["Signaleren", "Nazorg"] and back["Nazorg"] == cells["Nazorg"]
-    assert "precies één" in matrix.TEMPLATE.check({matrix.TERM: matrix.to_term(["Nazorg"], cells)})[matrix.TERM]
-    assert matrix.TEMPLATE.check({matrix.TERM: matrix.to_term(["Signaleren"], cells)}) == {}
+    broken = {agreement.TERM: agreement.to_term(["Nazorg"], cells)}
+    assert "precies één" in agreement.TEMPLATE.check(broken)[agreement.TERM]
+    assert agreement.TEMPLATE.check({agreement.TERM: agreement.to_term(["Signaleren"], cells)}) == {}
 
 
 def matrix_form(world, roles: dict[tuple[str, int], str]) -> dict:

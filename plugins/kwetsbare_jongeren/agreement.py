@@ -1,4 +1,4 @@
-"""The responsibility matrix: its rule, and its form inside the agreement the parties sign.
+"""The agreement this instrument offers: the responsibility matrix, its rule, and its form inside the agreement.
 
 The matrix has one row per task (a region setting) and one column per party;
 a cell is empty, "uitvoerend" or "eindverantwoordelijk". Rule: every task has
@@ -96,7 +96,8 @@ def parse_term(text: str) -> tuple[list[str], Matrix]:
     return tasks, matrix
 
 
-def _check(terms: dict) -> dict[str, str]:
+def _check(terms: dict, context=None) -> dict[str, str]:
+    """The template's check (the matrix rule; the same in every region, so the context is not needed)."""
     try:
         tasks, matrix = parse_term(terms.get(TERM) or "")
     except ValueError as exc:

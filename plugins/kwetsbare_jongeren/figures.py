@@ -2,9 +2,9 @@
 
 The monitor table is an aggregate over every organisation's rows of the
 region (that is its purpose), so it is read here without `scoped`; what a
-viewer may see of it is decided cell by cell: raw for platform admins,
-own cells raw for the reporting organisation, everything else through
-`suppression.suppress`.
+viewer may see of it is decided cell by cell (access.Viewer): raw for
+platform admins, own cells raw for the reporting organisation, everything
+else through `suppression.suppress`.
 
 No double counting: a municipality and the RMC may both report about the
 same municipality, but the table holds one count per municipality, period
@@ -14,7 +14,6 @@ one), so every cell and every region total counts each municipality once.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -23,24 +22,13 @@ from sqlalchemy import select
 from core.plugin_api import db_session, lazy_gettext
 
 from .models import CATEGORIES, MonitorCount
+from .access import Viewer
 from .suppression import Published, suppress
 
 JIKP_SOURCE = lazy_gettext("OCW in cijfers, 'Jongeren in kwetsbare positie in de RMC-regio', schooljaar 2021-2022 "
                            "naar 2022-2023 (bepaling 1 oktober)")
 JIKP_URL = ("https://www.ocwincijfers.nl/themas/jongeren-in-een-kwetsbare-positie/"
             "jongeren-in-kwetsbare-positie-in-de-rmc-regio")
-
-
-@dataclass(frozen=True)
-class Viewer:
-    org_ids: frozenset[int]
-    raw: bool  # platform admin: no suppression
-
-
-def viewer_of(user) -> Viewer:
-    if getattr(user, "is_platform_admin", False):
-        return Viewer(frozenset(), True)
-    return Viewer(frozenset(m.organisation_id for m in getattr(user, "memberships", ()) or ()), False)
 
 
 def municipalities(region) -> dict[str, str]:
