@@ -12,15 +12,15 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy import select
 
-from core.plugin_api import authorize, current_region, current_user, db_session, may
+from core.plugin_api import active_roles, authorize, current_region, current_user, db_session, may
 
 from .models import Application, Assessor
 from .rules import CONCEPT
 
 
 def user_roles(user) -> dict[int, str]:
-    """organisation id -> the user's role there."""
-    return {m.organisation_id: m.role for m in getattr(user, "memberships", ()) or ()}
+    """organisation id -> the user's role there (memberships that apply today: an ended mandate grants nothing)."""
+    return active_roles(user)
 
 
 def is_coordinator(user, region) -> bool:

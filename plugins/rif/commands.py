@@ -6,7 +6,7 @@ import click
 
 from core.plugin_api import db_session
 
-from .dashboard import platform_totals
+from .figures import platform_totals
 from .rules import euro
 
 group = click.Group("rif", help="Regionaal Investeringsfonds mbo")

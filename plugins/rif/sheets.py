@@ -13,7 +13,6 @@ they lock the application row, which the workflow's transitions lock too.
 """
 from __future__ import annotations
 
-from flask import g, has_app_context
 from flask_babel import get_locale
 from sqlalchemy import select
 
@@ -35,10 +34,6 @@ DESCRIPTION = N_("Toegezegde en geleverde cofinanciering per aanvraag en partner
                  "Een penvoerder vult hier halverwege het project de geleverde bijdragen in.")
 
 
-def _region():
-    return getattr(g, "region", None) if has_app_context() else None
-
-
 def _application(reference, *, lock=False):
     """The application with this reference. `lock`: take its row lock (PostgreSQL) until the commit, so a
     workflow transition (which takes the same lock) cannot slip between this check and the write."""
@@ -48,12 +43,11 @@ def _application(reference, *, lock=False):
     return db_session().scalar(stmt)
 
 
-def _application_matches(values, labels):
-    """The reference must be an application of this region with this penvoerder."""
+def _application_matches(values, labels, context):
+    """The reference must be an application of the region imported into, with this penvoerder."""
     reference = values["application_ref"]
     application = _application(reference)
-    region = _region()
-    if application is None or (region is not None and application.region_id != region.id):
+    if application is None or application.region_id != context.region.id:
         return _("aanvraag %(reference)s bestaat niet in deze regio", reference=reference)
     if application.organisation_id != values["organisation_id"]:
         return _("aanvraag %(reference)s heeft een andere penvoerder (%(lead)s)", reference=reference,
@@ -61,12 +55,11 @@ def _application_matches(values, labels):
     return None
 
 
-def _own_application(values):
+def _own_application(values, context):
     """The row's application when it is one of this region and penvoerder (locked); None otherwise, and
     then _application_matches reports the row (nothing about another region's application leaks)."""
     application = _application(values["application_ref"], lock=True)
-    region = _region()
-    if application is None or (region is not None and application.region_id != region.id):
+    if application is None or application.region_id != context.region.id:
         return None
     if application.organisation_id != values.get("organisation_id"):
         return None
@@ -79,9 +72,9 @@ def _stored_line(application, partner_id):
         Partner.partner_id == partner_id))
 
 
-def _pledges_only_in_concept(values, labels):
+def _pledges_only_in_concept(values, labels, context):
     """A new partner line can only be added while the application is a concept."""
-    application = _own_application(values)
+    application = _own_application(values, context)
     if application is None or application.status == CONCEPT:
         return None
     if _stored_line(application, values["partner_id"]) is None:
@@ -101,8 +94,8 @@ def _amount(value) -> str:
 def _pledge_unchanged_after_concept(key):
     """Once submitted, the pledges are what was assessed and granted: they cannot change any more."""
 
-    def check(values, labels):
-        application = _own_application(values)
+    def check(values, labels, context):
+        application = _own_application(values, context)
         if application is None or application.status == CONCEPT:
             return None
         line = _stored_line(application, values["partner_id"])
@@ -121,8 +114,8 @@ def _pledge_unchanged_after_concept(key):
 def _delivery_only_when_granted(key):
     """Delivered amounts are filled in while the subsidy is granted, as in the midterm form."""
 
-    def check(values, labels):
-        application = _own_application(values)
+    def check(values, labels, context):
+        application = _own_application(values, context)
         if application is None or application.status in DELIVERY_STATES:
             return None
         line = _stored_line(application, values["partner_id"])

@@ -1,0 +1,151 @@
+"""The list of applications, a new application, editing it, and its page with budget and partner lines."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from core.plugin_api import _, authorize, current_region, current_user, db_session, euro, may
+
+from ..access import is_assessor, is_coordinator, load_application, require
+from ..forms import ApplicationForm, BudgetForm, EditForm, PartnerForm, RemoveLineForm
+from ..models import Application, BudgetLine, Partner
+from ..rules import CONCEPT, STATUS_LABELS, TARGET_GROUPS
+from . import bp
+from .common import figures, _common, visible_applications, _partner_choices, _show
+
+
+@bp.route("/")
+def index():
+    region = authorize("rif.view", current_region())
+    applications = visible_applications(region)
+    return render_template("rif/index.html", applications=applications, figures=figures,
+                           may_create=may(current_user, "rif.edit", region) and bool(_penvoerder_choices(region)),
+                           coordinator=is_coordinator(current_user, region),
+                           assessor=is_assessor(current_user, region),
+                           platform_admin=may(current_user, "admin.access"), **_common())
+
+
+# --- create and edit -------------------------------------------------------------
+
+def _penvoerder_choices(region):
+    """mbo institutions of the region for which the user may create applications."""
+    orgs = [m.organisation for m in region.members if m.organisation.kind == "mbo"]
+    return [(o.id, f"{o.name} ({o.identifier})") for o in sorted(orgs, key=lambda o: o.name)
+            if may(current_user, "rif.edit", Application(region_id=region.id, organisation_id=o.id))]
+
+
+def _next_reference(region) -> str:
+    prefix = f"RIF-{region.rmc_code}-"
+    count = db_session().scalar(select(func.count(Application.id)).where(Application.reference.like(prefix + "%")))
+    number = (count or 0) + 1
+    while db_session().scalar(select(Application.id).where(Application.reference == f"{prefix}{number:04d}")):
+        number += 1
+    return f"{prefix}{number:04d}"
+
+
+def _fill(application: Application, form) -> None:
+    application.title = form.title.data.strip()
+    application.description = form.description.data.strip()
+    application.sectors = ",".join(form.sectors.data)
+    application.target_groups = ",".join(g for g in TARGET_GROUPS if g in form.target_groups.data)
+    application.start, application.end = form.start.data, form.end.data
+    if form.requested_subsidy.data is not None:
+        application.requested_subsidy = form.requested_subsidy.data
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+def new():
+    region = authorize("rif.edit", current_region())
+    form = ApplicationForm()
+    form.organisation.choices = _penvoerder_choices(region)
+    if form.validate_on_submit():
+        application = Application(region_id=region.id, organisation_id=form.organisation.data,
+                                  reference=_next_reference(region), status=CONCEPT)
+        authorize("rif.edit", application)
+        _fill(application, form)
+        db_session().add(application)
+        db_session().commit()
+        flash(_("Aanvraag %(reference)s is aangemaakt als concept. Voeg nu de begroting en de partners toe.",
+                reference=application.reference))
+        return redirect(url_for(".show", rif_application_id=application.id), 303)
+    return render_template("rif/form.html", form=form, application=None, **_common()), 400 if form.errors else 200
+
+
+def _editable(application: Application) -> None:
+    require(may(current_user, "rif.edit", application))
+    if application.status != CONCEPT:
+        abort(409, _("Aanvraag %(reference)s heeft de status '%(status)s' en kan niet meer worden gewijzigd.",
+                     reference=application.reference, status=STATUS_LABELS[application.status]))
+
+
+@bp.route("/<int:rif_application_id>/bewerken", methods=["GET", "POST"])
+def edit(rif_application_id):
+    application = load_application(rif_application_id)
+    _editable(application)
+    form = EditForm(obj=None if request.method == "POST" else application,
+                    data=None if request.method == "POST" else {
+                        "sectors": application.sector_list, "target_groups": application.target_group_list,
+                        "requested_subsidy": application.requested_subsidy})
+    if form.validate_on_submit():
+        _fill(application, form)
+        db_session().commit()
+        flash(_("De aanvraag is opgeslagen."))
+        return redirect(url_for(".show", rif_application_id=application.id), 303)
+    return render_template("rif/form.html", form=form, application=application, **_common()), \
+        400 if form.errors else 200
+
+
+@bp.route("/<int:rif_application_id>")
+def show(rif_application_id):
+    return _show(load_application(rif_application_id))
+
+
+@bp.route("/<int:rif_application_id>/begroting", methods=["POST"])
+def add_budget_line(rif_application_id):
+    application = load_application(rif_application_id)
+    _editable(application)
+    form = BudgetForm()
+    if not form.validate_on_submit():
+        return _show(application, budget_form=form, status=400)
+    db_session().add(BudgetLine(application=application, category=form.category.data,
+                                description=(form.description.data or "").strip(), amount=form.amount.data))
+    db_session().commit()
+    flash(_("Kostenpost van %(amount)s toegevoegd.", amount=euro(form.amount.data)))
+    return redirect(url_for(".show", rif_application_id=application.id, _anchor="begroting"), 303)
+
+
+@bp.route("/<int:rif_application_id>/partners", methods=["POST"])
+def add_partner(rif_application_id):
+    application = load_application(rif_application_id)
+    _editable(application)
+    form = PartnerForm()
+    form.partner.choices = _partner_choices(current_region(), application)
+    if not form.validate_on_submit():
+        return _show(application, partner_form=form, status=400)
+    partner = Partner(region_id=application.region_id, application_ref=application.reference,
+                      organisation_id=application.organisation_id, partner_id=form.partner.data,
+                      mkb=bool(form.mkb.data), pledged_cash=form.pledged_cash.data,
+                      pledged_in_kind=form.pledged_in_kind.data,
+                      in_kind_description=(form.in_kind_description.data or "").strip() or None)
+    application.partners.append(partner)
+    db_session().commit()
+    flash(_("Partner toegevoegd."))
+    return redirect(url_for(".show", rif_application_id=application.id, _anchor="partners"), 303)
+
+
+@bp.route("/<int:rif_application_id>/verwijderen", methods=["POST"])
+def remove_line(rif_application_id):
+    application = load_application(rif_application_id)
+    _editable(application)
+    form = RemoveLineForm()
+    if not form.validate_on_submit():
+        abort(400)
+    kind, _dash, line_id = form.line.data.partition("-")
+    lines = {"budget": application.budget_lines, "partner": application.partners}.get(kind, [])
+    line = next((x for x in lines if str(x.id) == line_id), None)
+    if line is None:
+        abort(404)
+    db_session().delete(line)
+    db_session().commit()
+    flash(_("De regel is verwijderd."))
+    return redirect(url_for(".show", rif_application_id=application.id), 303)

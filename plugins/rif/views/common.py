@@ -1,0 +1,156 @@
+"""What the rif pages share: the settings, the money figures and their problems, the visible applications,
+the application page (shown again by every action on it) and what it says about the cooperation agreement."""
+from __future__ import annotations
+
+from flask import render_template
+from sqlalchemy import select
+
+from core.plugin_api import (_, consortium_organisations, current_region, current_user, db_session, euro,
+                             instrument_settings, may, scoped)
+
+from .. import agreement as cooperation
+from ..access import conflicted, is_assessor, is_coordinator, may_assess, user_roles
+from ..forms import (BudgetForm, DraftAgreementForm, PartnerForm, RemoveLineForm, TransitionForm, midterm_form,
+                     score_form)
+from ..models import Application, Partner
+from ..rules import (ASSESSING, ASSESSOR, CONCEPT, COST_CATEGORIES, CRITERIA, DELIVERY_STATES, EMPTY_BUDGET, NO_SUBSIDY,
+                     NOT_COVERED, OVER_A_THIRD, PENVOERDER_SIGNATORY, SECTORS, STATUS_LABELS, TARGET_GROUPS,
+                     TRANSITIONS, finances, share, total_score, weight_of)
+
+
+def _settings():
+    from ..settings import RifSettings
+
+    return instrument_settings(current_region()) or RifSettings()
+
+
+def figures(application: Application):
+    costs = sum((line.amount for line in application.budget_lines), 0)
+    return finances(costs, application.requested_subsidy,
+                    [(p.pledged_cash, p.pledged_in_kind) for p in application.partners])
+
+
+def money_problems(money) -> list[str]:
+    """What the rules (rules.finances) object to in the figures, in the reader's language and notation."""
+    said = {
+        EMPTY_BUDGET: lambda: _("De begroting is leeg: voeg minstens één kostenpost toe."),
+        NO_SUBSIDY: lambda: _("De aangevraagde subsidie is nog niet ingevuld."),
+        OVER_A_THIRD: lambda: _("De aangevraagde subsidie (%(requested)s) is meer dan een derde van de projectkosten "
+                                "(%(costs)s); het maximum is %(maximum)s.", requested=euro(money.requested),
+                                costs=euro(money.costs), maximum=euro(money.maximum)),
+        NOT_COVERED: lambda: _("De cofinanciering (%(pledged)s) dekt de rest van de projectkosten (%(needed)s) niet: "
+                               "er ontbreekt %(shortfall)s.", pledged=euro(money.pledged), needed=euro(money.needed),
+                               shortfall=euro(money.shortfall)),
+    }
+    return [said[issue]() for issue in money.issues]
+
+
+def _common():
+    return dict(STATUS_LABELS=STATUS_LABELS, SECTORS=SECTORS, TARGET_GROUPS=TARGET_GROUPS,
+                COST_CATEGORIES=COST_CATEGORIES, region=current_region(), settings=_settings())
+
+
+# --- list ----------------------------------------------------------------------
+
+def visible_applications(region):
+    """What the user sees: their penvoerder's (coordinators: all), those they are a partner in, and
+    for assessors every application that is no longer a concept."""
+    session = db_session()
+    seen = {a.id: a for a in session.scalars(
+        scoped(select(Application).where(Application.region_id == region.id), "rif.view"))}
+    mine = set(user_roles(current_user))
+    if mine:
+        for a in session.scalars(select(Application).join(Partner, Partner.application_ref == Application.reference)
+                                 .where(Application.region_id == region.id, Partner.partner_id.in_(mine))):
+            seen[a.id] = a
+    if is_assessor(current_user, region):
+        for a in session.scalars(select(Application).where(Application.region_id == region.id,
+                                                           Application.status != CONCEPT)):
+            seen[a.id] = a
+    return sorted(seen.values(), key=lambda a: a.reference)
+
+
+def _partner_choices(region, application):
+    taken = {p.partner_id for p in application.partners}
+    orgs = [m.organisation for m in region.members if m.organisation_id not in taken]
+    return [(o.id, f"{o.name} ({o.identifier})") for o in sorted(orgs, key=lambda o: (o.kind, o.name))]
+
+
+def _allowed_transitions(application):
+    out = []
+    for t in TRANSITIONS.values():
+        if application.status not in t.sources:
+            continue
+        if t.who == PENVOERDER_SIGNATORY and may(current_user, "rif.submit", application):
+            out.append(t)
+        elif t.who == ASSESSOR and may_assess(current_user, application):
+            out.append(t)
+    return out
+
+
+def _show(application, *, budget_form=None, partner_form=None, scores=None, midterm=None, problems=(),
+          status=200):
+    region = current_region()
+    settings = _settings()
+    editable = application.status == CONCEPT and may(current_user, "rif.edit", application)
+    budget_form = budget_form or BudgetForm(formdata=None)
+    partner_form = partner_form or PartnerForm(formdata=None)
+    partner_form.partner.choices = _partner_choices(region, application)
+    stored = {s.criterion: s.score for s in application.scores}
+    assessing = application.status == ASSESSING and may_assess(current_user, application)
+    if scores is None and assessing:
+        scores = score_form(data={f"score_{k}": str(v) for k, v in stored.items()})
+    midterm_allowed = application.status in DELIVERY_STATES and may(current_user, "rif.cofinance", application)
+    if midterm is None and midterm_allowed:
+        data = {"reflection": application.reflection, "adjustments": application.adjustments}
+        for p in application.partners:
+            data[f"delivered_cash_{p.id}"] = p.delivered_cash
+            data[f"delivered_in_kind_{p.id}"] = p.delivered_in_kind
+        midterm = midterm_form(application.partners, data=data)
+    total, maximum = total_score(stored, application.target_group_list, settings.entree_weight)
+    return render_template(
+        "rif/show.html", application=application, money=figures(application), editable=editable,
+        budget_form=budget_form, partner_form=partner_form, transitions=_allowed_transitions(application),
+        transition_form=TransitionForm(formdata=None), remove_form=RemoveLineForm(formdata=None),
+        scores=scores if assessing else None, stored_scores=stored, total=total, maximum=maximum,
+        criteria=[(c, weight_of(c, application.target_group_list, settings.entree_weight)) for c in CRITERIA],
+        midterm=midterm if midterm_allowed else None, problems=problems, share=share,
+        cooperation=_cooperation(application), draft_form=DraftAgreementForm(formdata=None),
+        conflict=is_assessor(current_user, region) and conflicted(current_user, application)
+        and not getattr(current_user, "is_platform_admin", False),
+        **_common()), status
+
+
+def _lock(application) -> None:
+    """Take the application's row lock (PostgreSQL) and re-read it: a transition and an Excel import of
+    its co-financing (whose rules lock the same row) are serialised, so neither decides on a stale state."""
+    db_session().scalar(select(Application).where(Application.id == application.id)
+                        .with_for_update(of=Application).execution_options(populate_existing=True))
+
+
+def may_draft_agreement(user, application) -> bool:
+    """The penvoerder's signatories (who commit it) and the region's coordinators."""
+    return may(user, "rif.submit", application) or is_coordinator(user, current_region())
+
+
+def _consortium_ids(region) -> set[int]:
+    return {o.id for o in consortium_organisations(db_session(), region, "rif")}
+
+
+def _cooperation(application) -> dict:
+    """What the application page shows about the agreement: its signing status, or what drafting would do."""
+    linked = application.agreement
+    if linked is not None:
+        version = linked.leading
+        signatures = {s.organisation_id: s for s in version.signatures}
+        parties = sorted(version.party_rows, key=lambda p: p.organisation.name)
+        return {"agreement": linked, "version": version, "parties": parties, "signatures": signatures,
+                "signed": sum(1 for p in parties if p.organisation_id in signatures),
+                "may_draft": linked.status == cooperation.ENDED and application.status in cooperation.AGREEMENT_STATES
+                and may_draft_agreement(current_user, application)}
+    out = {"agreement": None, "may_draft": False}
+    if application.status in cooperation.AGREEMENT_STATES and may_draft_agreement(current_user, application):
+        parties, left_out = cooperation.split_parties(application, _consortium_ids(current_region()))
+        out.update(may_draft=True, parties=parties, left_out=left_out,
+                   penvoerder_in=application.organisation in parties)
+    return out
