@@ -82,8 +82,10 @@ class ReportForm(Form):
     measure_kinds = CheckboxList(lazy_gettext("Genomen maatregelen"), choices=[])
     other_measures = TextAreaField(lazy_gettext("Andere maatregelen"))
 
-    def setup(self, *, organisations, kinds, report=None):
-        """Fill the choices; on an existing report, fix its institution and school year."""
+    def setup(self, *, organisations, kinds, report=None, context=None):
+        """Fill the choices; on an existing report, fix its institution and school year. `context`: the
+        RuleContext the sheet's rules get on the form (as in an Excel import)."""
+        self.context = context
         if "organisation" in self:
             self.organisation.choices = [(o.id, f"{o.name} ({o.identifier})") for o in organisations]
         if "school_year" in self:
@@ -133,7 +135,7 @@ class ReportForm(Form):
                 continue
             if getattr(self, rule.column).errors:
                 continue
-            message = rule.check(values, labels)
+            message = rule.apply(values, labels, getattr(self, "context", None))
             if message:
                 # The sheet's rule decides; the form says it in the reader's language.
                 message = _rule_message(rule.column, values) or message[:1].upper() + message[1:] + "."

@@ -32,7 +32,7 @@ def _matching_share(row):
     return percentage(row.get("teams_matching"), row.get("teams_total"))
 
 
-def _measures_check(values, labels):
+def _measures_check(values, labels, _context=None):
     for number, measure in enumerate(split_measures(values["measures"]), start=1):
         if len(measure) > MEASURE_MAX_LENGTH:
             return _("maatregel %(number)s ('%(start)s…') is langer dan %(maximum)s tekens; houd elke maatregel kort "

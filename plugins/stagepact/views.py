@@ -11,16 +11,16 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from core.plugin_api import (Organisation, Series, _, agreement_in_force, authorize, bar_chart, current_region,
-                             current_user, db_session, instrument_settings, may, scoped)
+from core.plugin_api import (Organisation, RuleContext, Series, _, agreement_in_force, authorize, bar_chart,
+                             current_region, current_user, db_session, instrument_settings, may, scoped)
 
 from . import figures
+from .agreement import TEMPLATE_KEY
 from .forms import ReportForm
 from .models import Report
 from .sheets import SHEET, percentage
 
 bp = Blueprint("stagepact", __name__, template_folder="templates")
-TEMPLATE_KEY = "stagepact-regio"
 
 
 def _targets(region, years: list[str]) -> tuple[object, dict]:
@@ -34,7 +34,7 @@ def _targets(region, years: list[str]) -> tuple[object, dict]:
 @bp.route("/")
 def index():
     region = authorize("stagepact.view", current_region())
-    settings = instrument_settings()
+    settings = instrument_settings(region)
     totals, held_back = figures.shown_years(figures.region_totals(region.id), settings.minimum_reports)
     years = [t.school_year for t in totals]
     agreement, targets = _targets(region, years)
@@ -88,7 +88,8 @@ def new():
     form = ReportForm()
     if not organisations and request.method == "POST":
         abort(403)  # only an institution's editors report; the page explains it on GET
-    form.setup(organisations=organisations, kinds=instrument_settings().measure_kinds)
+    form.setup(organisations=organisations, kinds=instrument_settings(region).measure_kinds,
+               context=RuleContext(region, "stagepact", current_user))
     if form.validate_on_submit():
         session = db_session()
         existing = session.scalar(select(Report.id).where(
@@ -125,7 +126,8 @@ def show(stagepact_report_id):
         form = ReportForm()
         del form.organisation
         del form.school_year
-        form.setup(organisations=[report.organisation], kinds=instrument_settings().measure_kinds, report=report)
+        form.setup(organisations=[report.organisation], kinds=instrument_settings(region).measure_kinds, report=report,
+                   context=RuleContext(region, "stagepact", current_user))
         if request.method == "POST":
             authorize("stagepact.edit", report)
             if form.validate():
