@@ -1,1 +1,0 @@
-"""A third-party-style instrument that lives only in tests: the worked example of every hook."""

@@ -1,20 +1,21 @@
-"""Every hook, implemented once: the example third-party plugin (registered by tests only)."""
+"""Every hook, implemented once: the example third-party plugin, registered by tests only.
+
+A third-party-style instrument that lives only in tests: the worked example of every hook, in the plugin
+shape every instrument follows (hooks, models, views, forms, sheets, agreement, settings, migrations/,
+templates/hello/, translations/).
+"""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 from sqlalchemy import func, select
 
-from core.plugin_api import (N_, AgreementTemplate, AgreementTerm, Column, Instrument, Kind, NavItem, Permission,
-                             RowRule, SheetSpec, Widget, db_session, hookimpl, lazy_gettext)
+from core.plugin_api import Instrument, NavItem, Permission, Widget, db_session, hookimpl, lazy_gettext
 
-from . import models, settings, views
+from . import agreement, models, settings, sheets, views
 
 KEY = "hello"
-# On the workbook's Toelichting sheet: stays Dutch there (N_), translated on the sheet's page.
-SHEET_DESCRIPTION = N_("Groeten per organisatie en schooljaar.")
 
 
 @hookimpl
@@ -51,56 +52,12 @@ def region_settings_schema():
 
 @hookimpl
 def register_sheets():
-    # One sheet that uses every column kind of the core's Excel engine (tests/core/excel/ drive it).
-    # Its title, headers, help texts and description are written into the workbook: a file format, so they
-    # stay Dutch there. Help texts and description are marked with N_: the sheet's page translates them.
-    return [SheetSpec(
-        name="hello-groeten",
-        title="Groeten",
-        model=models.Greeting,
-        permission="hello.post",
-        view_permission="hello.view",
-        description=SHEET_DESCRIPTION,
-        row_noun=lazy_gettext("groeten"),
-        columns=(
-            Column("organisation_id", "Organisatie", Kind.ORGANISATION,
-                   help=N_("Code van uw organisatie: BRIN, CBS-code (GM0344), KvK- of RMC-code.")),
-            Column("school_year", "Schooljaar", Kind.SCHOOL_YEAR, minimum="2015-2016"),
-            Column("text", "Groet", help=N_("De groet zelf.")),
-            Column("sent", "Verstuurd", Kind.INTEGER, required=False, minimum=0),
-            Column("answered", "Beantwoord", Kind.INTEGER, required=False, minimum=0),
-            Column("budget", "Budget", Kind.DECIMAL, required=False, minimum=0, maximum=1_000_000, places=2,
-                   help=N_("In euro's, hoogstens twee decimalen.")),
-            Column("sent_on", "Verstuurd op", Kind.DATE, required=False, minimum=dt.date(2000, 1, 1)),
-            Column("public", "Openbaar", Kind.BOOLEAN, required=False),
-            Column("mood", "Stemming", Kind.ENUM, required=False, choices=("blij", "neutraal", "somber")),
-            Column("brin", "BRIN", Kind.BRIN, required=False),
-            Column("municipality", "Gemeente", Kind.CBS_CODE, required=False, in_region=True),
-            Column("reply_rate", "Antwoordpercentage", Kind.DECIMAL, required=False, computed=_reply_rate),
-        ),
-        natural_key=("organisation_id", "school_year", "text"),
-        rules=(RowRule.at_most("answered", "sent"),),
-    )]
-
-
-def _reply_rate(row):
-    """Computed, not typed: answered as a percentage of sent."""
-    if not row.get("sent") or row.get("answered") is None:
-        return None
-    return round(100 * row["answered"] / row["sent"], 1)
+    return [sheets.GREETINGS]
 
 
 @hookimpl
 def agreement_templates():
-    return [AgreementTemplate(
-        key="hello-afspraak", title="Groetafspraak", text="Wij groeten elkaar.",
-        terms=(
-            AgreementTerm("greetings_per_year", "Groeten per jaar", kind="integer", minimum=0),
-            AgreementTerm("target", "Streefwaarde groeten", kind="integer", keys=("2025-2026", "2026-2027"),
-                          minimum=0),
-            AgreementTerm("budget", "Budget", kind="decimal", unit="euro", minimum=0, required=False),
-        ),
-    )]
+    return [agreement.TEMPLATE]
 
 
 @hookimpl

@@ -2,24 +2,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
-from flask_login import current_user
 from sqlalchemy import select
-from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length
 
-from core.plugin_api import (Form, authorize, current_region, db_session, instrument_settings, lazy_gettext,
-                             scoped)
+from core.plugin_api import (active_memberships, authorize, current_region, current_user, db_session,
+                             instrument_settings, scoped)
 
+from .forms import GreetingForm
 from .models import Greeting
 
 bp = Blueprint("hello", __name__, template_folder="templates")
-
-
-class GreetingForm(Form):
-    # Field labels and messages are built once at import: lazy_gettext translates them per request.
-    organisation = SelectField(lazy_gettext("Organisatie"), coerce=int)
-    text = StringField(lazy_gettext("Groet"), validators=[DataRequired(lazy_gettext("Vul een groet in.")),
-                                                          Length(max=200)])
 
 
 @bp.route("/")
@@ -29,24 +20,25 @@ def index():
         scoped(select(Greeting).where(Greeting.region_id == region.id), "hello.view").order_by(Greeting.id)
     ).all()
     return render_template("hello/index.html", region=region, greetings=greetings,
-                           settings=instrument_settings())
+                           settings=instrument_settings(region))
 
 
 @bp.route("/<int:greeting_id>")
 def show(greeting_id):
+    region = current_region()
     greeting = db_session().get(Greeting, greeting_id)
-    if greeting is None or greeting.region_id != current_region().id:
+    if greeting is None or greeting.region_id != region.id:
         abort(404)
     authorize("hello.view", greeting)
-    return render_template("hello/index.html", region=current_region(), greetings=[greeting],
-                           settings=instrument_settings())
+    return render_template("hello/index.html", region=region, greetings=[greeting],
+                           settings=instrument_settings(region))
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
 def new():
     region = authorize("hello.post", current_region())
     form = GreetingForm()
-    form.organisation.choices = [(m.organisation_id, m.organisation.name) for m in current_user.memberships]
+    form.organisation.choices = [(m.organisation_id, m.organisation.name) for m in active_memberships(current_user)]
     if form.validate_on_submit():
         greeting = Greeting(region_id=region.id, organisation_id=form.organisation.data, text=form.text.data)
         authorize("hello.post", greeting)
