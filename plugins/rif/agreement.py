@@ -23,7 +23,8 @@ AGREEMENT_STATES = (GRANTED, MIDTERM)
 ENDED = "beeindigd"  # the core's status of an ended agreement: a new one may be drafted then
 
 
-def _subsidy_at_most_a_third(terms: dict) -> dict[str, str]:
+def _subsidy_at_most_a_third(terms: dict, context=None) -> dict[str, str]:
+    """The template's check (the same in every region: the context is not needed)."""
     costs, subsidy = Decimal(terms["project_costs"]), Decimal(terms["subsidy"])
     problems = {}
     if subsidy * 3 > costs:
