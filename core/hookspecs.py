@@ -106,7 +106,13 @@ def register_sheets():
               stay Dutch in the workbook (mark help texts and the
               description with plugin_api.N_ for the sheet's page); the
               messages of rules and screens are Dutch, marked with
-              plugin_api._ (made in the uploader's language).
+              plugin_api._ (made in the uploader's language). Row rules
+              (`check(values, labels, context)`) and screens
+              (`screen(value, is_header, context)`) receive a
+              plugin_api.RuleContext from the core: the region imported into,
+              the acting user, today, the instrument's settings and look-ups,
+              the same on the web and with `regio import`; they never read
+              request state.
     """
 
 
@@ -123,8 +129,12 @@ def agreement_templates():
               or date; optionally one value per key, e.g. per school year).
               The core builds the form from the terms, validates what is
               entered and refuses to start when a declaration is invalid. An
-              instrument without templates gets a text-only one. Read the
-              terms in force with plugin_api.agreement_in_force(region, key).
+              instrument without templates gets a text-only one. A check
+              across terms is `check(terms, context)`: it receives the cleaned
+              terms and the agreement's plugin_api.RuleContext (region,
+              instrument, the acting user, today) and returns {term path: Dutch
+              message}. Read the terms in force with
+              plugin_api.agreement_in_force(region, key).
     """
 
 

@@ -7,6 +7,11 @@
 
 The hooks themselves are documented in `core/hookspecs.py`; the worked
 example is `tests/plugins/hello`.
+
+Deprecated (still working, with a DeprecationWarning): `instrument_settings()`
+without a region (write `instrument_settings(region)`), row rules
+`check(values, labels)`, screens `screen(value, is_header)` and agreement-term
+checks `check(terms)` without the `RuleContext` argument.
 """
 from __future__ import annotations
 
