@@ -495,7 +495,7 @@ def with_first_row_doubled(data: bytes) -> bytes:
     workbook = openpyxl.load_workbook(io.BytesIO(data))
     sheet = workbook.worksheets[0]
     for column, cell in enumerate(sheet[2], start=1):
-        sheet.cell(row=3, column=column, value=cell.value)
+        sheet.cell(row=3, column=column).value = cell.value  # also an empty cell (cell(value=None) keeps the old)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
