@@ -157,6 +157,25 @@ def test_row_rules_get_the_context_and_two_argument_rules_still_work(app):
         assert old.apply({"a": 1}, {"a": "a"}, context) is None
 
 
+def test_a_rule_reads_region_and_settings_from_the_context(app):
+    """The worked example's rule, asked with contexts built by hand (how a plugin tests its rules)."""
+    from core.plugin_api import RuleContext
+
+    from tests.plugins.hello.settings import HelloSettings
+    from tests.plugins.hello.sheets import GREETINGS
+
+    (rule,) = [r for r in GREETINGS.rules if r.column == "sent_on"]
+    labels = {c.key: c.label for c in GREETINGS.columns}
+    with app.test_request_context():
+        region = _region()
+        late = {"sent_on": dt.date(2025, 3, 2)}
+        assert rule.apply(late, labels, RuleContext(region, "hello")) is None  # rmc-19 sets no deadline
+        context = RuleContext(region, "hello", settings=HelloSettings(deadline=dt.date(2025, 3, 1)))
+        assert rule.apply(late, labels, context) == ("verstuurd op (2 maart 2025) ligt na de deadline van regio "
+                                                     "Utrecht (1 maart 2025)")
+        assert rule.apply({"sent_on": dt.date(2025, 3, 1)}, labels, context) is None
+
+
 def test_screens_and_term_checks_get_the_context_and_old_signatures_still_work(app):
     from core.excel.validate import screen_of
     from core.plugin_api import AgreementTemplate, AgreementTerm, RuleContext, SheetSpec

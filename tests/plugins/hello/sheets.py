@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.plugin_api import N_, Column, Kind, RowRule, SheetSpec, lazy_gettext
+from core.plugin_api import N_, Column, Kind, RowRule, SheetSpec, _, lazy_gettext, long_date
 
 from . import models
 
@@ -21,6 +21,17 @@ def _reply_rate(row):
     if not row.get("sent") or row.get("answered") is None:
         return None
     return round(100 * row["answered"] / row["sent"], 1)
+
+
+def sent_by_the_deadline(values, labels, context):
+    """A row rule that reads the import's context (plugin_api.RuleContext), never request state: the region
+    imported into and its hello settings, the same on the web and with `regio import`."""
+    deadline = context.settings.deadline if context.settings is not None else None
+    if deadline is not None and values["sent_on"] > deadline:
+        return _("%(column)s (%(date)s) ligt na de deadline van regio %(region)s (%(deadline)s)",
+                 column=labels["sent_on"], date=long_date(values["sent_on"]), region=context.region.name,
+                 deadline=long_date(deadline))
+    return None
 
 
 GREETINGS = SheetSpec(
@@ -48,5 +59,5 @@ GREETINGS = SheetSpec(
         Column("reply_rate", "Antwoordpercentage", Kind.DECIMAL, required=False, computed=_reply_rate),
     ),
     natural_key=("organisation_id", "school_year", "text"),
-    rules=(RowRule.at_most("answered", "sent"),),
+    rules=(RowRule.at_most("answered", "sent"), RowRule("sent_on", sent_by_the_deadline, needs=("sent_on",))),
 )
