@@ -31,20 +31,21 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     from core import errors, i18n, mail, security
     from core.admin.views import bp as admin_bp
     from core.agreements import models as _agreement_models  # noqa: F401  (agreements in Base.metadata)
-    from core.agreements.web import public_bp as agreements_public_bp
+    from core.agreements.views import add_agreement_routes, public_bp as agreements_public_bp
     from core.audit import capture
     from core.authz import may
+    from core.consortia.views import add_consortium_routes
     from core.db import Database, close_session, db_session
     from core.excel import models as _excel_models  # noqa: F401  (staged imports in Base.metadata)
     from core.excel.views import add_excel_routes
-    from core.home import bp as home_bp
+    from core.home import bp as home_bp, language_bp
     from core.identity.account import bp as account_bp
     from core.identity.models import User
     from core.identity.views import make_auth_blueprint
-    from core.orgs.members import bp as orgs_bp
+    from core.orgs.views import bp as orgs_bp
     from core.plugins import build_registry
     from core.regions.loader import load_regions
-    from core.regions.web import make_regio_blueprint, region_navigation
+    from core.regions.views import make_regio_blueprint, region_navigation
 
     app = Flask("core", instance_path=os.environ.get("INSTANCE_PATH", str(PROJECT_ROOT / "instance")))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -93,12 +94,15 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     with app.app_context():
         app.register_blueprint(make_auth_blueprint(limiter))
     app.register_blueprint(home_bp)
+    app.register_blueprint(language_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(orgs_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(agreements_public_bp)
     regio = make_regio_blueprint(registry)
     add_excel_routes(regio, registry)  # the Excel pages of every declared sheet, behind the region guard
+    add_agreement_routes(regio)  # each instrument's agreements, behind the region guard
+    add_consortium_routes(regio)  # each instrument's consortium in the region
     app.register_blueprint(regio)
 
     for entry in registry.ordered():

@@ -50,7 +50,7 @@ def translations():
 def translations_update(only):
     """Extract the marked text and add new messages to every catalogue (to be translated)."""
     from core.config import PROJECT_ROOT
-    from core.translations_admin import TRANSLATED_LANGUAGES, packages, update
+    from core.translation_catalogues import TRANSLATED_LANGUAGES, packages, update
 
     for package in packages(PROJECT_ROOT):
         if only and package.name != only:
@@ -66,7 +66,7 @@ def translations_update(only):
 def translations_check(only):
     """List every marked text without a translation; exit 1 when there is one."""
     from core.config import PROJECT_ROOT
-    from core.translations_admin import TRANSLATED_LANGUAGES, missing, packages
+    from core.translation_catalogues import TRANSLATED_LANGUAGES, missing, packages
 
     problems = [line for package in packages(PROJECT_ROOT) if not only or package.name == only
                 for language in TRANSLATED_LANGUAGES for line in missing(package, language)]
@@ -247,7 +247,7 @@ def excel_import(instrument, sheet, file, region_code, email, dry_run):
 
     from core.audit.capture import ACTOR_KEY
     from core.excel import engine
-    from core.excel.write import lock_sheet
+    from core.excel.store import lock_sheet
 
     spec, region, user = _excel_target(instrument, sheet, region_code, email, "import")
     session = cli_session()
