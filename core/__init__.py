@@ -42,6 +42,8 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     from core.identity.account import bp as account_bp
     from core.identity.models import User
     from core.identity.views import make_auth_blueprint
+    from core.operations import logs, readiness
+    from core.operations.views import bp as operations_bp
     from core.orgs.views import bp as orgs_bp
     from core.plugins import build_registry
     from core.regions.loader import load_regions
@@ -53,6 +55,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     if config:
         app.config.update(config)
     check_config(app.config)
+    logs.install(app)  # first: its after_request hook then runs last and logs the final status
 
     registry = build_registry(extra_plugins, load_entry_points)
     app.extensions["regioplatform"] = registry
@@ -87,6 +90,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
                       headers_enabled=True, key_prefix="regioplatform")
     app.extensions["regioplatform.limiter"] = limiter
 
+    readiness.install(app)  # the schema gate: 503 while the database schema is behind this code
     security.install(app)
     errors.install(app)
     i18n.install(app, registry)
@@ -94,6 +98,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     with app.app_context():
         app.register_blueprint(make_auth_blueprint(limiter))
     app.register_blueprint(home_bp)
+    app.register_blueprint(operations_bp)
     app.register_blueprint(language_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(orgs_bp)

@@ -1,4 +1,5 @@
-"""Site-wide pages: the start page (the regions the signed-in user may see) and the language switch."""
+"""Site-wide pages: the start page (the regions the signed-in user may see), the accessibility
+statement and the language switch. The health probes are in core/operations/views.py."""
 from __future__ import annotations
 
 from datetime import date
@@ -29,13 +30,6 @@ def index():
         return redirect(url_for("auth.login"))
     regions = db_session().scalars(scoped(select(Region).order_by(Region.name), "region.view")).all()
     return render_template("core/home.html", regions=regions)
-
-
-@bp.route("/gezondheid")
-@public
-def health():
-    db_session().execute(select(1))
-    return {"status": "ok"}
 
 
 @bp.route("/toegankelijkheid")
