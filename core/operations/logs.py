@@ -82,7 +82,8 @@ def _user_id() -> int | None:
 
 def security_event(event: str, **fields) -> None:
     """Log one security event with the request's context."""
-    SECURITY_LOG.info(event, extra={"event": event, "user_id": _user_id(), "ip": request.remote_addr,
+    SECURITY_LOG.info(event, extra={"event": event, "request_id": g.get("request_id"), "user_id": _user_id(),
+                                    "ip": request.remote_addr,
                                     "path": request.path, **fields})
 
 
@@ -136,7 +137,7 @@ def install(app: Flask) -> None:
             security_event("access.forbidden", endpoint=request.endpoint)
         metrics.observe(request.endpoint, request.method, response.status_code, seconds)
         REQUEST_LOG.info("%s %s %s", request.method, request.path, response.status_code, extra={
-            "event": "request", "user_id": _user_id(), "method": request.method, "path": request.path,
+            "event": "request", "request_id": g.request_id, "user_id": _user_id(), "method": request.method, "path": request.path,
             "endpoint": request.endpoint, "status": response.status_code,
             "duration_ms": round(seconds * 1000, 1),
         })
