@@ -87,7 +87,8 @@ def test_a_page_is_served_again_once_the_database_is_back(app_factory, tmp_path)
     shutil.move(path, tmp_path / "away.db")
     (tmp_path / "blocked").mkdir()
     shutil.move(str(tmp_path / "blocked"), path)  # a directory where the file was: cannot be opened
-    assert_unavailable_page(client.get("/regio/rmc-19/"))
+    page = assert_unavailable_page(client.get("/regio/rmc-19/"))  # the user loader failed, not the gate
+    assert "Uitloggen" not in page
     shutil.rmtree(path)
     shutil.move(tmp_path / "away.db", path)
     assert client.get("/regio/rmc-19/").status_code == 200  # the same cookie, the same app: healed
@@ -131,3 +132,18 @@ def test_without_pre_ping_the_same_restart_fails_a_request():
             conn.execute(text("SELECT 1"))
     finally:
         engine.dispose()
+
+
+def test_an_error_page_whose_layout_fails_falls_back_to_the_static_layout(app, monkeypatch):
+    """A 404 whose normal layout raises (as when it loads the user from a failing database): still the app's page."""
+    import core.errors
+
+    def broken(*_args, **_kwargs):
+        raise OperationalError("SELECT user", {}, Exception("connection lost"))
+
+    monkeypatch.setattr(core.errors, "render_template", broken)
+    response = app.test_client().get("/bestaat-niet")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "<h1>Niet gevonden</h1>" in page and 'class="site-header"' in page
+    assert "Retry-After" not in response.headers
