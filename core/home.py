@@ -1,5 +1,5 @@
 """Site-wide pages: the start page (the regions the signed-in user may see), the accessibility
-statement and the language switch. The health probes are in core/operations/views.py."""
+statement, the language switch and /gezondheid (an alias of core/operations/views.py's /readyz)."""
 from __future__ import annotations
 
 from datetime import date
@@ -30,6 +30,15 @@ def index():
         return redirect(url_for("auth.login"))
     regions = db_session().scalars(scoped(select(Region).order_by(Region.name), "region.view")).all()
     return render_template("core/home.html", regions=regions)
+
+
+@bp.route("/gezondheid")
+@public
+def health():
+    """The older health URL, kept for existing monitors: the same answer as /readyz."""
+    from core.operations.views import readyz
+
+    return readyz()
 
 
 @bp.route("/toegankelijkheid")

@@ -19,8 +19,8 @@ from sqlalchemy import text
 log = logging.getLogger("regioplatform.readiness")
 
 GATE_RECHECK_SECONDS = 5.0  # while the schema is behind, look again at most this often
-OPEN_ENDPOINTS = frozenset({"operations.healthz", "operations.readyz", "operations.gezondheid",
-                            "operations.metrics", "static"})
+OPEN_ENDPOINTS = frozenset({"operations.healthz", "operations.readyz", "home.health", "operations.metrics",
+                            "static"})
 
 
 @dataclass

@@ -3,7 +3,7 @@
     /healthz     liveness: the process answers (no database); 200 {"status": "ok"}
     /readyz      readiness: database reachable, schema at the head of every migration line,
                  Redis reachable when REDIS_URL is set; 200 or 503 with {"status", "checks"}
-    /gezondheid  the older name of /readyz
+    /gezondheid  the older name of /readyz (endpoint `home.health`, kept in core/home.py)
     /metrics     Prometheus text format, for a platform admin or `Authorization: Bearer $METRICS_TOKEN`
 """
 from __future__ import annotations
@@ -34,13 +34,6 @@ def readyz():
     ready, checks = readiness(current_app)
     body = {"status": "ready" if ready else "not ready", "checks": checks}
     return body, 200 if ready else 503
-
-
-@bp.route("/gezondheid")
-@public
-def gezondheid():
-    """The older health URL; the same answer as /readyz."""
-    return readyz()
 
 
 def _token_matches() -> bool:

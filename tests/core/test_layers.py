@@ -20,7 +20,7 @@ SOURCE_DIRS = [ROOT / "core", ROOT / "plugins", ROOT / "tests" / "plugins"]
 
 # Page modules outside the `views` convention, each with its reason.
 NAMING_EXCEPTIONS = {
-    "core.home": "site-wide pages (start page, accessibility statement, language switch)",
+    "core.home": "site-wide pages (start page, accessibility statement, language switch, /gezondheid)",
     "core.identity.account": "the signed-in user's own account pages, beside identity.views (sign-in)",
 }
 

@@ -44,6 +44,8 @@ PUBLIC_ENDPOINTS = {"home.index", "home.health", "auth.login", "auth.logout", "a
 PUBLIC_ENDPOINTS |= {"auth.two_factor", "account.forgot_password"}
 # The interface (issue 11): the accessibility statement and the language switch work signed out.
 PUBLIC_ENDPOINTS |= {"home.accessibility", "taal.switch"}
+# Operations (issue 17): probes for load balancers; /metrics checks its bearer token or a platform admin itself.
+PUBLIC_ENDPOINTS |= {"operations.healthz", "operations.readyz", "operations.metrics"}
 # A signed-in user's own account: every user may POST here, for themselves only (authorize("account.self")).
 # The viewer and control tests skip them; tests/core/accounts/ covers them.
 SELF_SERVICE_ENDPOINTS = {"account.change_password", "account.two_factor_setup", "account.logout_everywhere",
