@@ -81,13 +81,14 @@ def test_two_servers_on_one_host(tmp_path):
            "INSTANCE_PATH": str(tmp_path), "REGIONS_DIR": str(PROJECT_ROOT / "regions"), "LOG_FORMAT": "json",
            "METRICS_TOKEN": TOKEN, "GUNICORN_ACCESS_LOG": ""}
     env.pop("XDG_RUNTIME_DIR", None)
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     servers = []
     try:
         for name in ("een", "twee"):
             sock = str(tmp_path / f"{name}.sock")
+            metrics_dir = {"PROMETHEUS_MULTIPROC_DIR": str(tmp_path / f"metrics-{name}")}  # one per server
             process = subprocess.Popen([sys.executable, "-c", "from core.cli import main; main()", "serve",
-                                        "--bind", f"unix:{sock}", "--workers", "1"], env=env, cwd=tmp_path,
+                                        "--bind", f"unix:{sock}", "--workers", "1"], env={**env, **metrics_dir},
+                                       cwd=tmp_path,
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                        start_new_session=True)
             servers.append((sock, process))
