@@ -196,7 +196,7 @@ def child_import(args) -> dict:
 
     from core.db import db_session
     from core.excel import engine
-    from core.excel.write import lock_sheet
+    from core.excel.store import lock_sheet
     from core.identity.models import User
     from core.regions.models import Region
 

@@ -6,7 +6,7 @@ For each main page, signed in as the demo account that uses it: the bytes of
 HTML, CSS, JavaScript and images it loads (SVG charts are inline, so they
 count as HTML), and the median time to first byte over N requests. The floor,
 measured in the same run against the same server: the time to first byte of
-`/gezondheid` (routing, one database round trip, no page) and of the
+`/gezondheid` (routing, the readiness check: two small queries, no page) and of the
 stylesheet (a static file). Budget per page: under 100 kB in all, no
 JavaScript, and a time to first byte under 200 ms on the development server
 (web.dev calls 800 ms "good"; we want room for an old laptop on a slow line).

@@ -31,21 +31,24 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     from core import errors, i18n, mail, proxies, secret_box, security, signing
     from core.admin.views import bp as admin_bp
     from core.agreements import models as _agreement_models  # noqa: F401  (agreements in Base.metadata)
-    from core.agreements.web import public_bp as agreements_public_bp
+    from core.agreements.views import add_agreement_routes, public_bp as agreements_public_bp
     from core.audit import capture
     from core.authz import may
+    from core.consortia.views import add_consortium_routes
     from core.db import Database, close_session, db_session
     from core.excel import models as _excel_models  # noqa: F401  (staged imports in Base.metadata)
     from core.excel.views import add_excel_routes
-    from core.home import bp as home_bp
+    from core.home import bp as home_bp, language_bp
     from core.identity.account import bp as account_bp
     from core.identity import throttle
     from core.identity.models import User
     from core.identity.views import make_auth_blueprint
-    from core.orgs.members import bp as orgs_bp
+    from core.operations import logs, readiness
+    from core.operations.views import bp as operations_bp
+    from core.orgs.views import bp as orgs_bp
     from core.plugins import build_registry
     from core.regions.loader import load_regions
-    from core.regions.web import make_regio_blueprint, region_navigation
+    from core.regions.views import make_regio_blueprint, region_navigation
 
     app = Flask("core", instance_path=os.environ.get("INSTANCE_PATH", str(PROJECT_ROOT / "instance")))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -53,6 +56,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     if config:
         app.config.update(config)
     check_config(app.config)
+    logs.install(app)  # first: its after_request hook then runs last and logs the final status
     proxies.install(app)
     secret_box.install(app)
     signing.install(app)
@@ -93,6 +97,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     app.extensions["regioplatform.limiter"] = limiter
     throttle.install(app, limiter)
 
+    readiness.install(app)  # the schema gate: 503 while the database schema is behind this code
     security.install(app)
     errors.install(app)
     i18n.install(app, registry)
@@ -100,12 +105,16 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     with app.app_context():
         app.register_blueprint(make_auth_blueprint())
     app.register_blueprint(home_bp)
+    app.register_blueprint(operations_bp)
+    app.register_blueprint(language_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(orgs_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(agreements_public_bp)
     regio = make_regio_blueprint(registry)
     add_excel_routes(regio, registry)  # the Excel pages of every declared sheet, behind the region guard
+    add_agreement_routes(regio)  # each instrument's agreements, behind the region guard
+    add_consortium_routes(regio)  # each instrument's consortium in the region
     app.register_blueprint(regio)
 
     for entry in registry.ordered():

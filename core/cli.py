@@ -50,7 +50,7 @@ def translations():
 def translations_update(only):
     """Extract the marked text and add new messages to every catalogue (to be translated)."""
     from core.config import PROJECT_ROOT
-    from core.translations_admin import TRANSLATED_LANGUAGES, packages, update
+    from core.translation_catalogues import TRANSLATED_LANGUAGES, packages, update
 
     for package in packages(PROJECT_ROOT):
         if only and package.name != only:
@@ -66,7 +66,7 @@ def translations_update(only):
 def translations_check(only):
     """List every marked text without a translation; exit 1 when there is one."""
     from core.config import PROJECT_ROOT
-    from core.translations_admin import TRANSLATED_LANGUAGES, missing, packages
+    from core.translation_catalogues import TRANSLATED_LANGUAGES, missing, packages
 
     problems = [line for package in packages(PROJECT_ROOT) if not only or package.name == only
                 for language in TRANSLATED_LANGUAGES for line in missing(package, language)]
@@ -247,7 +247,7 @@ def excel_import(instrument, sheet, file, region_code, email, dry_run):
 
     from core.audit.capture import ACTOR_KEY
     from core.excel import engine
-    from core.excel.write import lock_sheet
+    from core.excel.store import lock_sheet
 
     spec, region, user = _excel_target(instrument, sheet, region_code, email, "import")
     session = cli_session()
@@ -392,3 +392,76 @@ from core.keys_cli import keys, verify_certificate  # noqa: E402  (their own mod
 
 main.add_command(keys)
 main.add_command(verify_certificate)
+# --- regio serve, backup, restore (core/operations) ------------------------
+
+GUNICORN_CONFIG = "python:core.operations.gunicorn_conf"
+
+
+def gunicorn_command(bind: str | None = None, workers: int | None = None) -> list[str]:
+    """The gunicorn command `regio serve` runs: this Python, the repository's config, the app factory."""
+    args = [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONFIG]
+    if bind:
+        args += ["--bind", bind]
+    if workers:
+        args += ["--workers", str(workers)]
+    return args + ["core:create_app()"]
+
+
+def _metrics_directory() -> str:
+    """PROMETHEUS_MULTIPROC_DIR for this server: the configured one, emptied, or a new one of its own."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="regio-metrics-")
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    for stale in Path(directory).glob("*.db"):  # values of a previous run of this server
+        stale.unlink()
+    return directory
+
+
+@main.command("serve")
+@click.option("--bind", help="Address, e.g. 127.0.0.1:8000 or unix:/run/regio.sock (default: $BIND)")
+@click.option("--workers", type=int, help="Worker processes (default: $WEB_CONCURRENCY or 2 x cores + 1)")
+def serve(bind, workers):
+    """Serve the platform with gunicorn (settings: core/operations/gunicorn_conf.py and the environment)."""
+    import os
+
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_directory()
+    args = gunicorn_command(bind, workers)
+    os.execv(args[0], args)
+
+
+@main.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_command(file):
+    """Write the whole database to FILE (SQLite: online backup; PostgreSQL: pg_dump -Fc)."""
+    from core.db import database
+    from core.operations.backup import BackupError, backup
+
+    try:
+        backup(database().engine, file)
+    except BackupError as exc:
+        click.echo(f"Back-up mislukt: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Back-up geschreven naar {file}.")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation")
+@with_appcontext
+def restore_command(file, yes):
+    """Replace the database's contents with the backup in FILE (stop the app servers first)."""
+    from core.db import database
+    from core.operations.backup import BackupError, restore
+
+    if not yes:
+        click.confirm("De huidige inhoud van de database wordt vervangen. Doorgaan?", abort=True)
+    try:
+        restore(database().engine, file)
+    except BackupError as exc:
+        click.echo(f"Herstel mislukt: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Database hersteld uit {file}. Controleer de auditlog met: regio audit verify")

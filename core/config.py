@@ -69,6 +69,10 @@ def load_config(instance_path: str | os.PathLike) -> dict:
         "EXCEL_MARK_MAX_ROWS": _int_env("EXCEL_MARK_MAX_ROWS", 50_000),  # larger files get no marked copy
         "EXCEL_TEMPLATE_ROWS": _int_env("EXCEL_TEMPLATE_ROWS", 1000),  # rows with drop-downs in a template
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        # Operations (core/operations): log lines as JSON (production default) or text; /metrics token.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json" if env == "production" else "text"),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
         # Argon2id cost; tests lower it, production keeps argon2-cffi's defaults.
         "ARGON2_TIME_COST": _int_env("ARGON2_TIME_COST", 3),
         "ARGON2_MEMORY_COST": _int_env("ARGON2_MEMORY_COST", 65536),

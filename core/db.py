@@ -29,10 +29,14 @@ def utcnow() -> dt.datetime:
 
 
 def make_engine(url: str) -> Engine:
-    """Create the engine; SQLite gets foreign keys, WAL and a busy timeout."""
+    """Create the engine; SQLite gets foreign keys, WAL and a busy timeout.
+
+    Every pooled connection is tested before use (pre-ping) and replaced when
+    the database dropped it, so a database restart costs no user request.
+    """
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    kwargs: dict = {"future": True}
+    kwargs: dict = {"future": True, "pool_pre_ping": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30}
     engine = create_engine(url, **kwargs)

@@ -1,18 +1,22 @@
-"""The start page: the regions the signed-in user may see."""
+"""Site-wide pages: the start page (the regions the signed-in user may see), the accessibility
+statement, the language switch and /gezondheid (an alias of core/operations/views.py's /readyz)."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from core.authz import scoped
 from core.db import db_session
+from core.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES
 from core.regions.models import Region
 from core.security import public
 
 bp = Blueprint("home", __name__)
+language_bp = Blueprint("taal", __name__)
 
 # The last full check behind the accessibility statement (tests/browser); update both with a new check.
 ACCESSIBILITY_TESTED_ON = date(2026, 11, 25)
@@ -31,8 +35,10 @@ def index():
 @bp.route("/gezondheid")
 @public
 def health():
-    db_session().execute(select(1))
-    return {"status": "ok"}
+    """The older health URL, kept for existing monitors: the same answer as /readyz."""
+    from core.operations.views import readyz
+
+    return readyz()
 
 
 @bp.route("/toegankelijkheid")
@@ -40,3 +46,27 @@ def health():
 def accessibility():
     """The accessibility statement: what was tested, how and when, and what does not meet WCAG yet."""
     return render_template("core/accessibility.html", tested_on=ACCESSIBILITY_TESTED_ON, axe_version=AXE_VERSION)
+
+
+# --- the language switch ---------------------------------------------------------------
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site (no scheme, no host, no `//`) is a place to go back to."""
+    if not target:
+        return url_for("home.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("home.index")
+    return target
+
+
+@language_bp.route("/taal", methods=["POST"])
+@public
+def switch():
+    """Remember the chosen language in a cookie and go back to the page the user was on."""
+    response = redirect(_safe_next(request.form.get("next")))
+    language = request.form.get("taal", "")
+    if language in LANGUAGES:
+        response.set_cookie(COOKIE, language, max_age=COOKIE_MAX_AGE, samesite="Lax",
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False), httponly=True)
+    return response

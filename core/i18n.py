@@ -14,12 +14,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
+from flask import Flask, has_request_context, request
 from flask_babel import Babel, Domain, format_currency, format_date, format_datetime, format_decimal, get_locale
 
 SOURCE_LANGUAGE = "nl"
@@ -28,7 +27,6 @@ COOKIE = "taal"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 CATALOGUE = Path("translations")
 
-bp = Blueprint("taal", __name__)
 
 
 class SourceCatalogues(Domain):
@@ -162,40 +160,13 @@ def date_time(value) -> str:
 FILTERS = {"getal": number, "procent": percentage, "bedrag": euro, "datum": long_date, "datumtijd": date_time}
 
 
-# --- the language switch ---------------------------------------------------------------
-
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site (no scheme, no host, no `//`) is a place to go back to."""
-    if not target:
-        return url_for("home.index")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("home.index")
-    return target
-
-
-@bp.route("/taal", methods=["POST"])
-def switch():
-    """Remember the chosen language in a cookie and go back to the page the user was on."""
-    response = redirect(_safe_next(request.form.get("next")))
-    language = request.form.get("taal", "")
-    if language in LANGUAGES:
-        response.set_cookie(COOKIE, language, max_age=COOKIE_MAX_AGE, samesite="Lax",
-                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False), httponly=True)
-    return response
-
-
 def install(app: Flask, registry) -> None:
-    """Set up Flask-Babel with the catalogues of the core and the plugins, filters and the switch."""
-    from core.security import public
-
+    """Set up Flask-Babel with the catalogues of the core and the plugins, and the filters."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", SOURCE_LANGUAGE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Amsterdam")
     babel = Babel(app, locale_selector=select_language)
     babel.domain_instance = SourceCatalogues(catalogue_directories(registry))
     app.jinja_env.filters.update(FILTERS)
-    public(switch)
-    app.register_blueprint(bp)
 
     @app.context_processor
     def language_context():

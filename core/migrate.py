@@ -1,6 +1,8 @@
 """The alembic configuration, built in code: core versions plus every plugin's location."""
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 from pathlib import Path
 
@@ -13,6 +15,48 @@ from core.config import PROJECT_ROOT
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 CORE_VERSIONS = MIGRATIONS_DIR / "versions"
+# pg_advisory_lock key of schema changes: any 64-bit number no other code of this database uses.
+ADVISORY_LOCK_KEY = 0x7265_6769_6F2D_6462  # "regio-db"
+
+log = logging.getLogger("regioplatform.migrate")
+
+
+@contextlib.contextmanager
+def migration_lock(app: Flask):
+    """Hold the database's migration lock: concurrent `regio db upgrade` runs go one after another.
+
+    PostgreSQL: a session-level advisory lock on a connection of its own (the
+    migrations run on another). SQLite: an exclusive lock on a file beside the
+    database file. The second run waits, then finds the schema at head and
+    changes nothing.
+    """
+    engine = app.extensions["regioplatform.db"].engine
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if not conn.exec_driver_sql("SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK_KEY,)).scalar():
+                log.warning("another schema change holds the migration lock; waiting for it")
+                conn.exec_driver_sql("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))
+            try:
+                yield
+            finally:
+                conn.exec_driver_sql("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
+        return
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield  # an in-memory database belongs to one process
+        return
+    import fcntl
+
+    with open(f"{database}.migrate-lock", "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.warning("another schema change holds the migration lock; waiting for it")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def alembic_config(app: Flask) -> Config:
@@ -33,12 +77,15 @@ def script_directory(app: Flask) -> ScriptDirectory:
 
 
 def upgrade(app: Flask, target: str = "heads") -> None:
-    """Apply every core and plugin revision (`upgrade heads`)."""
-    command.upgrade(alembic_config(app), target)
+    """Apply every core and plugin revision (`upgrade heads`), under the migration lock."""
+    with migration_lock(app):
+        command.upgrade(alembic_config(app), target)
 
 
 def downgrade(app: Flask, target: str) -> None:
-    command.downgrade(alembic_config(app), target)
+    """Revert to `target` (e.g. `vsv@base`), under the migration lock."""
+    with migration_lock(app):
+        command.downgrade(alembic_config(app), target)
 
 
 def revision(app: Flask, label: str, message: str, autogenerate: bool = False) -> None:

@@ -7,8 +7,8 @@
     validate.py  every cell and row: required, rules, duplicates, per-row authorization (authz.may)
     diff.py      new / changed / unchanged against the database, and the fingerprint for the re-check
     stage.py     staged imports in the database (models.py): preview or errors, per user, expiring
-    write.py     SQLAlchemy Core bulk insert/update with bulk audit entries (audit.bulk.record_rows)
-    writer.py    xlsxwriter exports and templates: formats, drop-downs, Toelichting, schema version
+    store.py     SQLAlchemy Core bulk insert/update with bulk audit entries (audit.bulk.record_rows)
+    export.py    xlsxwriter exports and templates: formats, drop-downs, Toelichting, schema version
     marked.py    openpyxl: the uploaded workbook handed back with wrong cells marked and commented
     engine.py    the entry points shared by views.py (web pages), core/cli.py and benchmarks/excel.py
 """

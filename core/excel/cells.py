@@ -405,15 +405,3 @@ def _organisation_parser(col: Column, lookups: Lookups | None):
         return org.id
 
     return parse
-
-
-def export_value(col: Column, value: Any, lookups: Lookups | None) -> Any:
-    """A stored value as written into an exported cell (the inverse of the parser)."""
-    if value is None:
-        return None
-    if col.kind == Kind.ORGANISATION:
-        org = lookups.organisation(value) if lookups else None
-        return org.identifier if org else str(value)
-    if col.kind == Kind.BOOLEAN:
-        return "ja" if value else "nee"
-    return value

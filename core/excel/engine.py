@@ -3,8 +3,8 @@
 Import: refuse unsafe files (safety), read (reader), validate every cell and
 row including per-row authorization (validate), compare with what is stored
 (diff); then either stage the result for a preview (stage) or write it in
-one transaction with audit entries (write). Export and templates: scoped
-rows through the streaming writer (writer).
+one transaction with audit entries (store). Export and templates: scoped
+rows through the streaming writer (export).
 
 Every entry point first calls `require_instrument`, the same guard as the
 web's, so nothing is imported into or exported from a disabled instrument.
@@ -26,8 +26,8 @@ from core.excel.reader import Problem, open_sheet
 from core.excel.safety import Limits, RefusedFile, check_workbook
 from core.excel.spec import SheetSpec
 from core.excel.validate import RowPermission, recheck_rules, validate
-from core.excel.write import StaleImport, lock_sheet, recheck, write_diff
-from core.excel.writer import write_workbook
+from core.excel.store import StaleImport, lock_sheet, recheck, write_diff
+from core.excel.export import write_workbook
 from core.orgs.models import Organisation
 from core.regions.context import RuleContext
 from core.regions.guard import require_instrument

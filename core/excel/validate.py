@@ -29,7 +29,7 @@ from core.authz import may
 from core.excel.cells import Invalid, Lookups, make_parser
 from core.excel.reader import Marker, OpenedSheet, Problem, cell_ref
 from core.excel.spec import Kind, SheetSpec, format_value
-from core.excel.write import StaleImport
+from core.excel.store import StaleImport
 from core.i18n import grouped
 from core.regions.context import RuleContext, takes_context
 

@@ -244,16 +244,3 @@ def add_excel_routes(regio_bp, registry) -> None:
             for path, endpoint, view, methods in ROUTES:
                 regio_bp.add_url_rule(prefix + path, endpoint, view, methods=list(methods),
                                       defaults={"instrument": entry.key, "sheet": spec.name})
-
-
-def sheet_links(region, user) -> list[dict]:
-    """The Excel sheets of the instruments enabled in `region` that `user` may see (for region pages)."""
-    links = []
-    for entry in _registry().ordered():
-        if not region.has_instrument(entry.key):
-            continue
-        for spec in entry.sheets:
-            if may(user, spec.read_permission, region):
-                links.append({"instrument": entry.info.name, "title": spec.title, "key": entry.key,
-                              "sheet": spec.name})
-    return links

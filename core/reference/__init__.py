@@ -67,8 +67,3 @@ def mbo_institutions() -> dict[str, MboInstitution]:
         row["brin"]: MboInstitution(row["brin"], row["name"], row["place"], row["duo_date_closed"])
         for row in _rows("mbo_institutions.csv")
     }
-
-
-def municipalities_in(rmc_code: str) -> list[Municipality]:
-    """The municipalities of one RMC region, by name."""
-    return sorted((m for m in municipalities().values() if m.rmc_code == rmc_code), key=lambda m: m.name)

@@ -19,7 +19,6 @@ TASK_LABELS = {
     "Begeleiden tijdens de overstap": lazy_gettext("Begeleiden tijdens de overstap"),
     "Nazorg": lazy_gettext("Nazorg"),
 }
-PERIOD_KINDS = {"schooljaar": "schooljaar (zoals 2024-2025)", "kwartaal": "kwartaal (zoals 2025-K1)"}
 
 
 @dataclass

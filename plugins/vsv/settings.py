@@ -20,7 +20,6 @@ from typing import Literal
 from core.plugin_api import RegionSettings
 
 SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
-TARGET_KINDS = ("absolute", "percentage")
 
 
 def is_school_year(text: str) -> bool:

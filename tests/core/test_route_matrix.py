@@ -46,6 +46,8 @@ PUBLIC_ENDPOINTS |= {"auth.two_factor", "account.forgot_password"}
 PUBLIC_ENDPOINTS |= {"home.accessibility", "taal.switch"}
 # Security (issue 19): the platform's public signing key, to check certificates and audit checkpoints offline.
 PUBLIC_ENDPOINTS |= {"signing.published_key"}
+# Operations (issue 17): probes for load balancers; /metrics checks its bearer token or a platform admin itself.
+PUBLIC_ENDPOINTS |= {"operations.healthz", "operations.readyz", "operations.metrics"}
 # A signed-in user's own account: every user may POST here, for themselves only (authorize("account.self")).
 # The viewer and control tests skip them; tests/core/accounts/ covers them.
 SELF_SERVICE_ENDPOINTS = {"account.change_password", "account.two_factor_setup", "account.logout_everywhere",

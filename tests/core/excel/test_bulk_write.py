@@ -22,7 +22,7 @@ def test_bulk_inserted_rows_keep_every_type(app, editor):
 def test_a_row_written_meanwhile_with_the_same_key_makes_the_import_stale(app, editor):
     from core.db import db_session
     from core.excel import engine
-    from core.excel.write import StaleImport, write_diff
+    from core.excel.store import StaleImport, write_diff
     from core.identity.models import User
     from core.regions.models import Region
     from tests.plugins.hello.models import Greeting

@@ -159,14 +159,14 @@ def _template_bytes(app, spec) -> bytes:
     from sqlalchemy import select
 
     from core.db import db_session
-    from core.excel import writer
+    from core.excel import export
     from core.excel.engine import build_lookups
     from core.regions.models import Region
 
     with app.app_context():
         region = db_session().scalar(select(Region).where(Region.slug == "rmc-19"))
         out = io.BytesIO()
-        writer.write_workbook(out, spec, "hello", [], build_lookups(db_session(), region), extra_rows=20)
+        export.write_workbook(out, spec, "hello", [], build_lookups(db_session(), region), extra_rows=20)
         return out.getvalue()
 
 

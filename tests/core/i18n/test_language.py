@@ -8,7 +8,7 @@ import pytest
 
 from core.config import PROJECT_ROOT
 from core.i18n import COOKIE, date_time, euro, long_date, number, percentage
-from core.translations_admin import TRANSLATED_LANGUAGES, missing, packages
+from core.translation_catalogues import TRANSLATED_LANGUAGES, missing, packages
 
 
 def test_pages_are_dutch_by_default(client):

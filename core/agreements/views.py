@@ -1,8 +1,8 @@
 """Agreement pages under /regio/<region>/afspraken/… and the public verify page.
 
-`register_agreement_routes(bp)` adds the region pages to the parent `regio`
-blueprint (so they sit behind its region guard); `public_bp` holds the
-verify page, which anyone may use: knowing a fingerprint means holding the
+`add_agreement_routes(bp)`, called by the app factory, adds the region pages
+to the parent `regio` blueprint (so they sit behind its region guard);
+`public_bp` holds the verify page, which anyone may use: knowing a fingerprint means holding the
 document, and the page shows only what the certificate shows.
 
 Every view calls `authorize`. POST views first authorize the action on the
@@ -469,7 +469,7 @@ def agreement_certificate_json(instrument, agreement_id, number):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def register_agreement_routes(bp: Blueprint) -> None:
+def add_agreement_routes(bp: Blueprint) -> None:
     """Add the agreement pages to the parent `regio` blueprint (endpoints `regio.agreement…`)."""
     base = "/afspraken/<instrument>/<int:agreement_id>"
     bp.add_url_rule("/afspraken/", "agreements_index", agreements_index)

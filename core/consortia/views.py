@@ -1,0 +1,66 @@
+"""Consortium pages under /regio/<region>/consortium/<instrument>: add and remove members.
+
+`add_consortium_routes(bp)` adds them to the parent `regio` blueprint (the app
+factory calls it), so they sit behind its region guard and keep the endpoint
+names `regio.consortium` and `regio.remove_consortium_member`.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from core.authz import authorize
+from core.consortia.forms import AddConsortiumMemberForm, RemoveConsortiumMemberForm
+from core.consortia.models import ConsortiumMember
+from core.consortia.queries import consortium_members
+from core.db import db_session
+from core.regions.guard import require_instrument
+
+
+def consortium(instrument):
+    """The consortium of one instrument in the region, with a form to add a member."""
+    region = g.region
+    entry = current_app.extensions["regioplatform"].entries.get(instrument)
+    if entry is None:
+        abort(404)
+    require_instrument(region, instrument)
+    authorize("consortium.manage", region)
+    form = AddConsortiumMemberForm(instrument=instrument)
+    taken = {cm.organisation_id for cm in consortium_members(region, instrument)}
+    form.organisation.choices = [
+        (m.organisation_id, f"{m.organisation.name} ({m.organisation.identifier})")
+        for m in sorted(region.members, key=lambda m: m.organisation.name) if m.organisation_id not in taken
+    ]
+    if form.validate_on_submit():
+        db_session().add(ConsortiumMember(region_id=region.id, instrument_key=instrument,
+                                          organisation_id=form.organisation.data, role=form.role.data))
+        db_session().commit()
+        flash(_("Organisatie toegevoegd aan het consortium."))
+        return redirect(url_for(".consortium", instrument=instrument))
+    return render_template("core/consortium.html", region=region, entry=entry, form=form,
+                           members=consortium_members(region, instrument), remove_form=RemoveConsortiumMemberForm()), \
+        (400 if request.method == "POST" else 200)
+
+
+def remove_consortium_member(instrument, member_id):
+    """Take one organisation out of the consortium."""
+    region = g.region
+    require_instrument(region, instrument)  # a disabled instrument's consortium is hidden, not editable
+    member = db_session().get(ConsortiumMember, member_id)
+    if member is None or member.region_id != region.id or member.instrument_key != instrument:
+        abort(404)
+    authorize("consortium.manage", region)
+    form = RemoveConsortiumMemberForm()
+    if not form.validate_on_submit():
+        abort(400)
+    db_session().delete(member)
+    db_session().commit()
+    flash(_("Organisatie uit het consortium gehaald."))
+    return redirect(url_for(".consortium", instrument=instrument))
+
+
+def add_consortium_routes(bp: Blueprint) -> None:
+    """Add the consortium pages to the parent `regio` blueprint (endpoints `regio.consortium…`)."""
+    bp.add_url_rule("/consortium/<instrument>", "consortium", consortium, methods=["GET", "POST"])
+    bp.add_url_rule("/consortium/<instrument>/<int:member_id>/verwijderen", "remove_consortium_member",
+                    remove_consortium_member, methods=["POST"])
