@@ -22,6 +22,7 @@ SOURCE_DIRS = [ROOT / "core", ROOT / "plugins", ROOT / "tests" / "plugins"]
 NAMING_EXCEPTIONS = {
     "core.home": "site-wide pages (start page, accessibility statement, language switch, /gezondheid)",
     "core.identity.account": "the signed-in user's own account pages, beside identity.views (sign-in)",
+    "core.signing": "one route: the published public key (/.well-known), beside the key it publishes",
 }
 
 
