@@ -23,7 +23,7 @@ from typing import Any, Callable
 from flask_babel import gettext as _, ngettext
 
 from core.excel.spec import Column, Kind, format_value, message_value
-from core.i18n import N_
+from core.i18n import N_, grouped
 from core.reference import mbo_institutions, municipalities
 
 
@@ -262,14 +262,21 @@ def _bounded(base, col: Column):
     def parse(value):
         parsed = base(value)
         if low is not None and parsed < low:
-            raise Invalid(_("%(value)s is kleiner dan het minimum %(minimum)s", value=message_value(parsed),
-                            minimum=message_value(low)))
+            raise Invalid(_("%(value)s is kleiner dan het minimum %(minimum)s", value=_bound_text(parsed),
+                            minimum=_bound_text(low)))
         if high is not None and parsed > high:
-            raise Invalid(_("%(value)s is groter dan het maximum %(maximum)s", value=message_value(parsed),
-                            maximum=message_value(high)))
+            raise Invalid(_("%(value)s is groter dan het maximum %(maximum)s", value=_bound_text(parsed),
+                            maximum=_bound_text(high)))
         return parsed
 
     return parse
+
+
+def _bound_text(value) -> str:
+    """A bound or a value beyond it in a message: whole numbers grouped (3.000.000.000)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return grouped(value)
+    return message_value(value)
 
 
 def _decimal_parser(col: Column):

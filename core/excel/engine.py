@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from core.authz import scoped
 from core.excel import stage as staging
 from core.excel.cells import Lookups, OrgInfo
+from core.excel.dberror import database_errors
 from core.excel.diff import Diff, compute_diff
 from core.excel.reader import Problem, open_sheet
 from core.excel.safety import Limits, RefusedFile, check_workbook
@@ -135,8 +136,9 @@ def commit_prepared(session: Session, prepared: Prepared, region: Region, actor,
     if not locked:
         lock_sheet(session, prepared.spec, region.id)
         recheck(session, prepared.spec, region.id, prepared.diff, prepared.file_keys)
-    stats = write_diff(session, prepared.spec, region.id, prepared.diff, actor)
-    session.commit()
+    with database_errors():
+        stats = write_diff(session, prepared.spec, region.id, prepared.diff, actor)
+        session.commit()
     return stats
 
 
@@ -172,9 +174,10 @@ def commit_staged(session: Session, staged, *, spec: SheetSpec, instrument: str,
     recheck(session, spec, region.id, diff, file_keys)
     # rules may depend on the date or the region's settings (a deadline): ask them again (RowsRefused)
     recheck_rules(spec, diff, lambda: build_lookups(session, region))
-    write_diff(session, spec, region.id, diff, actor_of(user))
-    session.execute(delete(type(staged)).where(type(staged).id == staged.id))
-    session.commit()
+    with database_errors():
+        write_diff(session, spec, region.id, diff, actor_of(user))
+        session.execute(delete(type(staged)).where(type(staged).id == staged.id))
+        session.commit()
     return diff
 
 

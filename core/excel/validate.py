@@ -26,6 +26,7 @@ from typing import Any
 from flask_babel import gettext as _, ngettext
 
 from core.authz import may
+from core.excel.bounds import storable
 from core.excel.cells import Invalid, Lookups, make_parser
 from core.excel.reader import Marker, OpenedSheet, Problem, cell_ref
 from core.excel.spec import Kind, SheetSpec, format_value
@@ -133,7 +134,7 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
         if key not in present:
             continue  # an optional natural-key column left out of the file: None in every row
         col = spec.column(key)
-        plan.append((present[key] - first_col, present[key], pos, col, make_parser(col, lookups)))
+        plan.append((present[key] - first_col, present[key], pos, col, make_parser(storable(spec, col), lookups)))
     labels = {c.key: c.label for c in spec.columns}
     headers = {c.key: c.header for c in spec.columns}
     rules = []
