@@ -23,6 +23,7 @@ from core.excel import stage as staging
 from core.excel.cells import Lookups, OrgInfo
 from core.excel.dberror import database_errors
 from core.excel.diff import Diff, compute_diff
+from core.excel.normalise import normalised
 from core.excel.reader import Problem, open_sheet
 from core.excel.safety import Limits, RefusedFile, check_workbook
 from core.excel.spec import SheetSpec
@@ -103,6 +104,7 @@ def prepare_import(session: Session, *, spec: SheetSpec, instrument: str, region
     prepared = Prepared(spec=spec, filename=filename)
     try:
         check_workbook(data, filename, limits)
+        data = normalised(data)  # backslash or root part names, as some Windows tools write them
         opened = open_sheet(data, spec, max_rows=limits.max_rows)
     except RefusedFile as exc:
         prepared.problems = [Problem(None, str(exc))]
@@ -153,7 +155,8 @@ def stage_prepared(session: Session, prepared: Prepared, *, user, region: Region
         too_big = mark_max_rows is not None and prepared.row_count > mark_max_rows  # openpyxl loads it whole
         keep = not prepared.refused and not too_big  # only a file that can be marked is kept
         staged = staging.stage_errors(session, errors=prepared.problems, error_count=prepared.error_count,
-                                      sheet_name=prepared.sheet_name, data=data if keep else None, **common)
+                                      sheet_name=prepared.sheet_name, data=normalised(data) if keep else None,
+                                      **common)
     session.commit()
     return staged
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from core.excel.normalise import part_name
 from core.i18n import grouped
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -96,8 +97,10 @@ def check_workbook(data: bytes, filename: str | None = None, limits: Limits = Li
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise RefusedFile(_("Het bestand is beschadigd of onvolledig (geen geldig .xlsx-bestand).")) from None
     _check_directory(infos, limits)
-    names = {i.filename for i in infos}
-    if "mimetype" in names and any(i.filename == "content.xml" for i in infos):
+    names = {part_name(i.filename) for i in infos}
+    if len(names) != len(infos):  # two entries with one name once spelled the standard way
+        raise RefusedFile(_("Het bestand is beschadigd of onvolledig (geen geldig .xlsx-bestand)."))
+    if "mimetype" in names and "content.xml" in names:
         raise RefusedFile(_("Dit is een OpenDocument-werkblad (.ods); sla het op als Excel-werkmap (.xlsx)."))
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         if "xl/workbook.bin" in names:
@@ -128,7 +131,7 @@ def _check_directory(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
                             entries=grouped(len(infos))))
     declared = 0
     for info in infos:
-        lower = info.filename.lower()
+        lower = part_name(info.filename).lower()
         if info.flag_bits & 0x1:
             raise RefusedFile(_("Het bestand is met een wachtwoord beveiligd (versleuteld); "
                                 "haal de beveiliging weg en sla het op als .xlsx."))
@@ -155,7 +158,7 @@ _R_ATTR = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})([0-9]*)["']""")
 
 def _check_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: int) -> int:
     """Decompress one entry (bounded), check its content; return its actual size."""
-    lower = info.filename.lower()
+    lower = part_name(info.filename).lower()
     is_xml = lower.endswith(_XML_SUFFIXES)
     is_sheet = lower.startswith("xl/worksheets/") and lower.endswith(".xml")
     keep = is_xml  # XML parts are scanned whole; binary parts (images) are only counted
