@@ -220,7 +220,7 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
                 keep = False
                 rows.clear()
     result.row_count = count
-    if count == 0 and result.ok:
+    if count == 0 and result.ok and opened.marker is None:  # the platform's own empty export is 0 wijzigingen
         result.add(Problem(None, _("Het werkblad bevat geen rijen met gegevens onder de kopregel.")))
     if not result.ok:
         result.rows = []
