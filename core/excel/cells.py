@@ -23,6 +23,7 @@ from typing import Any, Callable
 from flask_babel import gettext as _, ngettext
 
 from core.excel.spec import Column, Kind, format_value, message_value
+from core.excel.names import municipality_hint
 from core.i18n import N_, grouped
 from core.reference import mbo_institutions, municipalities
 
@@ -358,6 +359,9 @@ def _cbs_parser(col: Column, lookups: Lookups | None):
             code = ""
         match = _CBS_RE.match(code)
         if not match:
+            hint = municipality_hint(value)
+            if hint:
+                raise Invalid(hint)
             raise Invalid(_("'%(value)s' is geen CBS-gemeentecode (zoals GM0344)", value=shown(value)))
         code = f"GM{int(match.group(1)):04d}"
         municipality = municipalities().get(code)
@@ -397,6 +401,8 @@ def _organisation_parser(col: Column, lookups: Lookups | None):
         except Invalid:
             raise Invalid(_("'%(value)s' is geen code van een organisatie", value=shown(value))) from None
         org = lookups.members.get(code)
+        if org is None and (hint := municipality_hint(value)):
+            raise Invalid(hint)
         if org is None and _CBS_RE.match(code) and code[:2] != "GM" and len(code) <= 4:
             org = lookups.members.get(f"GM{int(code):04d}")
             code = org.identifier if org else code

@@ -23,6 +23,7 @@ from core.excel import stage as staging
 from core.excel.cells import Lookups, OrgInfo
 from core.excel.dberror import database_errors
 from core.excel.diff import Diff, compute_diff
+from core.excel.hidden import chosen as hidden_choice
 from core.excel.normalise import normalised
 from core.excel.reader import Problem, open_sheet
 from core.excel.safety import Limits, RefusedFile, check_workbook
@@ -90,6 +91,7 @@ class Prepared:
     file_keys: list[tuple] = field(default_factory=list)
     lookups: Lookups | None = None
     row_count: int = 0
+    hidden_rows: list[int] = field(default_factory=list)  # data rows hidden in the sheet (imported or skipped)
 
     @property
     def ok(self) -> bool:
@@ -97,8 +99,11 @@ class Prepared:
 
 
 def prepare_import(session: Session, *, spec: SheetSpec, instrument: str, region: Region, user, data: bytes,
-                   filename: str, config) -> Prepared:
-    """Check, read, validate and diff an upload. Writes nothing."""
+                   filename: str, config, hidden: str | None = None) -> Prepared:
+    """Check, read, validate and diff an upload. Writes nothing.
+
+    `hidden`: the uploader's choice for hidden rows ("import" or "skip"; None: the sheet's, else refuse).
+    """
     require_instrument(region, instrument)
     limits = Limits.from_config(config)
     prepared = Prepared(spec=spec, filename=filename)
@@ -114,10 +119,11 @@ def prepare_import(session: Session, *, spec: SheetSpec, instrument: str, region
     lookups = build_lookups(session, region)
     prepared.lookups = lookups
     validated = validate(opened, spec, instrument=instrument, region=region, user=user, lookups=lookups,
-                         max_rows=limits.max_rows)
+                         max_rows=limits.max_rows, hidden=hidden_choice(hidden, spec))
     del opened  # lets go of the reader's grid before the stored rows are loaded
     prepared.sheet_name = validated.sheet_name
     prepared.row_count = validated.row_count
+    prepared.hidden_rows = validated.hidden_rows
     if not validated.ok:
         prepared.problems = validated.errors
         prepared.error_count = validated.error_count

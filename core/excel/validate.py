@@ -28,7 +28,9 @@ from flask_babel import gettext as _, ngettext
 from core.authz import may
 from core.excel.bounds import storable
 from core.excel.cells import Invalid, Lookups, make_parser
+from core.excel.hidden import HIDDEN_IMPORT, HIDDEN_SKIP, hidden_refusal
 from core.excel.reader import Marker, OpenedSheet, Problem, cell_ref
+from core.excel.sheetscan import empty_cell_reason
 from core.excel.spec import Kind, SheetSpec, format_value
 from core.excel.write import StaleImport
 from core.i18n import grouped
@@ -49,6 +51,7 @@ class Validated:
     org_ids: set[int] = field(default_factory=set)  # organisations the rows belong to (for the commit's re-check)
     screened: int = 0  # cells refused by the sheet's screen (the upload must not be kept)
     row_count: int = 0  # non-empty data rows read
+    hidden_rows: list[int] = field(default_factory=list)  # non-empty data rows hidden in the sheet (or filtered)
 
     @property
     def ok(self) -> bool:
@@ -113,8 +116,11 @@ class RowPermission:
 
 
 def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, user, lookups: Lookups,
-             max_rows: int) -> Validated:
-    """Check every cell and row; keep the typed rows only while no error has been found."""
+             max_rows: int, hidden: str | None = None) -> Validated:
+    """Check every cell and row; keep the typed rows only while no error has been found.
+
+    `hidden`: what to do with rows hidden in the sheet (hidden.py): import, skip, or (None) refuse.
+    """
     present = {col.key: index for index, col in opened.columns}
     # natural-key columns are always kept: an optional one missing from the file is None in every row
     keys = [c.key for c in spec.imported_columns if c.key in present or c.key in spec.natural_key]
@@ -162,7 +168,14 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
     keep = result.ok
     add = result.add
     allowed = permission.allowed
+    scan = opened.scan
+    odd_cells = bool(scan.errors or scan.formulas or scan.merged)
+    hidden_rows = scan.hidden_rows
     for row_number, raw in opened.rows():
+        if hidden_rows and row_number in hidden_rows:
+            result.hidden_rows.append(row_number)
+            if hidden == HIDDEN_SKIP:
+                continue
         count += 1
         if count > max_rows:
             add(Problem(None, _("Het werkblad heeft meer dan %(maximum)s rijen met gegevens; splits het bestand.",
@@ -178,6 +191,9 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
             if value.__class__ is str and (not value or value.isspace()):
                 value = None
             if value is None:
+                if odd_cells and (reason := empty_cell_reason(scan, row_number, col_index, cell_ref)):
+                    add(Problem(cell_ref(row_number, col_index), reason, row_number, col_index))
+                    continue
                 if col.required:
                     add(Problem(cell_ref(row_number, col_index),
                                 _("%(column)s is verplicht; de cel is leeg", column=col.header), row_number, col_index))
@@ -220,6 +236,8 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
                 keep = False
                 rows.clear()
     result.row_count = count
+    if result.hidden_rows and hidden not in (HIDDEN_IMPORT, HIDDEN_SKIP):
+        result.add(Problem(None, hidden_refusal(result.hidden_rows)))
     if count == 0 and result.ok and opened.marker is None:  # the platform's own empty export is 0 wijzigingen
         result.add(Problem(None, _("Het werkblad bevat geen rijen met gegevens onder de kopregel.")))
     if not result.ok:

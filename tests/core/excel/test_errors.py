@@ -86,7 +86,7 @@ def test_missing_unknown_and_duplicate_columns(app, editor):
 
 def test_no_header_at_all(app, editor):
     prepared = run_import(app, openpyxl_file([["GM0344", "2024-2025"]], ["x", "y"]))
-    assert messages(prepared)[0].startswith("A1: geen kopregel gevonden in de eerste 10 gevulde rijen; "
+    assert messages(prepared)[0].startswith("A1: geen kopregel gevonden in werkblad 'Groeten' (de eerste 10 gevulde rijen); "
                                             "verwacht de kolommen: Organisatie, Schooljaar, Groet")
 
 
