@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from core.excel.normalise import part_name
+from core.excel.sheetscan import part_title
 from core.i18n import grouped
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -148,11 +149,16 @@ def _check_directory(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
 
 
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
-_WIDE_CELL = re.compile(rb'<c r="([A-Za-z]{2,3})[0-9]')
-_HIGH_ROW = re.compile(rb'<(?:c r="[A-Za-z]{1,3}|row r=")([0-9]{6,})"')
+# A cell counts only when it holds something: calamine allocates no grid for a formatted but empty cell
+# (`<c r="A1048576" s="3"/>`, `<c r="B9"></c>`) nor for a row element, as LibreOffice and Excel write them
+# (measured: a value at A1 and a formatted empty XFD1048576 read as a 1 x 1 grid, 26 MB peak).
+_FILLED = rb'"[^>]*(?<!/)>(?!</c>)'
+_WIDE_CELL = re.compile(rb'<c r="([A-Za-z]{2,3})[0-9]+' + _FILLED)
+_HIGH_ROW = re.compile(rb'<c r="[A-Za-z]{1,3}([0-9]{6,})' + _FILLED)
 # Anything but the plain form (`<c r="..."`, `<row r="..."`): a namespace prefix, other whitespace
 _ODD_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row)[\t\r\n]|<[A-Za-z_][\w.-]*:(?:c|row)[\s>/]")
 _ANY_TAG = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s>/])((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_EMPTY_CLOSE = re.compile(rb"\s*</(?:[A-Za-z_][\w.-]*:)?c\s*>")
 _R_ATTR = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})([0-9]*)["']""")
 
 
@@ -196,7 +202,7 @@ def _check_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits
         raise RefusedFile(_("Het bestand bevat macro's (VBA); die worden niet geaccepteerd. "
                             "Sla het op als Excel-werkmap (.xlsx) zonder macro's."))
     if is_sheet:
-        _check_extent(content, limits)
+        _check_extent(content, limits, lambda: part_title(archive, lower))
     return size
 
 
@@ -208,7 +214,7 @@ def _column_number(letters: bytes) -> int:
 
 
 def _exact_last_row(content: bytes) -> int:
-    refs = re.findall(rb'<(?:c r="[A-Za-z]{1,3}|row r=")([0-9]+)"', content)
+    refs = re.findall(rb'<c r="[A-Za-z]{1,3}([0-9]+)' + _FILLED, content)
     return max((int(r) for r in refs), default=0)
 
 
@@ -239,34 +245,48 @@ def sheet_extent(content: bytes, row_budget: int | None = None) -> tuple[int, in
     max_row = max_col = 0
     row = 0
     col = 0
-    for tag, attrs in _ANY_TAG.findall(content):
+    for match in _ANY_TAG.finditer(content):
+        tag, attrs = match.groups()
         ref = _R_ATTR.search(attrs)
         if tag == b"row":
             row = int(ref.group(2)) if ref and ref.group(2) else row + 1
             col = 0
-            max_row = max(max_row, row)
             continue
         if ref and ref.group(1) and ref.group(2):
             col, cell_row = _column_number(ref.group(1)), int(ref.group(2))
         else:
             col, cell_row = col + 1, max(row, 1)
+        if attrs.rstrip().endswith(b"/") or _EMPTY_CLOSE.match(content, match.end()):
+            continue  # formatted but empty: the reader allocates nothing for it
         max_row = max(max_row, cell_row)
         max_col = max(max_col, col)
     return max_row, max_col
 
 
-def _check_extent(content: bytes, limits: Limits) -> None:
+def _check_extent(content: bytes, limits: Limits, title=lambda: None) -> None:
+    """Refuse a sheet whose filled cells span more than the limits; `title()` names it in the message."""
     # a bound below both limits is as good as the exact answer
     budget = min(limits.max_cells, (limits.max_rows + 100) * 26)
     max_row, max_col = sheet_extent(content, row_budget=budget)
+    if max_col <= limits.max_columns and max_row <= limits.max_rows + 100 and max_row * max_col <= limits.max_cells:
+        return
+    name = title()
     if max_col > limits.max_columns:
-        raise RefusedFile(_("Een werkblad heeft gegevens tot kolom %(column)s; meer dan %(maximum)s kolommen wordt "
+        raise RefusedFile(_("Werkblad '%(sheet)s' heeft gegevens tot kolom %(column)s; meer dan %(maximum)s "
+                            "kolommen wordt niet gelezen. Verwijder lege of overbodige kolommen.", sheet=name,
+                            column=grouped(max_col), maximum=limits.max_columns) if name else
+                          _("Een werkblad heeft gegevens tot kolom %(column)s; meer dan %(maximum)s kolommen wordt "
                             "niet gelezen. Verwijder lege of overbodige kolommen.", column=grouped(max_col),
                             maximum=limits.max_columns))
     if max_row > limits.max_rows + 100:
-        raise RefusedFile(_("Een werkblad heeft gegevens tot rij %(row)s; meer dan %(maximum)s rijen wordt niet "
+        raise RefusedFile(_("Werkblad '%(sheet)s' heeft gegevens tot rij %(row)s; meer dan %(maximum)s rijen wordt "
+                            "niet gelezen. Splits het bestand.", sheet=name, row=grouped(max_row),
+                            maximum=grouped(limits.max_rows)) if name else
+                          _("Een werkblad heeft gegevens tot rij %(row)s; meer dan %(maximum)s rijen wordt niet "
                             "gelezen. Splits het bestand.", row=grouped(max_row), maximum=grouped(limits.max_rows)))
-    if max_row * max_col > limits.max_cells:
-        raise RefusedFile(_("Een werkblad beslaat %(rows)s rijen bij %(columns)s kolommen; dat is te groot om te "
-                            "lezen. Verwijder lege rijen en kolommen of splits het bestand.", rows=grouped(max_row),
-                            columns=max_col))
+    raise RefusedFile(_("Werkblad '%(sheet)s' beslaat %(rows)s rijen bij %(columns)s kolommen; dat is te groot om "
+                        "te lezen. Verwijder lege rijen en kolommen of splits het bestand.", sheet=name,
+                        rows=grouped(max_row), columns=max_col) if name else
+                      _("Een werkblad beslaat %(rows)s rijen bij %(columns)s kolommen; dat is te groot om te "
+                        "lezen. Verwijder lege rijen en kolommen of splits het bestand.", rows=grouped(max_row),
+                        columns=max_col))

@@ -76,6 +76,31 @@ def sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
     return None
 
 
+def part_title(archive: zipfile.ZipFile, part: str) -> str | None:
+    """The name of the worksheet stored in `part` (compared in standard spelling, lower case), or None."""
+    try:
+        entries = {n.replace("\\", "/").lstrip("/").lower(): n for n in archive.namelist()}
+        if "xl/workbook.xml" not in entries or "xl/_rels/workbook.xml.rels" not in entries:
+            return None
+        targets = {}
+        for match in _REL.finditer(archive.read(entries["xl/_rels/workbook.xml.rels"])):
+            attrs = dict(_ATTR.findall(match.group(1)))
+            if b"Id" in attrs and b"Target" in attrs:
+                target = attrs[b"Target"].decode("utf-8", "replace").replace("\\", "/")
+                targets[attrs[b"Id"]] = (target.lstrip("/") if target.startswith("/")
+                                         else posixpath.normpath(posixpath.join("xl", target))).lower()
+        workbook = archive.read(entries["xl/workbook.xml"])
+        for match in _SHEET.finditer(workbook):
+            if targets.get(match.group(2)) == part:
+                return _unescape(match.group(1))
+        for match in _SHEET_ID_FIRST.finditer(workbook):
+            if targets.get(match.group(1)) == part:
+                return _unescape(match.group(2))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError):
+        return None
+    return None
+
+
 def _unescape(raw: bytes) -> str:
     text = raw.decode("utf-8", "replace")
     for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
