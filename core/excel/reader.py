@@ -21,6 +21,7 @@ from typing import Any, Iterator
 import python_calamine
 from flask_babel import gettext as _
 
+from core.excel.firstrows import first_rows
 from core.excel.safety import RefusedFile
 from core.excel.sheetscan import SheetScan, scan_sheet
 from core.excel.spec import Column, SheetSpec, normalise_header
@@ -187,6 +188,11 @@ def open_sheet(data: bytes, spec: SheetSpec, *, max_rows: int) -> OpenedSheet:
     if name is None:
         return OpenedSheet("", 1, [], [Problem(None, _("De werkmap bevat geen zichtbaar werkblad met gegevens."))],
                            marker)
+    head = first_rows(data, name, HEADER_SCAN)
+    if head is not None and not _has_header(head, spec):  # refused before the whole sheet is parsed
+        opened = OpenedSheet(name, 1, [], [], marker)
+        _match_header(opened, [list(r) for r in head], spec)
+        return opened
     try:
         sheet = workbook.get_sheet_by_name(name)
     except BaseException as exc:
@@ -215,6 +221,12 @@ def open_sheet(data: bytes, spec: SheetSpec, *, max_rows: int) -> OpenedSheet:
     opened._rows = rows
     _match_header(opened, head, spec)
     return opened
+
+
+def _has_header(head: list[list[str]], spec: SheetSpec) -> bool:
+    """Whether any of these rows holds a recognised header (what _match_header looks for)."""
+    index = header_index(spec)
+    return any(normalise_header(v) in index for values in head for v in values if isinstance(v, str))
 
 
 def _match_header(opened: OpenedSheet, head: list[list[Any]], spec: SheetSpec) -> None:

@@ -214,8 +214,33 @@ def _column_number(letters: bytes) -> int:
 
 
 def _exact_last_row(content: bytes) -> int:
-    refs = re.findall(rb'<c r="[A-Za-z]{1,3}([0-9]+)' + _FILLED, content)
-    return max((int(r) for r in refs), default=0)
+    # numbers of one length compare as bytes: the longest length present, then max() in C (no int per cell)
+    for digits in range(7, 0, -1):
+        pattern = rb'<c r="[A-Za-z]{1,3}([0-9]{%d})' % digits + _FILLED
+        if digits == 7:
+            pattern = rb'<c r="[A-Za-z]{1,3}([0-9]{7,})' + _FILLED
+        refs = re.findall(pattern, content)
+        if refs:
+            return max(int(r) for r in set(refs)) if digits == 7 else int(max(refs))
+    return 0
+
+
+def _narrow_last_column(content: bytes) -> int:
+    """The last single-letter column holding a filled cell (0 when none)."""
+    for number in range(26, 0, -1):
+        letter = bytes([64 + number])
+        if b'<c r="' + letter in content and re.search(rb'<c r="' + letter + rb'[0-9]+' + _FILLED, content):
+            return number
+    return 0
+
+
+def _odd_tags(content: bytes) -> bool:
+    """Tags in another form than `<c r="..."` / `<row r="..."` (the fast path's premise); quick when absent."""
+    if any(form in content for form in (b"<c\t", b"<c\r", b"<c\n", b"<row\t", b"<row\r", b"<row\n")):
+        return True
+    if b":c" not in content and b":row" not in content:
+        return False
+    return bool(_ODD_TAG.search(content))
 
 
 def sheet_extent(content: bytes, row_budget: int | None = None) -> tuple[int, int]:
@@ -231,16 +256,18 @@ def sheet_extent(content: bytes, row_budget: int | None = None) -> tuple[int, in
     cells = content.count(b"<c ") + content.count(b"<c>") + content.count(b"<c/>")
     rows = content.count(b"<row ") + content.count(b"<row>") + content.count(b"<row/>")
     if (content.count(b'<c r="') == cells and content.count(b'<row r="') == rows
-            and not _ODD_TAG.search(content)):
+            and not _odd_tags(content)):
         if not cells and not rows:
             return 0, 0
         max_col = max((_column_number(c) for c in _WIDE_CELL.findall(content)), default=0) or 26
-        max_row = max((int(r) for r in _HIGH_ROW.findall(content)), default=0)
+        max_row = _exact_last_row(content) if _HIGH_ROW.search(content) else 0
         if not max_row:  # below row 100,000: 99,999 is a bound, count exactly only when it matters
             if row_budget is None or 99_999 * max_col > row_budget:
                 max_row = _exact_last_row(content)
             else:
                 max_row = 99_999
+        if max_col == 26 and row_budget is not None and max_row * 26 > row_budget:
+            max_col = _narrow_last_column(content)  # a narrow sheet with many rows: its real width matters
         return max_row, max_col
     max_row = max_col = 0
     row = 0

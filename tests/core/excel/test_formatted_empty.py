@@ -76,3 +76,17 @@ def test_cli_imports_a_sheet_with_a_formatted_tail(app, editor, tmp_path):
                                                  "rmc-19", "--as", EDITOR])
     assert result.exit_code == 0, result.output
     assert [g["text"] for g in greetings(app)] == ["Een", "Twee"]
+
+
+def test_a_missing_header_is_found_before_the_whole_sheet_is_parsed(app, editor, monkeypatch):
+    import python_calamine
+
+    def whole_sheet(*_args, **_kwargs):
+        raise AssertionError("the whole sheet was parsed")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "get_sheet_by_name", whole_sheet, raising=False)
+    before = counts(app)
+    prepared = run_import(app, xlsxwriter_file([["x"] * 3] * 50, ["Iets", "Anders", "Nog iets"]))
+    assert [str(p) for p in prepared.problems][0].startswith(
+        "A1: geen kopregel gevonden in werkblad 'Groeten' (de eerste 10 gevulde rijen)")
+    assert counts(app) == before
