@@ -240,8 +240,10 @@ def _excel_target(instrument: str, sheet: str, region_code: str, email: str, act
 @click.option("--region", "region_code", required=True, help="Region slug (rmc-19) or RMC code (MC19)")
 @click.option("--as", "email", required=True, help="E-mail address of the user the import is done as")
 @click.option("--dry-run", is_flag=True, help="Check and show the changes without saving them")
+@click.option("--hidden", type=click.Choice(["import", "skip"]), default=None,
+              help="Rows hidden in the sheet (by hand or a filter): import or skip them; refused when not given")
 @with_appcontext
-def excel_import(instrument, sheet, file, region_code, email, dry_run):
+def excel_import(instrument, sheet, file, region_code, email, dry_run, hidden):
     """Import FILE into SHEET of INSTRUMENT: every error with its cell, or the changes, in one transaction."""
     from pathlib import Path
 
@@ -256,7 +258,8 @@ def excel_import(instrument, sheet, file, region_code, email, dry_run):
         lock_sheet(session, spec, region.id)  # held until the commit: the diff cannot go stale
     path = Path(file)
     prepared = engine.prepare_import(session, spec=spec, instrument=instrument, region=region, user=user,
-                                     data=path.read_bytes(), filename=path.name, config=current_app.config)
+                                     data=path.read_bytes(), filename=path.name, config=current_app.config,
+                                     hidden=hidden)
     if not prepared.ok:
         session.rollback()
         for problem in prepared.problems:
@@ -269,6 +272,9 @@ def excel_import(instrument, sheet, file, region_code, email, dry_run):
     diff = prepared.diff
     click.echo(f"{diff.change_count} wijzigingen: {len(diff.new)} nieuw, {len(diff.changed)} gewijzigd, "
                f"{diff.unchanged} ongewijzigd.")
+    if prepared.hidden_rows:
+        from core.excel.hidden import chosen, hidden_notice
+        click.echo(hidden_notice(prepared.hidden_rows, chosen(hidden, spec)))
     if dry_run:
         session.rollback()
         click.echo("Proefrun: er is niets opgeslagen.")

@@ -23,7 +23,8 @@ from typing import Any, Callable
 from flask_babel import gettext as _, ngettext
 
 from core.excel.spec import Column, Kind, format_value, message_value
-from core.i18n import N_
+from core.excel.names import municipality_hint
+from core.i18n import N_, grouped
 from core.reference import mbo_institutions, municipalities
 
 
@@ -262,14 +263,21 @@ def _bounded(base, col: Column):
     def parse(value):
         parsed = base(value)
         if low is not None and parsed < low:
-            raise Invalid(_("%(value)s is kleiner dan het minimum %(minimum)s", value=message_value(parsed),
-                            minimum=message_value(low)))
+            raise Invalid(_("%(value)s is kleiner dan het minimum %(minimum)s", value=_bound_text(parsed),
+                            minimum=_bound_text(low)))
         if high is not None and parsed > high:
-            raise Invalid(_("%(value)s is groter dan het maximum %(maximum)s", value=message_value(parsed),
-                            maximum=message_value(high)))
+            raise Invalid(_("%(value)s is groter dan het maximum %(maximum)s", value=_bound_text(parsed),
+                            maximum=_bound_text(high)))
         return parsed
 
     return parse
+
+
+def _bound_text(value) -> str:
+    """A bound or a value beyond it in a message: whole numbers grouped (3.000.000.000)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return grouped(value)
+    return message_value(value)
 
 
 def _decimal_parser(col: Column):
@@ -351,6 +359,9 @@ def _cbs_parser(col: Column, lookups: Lookups | None):
             code = ""
         match = _CBS_RE.match(code)
         if not match:
+            hint = municipality_hint(value)
+            if hint:
+                raise Invalid(hint)
             raise Invalid(_("'%(value)s' is geen CBS-gemeentecode (zoals GM0344)", value=shown(value)))
         code = f"GM{int(match.group(1)):04d}"
         municipality = municipalities().get(code)
@@ -390,6 +401,8 @@ def _organisation_parser(col: Column, lookups: Lookups | None):
         except Invalid:
             raise Invalid(_("'%(value)s' is geen code van een organisatie", value=shown(value))) from None
         org = lookups.members.get(code)
+        if org is None and (hint := municipality_hint(value)):
+            raise Invalid(hint)
         if org is None and _CBS_RE.match(code) and code[:2] != "GM" and len(code) <= 4:
             org = lookups.members.get(f"GM{int(code):04d}")
             code = org.identifier if org else code

@@ -21,7 +21,10 @@ from sqlalchemy.orm import Session
 from core.authz import scoped
 from core.excel import stage as staging
 from core.excel.cells import Lookups, OrgInfo
+from core.excel.dberror import database_errors
 from core.excel.diff import Diff, compute_diff
+from core.excel.hidden import chosen as hidden_choice
+from core.excel.normalise import normalised
 from core.excel.reader import Problem, open_sheet
 from core.excel.safety import Limits, RefusedFile, check_workbook
 from core.excel.spec import SheetSpec
@@ -89,6 +92,7 @@ class Prepared:
     file_keys: list[tuple] = field(default_factory=list)
     lookups: Lookups | None = None
     row_count: int = 0
+    hidden_rows: list[int] = field(default_factory=list)  # data rows hidden in the sheet (imported or skipped)
 
     @property
     def ok(self) -> bool:
@@ -96,13 +100,17 @@ class Prepared:
 
 
 def prepare_import(session: Session, *, spec: SheetSpec, instrument: str, region: Region, user, data: bytes,
-                   filename: str, config) -> Prepared:
-    """Check, read, validate and diff an upload. Writes nothing."""
+                   filename: str, config, hidden: str | None = None) -> Prepared:
+    """Check, read, validate and diff an upload. Writes nothing.
+
+    `hidden`: the uploader's choice for hidden rows ("import" or "skip"; None: the sheet's, else refuse).
+    """
     require_instrument(region, instrument)
     limits = Limits.from_config(config)
     prepared = Prepared(spec=spec, filename=filename)
     try:
         check_workbook(data, filename, limits)
+        data = normalised(data)  # backslash or root part names, as some Windows tools write them
         opened = open_sheet(data, spec, max_rows=limits.max_rows)
     except RefusedFile as exc:
         prepared.problems = [Problem(None, str(exc))]
@@ -112,10 +120,12 @@ def prepare_import(session: Session, *, spec: SheetSpec, instrument: str, region
     lookups = build_lookups(session, region)
     prepared.lookups = lookups
     validated = validate(opened, spec, instrument=instrument, region=region, user=user, lookups=lookups,
-                         max_rows=limits.max_rows, context=RuleContext(region, instrument, user))
+                         max_rows=limits.max_rows, context=RuleContext(region, instrument, user),
+                         hidden=hidden_choice(hidden, spec))
     del opened  # lets go of the reader's grid before the stored rows are loaded
     prepared.sheet_name = validated.sheet_name
     prepared.row_count = validated.row_count
+    prepared.hidden_rows = validated.hidden_rows
     if not validated.ok:
         prepared.problems = validated.errors
         prepared.error_count = validated.error_count
@@ -136,8 +146,9 @@ def commit_prepared(session: Session, prepared: Prepared, region: Region, actor,
     if not locked:
         lock_sheet(session, prepared.spec, region.id)
         recheck(session, prepared.spec, region.id, prepared.diff, prepared.file_keys)
-    stats = write_diff(session, prepared.spec, region.id, prepared.diff, actor)
-    session.commit()
+    with database_errors():
+        stats = write_diff(session, prepared.spec, region.id, prepared.diff, actor)
+        session.commit()
     return stats
 
 
@@ -152,7 +163,8 @@ def stage_prepared(session: Session, prepared: Prepared, *, user, region: Region
         too_big = mark_max_rows is not None and prepared.row_count > mark_max_rows  # openpyxl loads it whole
         keep = not prepared.refused and not too_big  # only a file that can be marked is kept
         staged = staging.stage_errors(session, errors=prepared.problems, error_count=prepared.error_count,
-                                      sheet_name=prepared.sheet_name, data=data if keep else None, **common)
+                                      sheet_name=prepared.sheet_name, data=normalised(data) if keep else None,
+                                      **common)
     session.commit()
     return staged
 
@@ -173,9 +185,10 @@ def commit_staged(session: Session, staged, *, spec: SheetSpec, instrument: str,
     recheck(session, spec, region.id, diff, file_keys)
     # rules may depend on the date or the region's settings (a deadline): ask them again (RowsRefused)
     recheck_rules(spec, diff, lambda: build_lookups(session, region), RuleContext(region, instrument, user))
-    write_diff(session, spec, region.id, diff, actor_of(user))
-    session.execute(delete(type(staged)).where(type(staged).id == staged.id))
-    session.commit()
+    with database_errors():
+        write_diff(session, spec, region.id, diff, actor_of(user))
+        session.execute(delete(type(staged)).where(type(staged).id == staged.id))
+        session.commit()
     return diff
 
 

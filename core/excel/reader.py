@@ -21,7 +21,9 @@ from typing import Any, Iterator
 import python_calamine
 from flask_babel import gettext as _
 
+from core.excel.firstrows import first_rows
 from core.excel.safety import RefusedFile
+from core.excel.sheetscan import SheetScan, scan_sheet
 from core.excel.spec import Column, SheetSpec, normalise_header
 from core.i18n import grouped
 
@@ -85,6 +87,7 @@ class OpenedSheet:
         return self._first_col
     _buffer: list[list[Any]] = field(default_factory=list)
     header_values: list[Any] = field(default_factory=list)  # the header row's cells, from first_col
+    scan: SheetScan = field(default_factory=SheetScan)  # hidden rows, error values, formulas, merged cells
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         """(1-based row number, raw values) for every non-empty data row after the header.
@@ -185,6 +188,11 @@ def open_sheet(data: bytes, spec: SheetSpec, *, max_rows: int) -> OpenedSheet:
     if name is None:
         return OpenedSheet("", 1, [], [Problem(None, _("De werkmap bevat geen zichtbaar werkblad met gegevens."))],
                            marker)
+    head = first_rows(data, name, HEADER_SCAN)
+    if head is not None and not _has_header(head, spec):  # refused before the whole sheet is parsed
+        opened = OpenedSheet(name, 1, [], [], marker)
+        _match_header(opened, [list(r) for r in head], spec)
+        return opened
     try:
         sheet = workbook.get_sheet_by_name(name)
     except BaseException as exc:
@@ -195,6 +203,7 @@ def open_sheet(data: bytes, spec: SheetSpec, *, max_rows: int) -> OpenedSheet:
     # python-calamine's iter_rows starts at the sheet's first row (empty rows above the data included) but
     # at the first column that holds data; tests/core/excel/test_reading.py pins this behaviour.
     opened = OpenedSheet(name, 1, [], [], marker, _first_row=1, _first_col=start[1])
+    opened.scan = scan_sheet(data, name)
     if sheet.height - 1 > max_rows + HEADER_SCAN:
         opened.problems.append(Problem(None, _("Het werkblad heeft %(rows)s rijen; het maximum is %(maximum)s. "
                                                "Splits het bestand.", rows=grouped(sheet.height - 1),
@@ -214,6 +223,12 @@ def open_sheet(data: bytes, spec: SheetSpec, *, max_rows: int) -> OpenedSheet:
     return opened
 
 
+def _has_header(head: list[list[str]], spec: SheetSpec) -> bool:
+    """Whether any of these rows holds a recognised header (what _match_header looks for)."""
+    index = header_index(spec)
+    return any(normalise_header(v) in index for values in head for v in values if isinstance(v, str))
+
+
 def _match_header(opened: OpenedSheet, head: list[list[Any]], spec: SheetSpec) -> None:
     index = header_index(spec)
     offset = opened._first_col
@@ -225,8 +240,8 @@ def _match_header(opened: OpenedSheet, head: list[list[Any]], spec: SheetSpec) -
     if best_row is None:
         expected = ", ".join(c.header for c in spec.imported_columns)
         opened.problems.append(Problem(cell_ref(opened._first_row, offset), _(
-            "geen kopregel gevonden in de eerste %(rows)s gevulde rijen; verwacht de kolommen: %(columns)s",
-            rows=HEADER_SCAN, columns=expected), opened._first_row, offset))
+            "geen kopregel gevonden in werkblad '%(sheet)s' (de eerste %(rows)s gevulde rijen); verwacht de "
+            "kolommen: %(columns)s", sheet=opened.sheet_name, rows=HEADER_SCAN, columns=expected), opened._first_row, offset))
         opened.header_row = opened._first_row
         opened.header_values = list(head[0]) if head else []
         return

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from core.excel.normalise import part_name
+from core.excel.sheetscan import part_title
 from core.i18n import grouped
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -96,8 +98,10 @@ def check_workbook(data: bytes, filename: str | None = None, limits: Limits = Li
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise RefusedFile(_("Het bestand is beschadigd of onvolledig (geen geldig .xlsx-bestand).")) from None
     _check_directory(infos, limits)
-    names = {i.filename for i in infos}
-    if "mimetype" in names and any(i.filename == "content.xml" for i in infos):
+    names = {part_name(i.filename) for i in infos}
+    if len(names) != len(infos):  # two entries with one name once spelled the standard way
+        raise RefusedFile(_("Het bestand is beschadigd of onvolledig (geen geldig .xlsx-bestand)."))
+    if "mimetype" in names and "content.xml" in names:
         raise RefusedFile(_("Dit is een OpenDocument-werkblad (.ods); sla het op als Excel-werkmap (.xlsx)."))
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         if "xl/workbook.bin" in names:
@@ -128,7 +132,7 @@ def _check_directory(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
                             entries=grouped(len(infos))))
     declared = 0
     for info in infos:
-        lower = info.filename.lower()
+        lower = part_name(info.filename).lower()
         if info.flag_bits & 0x1:
             raise RefusedFile(_("Het bestand is met een wachtwoord beveiligd (versleuteld); "
                                 "haal de beveiliging weg en sla het op als .xlsx."))
@@ -145,17 +149,22 @@ def _check_directory(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
 
 
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
-_WIDE_CELL = re.compile(rb'<c r="([A-Za-z]{2,3})[0-9]')
-_HIGH_ROW = re.compile(rb'<(?:c r="[A-Za-z]{1,3}|row r=")([0-9]{6,})"')
+# A cell counts only when it holds something: calamine allocates no grid for a formatted but empty cell
+# (`<c r="A1048576" s="3"/>`, `<c r="B9"></c>`) nor for a row element, as LibreOffice and Excel write them
+# (measured: a value at A1 and a formatted empty XFD1048576 read as a 1 x 1 grid, 26 MB peak).
+_FILLED = rb'"[^>]*(?<!/)>(?!</c>)'
+_WIDE_CELL = re.compile(rb'<c r="([A-Za-z]{2,3})[0-9]+' + _FILLED)
+_HIGH_ROW = re.compile(rb'<c r="[A-Za-z]{1,3}([0-9]{6,})' + _FILLED)
 # Anything but the plain form (`<c r="..."`, `<row r="..."`): a namespace prefix, other whitespace
 _ODD_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row)[\t\r\n]|<[A-Za-z_][\w.-]*:(?:c|row)[\s>/]")
 _ANY_TAG = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s>/])((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_EMPTY_CLOSE = re.compile(rb"\s*</(?:[A-Za-z_][\w.-]*:)?c\s*>")
 _R_ATTR = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})([0-9]*)["']""")
 
 
 def _check_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: int) -> int:
     """Decompress one entry (bounded), check its content; return its actual size."""
-    lower = info.filename.lower()
+    lower = part_name(info.filename).lower()
     is_xml = lower.endswith(_XML_SUFFIXES)
     is_sheet = lower.startswith("xl/worksheets/") and lower.endswith(".xml")
     keep = is_xml  # XML parts are scanned whole; binary parts (images) are only counted
@@ -193,7 +202,7 @@ def _check_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits
         raise RefusedFile(_("Het bestand bevat macro's (VBA); die worden niet geaccepteerd. "
                             "Sla het op als Excel-werkmap (.xlsx) zonder macro's."))
     if is_sheet:
-        _check_extent(content, limits)
+        _check_extent(content, limits, lambda: part_title(archive, lower))
     return size
 
 
@@ -205,8 +214,33 @@ def _column_number(letters: bytes) -> int:
 
 
 def _exact_last_row(content: bytes) -> int:
-    refs = re.findall(rb'<(?:c r="[A-Za-z]{1,3}|row r=")([0-9]+)"', content)
-    return max((int(r) for r in refs), default=0)
+    # numbers of one length compare as bytes: the longest length present, then max() in C (no int per cell)
+    for digits in range(7, 0, -1):
+        pattern = rb'<c r="[A-Za-z]{1,3}([0-9]{%d})' % digits + _FILLED
+        if digits == 7:
+            pattern = rb'<c r="[A-Za-z]{1,3}([0-9]{7,})' + _FILLED
+        refs = re.findall(pattern, content)
+        if refs:
+            return max(int(r) for r in set(refs)) if digits == 7 else int(max(refs))
+    return 0
+
+
+def _narrow_last_column(content: bytes) -> int:
+    """The last single-letter column holding a filled cell (0 when none)."""
+    for number in range(26, 0, -1):
+        letter = bytes([64 + number])
+        if b'<c r="' + letter in content and re.search(rb'<c r="' + letter + rb'[0-9]+' + _FILLED, content):
+            return number
+    return 0
+
+
+def _odd_tags(content: bytes) -> bool:
+    """Tags in another form than `<c r="..."` / `<row r="..."` (the fast path's premise); quick when absent."""
+    if any(form in content for form in (b"<c\t", b"<c\r", b"<c\n", b"<row\t", b"<row\r", b"<row\n")):
+        return True
+    if b":c" not in content and b":row" not in content:
+        return False
+    return bool(_ODD_TAG.search(content))
 
 
 def sheet_extent(content: bytes, row_budget: int | None = None) -> tuple[int, int]:
@@ -222,48 +256,64 @@ def sheet_extent(content: bytes, row_budget: int | None = None) -> tuple[int, in
     cells = content.count(b"<c ") + content.count(b"<c>") + content.count(b"<c/>")
     rows = content.count(b"<row ") + content.count(b"<row>") + content.count(b"<row/>")
     if (content.count(b'<c r="') == cells and content.count(b'<row r="') == rows
-            and not _ODD_TAG.search(content)):
+            and not _odd_tags(content)):
         if not cells and not rows:
             return 0, 0
         max_col = max((_column_number(c) for c in _WIDE_CELL.findall(content)), default=0) or 26
-        max_row = max((int(r) for r in _HIGH_ROW.findall(content)), default=0)
+        max_row = _exact_last_row(content) if _HIGH_ROW.search(content) else 0
         if not max_row:  # below row 100,000: 99,999 is a bound, count exactly only when it matters
             if row_budget is None or 99_999 * max_col > row_budget:
                 max_row = _exact_last_row(content)
             else:
                 max_row = 99_999
+        if max_col == 26 and row_budget is not None and max_row * 26 > row_budget:
+            max_col = _narrow_last_column(content)  # a narrow sheet with many rows: its real width matters
         return max_row, max_col
     max_row = max_col = 0
     row = 0
     col = 0
-    for tag, attrs in _ANY_TAG.findall(content):
+    for match in _ANY_TAG.finditer(content):
+        tag, attrs = match.groups()
         ref = _R_ATTR.search(attrs)
         if tag == b"row":
             row = int(ref.group(2)) if ref and ref.group(2) else row + 1
             col = 0
-            max_row = max(max_row, row)
             continue
         if ref and ref.group(1) and ref.group(2):
             col, cell_row = _column_number(ref.group(1)), int(ref.group(2))
         else:
             col, cell_row = col + 1, max(row, 1)
+        if attrs.rstrip().endswith(b"/") or _EMPTY_CLOSE.match(content, match.end()):
+            continue  # formatted but empty: the reader allocates nothing for it
         max_row = max(max_row, cell_row)
         max_col = max(max_col, col)
     return max_row, max_col
 
 
-def _check_extent(content: bytes, limits: Limits) -> None:
+def _check_extent(content: bytes, limits: Limits, title=lambda: None) -> None:
+    """Refuse a sheet whose filled cells span more than the limits; `title()` names it in the message."""
     # a bound below both limits is as good as the exact answer
     budget = min(limits.max_cells, (limits.max_rows + 100) * 26)
     max_row, max_col = sheet_extent(content, row_budget=budget)
+    if max_col <= limits.max_columns and max_row <= limits.max_rows + 100 and max_row * max_col <= limits.max_cells:
+        return
+    name = title()
     if max_col > limits.max_columns:
-        raise RefusedFile(_("Een werkblad heeft gegevens tot kolom %(column)s; meer dan %(maximum)s kolommen wordt "
+        raise RefusedFile(_("Werkblad '%(sheet)s' heeft gegevens tot kolom %(column)s; meer dan %(maximum)s "
+                            "kolommen wordt niet gelezen. Verwijder lege of overbodige kolommen.", sheet=name,
+                            column=grouped(max_col), maximum=limits.max_columns) if name else
+                          _("Een werkblad heeft gegevens tot kolom %(column)s; meer dan %(maximum)s kolommen wordt "
                             "niet gelezen. Verwijder lege of overbodige kolommen.", column=grouped(max_col),
                             maximum=limits.max_columns))
     if max_row > limits.max_rows + 100:
-        raise RefusedFile(_("Een werkblad heeft gegevens tot rij %(row)s; meer dan %(maximum)s rijen wordt niet "
+        raise RefusedFile(_("Werkblad '%(sheet)s' heeft gegevens tot rij %(row)s; meer dan %(maximum)s rijen wordt "
+                            "niet gelezen. Splits het bestand.", sheet=name, row=grouped(max_row),
+                            maximum=grouped(limits.max_rows)) if name else
+                          _("Een werkblad heeft gegevens tot rij %(row)s; meer dan %(maximum)s rijen wordt niet "
                             "gelezen. Splits het bestand.", row=grouped(max_row), maximum=grouped(limits.max_rows)))
-    if max_row * max_col > limits.max_cells:
-        raise RefusedFile(_("Een werkblad beslaat %(rows)s rijen bij %(columns)s kolommen; dat is te groot om te "
-                            "lezen. Verwijder lege rijen en kolommen of splits het bestand.", rows=grouped(max_row),
-                            columns=max_col))
+    raise RefusedFile(_("Werkblad '%(sheet)s' beslaat %(rows)s rijen bij %(columns)s kolommen; dat is te groot om "
+                        "te lezen. Verwijder lege rijen en kolommen of splits het bestand.", sheet=name,
+                        rows=grouped(max_row), columns=max_col) if name else
+                      _("Een werkblad beslaat %(rows)s rijen bij %(columns)s kolommen; dat is te groot om te "
+                        "lezen. Verwijder lege rijen en kolommen of splits het bestand.", rows=grouped(max_row),
+                        columns=max_col))

@@ -201,6 +201,8 @@ class SheetSpec:
                      text cell (no number format; text that could be a formula is neutralised as always),
                      and an import refuses it like any non-number, naming the cell. The workbook is
                      otherwise the same (frozen header, Toelichting, drop-downs, version marker).
+    hidden_rows:     rows hidden in the uploaded sheet (by the user or an autofilter): "import" or "skip";
+                     None (the default) lets the uploader choose and refuses the upload until they do.
     """
 
     name: str
@@ -216,6 +218,7 @@ class SheetSpec:
     row_noun: str = lazy_gettext("gegevens")
     screen: Callable[[Any, bool], str | None] | None = None
     export_rows: Callable[[Any, Any, Any], Iterable[Sequence[Any]]] | None = None
+    hidden_rows: str | None = None
 
     def __post_init__(self):
         if self.screen is not None and callable(self.screen) and not takes_context(self.screen, 2):
@@ -296,6 +299,8 @@ class SheetSpec:
             out.append(f"sheet '{self.name}': at least one natural key column must be required")
         if self.screen is not None and not callable(self.screen):
             out.append(f"sheet '{self.name}': screen must be callable")
+        if self.hidden_rows not in (None, "import", "skip"):
+            out.append(f"sheet '{self.name}': hidden_rows must be None, 'import' or 'skip'")
         if self.export_rows is not None and not callable(self.export_rows):
             out.append(f"sheet '{self.name}': export_rows must be callable")
         if not out and self.natural_key and not _has_unique_key(self.model, table_columns,

@@ -26,8 +26,11 @@ from typing import Any
 from flask_babel import gettext as _, ngettext
 
 from core.authz import may
+from core.excel.bounds import storable
 from core.excel.cells import Invalid, Lookups, make_parser
+from core.excel.hidden import HIDDEN_IMPORT, HIDDEN_SKIP, hidden_refusal
 from core.excel.reader import Marker, OpenedSheet, Problem, cell_ref
+from core.excel.sheetscan import empty_cell_reason
 from core.excel.spec import Kind, SheetSpec, format_value
 from core.excel.store import StaleImport
 from core.i18n import grouped
@@ -49,6 +52,7 @@ class Validated:
     org_ids: set[int] = field(default_factory=set)  # organisations the rows belong to (for the commit's re-check)
     screened: int = 0  # cells refused by the sheet's screen (the upload must not be kept)
     row_count: int = 0  # non-empty data rows read
+    hidden_rows: list[int] = field(default_factory=list)  # non-empty data rows hidden in the sheet (or filtered)
 
     @property
     def ok(self) -> bool:
@@ -123,11 +127,11 @@ def screen_of(spec: SheetSpec, context: RuleContext):
 
 
 def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, user, lookups: Lookups,
-             max_rows: int, context: RuleContext | None = None) -> Validated:
+             max_rows: int, context: RuleContext | None = None, hidden: str | None = None) -> Validated:
     """Check every cell and row; keep the typed rows only while no error has been found.
 
     `context` is what the sheet's rules and screen are told (built from region, instrument and user when
-    not given).
+    not given). `hidden`: what to do with rows hidden in the sheet (hidden.py): import, skip, or (None) refuse.
     """
     if context is None:
         context = RuleContext(region, instrument, user)
@@ -150,7 +154,7 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
         if key not in present:
             continue  # an optional natural-key column left out of the file: None in every row
         col = spec.column(key)
-        plan.append((present[key] - first_col, present[key], pos, col, make_parser(col, lookups)))
+        plan.append((present[key] - first_col, present[key], pos, col, make_parser(storable(spec, col), lookups)))
     labels = {c.key: c.label for c in spec.columns}
     headers = {c.key: c.header for c in spec.columns}
     rules = []
@@ -178,7 +182,14 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
     keep = result.ok
     add = result.add
     allowed = permission.allowed
+    scan = opened.scan
+    odd_cells = bool(scan.errors or scan.formulas or scan.merged)
+    hidden_rows = scan.hidden_rows
     for row_number, raw in opened.rows():
+        if hidden_rows and row_number in hidden_rows:
+            result.hidden_rows.append(row_number)
+            if hidden == HIDDEN_SKIP:
+                continue
         count += 1
         if count > max_rows:
             add(Problem(None, _("Het werkblad heeft meer dan %(maximum)s rijen met gegevens; splits het bestand.",
@@ -194,6 +205,9 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
             if value.__class__ is str and (not value or value.isspace()):
                 value = None
             if value is None:
+                if odd_cells and (reason := empty_cell_reason(scan, row_number, col_index, cell_ref)):
+                    add(Problem(cell_ref(row_number, col_index), reason, row_number, col_index))
+                    continue
                 if col.required:
                     add(Problem(cell_ref(row_number, col_index),
                                 _("%(column)s is verplicht; de cel is leeg", column=col.header), row_number, col_index))
@@ -236,7 +250,9 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
                 keep = False
                 rows.clear()
     result.row_count = count
-    if count == 0 and result.ok:
+    if result.hidden_rows and hidden not in (HIDDEN_IMPORT, HIDDEN_SKIP):
+        result.add(Problem(None, hidden_refusal(result.hidden_rows)))
+    if count == 0 and result.ok and opened.marker is None:  # the platform's own empty export is 0 wijzigingen
         result.add(Problem(None, _("Het werkblad bevat geen rijen met gegevens onder de kopregel.")))
     if not result.ok:
         result.rows = []

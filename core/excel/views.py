@@ -23,10 +23,12 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField
 
 from core.authz import authorize, may
 from core.db import db_session
 from core.excel import engine, stage
+from core.excel.hidden import chosen as hidden_choice, hidden_notice
 from core.excel.marked import marked_workbook
 from core.excel.models import STATE_ERRORS, STATE_READY
 from core.excel.spec import SheetSpec
@@ -41,6 +43,9 @@ PREVIEW_ROWS = 200
 
 class UploadForm(DutchForm):
     file = FileField(_l("Excel-bestand (.xlsx)"), validators=[FileRequired(_l("Kies een bestand om te uploaden."))])
+    hidden = SelectField(_l("Verborgen rijen (met de hand of door een filter)"), default="",
+                         choices=[("", _l("Melden en niets opslaan")), ("import", _l("Importeren")),
+                                  ("skip", _l("Overslaan"))])
 
 
 def _registry():
@@ -89,7 +94,9 @@ def sheet_page(instrument: str, sheet: str):
         session = db_session()
         prepared = engine.prepare_import(session, spec=spec, instrument=instrument, region=region,
                                          user=current_user, data=data, filename=upload.filename or "",
-                                         config=current_app.config)
+                                         config=current_app.config, hidden=form.hidden.data or None)
+        if prepared.ok and prepared.hidden_rows:
+            flash(hidden_notice(prepared.hidden_rows, hidden_choice(form.hidden.data, spec)))
         staged = engine.stage_prepared(session, prepared, user=current_user, region=region, instrument=instrument,
                                        data=data, minutes=current_app.config["EXCEL_STAGE_MINUTES"],
                                        mark_max_rows=current_app.config["EXCEL_MARK_MAX_ROWS"])

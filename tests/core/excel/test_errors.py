@@ -26,7 +26,9 @@ CELL_ERRORS = [
     ("enum", {"mood": "boos"}, "I2: 'boos' is geen toegestane waarde (kies uit: blij, neutraal, somber)"),
     ("BRIN format", {"brin": "ABCD"}, "J2: 'ABCD' is geen BRIN-code (zoals 25LP)"),
     ("BRIN unknown", {"brin": "99ZZ"}, "J2: BRIN 99ZZ is geen bekende mbo-instelling"),
-    ("CBS code format", {"municipality": "Utrecht"}, "K2: 'Utrecht' is geen CBS-gemeentecode (zoals GM0344)"),
+    ("CBS code format", {"municipality": "Utrecht-Noord"}, "K2: 'Utrecht-Noord' is geen CBS-gemeentecode (zoals GM0344)"),
+    ("municipality name", {"municipality": "Utrecht"},
+     "K2: 'Utrecht' is een gemeentenaam; gebruik de CBS-code (GM0344 voor Utrecht)"),
     ("CBS code unknown", {"municipality": "GM9999"}, "K2: gemeente GM9999 bestaat niet"),
     ("CBS code outside region", {"municipality": "GM0599"}, "K2: gemeente GM0599 (Rotterdam) hoort niet bij regio Utrecht"),
     ("organisation unknown", {"org": "GM9999"}, "A2: organisatie GM9999 bestaat niet"),
@@ -86,7 +88,7 @@ def test_missing_unknown_and_duplicate_columns(app, editor):
 
 def test_no_header_at_all(app, editor):
     prepared = run_import(app, openpyxl_file([["GM0344", "2024-2025"]], ["x", "y"]))
-    assert messages(prepared)[0].startswith("A1: geen kopregel gevonden in de eerste 10 gevulde rijen; "
+    assert messages(prepared)[0].startswith("A1: geen kopregel gevonden in werkblad 'Groeten' (de eerste 10 gevulde rijen); "
                                             "verwacht de kolommen: Organisatie, Schooljaar, Groet")
 
 

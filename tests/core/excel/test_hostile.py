@@ -144,13 +144,13 @@ HOSTILE = {
                                   b"opendocument.spreadsheet", "content.xml": b"<x/>"}), "groeten.xlsx",
                     "Dit is een OpenDocument-werkblad (.ods); sla het op als Excel-werkmap (.xlsx)."),
     "sparse sheet up to XFD1048576": (lambda: sparse_sheet("XFD1048576"), "groeten.xlsx",
-                                      "Een werkblad heeft gegevens tot kolom 16.384; meer dan 200 kolommen wordt niet "
+                                      "Werkblad 'Groeten' heeft gegevens tot kolom 16.384; meer dan 200 kolommen wordt niet "
                                       "gelezen. Verwijder lege of overbodige kolommen."),
     "sparse sheet up to A1048576": (lambda: sparse_sheet("A1048576"), "groeten.xlsx",
-                                    "Een werkblad heeft gegevens tot rij 1.048.576; meer dan 200.000 rijen wordt niet "
+                                    "Werkblad 'Groeten' heeft gegevens tot rij 1.048.576; meer dan 200.000 rijen wordt niet "
                                     "gelezen. Splits het bestand."),
     "sparse sheet up to CV190000": (lambda: sparse_sheet("CV190000"), "groeten.xlsx",
-                                    "Een werkblad beslaat 190.000 rijen bij 100 kolommen; dat is te groot om te lezen. "
+                                    "Werkblad 'Groeten' beslaat 190.000 rijen bij 100 kolommen; dat is te groot om te lezen. "
                                     "Verwijder lege rijen en kolommen of splits het bestand."),
 }
 
@@ -241,16 +241,17 @@ def _with_raw_entry(zip_bytes: bytes, name: str, deflated: bytes, size: int, crc
 
 def test_sheet_extent_walks_cells_without_addresses():
     # some writers leave out r="..." on rows and cells: they are placed one after another
-    xml = (b'<sheetData><row><c><v>1</v></c><c><v>2</v></c></row><row r="7"><c/><c r="E7"/><c/></row>'
-           b'</sheetData>')
+    xml = (b'<sheetData><row><c><v>1</v></c><c><v>2</v></c></row><row r="7"><c><v>1</v></c><c r="E7"><v>1</v></c>'
+           b'<c><v>1</v></c></row></sheetData>')
     assert sheet_extent(xml) == (7, 6)
 
 
 def test_sheet_extent_of_ordinary_files():
-    xml = b'<sheetData><row r="1"><c r="A1"/><c r="K1"/></row><row r="3"><c r="B3"/></row></sheetData>'
+    xml = (b'<sheetData><row r="1"><c r="A1"><v>1</v></c><c r="K1"><v>1</v></c></row><row r="3"><c r="B3">'
+           b'<v>1</v></c></row></sheetData>')
     assert sheet_extent(xml) == (3, 26)  # narrow sheets: bounded by Z without counting
-    assert sheet_extent(xml, row_budget=1) == (3, 26)  # counted exactly when it matters
-    wide = b'<sheetData><row r="2"><c r="A2"/><c r="AB2"/></row></sheetData>'
+    assert sheet_extent(xml, row_budget=1) == (3, 11)  # counted exactly (rows and width) when it matters
+    wide = b'<sheetData><row r="2"><c r="A2"><v>1</v></c><c r="AB2"><v>1</v></c></row></sheetData>'
     assert sheet_extent(wide) == (2, 28)
     assert sheet_extent(wide, row_budget=Limits().max_cells) == (99_999, 28)  # a bound that passes every limit
 

@@ -34,7 +34,8 @@ money = st.decimals(min_value=0, max_value=999_999, places=2, allow_nan=False, a
 
 @st.composite
 def greeting_rows(draw):
-    sent = draw(st.none() | st.integers(0, 10**6))
+    # large counts up to what an Integer column holds (2**31 - 1) are valid
+    sent = draw(st.none() | st.integers(0, 10**6) | st.integers(2**31 - 1000, 2**31 - 1))
     answered = draw(st.none() | st.integers(0, sent if sent is not None else 10**6))
     return {
         "org": draw(st.sampled_from(ORGS)),
@@ -108,7 +109,7 @@ CORRUPTIONS = {
     "org": ["GM9999", "XX", "GM0599", "GM0356", 12.5],
     "year": ["2024-2026", "abc", "2010-2011", 2024],
     "text": [None, "x" * 201],
-    "sent": ["abc", -1, 1.5, "1,5"],
+    "sent": ["abc", -1, 1.5, "1,5", 2**31, 3_000_000_000, "3.000.000.000", 10**19, 2**63, -(2**31) - 1],
     "answered": ["abc", -5, "rule"],
     "budget": ["twaalf", 12.345, -1, 2_000_000],
     "sent_on": ["31-02-2024", "gisteren", dt.date(1999, 1, 1)],

@@ -1,0 +1,137 @@
+"""The worst workbook under the Excel limits next to the 100,000-row import, in one run.
+
+Run:  .venv/bin/python benchmarks/excel_worst.py [--rows N]
+
+The worst file stays just under every limit of core/excel/safety.py: a 10 MB
+upload whose one sheet unpacks to almost 100 MB of XML, 199,999 rows by 20
+columns (just under 4,000,000 cells) of random numbers, without a header row
+the sheet declares. It used to take 5.8 s and about 1 GB before it was refused
+for the missing header. Target: refused or read within 1 s and under 250 MB peak
+RSS. Each measurement runs in a fresh child process (peak RSS is its own, the
+interpreter and libraries included); SQLite only.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import excel as bench  # noqa: E402  (benchmarks/excel.py: app, database, 100,000-row sheet)
+
+
+def worst_file(path: Path, rows: int = 199_999, columns: int = 20, budget: int = 94 * 1024 * 1024) -> dict:
+    """A workbook just under the limits: random numbers fill the sheet XML up to `budget` bytes."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Groeten"
+    wb.active["A1"] = 1
+    skeleton = io.BytesIO()
+    wb.save(skeleton)
+    rng = random.Random(18)
+    letters = [bench_letter(c) for c in range(columns)]
+    parts = [b'<?xml version="1.0" encoding="UTF-8"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/'
+             b'spreadsheetml/2006/main"><sheetData>']
+    size = len(parts[0])
+    written = 0
+    for r in range(1, rows + 1):
+        cells = "".join(f'<c r="{letters[c]}{r}"><v>{rng.randrange(4)}</v></c>' for c in range(columns))
+        line = f'<row r="{r}">{cells}</row>'.encode()
+        if size + len(line) + 40 > budget:
+            break
+        parts.append(line)
+        size += len(line)
+        written = r
+    parts.append(b"</sheetData></worksheet>")
+    xml = b"".join(parts)
+    source = zipfile.ZipFile(skeleton)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, xml if info.filename == "xl/worksheets/sheet1.xml" else source.read(info))
+    path.write_bytes(out.getvalue())
+    return {"rows": written, "columns": columns, "xml_mb": round(len(xml) / 2**20, 1),
+            "file_mb": round(len(out.getvalue()) / 2**20, 1)}
+
+
+def bench_letter(index: int) -> str:
+    from core.excel.reader import column_letter
+
+    return column_letter(index)
+
+
+def child_worst(args) -> dict:
+    from sqlalchemy import select
+
+    from core.db import db_session
+    from core.excel import engine
+    from core.identity.models import User
+    from core.regions.models import Region
+
+    app = bench.build_app(args.database_url)
+    data = Path(args.file).read_bytes()
+    with app.app_context():
+        session = db_session()
+        user = session.scalar(select(User).where(User.email == bench.EMAIL))
+        region = session.scalar(select(Region).where(Region.slug == "rmc-19"))
+        spec = engine.find_sheet(app.extensions["regioplatform"], "hello", "hello-groeten")
+        start = time.perf_counter()
+        prepared = engine.prepare_import(session, spec=spec, instrument="hello", region=region, user=user,
+                                         data=data, filename="worst.xlsx", config=app.config)
+        seconds = time.perf_counter() - start
+        session.rollback()
+    return {"seconds": seconds, "refused": not prepared.ok,
+            "message": str(prepared.problems[0]) if prepared.problems else ""}
+
+
+def run(child: str, **options) -> dict:
+    command = [sys.executable, __file__, "--child", child]
+    for key, value in options.items():
+        command += [f"--{key.replace('_', '-')}", str(value)]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{child} failed:\n{result.stdout}\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--child")
+    parser.add_argument("--file")
+    parser.add_argument("--database-url")
+    parser.add_argument("--kind", default="import")
+    args = parser.parse_args()
+    if args.child:
+        result = child_worst(args) if args.child == "worst" else bench.child_import(args)
+        result["peak_mb"] = bench.peak_mb()
+        print(json.dumps(result))
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="excel-worst-"))
+    url = f"sqlite:///{tmp}/bench.db"
+    orgs = bench.prepare_database(url)
+    sheet = tmp / "sheet.xlsx"
+    bench.make_sheet(sheet, args.rows, orgs)
+    worst = tmp / "worst.xlsx"
+    shape = worst_file(worst)
+    print(f"worst file: {shape['file_mb']} MB upload, {shape['xml_mb']} MB sheet XML, "
+          f"{shape['rows']:,} rows x {shape['columns']} columns, no header")
+    result = run("worst", file=worst, database_url=url)
+    print(f"  worst file: {result['seconds']:.2f} s, peak {result['peak_mb']:.0f} MB, "
+          f"{'refused' if result['refused'] else 'read'}: {result['message'][:100]}")
+    result = run("import", file=sheet, database_url=url, kind="import")
+    print(f"  {args.rows:,}-row import (SQLite, end to end): {result['seconds']:.2f} s, peak {result['peak_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
