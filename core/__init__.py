@@ -28,7 +28,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     The app refuses to start (raises) when a plugin declaration or a region
     file is invalid.
     """
-    from core import errors, i18n, mail, proxies, secret_box, security, signing
+    from core import errors, i18n, mail, proxies, secret_box, security, signing, template_contract
     from core.admin.views import bp as admin_bp
     from core.agreements import models as _agreement_models  # noqa: F401  (agreements in Base.metadata)
     from core.agreements.views import add_agreement_routes, public_bp as agreements_public_bp
@@ -101,6 +101,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     security.install(app)
     errors.install(app)
     i18n.install(app, registry)
+    template_contract.install(app)  # the URL helpers plugin templates use instead of core endpoint names
 
     with app.app_context():
         app.register_blueprint(make_auth_blueprint())

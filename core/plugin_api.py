@@ -6,12 +6,21 @@
   plugins depend on it. `tests/core/test_boundaries.py` holds the snapshot.
 
 The hooks themselves are documented in `core/hookspecs.py`; the worked
-example is `tests/plugins/hello`.
+example is `tests/plugins/hello`; the guide for a new instrument is docs/plugins.md.
 
 Deprecated (still working, with a DeprecationWarning): `instrument_settings()`
 without a region (write `instrument_settings(region)`), row rules
 `check(values, labels)`, screens `screen(value, is_header)` and agreement-term
 checks `check(terms)` without the `RuleContext` argument.
+
+Templates: a plugin template may use from the core only the template contract
+(`core/template_contract.py`, docs/plugins.md "Template contract"): the base
+layout `core/base.html` (blocks `title`, `content`), the form macros of
+`core/_forms.html` (`error_summary`, `field`, `field_errors`, `described_by`),
+the filters `getal`, `procent`, `bedrag`, `datum`, `datumtijd`, a few globals
+(`_`, `ngettext`, `csrf_token`, `current_user`, `current_region`, `may`, ...) and
+the URL helpers below, which are Jinja globals too: never a core endpoint name.
+tests/core/test_template_contract.py enforces it.
 """
 from __future__ import annotations
 
@@ -36,6 +45,8 @@ from core.orgs.models import Organisation
 from core.regions.context import RuleContext, current_region, instrument_settings
 from core.regions.models import Region
 from core.regions.settings import RegionSettings
+from core.template_contract import (agreement_url, agreements_url, consortium_url, new_agreement_url, region_url,
+                                    sheet_export_url, sheet_template_url, sheet_url)
 
 __all__ = [
     # marker
@@ -64,4 +75,7 @@ __all__ = [
     # N_: marks Dutch text that stays Dutch in a file (a sheet's help texts and description on the workbook's
     # Toelichting) and is translated where a page shows it
     "N_",
+    # links to the core's pages about the instrument (also Jinja globals): use these, never a core endpoint name
+    "region_url", "sheet_url", "sheet_template_url", "sheet_export_url", "agreements_url", "agreement_url",
+    "new_agreement_url", "consortium_url",
 ]

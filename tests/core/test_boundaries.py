@@ -37,6 +37,9 @@ PLUGIN_API_SNAPSHOT = sorted([
     # issue 16: rules, screens and term checks get an explicit context instead of request state; plugins read
     # memberships through these (an ended mandate grants nothing) instead of user.memberships
     "RuleContext", "active_memberships", "active_roles",
+    # issue 16: the template contract's URL helpers (also Jinja globals), instead of core endpoint names
+    "agreement_url", "agreements_url", "consortium_url", "new_agreement_url", "region_url", "sheet_export_url",
+    "sheet_template_url", "sheet_url",
 ])
 
 
