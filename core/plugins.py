@@ -11,14 +11,14 @@ import click
 import pluggy
 from flask import Blueprint
 
-from core import hookspecs
+from core import discovery, hookspecs
 from core.agreements.templates import AgreementTemplate
 from core.excel.spec import SheetSpec
 from core.identity.models import ROLES
 from core.instruments import Instrument, Permission
 from core.regions.settings import RegionSettings
 
-ENTRY_POINT_GROUP = "regioplatform.plugins"
+ENTRY_POINT_GROUP = discovery.ENTRY_POINT_GROUP
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 PHASE_A = (
     "instrument_info", "register_blueprint", "migration_location", "register_permissions",
@@ -117,9 +117,12 @@ def build_manager(extra_plugins: tuple[ModuleType, ...] = (), load_entry_points:
     pm.add_hookspecs(hookspecs)
     if load_entry_points:
         try:
-            pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+            discovery.load_entry_points(pm)  # warns (and leaves out) an entry point whose module is gone
         except pluggy.PluginValidationError as exc:
             raise _validation_error(exc, "?") from exc
+        except discovery.EntryPointError as exc:
+            raise PluginError(exc.key, "entry point", str(exc)) from exc
+        discovery.warn_unregistered_folders()  # a plugin folder nobody installed: warn, start without it
     for module in extra_plugins:
         name = getattr(module, "KEY", None) or module.__name__.rsplit(".", 1)[-1]
         if pm.has_plugin(name):

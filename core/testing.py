@@ -94,6 +94,27 @@ def login(client, email: str, password: str = DEFAULT_PASSWORD, *, code: str | N
     return response
 
 
+def fake_distribution(directory, name: str, entry_points: dict[str, dict[str, str]]) -> None:
+    """Write an installed distribution's metadata into `directory` (put it on sys.path), as pip would.
+
+    `entry_points`: group -> {name: "module:object" or "module"}, e.g.
+    {"regioplatform.plugins": {"kwaliteit": "kwaliteit.hooks"}}. For tests of packaging: a plugin found
+    this way is found exactly as an installed third-party package is.
+    """
+    import importlib
+    from pathlib import Path
+
+    info = Path(directory) / f"{name.replace('-', '_')}-0.0.1.dist-info"
+    info.mkdir(parents=True, exist_ok=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.0.1\n", encoding="utf-8")
+    lines = []
+    for group, items in entry_points.items():
+        lines.append(f"[{group}]")
+        lines.extend(f"{key} = {value}" for key, value in items.items())
+    (info / "entry_points.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    importlib.invalidate_caches()
+
+
 def demo_app(instance, secret_key: str, **overrides):
     """A new app on a fresh SQLite file in `instance`, migrated, with the demo loaded (real regions).
 
