@@ -1,9 +1,10 @@
 """The demo: real regions from regions/*.toml plus demo users for every role.
 
-Instruments add their demo records through the `demo_data` hook; what it
-returns as `DemoAgreement`s the core drafts from the instrument's template,
-sends and has signed by the demo users of every party, so the demo shows
-agreements in force.
+Instruments add their demo records through the `demo_data` hook. What it
+returns the core applies: `DemoConsortiumMember`s become the instrument's
+consortium in a region, and `DemoAgreement`s the core drafts from the
+instrument's template, sends and has signed by the demo users of every
+party, so the demo shows agreements in force. The core names no instrument.
 
 Idempotent: loading twice changes nothing. Passwords are derived from the
 SECRET_KEY, so a rerun prints the same ones and every deployment differs.
@@ -47,20 +48,20 @@ DEMO_USERS = [
     ("beheer.zadkine", "Zara Zadkine", "25LP", "admin", False),
 ]
 
-# region slug -> instrument -> [(identifier or kind wildcard, consortium role)]
-DEMO_CONSORTIA = {
-    "rmc-19": {
-        "vsv": [("MC19", "coordinator"), ("gemeente:*", "deelnemer"), ("mbo:*", "deelnemer")],
-        "rif": [("25LH", "penvoerder"), ("90000011", "partner"), ("90000012", "partner"), ("GM0344", "adviseur")],
-        "stagepact": [("MC19", "coordinator"), ("mbo:*", "deelnemer")],
-        "kwetsbare_jongeren": [("MC19", "coordinator"), ("gemeente:*", "deelnemer"), ("90000012", "partner")],
-    },
-    "rmc-29": {
-        "vsv": [("MC29", "coordinator"), ("gemeente:*", "deelnemer"), ("mbo:*", "deelnemer")],
-        "rif": [("25LP", "penvoerder"), ("90000021", "partner"), ("90000022", "partner")],
-        "stagepact": [("MC29", "coordinator"), ("mbo:*", "deelnemer")],
-    },
-}
+@dataclass(frozen=True)
+class DemoConsortiumMember:
+    """A seat in the instrument's consortium in the demo; return these from `demo_data`.
+
+    region:       the region's RMC code (MC19) or slug (rmc-19); it must have the instrument enabled
+    organisation: a member organisation's identifier (BRIN, CBS code, KvK number, RMC code), or
+                  "<kind>:*" (e.g. "gemeente:*") for every member organisation of that kind
+    role:         the consortium role (coordinator, penvoerder, deelnemer, partner, adviseur)
+    The core adds the seats that are missing, before the instrument's demo agreements are signed.
+    """
+
+    region: str
+    organisation: str
+    role: str
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,6 @@ def load_demo(session: Session, app: Flask) -> list[DemoAccount]:
             if not twofactor.has_two_factor(session, user):
                 twofactor.enrol_with_secret(session, user, secret)
         accounts.append(DemoAccount(email, password, what, secret))
-    _seed_consortia(session)
     session.flush()
     _instrument_demo_data(session, app)
     session.commit()
@@ -135,17 +135,27 @@ def load_demo(session: Session, app: Flask) -> list[DemoAccount]:
 
 
 def _instrument_demo_data(session: Session, app: Flask) -> None:
-    """Let every instrument add its demo records for the regions where it is enabled, then sign the
-    agreements they ask for."""
+    """Let every instrument add its demo records for the regions where it is enabled, then seat the
+    consortium members and sign the agreements they ask for."""
     registry = app.extensions["regioplatform"]
     regions = session.scalars(select(Region).order_by(Region.slug)).all()
     for entry in registry.ordered():
         enabled = [r for r in regions if r.has_instrument(entry.key)]
-        if enabled:
-            for key, item in registry.for_region({entry.key}).call("demo_data", session=session, regions=enabled):
-                if isinstance(item, DemoAgreement):
-                    session.flush()
-                    _signed_agreement(session, registry.entries[key], item)
+        if not enabled:
+            continue
+        items = [item for _key, item in registry.for_region({entry.key}).call("demo_data", session=session,
+                                                                                 regions=enabled)]
+        for item in items:
+            if isinstance(item, DemoConsortiumMember):
+                _seat(session, entry.key, item)
+        session.flush()
+        for item in items:
+            if isinstance(item, DemoAgreement):
+                session.flush()
+                _signed_agreement(session, entry, item)
+            elif not isinstance(item, DemoConsortiumMember):
+                raise RuntimeError(f"plugin '{entry.key}', hook demo_data: returned {type(item).__name__}; "
+                                   "expected DemoConsortiumMember or DemoAgreement items")
 
 
 def _signed_agreement(session: Session, entry, wanted: DemoAgreement) -> None:
@@ -186,22 +196,19 @@ def _signed_agreement(session: Session, entry, wanted: DemoAgreement) -> None:
                      user=signer)
 
 
-def _seed_consortia(session: Session) -> None:
-    for slug, instruments in DEMO_CONSORTIA.items():
-        region = session.scalar(select(Region).where(Region.slug == slug))
-        if region is None:
-            continue
-        present = {(cm.instrument_key, cm.organisation_id) for cm in session.scalars(
-            select(ConsortiumMember).where(ConsortiumMember.region_id == region.id))}
-        for key, seats in instruments.items():
-            if not region.has_instrument(key):
-                continue
-            for pattern, role in seats:
-                for member in region.members:
-                    org = member.organisation
-                    matches = (pattern == org.identifier or
-                               (pattern.endswith(":*") and org.kind == pattern[:-2]))
-                    if matches and (key, org.id) not in present:
-                        session.add(ConsortiumMember(region_id=region.id, instrument_key=key,
-                                                     organisation_id=org.id, role=role))
-                        present.add((key, org.id))
+def _seat(session: Session, key: str, wanted: DemoConsortiumMember) -> None:
+    """Add the consortium seats of `wanted` for instrument `key` that are missing."""
+    region = session.scalar(select(Region).where((Region.rmc_code == wanted.region) | (Region.slug == wanted.region)))
+    if region is None or not region.has_instrument(key):
+        raise RuntimeError(f"plugin '{key}', demo consortium member '{wanted.organisation}': region "
+                           f"'{wanted.region}' is unknown or has {key} disabled")
+    present = set(session.scalars(select(ConsortiumMember.organisation_id).where(
+        ConsortiumMember.region_id == region.id, ConsortiumMember.instrument_key == key)))
+    for member in region.members:
+        org = member.organisation
+        pattern = wanted.organisation
+        if pattern == org.identifier or (pattern.endswith(":*") and org.kind == pattern[:-2]):
+            if org.id not in present:
+                session.add(ConsortiumMember(region_id=region.id, instrument_key=key, organisation_id=org.id,
+                                             role=wanted.role))
+                present.add(org.id)

@@ -181,9 +181,10 @@ def demo_data(session, regions):
     Receives: session (the database session; add objects, do not commit),
               regions (the plugin_api.Region objects where this instrument is
               enabled); you may accept any subset.
-    Returns:  None, or a list of plugin_api.DemoAgreement: agreements the core
-              drafts from the instrument's template and has signed by the demo
-              users of their parties (only when the region has none from that
-              template yet). Must be idempotent: add only what is missing, so
+    Returns:  None, or a list of plugin_api.DemoConsortiumMember (seats in the
+              instrument's consortium, added when missing) and
+              plugin_api.DemoAgreement (agreements the core drafts from the
+              instrument's template and has signed by the demo users of their
+              parties, only when the region has none from that template yet). Must be idempotent: add only what is missing, so
               that a second run changes nothing. Mark generated figures as demo data.
     """

@@ -35,7 +35,7 @@ from core.audit.models import Audited
 from core.charts import Series, bar_chart
 from core.authz import active_memberships, active_roles, authorize, may, scoped
 from core.db import Base, db_session
-from core.demo import DemoAgreement
+from core.demo import DemoAgreement, DemoConsortiumMember
 from core.excel.spec import Column, Kind, RowRule, SheetSpec
 from core.forms import DutchForm as Form
 from core.i18n import N_, euro, long_date, number, percentage
@@ -64,8 +64,8 @@ __all__ = [
     # agreements: the terms in force for (region, instrument); a concept drafted from an instrument's own
     # data (parties from its consortium); the Agreement model to link to and read (status, signatures)
     "agreement_in_force", "draft_agreement", "consortium_organisations", "Agreement",
-    # the demo: demo_data may return signed agreements for the core to create
-    "DemoAgreement",
+    # the demo: demo_data may return consortium seats and signed agreements for the core to create
+    "DemoAgreement", "DemoConsortiumMember",
     # authorization; a user's memberships and roles that apply today (an ended mandate grants nothing)
     "authorize", "may", "scoped", "active_memberships", "active_roles",
     # UI and errors

@@ -14,11 +14,15 @@ import random
 
 from sqlalchemy import select
 
+from core.plugin_api import DemoConsortiumMember
+
 from . import figures as report
 from .models import CATEGORIES, ROLE_ACCOUNTABLE, ROLE_EXECUTING, MonitorCount, Responsibility
 from .settings import settings_of
 
 LARGE_CITIES = {"GM0363", "GM0599", "GM0518", "GM0344", "GM0772", "GM0855", "GM0014", "GM0034", "GM0153"}
+# region code -> the demo consortium: (organisation identifier or "<kind>:*", consortium role)
+CONSORTIUM = {"MC19": [("MC19", "coordinator"), ("gemeente:*", "deelnemer"), ("90000012", "partner")]}
 SHARES = {"in beeld": 1.0, "begeleid naar onderwijs": 0.42, "begeleid naar werk": 0.24,
           "begeleid naar zorg of dagbesteding": 0.09, "zonder passend aanbod": 0.05}
 
@@ -82,9 +86,11 @@ def _counts(session, region, periods) -> None:
                                          period=period, category=category, count=count, is_demo=True))
 
 
-def add_demo_data(session, regions) -> None:
-    """Add what is missing (idempotent)."""
+def demo_data(session, regions) -> list[DemoConsortiumMember]:
+    """Add what is missing (idempotent); returns the consortium for the core to seat."""
     for region in regions:
         settings = settings_of(region)
         _matrix(session, region, settings.task_list)
         _counts(session, region, demo_periods(settings.period))
+    return [DemoConsortiumMember(region.rmc_code, organisation, role)
+            for region in regions for organisation, role in CONSORTIUM.get(region.rmc_code, ())]

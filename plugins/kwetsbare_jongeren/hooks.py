@@ -98,4 +98,4 @@ def dashboard_widgets(region, user):
 
 @hookimpl
 def demo_data(session, regions):
-    demo.add_demo_data(session, regions)
+    return demo.demo_data(session, regions)

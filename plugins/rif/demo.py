@@ -11,7 +11,7 @@ from decimal import Decimal as D
 
 from sqlalchemy import select
 
-from core.plugin_api import Organisation
+from core.plugin_api import DemoConsortiumMember, Organisation
 
 from .models import Application, BudgetLine, Partner, Score, StatusChange
 from .rules import ASSESSING, CLOSED, CONCEPT, GRANTED, MIDTERM, SUBMITTED
@@ -74,6 +74,11 @@ PROJECTS = {
          {"samenwerking": 4, "arbeidsmarkt": 4}, None),
     ],
 }
+# region code -> the demo consortium: (organisation identifier, consortium role)
+CONSORTIUM = {
+    "MC19": [("25LH", "penvoerder"), ("90000011", "partner"), ("90000012", "partner"), ("GM0344", "adviseur")],
+    "MC29": [("25LP", "penvoerder"), ("90000021", "partner"), ("90000022", "partner")],
+}
 PATH = {CONCEPT: [], SUBMITTED: [SUBMITTED], ASSESSING: [SUBMITTED, ASSESSING],
         GRANTED: [SUBMITTED, ASSESSING, GRANTED], MIDTERM: [SUBMITTED, ASSESSING, GRANTED, MIDTERM],
         CLOSED: [SUBMITTED, ASSESSING, GRANTED, MIDTERM, CLOSED]}
@@ -81,6 +86,13 @@ PATH = {CONCEPT: [], SUBMITTED: [SUBMITTED], ASSESSING: [SUBMITTED, ASSESSING],
 
 # Stored as the applications' description (data, not interface text: it stays Dutch).
 DESCRIPTION = "Demoproject met gegenereerde bedragen: een publiek-private samenwerking in de regio."
+
+
+def demo_data(session, regions) -> list[DemoConsortiumMember]:
+    """The demo projects (added here) and the consortium for the core to seat."""
+    load(session, regions)
+    return [DemoConsortiumMember(region.rmc_code, organisation, role)
+            for region in regions for organisation, role in CONSORTIUM.get(region.rmc_code, ())]
 
 
 def load(session, regions) -> None:

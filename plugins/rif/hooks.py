@@ -81,7 +81,7 @@ def dashboard_widgets(region, user):
 
 @hookimpl
 def demo_data(session, regions):
-    demo.load(session, regions)
+    return demo.demo_data(session, regions)
 
 
 @hookimpl

@@ -11,10 +11,24 @@ import random
 
 from sqlalchemy import select
 
+from core.plugin_api import DemoConsortiumMember
+
 from .models import Report, join_measures
 from .settings import StagepactSettings
 
 DEMO_YEARS = ("2022-2023", "2023-2024", "2024-2025")
+# region code -> the demo consortium: (organisation identifier or "<kind>:*", consortium role)
+CONSORTIUM = {
+    "MC19": [("MC19", "coordinator"), ("mbo:*", "deelnemer")],
+    "MC29": [("MC29", "coordinator"), ("mbo:*", "deelnemer")],
+}
+
+
+def demo_data(session, regions) -> list[DemoConsortiumMember]:
+    """The demo reports (added here) and the consortium for the core to seat."""
+    add_demo_reports(session, regions)
+    return [DemoConsortiumMember(region.rmc_code, organisation, role)
+            for region in regions for organisation, role in CONSORTIUM.get(region.rmc_code, ())]
 
 
 def demo_report(region, organisation, year: str, kinds: list[str]) -> Report:

@@ -72,4 +72,4 @@ def dashboard_widgets(region):
 
 @hookimpl
 def demo_data(session, regions):
-    demo.add_demo_reports(session, regions)
+    return demo.demo_data(session, regions)

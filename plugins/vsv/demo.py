@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from core.plugin_api import DemoAgreement
+from core.plugin_api import DemoAgreement, DemoConsortiumMember
 
 from . import figures as dashboard
 from .models import VsvFigure, percentage
@@ -35,6 +35,11 @@ MBO_SHARE = 0.33  # the part of a municipality's participants that is at an mbo 
 # region code -> the mbo institution that signs beside the coordinating RMC (the core's demo users sign for them)
 AGREEMENT_PARTIES = {"MC19": "25LH", "MC29": "25LP"}
 BASELINE_YEAR = "2023-2024"
+# region code -> the demo consortium: (organisation identifier or "<kind>:*", consortium role)
+CONSORTIUM = {
+    "MC19": [("MC19", "coordinator"), ("gemeente:*", "deelnemer"), ("mbo:*", "deelnemer")],
+    "MC29": [("MC29", "coordinator"), ("gemeente:*", "deelnemer"), ("mbo:*", "deelnemer")],
+}
 LARGE_CITIES = {"GM0363", "GM0599", "GM0518", "GM0344", "GM0772", "GM0855", "GM0014", "GM0034", "GM0153"}
 
 
@@ -45,6 +50,17 @@ def _rng(*parts: str) -> random.Random:
 def _size(cbs_code: str) -> int:
     """A municipality's number of participants in the first demo year."""
     return _rng("vsv-demo", cbs_code).randint(1_200, 7_500) * (6 if cbs_code in LARGE_CITIES else 1)
+
+
+def demo_data(session, regions) -> list:
+    """The demo: figures (added here), and the consortium and signed agreements for the core to make."""
+    add_demo_figures(session, regions)
+    return demo_consortium(regions) + demo_agreements(session, regions)
+
+
+def demo_consortium(regions) -> list[DemoConsortiumMember]:
+    return [DemoConsortiumMember(region.rmc_code, organisation, role)
+            for region in regions for organisation, role in CONSORTIUM.get(region.rmc_code, ())]
 
 
 def add_demo_figures(session, regions) -> None:

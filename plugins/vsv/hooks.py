@@ -77,5 +77,4 @@ def agreement_templates():
 
 @hookimpl
 def demo_data(session, regions):
-    demo.add_demo_figures(session, regions)
-    return demo.demo_agreements(session, regions)
+    return demo.demo_data(session, regions)

@@ -27,6 +27,7 @@ PLUGIN_API_SNAPSHOT = sorted([
     "Kind", "RowRule",  # Excel engine: column kinds and cross-column rules of a SheetSpec
     "Series", "bar_chart",  # accessible SVG charts, shown beside a table with the same numbers
     "DemoAgreement",  # demo_data may ask the core for a signed agreement in the demo
+    "DemoConsortiumMember",  # issue 16: demo_data seats the instrument's demo consortium (core names no instrument)
     "agreement_in_force", "authorize", "current_region", "current_user", "db_session", "hookimpl", "instrument_settings",
     "may", "scoped",
     "_", "lazy_gettext", "ngettext",  # UI text in Dutch, translated through the plugin's own catalogue
