@@ -6,8 +6,10 @@ from truncated tables (PostgreSQL), with the fixture regions synced.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,9 +17,19 @@ from sqlalchemy import text
 
 from core import create_app
 from core.testing import DEFAULT_PASSWORD, TEST_CONFIG, login, make_user  # noqa: F401
+from tests.plugin_matrix import write_fixture_regions
 from tests.plugins.hello import hooks as hello_hooks
 
-FIXTURE_REGIONS = Path(__file__).parent / "fixtures" / "regions"
+
+def _fixture_regions() -> Path:
+    """tests/fixtures/regions plus the tables every registered instrument's tests contribute (REGIONS in its
+    matrix.py; default: enabled in rmc-19 and rmc-29), written once per test process."""
+    target = Path(tempfile.mkdtemp(prefix="regio-fixture-regions-"))
+    atexit.register(shutil.rmtree, target, True)
+    return write_fixture_regions(target / "regions")
+
+
+FIXTURE_REGIONS = _fixture_regions()
 
 
 def _test_database_url() -> None:

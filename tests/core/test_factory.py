@@ -19,7 +19,7 @@ from core.testing import TEST_CONFIG, login, make_user
 from tests.plugins.hello import hooks as hello_hooks
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURE_REGIONS = ROOT / "tests" / "fixtures" / "regions"
+from tests.conftest import FIXTURE_REGIONS  # the fixture files plus what each instrument's tests add
 BUILT_INS = {"vsv", "rif", "stagepact", "kwetsbare_jongeren"}
 ORDERED_KEYS = ["vsv", "rif", "stagepact", "kwetsbare_jongeren", "hello"]
 

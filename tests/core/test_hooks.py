@@ -29,7 +29,7 @@ from core.testing import TEST_CONFIG, login, make_user
 from tests.plugins.hello import hooks as hello_hooks
 from tests.plugins.hello.models import Greeting
 
-FIXTURE_REGIONS = Path(__file__).resolve().parents[1] / "fixtures" / "regions"
+from tests.conftest import FIXTURE_REGIONS  # the fixture files plus what each instrument's tests add
 HELLO_MIGRATIONS = Path(hello_hooks.__file__).parent / "migrations"
 
 

@@ -24,7 +24,7 @@ from core.regions.loader import RegionFileError, load_regions
 from core.testing import login, make_user
 from tests.plugins.hello import hooks as hello_hooks
 
-FIXTURE_REGIONS = Path(__file__).resolve().parent.parent / "fixtures" / "regions"
+from tests.conftest import FIXTURE_REGIONS  # the fixture files plus what each instrument's tests add
 REFERENCE_DATA = PROJECT_ROOT / "core" / "reference" / "data"
 INSTALLED = "hello, kwetsbare_jongeren, rif, stagepact, vsv"
 

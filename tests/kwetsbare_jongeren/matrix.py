@@ -1,0 +1,26 @@
+"""kwetsbare_jongeren's part of the route matrix (protocol: tests/plugin_matrix.py).
+
+One monitor count of the RMC in rmc-19, so the sheet "monitor" exports a row. The
+coordinator (admin of MC19) maintains the matrix and reports for MC19: the default
+control user.
+"""
+from __future__ import annotations
+
+KEY = "kwetsbare_jongeren"
+
+
+def build_world(session, world, regions) -> None:
+    from plugins.kwetsbare_jongeren.models import MonitorCount
+
+    session.add(MonitorCount(region_id=regions["rmc-19"], organisation_id=world.orgs["MC19"],
+                             municipality="GM0310", period="2023-2024", category="in beeld", count=12))
+
+
+POST_PAYLOADS = {
+    "regio.kwetsbare_jongeren.aanpak": lambda w, who, rule: {f"cel_{w.orgs['MC19']}_0": "eindverantwoordelijk"},
+    "regio.kwetsbare_jongeren.report_counts": lambda w, who, rule: {
+        "organisation": w.orgs["MC19"], "municipality": "GM0344", "period": "2024-2025", "cat_0": "7"},
+}
+# The sheet "monitor-regio" (the published figures) is for reading: only platform admins import it, so the
+# coordinator gets 403 on its upload pages (another user's staged upload of a sheet they import: 404).
+ADMIN_IMPORT_SHEETS = {(KEY, "monitor-regio")}

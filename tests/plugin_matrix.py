@@ -1,0 +1,137 @@
+"""What each plugin's test folder contributes to the core's tests: the route-matrix protocol.
+
+The core's tests never name an instrument. Each instrument's test folder holds a
+module `matrix.py`, found by the instrument's key:
+
+* `tests/<key>/matrix.py` for an instrument of this repository (plugins/<key>);
+* `tests/plugins/<key>/matrix.py` for a test-only plugin (tests/plugins/hello);
+* for a third-party package: the module its distribution names in the entry-point
+  group `regioplatform.route_matrix` under the instrument's key.
+
+Every name in it is optional (an instrument whose pages take only <region> and
+have no POST needs no matrix.py):
+
+```
+KEY = "<key>"
+REGIONS = {"rmc-19": {"enabled": True, ...settings}, ...}   # its tables in the fixture region files
+def build_world(session, world, regions): ...                # real objects its URLs point at
+ARG_BUILDERS = {"<url argument>": lambda world, region, rule: id}
+ARG_OVERRIDES = {("<endpoint>", "<url argument>"): lambda world, region, rule: id}
+POST_PAYLOADS = {"<endpoint>": lambda world, who, rule: {form data an allowed user sends}}
+CONTROL_USERS = {"<endpoint>": "<world user who may POST there>"}  # default: rmc-19's coordinator
+PLATFORM_ADMIN_ONLY = {"<endpoint>"}            # pages only platform admins may open (403 for others)
+ADMIN_IMPORT_SHEETS = {("<key>", "<sheet>")}    # sheets only platform admins import
+```
+
+`build_world` runs after the core's world exists: `world.orgs` (identifier -> id),
+`world.users` / `world.emails` (viewer, neighbour, coordinator, outsider, twente,
+platform; see tests/core/test_route_matrix.py USERS), `regions` (slug -> id); keep
+your ids in `world.of(KEY)` (a dict) and read them back in your builders.
+
+REGIONS: the fixture region files (tests/fixtures/regions) are copied and each
+instrument's tables that a file does not have yet are added from here (default:
+`enabled = true` in rmc-19 and rmc-29), so a new instrument edits no fixture file.
+tests/conftest.py's FIXTURE_REGIONS is that generated directory.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+import shutil
+import tomllib
+from pathlib import Path
+from types import ModuleType
+
+from core import discovery
+
+MATRIX_GROUP = "regioplatform.route_matrix"
+SOURCE_REGIONS = Path(__file__).parent / "fixtures" / "regions"
+DEFAULT_REGIONS = {"rmc-19": {"enabled": True}, "rmc-29": {"enabled": True}}
+CONTRIBUTED = ("ARG_BUILDERS", "ARG_OVERRIDES", "POST_PAYLOADS", "CONTROL_USERS")
+CONTRIBUTED_SETS = ("PLATFORM_ADMIN_ONLY", "ADMIN_IMPORT_SHEETS")
+
+
+def _exists(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def test_plugin_keys() -> list[str]:
+    """The keys of every plugin the test apps register: installed entry points (whose module exists) and the
+    test-only plugins of tests/plugins (the conftest registers them as extra plugins)."""
+    keys = [ep.name for ep in discovery.installed_entry_points() if _exists(ep.module)]
+    keys += sorted(p.parent.name for p in (Path(__file__).parent / "plugins").glob("*/hooks.py"))
+    return list(dict.fromkeys(keys))
+
+
+test_plugin_keys.__test__ = False  # a helper, not a test
+
+
+def matrix_module(key: str) -> ModuleType | None:
+    """The instrument's matrix module, or None when it has none."""
+    for ep in importlib.metadata.entry_points(group=MATRIX_GROUP):
+        if ep.name == key:
+            return ep.load()
+    for name in (f"tests.{key}.matrix", f"tests.plugins.{key}.matrix"):
+        if _exists(name):
+            return importlib.import_module(name)
+    return None
+
+
+def matrix_modules() -> dict[str, ModuleType]:
+    """key -> matrix module, for every plugin that has one."""
+    found = {}
+    for key in test_plugin_keys():
+        module = matrix_module(key)
+        if module is not None:
+            found[key] = module
+    return found
+
+
+def merged(modules: dict[str, ModuleType], name: str, into: dict | set) -> dict | set:
+    """`into` plus every module's `name` (a dict or set); the same key from two places fails loudly."""
+    for key, module in modules.items():
+        contribution = getattr(module, name, None) or ({} if isinstance(into, dict) else set())
+        clash = set(contribution) & set(into)
+        if clash:
+            raise AssertionError(f"route matrix: {name} of '{key}' ({module.__name__}) repeats {sorted(clash)}")
+        into.update(contribution)
+    return into
+
+
+def region_tables(key: str, module: ModuleType | None) -> dict[str, dict]:
+    return getattr(module, "REGIONS", None) or DEFAULT_REGIONS
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f'"{k}" = {_toml_value(v)}' for k, v in value.items()) + " }"
+    return str(value)  # int, Decimal, date
+
+
+def write_fixture_regions(target: Path, keys: list[str] | None = None) -> Path:
+    """Copy tests/fixtures/regions to `target`, adding each instrument's missing tables (see above)."""
+    shutil.copytree(SOURCE_REGIONS, target, dirs_exist_ok=True)
+    keys = test_plugin_keys() if keys is None else keys
+    for key in keys:
+        tables = region_tables(key, matrix_module(key))
+        for slug, settings in tables.items():
+            path = target / f"{slug}.toml"
+            if not path.exists():
+                continue
+            source = path.read_text(encoding="utf-8")
+            if key in tomllib.loads(source).get("instruments", {}):
+                continue
+            lines = [f"\n[instruments.{key}]  # from the instrument's tests (tests/plugin_matrix.py)"]
+            lines += [f"{name} = {_toml_value(value)}" for name, value in settings.items()]
+            path.write_text(source.rstrip("\n") + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return target

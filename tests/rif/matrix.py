@@ -1,0 +1,63 @@
+"""rif's part of the route matrix (protocol: tests/plugin_matrix.py).
+
+rmc-19's coordinating organisation (MC19) is the penvoerder of three applications, one
+per state a POST needs: a concept with valid finances (edit, lines, submit), one in
+assessment (scores: the platform admin, who may assess) and one granted (midterm; it
+becomes a samenwerkingsovereenkomst, its penvoerder MC19 is in rmc-19's rif consortium).
+A new application needs an mbo penvoerder: the platform admin makes it.
+"""
+from __future__ import annotations
+
+KEY = "rif"
+APPLICATION_FORM = {"title": "Matrixproject", "description": "Een project.", "sectors": ["techniek"],
+                    "target_groups": ["entree", "2"], "start": "2026-09-01", "end": "2028-08-31",
+                    "requested_subsidy": "1.000,00"}
+
+
+def build_world(session, world, regions) -> None:
+    from core.consortia.models import ConsortiumMember
+    from plugins.rif.models import Application, BudgetLine, Partner
+
+    mine = world.of(KEY)
+    for state, status in (("concept", "concept"), ("assessing", "in_beoordeling"), ("granted", "toegekend")):
+        reference = f"RIF-MATRIX-{state}"
+        application = Application(region_id=regions["rmc-19"], organisation_id=world.orgs["MC19"],
+                                  reference=reference, title=f"Matrix {state}", requested_subsidy="1000.00",
+                                  sectors="techniek", target_groups="2", status=status)
+        session.add(application)
+        session.flush()
+        line = BudgetLine(application_id=application.id, category="personeel", amount="3000.00")
+        session.add(line)
+        session.add(Partner(region_id=regions["rmc-19"], application_ref=reference,
+                            organisation_id=world.orgs["MC19"], partner_id=world.orgs["GM0344"],
+                            pledged_cash="2000.00", pledged_in_kind="0.00"))
+        session.flush()
+        mine[state] = application.id
+        mine.setdefault("budget_line", line.id)
+    session.add(ConsortiumMember(region_id=regions["rmc-19"], instrument_key=KEY,
+                                 organisation_id=world.orgs["MC19"], role="penvoerder"))
+
+
+ARG_BUILDERS = {"rif_application_id": lambda w, region, rule: w.of(KEY)["concept"]}
+ARG_OVERRIDES = {
+    ("regio.rif.assess", "rif_application_id"): lambda w, region, rule: w.of(KEY)["assessing"],
+    ("regio.rif.midterm", "rif_application_id"): lambda w, region, rule: w.of(KEY)["granted"],
+    ("regio.rif.draft_cooperation", "rif_application_id"): lambda w, region, rule: w.of(KEY)["granted"],
+}
+# The platform-wide RIF page sits under a region's rif pages but is for platform admins only.
+PLATFORM_ADMIN_ONLY = {"regio.rif.platform"}
+POST_PAYLOADS = {
+    "regio.rif.new": lambda w, who, rule: {**APPLICATION_FORM, "organisation": w.orgs["25LH"]},
+    "regio.rif.edit": lambda w, who, rule: {**APPLICATION_FORM, "title": "Gewijzigd matrixproject"},
+    "regio.rif.add_budget_line": lambda w, who, rule: {"category": "personeel", "amount": "2.500,50"},
+    "regio.rif.add_partner": lambda w, who, rule: {"partner": w.orgs["90000011"], "mkb": "y",
+                                                   "pledged_cash": "1.000,00", "pledged_in_kind": "0"},
+    "regio.rif.remove_line": lambda w, who, rule: {"line": f"budget-{w.of(KEY)['budget_line']}"},
+    "regio.rif.transition": lambda w, who, rule: {"to": "ingediend"},
+    "regio.rif.assess": lambda w, who, rule: {f"score_{key}": "4" for key in
+                                              ("samenwerking", "arbeidsmarkt", "onderwijs", "duurzaamheid", "entree")},
+    "regio.rif.midterm": lambda w, who, rule: {"reflection": "Op schema.", "adjustments": ""},
+    "regio.rif.assessors": lambda w, who, rule: {"email": "beoordelaar@matrix.example"},
+    "regio.rif.draft_cooperation": lambda w, who, rule: {},
+}
+CONTROL_USERS = {"regio.rif.new": "platform", "regio.rif.assess": "platform"}
