@@ -222,7 +222,7 @@ def may(user, action: str, obj=None) -> bool:
 def authorize(action: str, obj=None):
     """Allow the current user `action` on `obj`, or abort with 404 (unseen) or 403 (not allowed).
 
-    Returns `obj`, so a view can write `figure = authorize("vsv.view", figure)`.
+    Returns `obj`, so a view can write `score = authorize("proef.view", score)`.
     """
     if not current_user.is_authenticated:
         abort(401)

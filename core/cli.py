@@ -98,7 +98,7 @@ def db_upgrade(target):
 @click.argument("target")
 @with_appcontext
 def db_downgrade(target):
-    """Revert to TARGET, e.g. `vsv@base` before uninstalling a plugin."""
+    """Revert to TARGET, e.g. `<key>@base` before uninstalling a plugin."""
     from core import migrate
 
     migrate.downgrade(current_app, target)

@@ -7,16 +7,16 @@ core reads, validates, diffs, writes and exports from that; a plugin never
 parses or writes Excel itself.
 
     SheetSpec(
-        name="vsv-cijfers", title="Vsv-cijfers", model=VsvFigure,
-        permission="vsv.report", view_permission="vsv.view",
+        name="proef-cijfers", title="Proefcijfers", model=ProefFigure,
+        permission="proef.report", view_permission="proef.view",
         columns=(
             Column("organisation_id", "Gemeente", Kind.ORGANISATION, org_kinds=("gemeente",)),
             Column("school_year", "Schooljaar", Kind.SCHOOL_YEAR),
             Column("participants", "Deelnemers", Kind.INTEGER, minimum=0),
-            Column("new_leavers", "Nieuwe vsv'ers", Kind.INTEGER, minimum=0),
+            Column("new_students", "Nieuwe mbo'ers", Kind.INTEGER, minimum=0),
         ),
         natural_key=("organisation_id", "school_year"),
-        rules=(RowRule.at_most("new_leavers", "participants"),),
+        rules=(RowRule.at_most("new_students", "participants"),),
     )
 """
 from __future__ import annotations
@@ -104,7 +104,7 @@ class Column:
 
     @property
     def label(self) -> str:
-        """The header as it reads inside a sentence ("Nieuwe vsv'ers" -> "nieuwe vsv'ers")."""
+        """The header as it reads inside a sentence ("Nieuwe mbo'ers" -> "nieuwe mbo'ers")."""
         h = self.header
         return h[:1].lower() + h[1:] if h[:1].isupper() and not h[1:2].isupper() else h
 
@@ -152,7 +152,7 @@ class RowRule:
 
     @classmethod
     def at_most(cls, column: str, limit: str) -> "RowRule":
-        """`column` may not be greater than `limit`: "nieuwe vsv'ers (812) is groter dan deelnemers (640)"."""
+        """`column` may not be greater than `limit`: "nieuwe mbo'ers (812) is groter dan deelnemers (640)"."""
 
         def check(values, labels, _context=None):
             if values[column] > values[limit]:
@@ -388,7 +388,7 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def normalise_header(text: Any) -> str:
-    """Lenient header key: no accents, case, spaces or punctuation ("Nieuwe vsv'ers *" -> "nieuwevsvers")."""
+    """Lenient header key: no accents, case, spaces or punctuation ("Nieuwe mbo'ers *" -> "nieuwemboers")."""
     if text is None:
         return ""
     text = unicodedata.normalize("NFKD", str(text))

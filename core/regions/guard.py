@@ -32,7 +32,7 @@ def visible_region_or_404(slug: str, user) -> Region:
 
 
 def instrument_key_from(blueprints: list[str]) -> str | None:
-    """'regio.vsv' -> 'vsv'; None for the core's own region pages."""
+    """'regio.<key>' -> '<key>'; None for the core's own region pages."""
     for name in blueprints:
         parts = name.split(".")
         if len(parts) >= 2 and parts[0] == "regio":

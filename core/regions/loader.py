@@ -12,14 +12,14 @@ A file looks like::
     mbo = ["25PJ"]
     werkgever = [{ id = "90000001", name = "Voorbeeld Bouw BV" }]
 
-    [instruments.vsv]
+    [instruments.proef]                    # an instrument's key; its settings per its RegionSettings
     enabled = true
     deadline = 2026-10-01
 
 Consortia (who takes part in an instrument, in which role) are managed in
 the app by the region's coordinators, not here.
 
-Errors read `regions/rmc-17.toml: instruments.vsv.deadline: 'morgen' is geen datum (JJJJ-MM-DD)`.
+Errors read `regions/rmc-17.toml: instruments.proef.deadline: 'morgen' is geen datum (JJJJ-MM-DD)`.
 """
 from __future__ import annotations
 

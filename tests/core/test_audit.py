@@ -117,14 +117,14 @@ def test_coordinator_consortium_change_is_audited_with_its_region(app, client):
     make_user(app, COORDINATOR, org="MC19", role="admin")
     login(client, COORDINATOR)
     mark = last_audit_id(app)
-    page = client.post("/regio/rmc-19/consortium/rif",
-                       data={"instrument": "rif", "organisation": org_id(app, "25LH"), "role": "penvoerder"})
+    page = client.post("/regio/rmc-19/consortium/hello",
+                       data={"instrument": "hello", "organisation": org_id(app, "25LH"), "role": "penvoerder"})
     assert page.status_code == 302
     (entry,) = entries_after(app, mark)
     assert (entry.actor, entry.action, entry.object_type) == (COORDINATOR, "create", "consortium_member")
     assert entry.region_id == region_id(app, "rmc-19")
     assert entry.organisation_id == org_id(app, "25LH")
-    assert entry.after["instrument_key"] == "rif"
+    assert entry.after["instrument_key"] == "hello"
     assert entry.after["role"] == "penvoerder"
 
 
@@ -302,8 +302,8 @@ def history(app, admin_client):
     add_membership(app, admin_client, person, "GM0599", "viewer")
     coordinator = app.test_client()
     login(coordinator, COORDINATOR)
-    assert coordinator.post("/regio/rmc-19/consortium/rif", data={
-        "instrument": "rif", "organisation": org_id(app, "25LH"), "role": "penvoerder"}).status_code == 302
+    assert coordinator.post("/regio/rmc-19/consortium/hello", data={
+        "instrument": "hello", "organisation": org_id(app, "25LH"), "role": "penvoerder"}).status_code == 302
     utrecht, rotterdam, consortium = [e.id for e in entries_after(app, mark)]
     return {"utrecht": utrecht, "rotterdam": rotterdam, "consortium": consortium,
             "utrecht_membership": utrecht_membership}

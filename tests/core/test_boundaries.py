@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import core.plugin_api as plugin_api
+from core import discovery
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN_DIRS = [ROOT / "plugins", ROOT / "tests" / "plugins"]
@@ -33,7 +34,7 @@ PLUGIN_API_SNAPSHOT = sorted([
     "_", "lazy_gettext", "ngettext",  # UI text in Dutch, translated through the plugin's own catalogue
     "N_",  # Dutch text that stays Dutch in a workbook (help texts) and is translated on the sheet's page
     "euro", "long_date", "number", "percentage",  # Dutch (or English) formatting of numbers, money and dates
-    # rif (issue 8): an application becomes an agreement its partners co-sign
+    # issue 8: an instrument's own record (a funding application) becomes an agreement its partners co-sign
     "Agreement", "consortium_organisations", "draft_agreement",
     # issue 16: rules, screens and term checks get an explicit context instead of request state; plugins read
     # memberships through these (an ended mandate grants nothing) instead of user.memberships
@@ -78,7 +79,7 @@ def python_files(directory: Path) -> list[Path]:
 
 
 def plugin_package(name: str) -> str | None:
-    """'plugins.vsv.models' -> 'plugins.vsv'; 'tests.plugins.hello.x' -> 'tests.plugins.hello'."""
+    """'plugins.alfa.models' -> 'plugins.alfa'; 'tests.plugins.hello.x' -> 'tests.plugins.hello'."""
     parts = name.split(".")
     if parts[0] == "plugins" and len(parts) >= 2:
         return ".".join(parts[:2])
@@ -134,8 +135,10 @@ CORE_FILES = python_files(CORE_DIR)
 def test_the_walk_sees_the_plugins_and_their_facade_imports():
     # Without this the boundary tests could pass on an empty file list.
     names = {str(p.relative_to(ROOT)) for p in PLUGIN_FILES}
-    for key in ("vsv", "rif", "stagepact", "kwetsbare_jongeren"):
-        assert f"plugins/{key}/hooks.py" in names
+    built_ins = {ep.module for ep in discovery.installed_entry_points() if ep.module.startswith("plugins.")}
+    assert len(built_ins) >= 4
+    for module in built_ins:  # every built-in's entry point module (plugins.<key>.hooks)
+        assert module.replace(".", "/") + ".py" in names
     assert "tests/plugins/hello/hooks.py" in names
     hello = ROOT / "tests/plugins/hello/hooks.py"
     imports = {n for _l, n in imported_modules(hello.read_text(), module_name(hello))}
@@ -161,12 +164,12 @@ def test_migrations_env_imports_no_plugin():
 
 
 @pytest.mark.parametrize(("module", "source", "expected"), [
-    ("plugins.vsv.views", "from core.db import db_session", "imports core.db"),
-    ("plugins.vsv.views", "import core.authz", "imports core.authz"),
-    ("plugins.vsv.views", "from core import authz", "imports core.authz"),
-    ("plugins.vsv.views", "from plugins.rif import models", "another plugin"),
-    ("tests.plugins.hello.views", "from plugins.vsv.models import X", "another plugin"),
-    ("core.regions.web", "from plugins.vsv import hooks", "core imports plugins"),
+    ("plugins.alfa.views", "from core.db import db_session", "imports core.db"),
+    ("plugins.alfa.views", "import core.authz", "imports core.authz"),
+    ("plugins.alfa.views", "from core import authz", "imports core.authz"),
+    ("plugins.alfa.views", "from plugins.beta import models", "another plugin"),
+    ("tests.plugins.hello.views", "from plugins.alfa.models import X", "another plugin"),
+    ("core.regions.web", "from plugins.alfa import hooks", "core imports plugins"),
     ("core.regions.web", "from ..plugin_api import authorize", "core.plugin_api (it is for plugins only)"),
     ("core.regions.web", "from core import plugin_api", "core.plugin_api (it is for plugins only)"),
     ("core.regions.web", "import tests.plugins.hello.hooks", "core imports tests"),
@@ -178,9 +181,9 @@ def test_the_checker_reports_forbidden_imports(module, source, expected):
 
 
 @pytest.mark.parametrize(("module", "source"), [
-    ("plugins.vsv.views", "from core.plugin_api import authorize, current_region"),
-    ("plugins.vsv.views", "from core import plugin_api"),
-    ("plugins.vsv.hooks", "from . import views, settings"),
+    ("plugins.alfa.views", "from core.plugin_api import authorize, current_region"),
+    ("plugins.alfa.views", "from core import plugin_api"),
+    ("plugins.alfa.hooks", "from . import views, settings"),
     ("tests.plugins.hello.hooks", "from .models import Greeting"),
 ])
 def test_the_checker_allows_the_facade_and_own_modules(module, source):

@@ -5,12 +5,12 @@ from core.charts import Series, bar_chart
 
 
 def test_chart_is_an_image_with_title_description_and_labelled_values():
-    svg = bar_chart("Nieuwe vsv'ers", "Realisatie tegen streefwaarde per schooljaar",
+    svg = bar_chart("Nieuwe mbo'ers", "Realisatie tegen streefwaarde per schooljaar",
                     ["2023-2024", "2024-2025"], [Series("Realisatie", (812, 640))],
                     target=Series("Streefwaarde", (700, None)))
     assert svg.startswith("<svg") and 'role="img"' in svg
     assert "<title id=" in svg and "<desc id=" in svg
-    assert "Nieuwe vsv&#39;ers" in svg  # text is escaped
+    assert "Nieuwe mbo&#39;ers" in svg  # text is escaped
     # Every bar and target mark names its series, category and value (not colour alone).
     assert "Realisatie, 2023-2024: 812" in svg
     assert "Realisatie, 2024-2025: 640" in svg

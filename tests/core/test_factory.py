@@ -18,10 +18,19 @@ from core.plugins import ENTRY_POINT_GROUP
 from core.testing import TEST_CONFIG, login, make_user
 from tests.plugins.hello import hooks as hello_hooks
 
-ROOT = Path(__file__).resolve().parents[2]
 from tests.conftest import FIXTURE_REGIONS  # the fixture files plus what each instrument's tests add
-BUILT_INS = {"vsv", "rif", "stagepact", "kwetsbare_jongeren"}
-ORDERED_KEYS = ["vsv", "rif", "stagepact", "kwetsbare_jongeren", "hello"]
+from tests.core.instruments import enabled_in
+
+ROOT = Path(__file__).resolve().parents[2]
+# The built-ins: every folder under plugins/ with a hooks.py (the core's tests never name them).
+BUILT_INS = {path.parent.name for path in (ROOT / "plugins").glob("*/hooks.py")}
+INSTALLED = {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}  # built-ins and any third-party package
+
+
+def ordered_keys(app) -> list[str]:
+    """The registered keys by Instrument.order (then key): the order the UI must show."""
+    entries = app.extensions["regioplatform"].entries
+    return sorted(entries, key=lambda key: (entries[key].info.order, key))
 
 
 @pytest.fixture
@@ -73,7 +82,7 @@ def test_config_argument_wins_over_the_environment(instance, monkeypatch):
 def test_built_in_instruments_are_declared_as_entry_points():
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["entry-points"][ENTRY_POINT_GROUP]
     installed = {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
-    assert set(declared) == BUILT_INS
+    assert len(BUILT_INS) >= 4 and set(declared) == BUILT_INS
     # The installed metadata matches pyproject.toml (else: pip install -e . again).
     assert {k: installed.get(k) for k in declared} == declared
     for ep in entry_points(group=ENTRY_POINT_GROUP):
@@ -85,7 +94,7 @@ def test_built_in_instruments_are_declared_as_entry_points():
 
 def test_built_ins_are_in_the_app_registry_via_entry_points(app):
     registry = app.extensions["regioplatform"]
-    assert set(registry.entries) == BUILT_INS | {"hello"}
+    assert BUILT_INS <= INSTALLED and set(registry.entries) == INSTALLED | {"hello"}
     for key in BUILT_INS:
         plugin = registry.pm.get_plugin(key)
         assert plugin is not None and plugin.__name__ == f"plugins.{key}.hooks"
@@ -103,11 +112,12 @@ def test_without_entry_points_no_built_in_is_loaded(instance):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert "regio.hello.index" in endpoints
     assert not [e for e in endpoints if e.split(".")[1:2] and e.split(".")[1] in BUILT_INS]
-    # And the region files may then not name them: vsv is an unknown instrument.
+    # And the region files may then not name them: a built-in is an unknown instrument.
     from core.regions.loader import RegionFileError
 
-    write_region(regions, "[instruments.vsv]\nenabled = true\n")
-    with pytest.raises(RegionFileError, match=r"instruments\.vsv: onbekend instrument"):
+    built_in = sorted(BUILT_INS)[0]
+    write_region(regions, f"[instruments.{built_in}]\nenabled = true\n")
+    with pytest.raises(RegionFileError, match=rf"instruments\.{built_in}: onbekend instrument"):
         create_app(config_for(instance, REGIONS_DIR=str(regions)), extra_plugins=[hello_hooks],
                    load_entry_points=False)
 
@@ -147,8 +157,10 @@ def test_development_tolerates_the_default_key(instance, monkeypatch):
 def test_registry_orders_instruments_by_declared_order(app):
     registry = app.extensions["regioplatform"]
     registration = [name for name, _plugin in registry.pm.list_name_plugin()]
-    assert registration != ORDERED_KEYS  # else this test would prove nothing
-    assert [e.key for e in registry.ordered()] == ORDERED_KEYS
+    ordered = [e.key for e in registry.ordered()]
+    assert registration != ordered  # else this test would prove nothing
+    orders = [(e.info.order, e.key) for e in registry.ordered()]
+    assert orders == sorted(orders) and set(ordered) == set(registration)
 
 
 def early_plugin() -> types.ModuleType:
@@ -185,10 +197,13 @@ def test_ui_follows_declared_order_not_registration_order(app_factory, tmp_path)
         login(client, "coordinator@utrecht.example")
         page = client.get("/regio/rmc-19/").get_data(as_text=True)
         cards = re.findall(r'id="instrument-([a-z_]+)"', page)
-        assert cards == ["vroeg", *ORDERED_KEYS]
+        shown = enabled_in(app, "rmc-19")  # in Instrument.order: vroeg (order 1) first, though registered last
+        assert shown[0] == "vroeg" and shown == [k for k in ordered_keys(app) if k in shown]
+        assert cards == shown
         home = client.get("/").get_data(as_text=True)
         row = re.search(r"<td>MC19</td>\s*<td>(.*?)</td>", home, re.S).group(1)
-        assert row.split(", ") == ["Vroeg", "Voortijdig schoolverlaten", "Regionaal Investeringsfonds mbo",
-                                   "Stagepact mbo", "Kwetsbare jongeren", "Hallo"]
+        with app.test_request_context():
+            names = [str(app.extensions["regioplatform"].entries[k].info.name) for k in shown]
+        assert row.split(", ") == names and names[0] == "Vroeg"
     finally:
         app.extensions["regioplatform.db"].dispose()

@@ -17,16 +17,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from core import discovery
 from core.cli import main
 from core.config import PROJECT_ROOT
 from core.plugins import build_registry
 from core.regions.loader import RegionFileError, load_regions
 from core.testing import login, make_user
+from tests.conftest import FIXTURE_REGIONS  # the fixture files plus what each instrument's tests add
+from tests.core.instruments import other_instrument
 from tests.plugins.hello import hooks as hello_hooks
 
-from tests.conftest import FIXTURE_REGIONS  # the fixture files plus what each instrument's tests add
 REFERENCE_DATA = PROJECT_ROOT / "core" / "reference" / "data"
-INSTALLED = "hello, kwetsbare_jongeren, rif, stagepact, vsv"
+# Every installed instrument and the test plugin, as the loader lists them (the core's tests name none).
+INSTALLED = ", ".join(sorted({ep.name for ep in discovery.installed_entry_points()} | {"hello"}))
+BROKEN_DATE = 'greeting = "Goedemorgen"\ndeadline = \'morgen\''  # in rmc-19's [instruments.hello]
 
 
 # --- helpers --------------------------------------------------------------
@@ -98,16 +102,16 @@ def org_id(app, identifier: str) -> int:
 # --- one test per broken-file case ----------------------------------------
 
 def test_unknown_instrument(regions_dir, schemas):
-    edit(regions_dir / "rmc-19.toml", "[instruments.rif]", "[instruments.riff]")
+    edit(regions_dir / "rmc-19.toml", "[instruments.hello]", "[instruments.helo]")
     assert errors_of(regions_dir, schemas) == [
-        f"regions/rmc-19.toml: instruments.riff: onbekend instrument (geïnstalleerd: {INSTALLED})"
+        f"regions/rmc-19.toml: instruments.helo: onbekend instrument (geïnstalleerd: {INSTALLED})"
     ]
 
 
 def test_setting_with_wrong_type_date(regions_dir, schemas):
-    edit(regions_dir / "rmc-19.toml", "deadline = 2026-10-01", "deadline = 'morgen'")
+    edit(regions_dir / "rmc-19.toml", 'greeting = "Goedemorgen"', BROKEN_DATE)
     assert errors_of(regions_dir, schemas) == [
-        "regions/rmc-19.toml: instruments.vsv.deadline: 'morgen' is geen datum (JJJJ-MM-DD)"
+        "regions/rmc-19.toml: instruments.hello.deadline: 'morgen' is geen datum (JJJJ-MM-DD)"
     ]
 
 
@@ -119,9 +123,9 @@ def test_setting_with_wrong_type_integer(regions_dir, schemas):
 
 
 def test_unknown_setting_key(regions_dir, schemas):
-    edit(regions_dir / "rmc-19.toml", "deadline = 2026-10-01", "deadlien = 2026-10-01")
+    edit(regions_dir / "rmc-19.toml", 'greeting = "Goedemorgen"', 'groeting = "Goedemorgen"')
     assert errors_of(regions_dir, schemas) == [
-        "regions/rmc-19.toml: instruments.vsv.deadlien: onbekende instelling (bekend: deadline, deadlines, institution_reporting, target_kind)"
+        "regions/rmc-19.toml: instruments.hello.groeting: onbekende instelling (bekend: deadline, greeting, max_greetings)"
     ]
 
 
@@ -195,14 +199,14 @@ def test_same_identifier_with_two_names_across_files(regions_dir, schemas):
 def test_several_broken_files_give_every_error(regions_dir, schemas):
     edit(regions_dir / "rmc-12.toml", 'name = "Twente"', 'name = "Twente"\nregio = 12')
     edit(regions_dir / "rmc-12.toml", 'mbo = ["27YU"]', 'mbo = ["27yu"]')
-    edit(regions_dir / "rmc-19.toml", "deadline = 2026-10-01", "deadline = 'morgen'")
-    edit(regions_dir / "rmc-19.toml", "[instruments.rif]", "[instruments.riff]")
+    edit(regions_dir / "rmc-19.toml", 'greeting = "Goedemorgen"', BROKEN_DATE)
+    edit(regions_dir / "rmc-19.toml", "[instruments.hello]", "[instruments.riff]\nenabled = true\n\n[instruments.hello]")
     edit(regions_dir / "rmc-29.toml", '"GM0599",  # Rotterdam', '"GM0000",')
     assert errors_of(regions_dir, schemas) == [
         "regions/rmc-12.toml: regio: onbekende sleutel (bekend: coordinators, instruments, members, name, rmc_code)",
         "regions/rmc-12.toml: members.mbo[0]: '27yu' is geen BRIN (twee cijfers en twee hoofdletters, bv. 25LP)",
-        "regions/rmc-19.toml: instruments.vsv.deadline: 'morgen' is geen datum (JJJJ-MM-DD)",
         f"regions/rmc-19.toml: instruments.riff: onbekend instrument (geïnstalleerd: {INSTALLED})",
+        "regions/rmc-19.toml: instruments.hello.deadline: 'morgen' is geen datum (JJJJ-MM-DD)",
         "regions/rmc-29.toml: members.gemeente[5]: gemeente GM0000 bestaat niet (CBS-code zoals GM0363)",
     ]
 
@@ -210,12 +214,12 @@ def test_several_broken_files_give_every_error(regions_dir, schemas):
 # --- the check command and refusing to start --------------------------------
 
 def test_regions_check_prints_every_error_and_fails(app, regions_dir):
-    edit(regions_dir / "rmc-19.toml", "deadline = 2026-10-01", "deadline = 'morgen'")
+    edit(regions_dir / "rmc-19.toml", 'greeting = "Goedemorgen"', BROKEN_DATE)
     edit(regions_dir / "rmc-29.toml", '"GM0599",  # Rotterdam', '"GM0000",')
     result = cli(app, "regions", "check", "regions")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "regions/rmc-19.toml: instruments.vsv.deadline: 'morgen' is geen datum (JJJJ-MM-DD)",
+        "regions/rmc-19.toml: instruments.hello.deadline: 'morgen' is geen datum (JJJJ-MM-DD)",
         "regions/rmc-29.toml: members.gemeente[5]: gemeente GM0000 bestaat niet (CBS-code zoals GM0363)",
         "2 fout(en) gevonden.",
     ]
@@ -229,11 +233,11 @@ def test_regions_check_passes_the_real_region_files(app):
 
 
 def test_app_refuses_to_start_with_a_broken_region_file(app_factory, regions_dir):
-    edit(regions_dir / "rmc-19.toml", "[instruments.rif]", "[instruments.riff]")
+    edit(regions_dir / "rmc-19.toml", "[instruments.hello]", "[instruments.helo]")
     with pytest.raises(RegionFileError) as info:
         app_factory(REGIONS_DIR=str(regions_dir))
     assert info.value.errors == [
-        f"regions/rmc-19.toml: instruments.riff: onbekend instrument (geïnstalleerd: {INSTALLED})"
+        f"regions/rmc-19.toml: instruments.helo: onbekend instrument (geïnstalleerd: {INSTALLED})"
     ]
 
 
@@ -243,7 +247,7 @@ def test_regio_command_exits_with_code_2_and_the_errors(tmp_path):
     regions_dir.mkdir()
     for name in ("rmc-12.toml", "rmc-19.toml", "rmc-29.toml"):
         shutil.copy(PROJECT_ROOT / "regions" / name, regions_dir / name)
-    edit(regions_dir / "rmc-19.toml", '"2025-2026" = 2026-12-15', "\"2025-2026\" = 'morgen'")
+    edit(regions_dir / "rmc-19.toml", 'name = "Utrecht"', 'name = "Utrecht"\nregio = 19')
     edit(regions_dir / "rmc-29.toml", '"GM0599",  # Rotterdam', '"GM0000",')
     regio = Path(sys.executable).with_name("regio")
     assert regio.exists(), "the regio console script is not installed (pip install -e .)"
@@ -255,7 +259,7 @@ def test_regio_command_exits_with_code_2_and_the_errors(tmp_path):
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines() == [
         "De regiobestanden bevatten fouten; het platform start niet:",
-        "  regions/rmc-19.toml: instruments.vsv.deadlines.2025-2026: 'morgen' is geen datum (JJJJ-MM-DD)",
+        "  regions/rmc-19.toml: regio: onbekende sleutel (bekend: coordinators, instruments, members, name, rmc_code)",
         "  regions/rmc-29.toml: members.gemeente[5]: gemeente GM0000 bestaat niet (CBS-code zoals GM0363)",
     ]
     assert not (tmp_path / "regio.db").exists() or (tmp_path / "regio.db").stat().st_size == 0
@@ -333,8 +337,8 @@ def test_organisation_removed_from_file_loses_membership_not_data(app_factory, t
     _post_greeting(app, client, "GM0356", "Groeten uit Nieuwegein")
     coordinator = app.test_client()
     login(coordinator, "coordinator@example.nl")
-    seat = coordinator.post("/regio/rmc-19/consortium/vsv",
-                            data={"instrument": "vsv", "organisation": org_id(app, "GM0356"), "role": "deelnemer"})
+    seat = coordinator.post("/regio/rmc-19/consortium/hello",
+                            data={"instrument": "hello", "organisation": org_id(app, "GM0356"), "role": "deelnemer"})
     assert seat.status_code == 302
     nieuwegein = org_id(app, "GM0356")
 
@@ -393,7 +397,7 @@ def test_disabling_an_instrument_hides_it_and_keeps_its_rows(app_factory, tmp_pa
     assert overview.status_code == 200
     html = overview.get_data(as_text=True)
     assert "/regio/rmc-19/hello/" not in html
-    assert "/regio/rmc-19/vsv/" in html  # the other instruments stay
+    assert f"/regio/rmc-19/{other_instrument(app2)}/" in html  # the other instruments stay
     assert scalar(app2, select(func.count()).select_from(Greeting)) == 1
 
     app3 = app_factory(reuse_db=True)  # enabled again, as in the fixture files

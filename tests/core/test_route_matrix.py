@@ -36,9 +36,9 @@ from sqlalchemy import func, select
 from core import create_app
 from core.testing import DEFAULT_PASSWORD, TEST_CONFIG, login, make_user
 from tests import plugin_matrix
+from tests.conftest import FIXTURE_REGIONS  # the fixture files plus what each instrument's tests add
 from tests.plugins.hello import hooks as hello_hooks
 
-from tests.conftest import FIXTURE_REGIONS  # the fixture files plus what each instrument's tests add
 METHODS_SKIPPED = {"HEAD", "OPTIONS"}
 
 # Views reachable without signing in and without an authorization call. Adding

@@ -146,3 +146,18 @@ def test_the_penvoerder_must_be_in_the_consortium_and_nothing_is_drafted_without
     assert draft(as_, app_id, "coordinator").status_code == 303
     with app.app_context():
         assert len(db_session().scalars(select(Agreement)).all()) == 1
+
+
+def test_the_cooperation_template_checks_the_subsidy_share(app):
+    # Moved from tests/core/agreements (issue 16: the core's tests name no instrument).
+    import pytest
+
+    from core.agreements.templates import TermsError
+
+    rif = app.extensions["regioplatform"].entries["rif"].agreement_templates[0]
+    terms = {"project_costs": "300000", "subsidy": "100000,01", "cofinancing_cash": "150000",
+             "cofinancing_in_kind": "50000"}
+    with pytest.raises(TermsError) as error:
+        rif.validate_terms(terms)
+    assert error.value.errors == {"subsidy": "mag hoogstens een derde van de totale projectkosten zijn"}
+    assert rif.validate_terms({**terms, "subsidy": "100000"})["subsidy"] == "100000.00"

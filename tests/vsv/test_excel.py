@@ -240,3 +240,10 @@ def _file(tmp_path, rows):
     path = tmp_path / "eerst.xlsx"
     path.write_bytes(workbook(rows, header=HEADER_BRIN))
     return path
+
+
+def test_the_vsv_sheet_declares_its_optional_institution_key_correctly(app):
+    # Moved from tests/core/excel/test_optional_key.py (issue 16: the core's tests name no instrument).
+    (spec,) = app.extensions["regioplatform"].entries["vsv"].sheets
+    assert spec.natural_key == ("school_year", "organisation_id", "brin") and not spec.column("brin").required
+    assert spec.problems() == []

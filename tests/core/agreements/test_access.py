@@ -7,6 +7,8 @@ import pytest
 
 from core.testing import DEFAULT_PASSWORD, make_user, totp_code
 
+from tests.core.instruments import other_instrument
+
 from .conftest import BASE, draft, drafted_and_sent, load, seen_fingerprint, sign
 
 
@@ -72,7 +74,8 @@ def test_unknown_agreement_other_instrument_and_disabled_instrument_are_404(worl
     agreement_id = draft(world)
     coord = world.client("coord@example.nl")
     assert coord.get(f"{BASE}/999/").status_code == 404
-    assert coord.get(f"/regio/rmc-19/afspraken/vsv/{agreement_id}/").status_code == 404
+    other = other_instrument(app)  # the same agreement under another instrument's agreements
+    assert coord.get(f"/regio/rmc-19/afspraken/{other}/{agreement_id}/").status_code == 404
     assert coord.get(f"/regio/rmc-19/afspraken/bestaatniet/").status_code == 404
     assert coord.get(f"{BASE}/{agreement_id}/versies/7/").status_code == 404
     # rmc-12 does not enable the hello instrument.
@@ -80,7 +83,7 @@ def test_unknown_agreement_other_instrument_and_disabled_instrument_are_404(worl
     twente = world.client("coord12@example.nl")
     assert twente.get("/regio/rmc-12/afspraken/hello/").status_code == 404
     assert twente.get("/regio/rmc-12/afspraken/hello/nieuw").status_code == 404
-    assert twente.get("/regio/rmc-12/afspraken/vsv/").status_code == 200
+    assert twente.get(f"/regio/rmc-12/afspraken/{other_instrument(app, 'rmc-12')}/").status_code == 200
     # The same agreement id under another region is 404 for that region's coordinator.
     assert twente.get(f"/regio/rmc-12/afspraken/hello/{agreement_id}/").status_code == 404
 

@@ -85,12 +85,6 @@ def test_an_optional_key_column_needs_a_null_safe_unique_index():
     assert "at least one natural key column must be required" in " ".join(only_optional.problems())
 
 
-def test_the_vsv_sheet_declares_its_optional_institution_key_correctly(app):
-    (spec,) = app.extensions["regioplatform"].entries["vsv"].sheets
-    assert spec.natural_key == ("school_year", "organisation_id", "brin") and not spec.column("brin").required
-    assert spec.problems() == []
-
-
 # --- the engine ---------------------------------------------------------------------------------------------
 
 CLOSED = {"on": False}
