@@ -17,8 +17,10 @@ from sqlalchemy import text
 
 from core import create_app
 from core.testing import DEFAULT_PASSWORD, TEST_CONFIG, login, make_user  # noqa: F401
-from tests.plugin_matrix import write_fixture_regions
+from tests.plugin_matrix import only_these_plugins, write_fixture_regions
 from tests.plugins.hello import hooks as hello_hooks
+
+only_these_plugins()  # REGIO_TEST_PLUGINS (see tests/plugin_matrix.py)
 
 
 def _fixture_regions() -> Path:

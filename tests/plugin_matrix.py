@@ -30,14 +30,21 @@ your ids in `world.of(KEY)` (a dict) and read them back in your builders.
 
 REGIONS: the fixture region files (tests/fixtures/regions) are copied and each
 instrument's tables that a file does not have yet are added from here (default:
-`enabled = true` in rmc-19 and rmc-29), so a new instrument edits no fixture file.
-tests/conftest.py's FIXTURE_REGIONS is that generated directory.
+`enabled = true` in rmc-19 and rmc-29), so a new instrument edits no fixture file;
+tables of instruments that are not installed are left out. tests/conftest.py's
+FIXTURE_REGIONS is that generated directory.
+
+REGIO_TEST_PLUGINS=key1,key2 (environment) makes the test apps load only those
+installed instruments (and the test plugins): tests/core/test_plugin_guide.py runs
+the core's checks on its throwaway instrument that way, quickly.
 """
 from __future__ import annotations
 
 import importlib
 import importlib.metadata
 import importlib.util
+import os
+import re
 import shutil
 import tomllib
 from pathlib import Path
@@ -59,6 +66,22 @@ def _exists(module: str) -> bool:
         return False
 
 
+def only_these_plugins() -> None:
+    """Honour REGIO_TEST_PLUGINS: the app factory then finds only the listed entry points (tests only)."""
+    only = os.environ.get("REGIO_TEST_PLUGINS")
+    if not only or getattr(discovery.installed_entry_points, "filtered", False):
+        return
+    keep = set(only.split(","))
+    everything = discovery.installed_entry_points
+
+    def installed_entry_points():
+        return [ep for ep in everything() if ep.name in keep]
+
+    installed_entry_points.filtered = True
+    discovery.installed_entry_points = installed_entry_points
+    discovery.PLUGIN_FOLDERS = ()  # the plugin folders left out on purpose: no warning about them
+
+
 def test_plugin_keys() -> list[str]:
     """The keys of every plugin the test apps register: installed entry points (whose module exists) and the
     test-only plugins of tests/plugins (the conftest registers them as extra plugins)."""
@@ -68,6 +91,19 @@ def test_plugin_keys() -> list[str]:
 
 
 test_plugin_keys.__test__ = False  # a helper, not a test
+
+
+def plugin_packages() -> dict[str, Path]:
+    """key -> package folder of every plugin the tests register (wherever it is installed), for the checks
+    that read a plugin's files (marked text, translations)."""
+    found = {}
+    for ep in discovery.installed_entry_points():
+        spec = importlib.util.find_spec(ep.module) if _exists(ep.module) else None
+        if spec is not None and spec.origin:
+            found[ep.name] = Path(spec.origin).parent
+    for hooks in sorted((Path(__file__).parent / "plugins").glob("*/hooks.py")):
+        found.setdefault(hooks.parent.name, hooks.parent)
+    return found
 
 
 def matrix_module(key: str) -> ModuleType | None:
@@ -122,6 +158,11 @@ def write_fixture_regions(target: Path, keys: list[str] | None = None) -> Path:
     """Copy tests/fixtures/regions to `target`, adding each instrument's missing tables (see above)."""
     shutil.copytree(SOURCE_REGIONS, target, dirs_exist_ok=True)
     keys = test_plugin_keys() if keys is None else keys
+    for path in target.glob("*.toml"):  # tables of instruments that are not installed: left out
+        source = path.read_text(encoding="utf-8")
+        for key in set(tomllib.loads(source).get("instruments", {})) - set(keys):
+            source = re.sub(rf"(?ms)^\[instruments\.{re.escape(key)}\]\n.*?(?=^\[|\Z)", "", source)
+        path.write_text(source, encoding="utf-8")
     for key in keys:
         tables = region_tables(key, matrix_module(key))
         for slug, settings in tables.items():
@@ -131,7 +172,8 @@ def write_fixture_regions(target: Path, keys: list[str] | None = None) -> Path:
             source = path.read_text(encoding="utf-8")
             if key in tomllib.loads(source).get("instruments", {}):
                 continue
-            lines = [f"\n[instruments.{key}]  # from the instrument's tests (tests/plugin_matrix.py)"]
+            settings = {"enabled": True, **settings}  # enabled first: tests switch it off in place
+            lines = ["\n# from the instrument's tests (tests/plugin_matrix.py)", f"[instruments.{key}]"]
             lines += [f"{name} = {_toml_value(value)}" for name, value in settings.items()]
             path.write_text(source.rstrip("\n") + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
     return target

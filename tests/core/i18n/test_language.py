@@ -8,7 +8,8 @@ import pytest
 
 from core.config import PROJECT_ROOT
 from core.i18n import COOKIE, date_time, euro, long_date, number, percentage
-from core.translation_catalogues import TRANSLATED_LANGUAGES, missing, packages
+from core.translation_catalogues import TRANSLATED_LANGUAGES, Package, missing, packages
+from tests.plugin_matrix import plugin_packages
 
 
 def test_pages_are_dutch_by_default(client):
@@ -66,7 +67,15 @@ def test_numbers_and_dates_follow_the_chosen_language(app):
     assert _formatted(app, "en") == ("1,234", "1,234.5", "12.5%", "€1,234.50", "March 3, 2025", "3 March 2025 14:05")
 
 
-@pytest.mark.parametrize("package", packages(PROJECT_ROOT), ids=lambda p: p.name)
+def every_package() -> list[Package]:
+    """The core and every plugin package: those in this repository and every registered one, wherever it is."""
+    found = {p.root.resolve(): p for p in packages(PROJECT_ROOT)}
+    for key, root in plugin_packages().items():
+        found.setdefault(root.resolve(), Package(key, root))
+    return list(found.values())
+
+
+@pytest.mark.parametrize("package", every_package(), ids=lambda p: p.name)
 def test_every_marked_text_has_an_english_translation(package):
     problems = [line for language in TRANSLATED_LANGUAGES for line in missing(package, language)]
     assert not problems, ("texts without a translation (run `regio translations update`, then translate):\n"

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 
 from core.config import PROJECT_ROOT
+from tests.plugin_matrix import plugin_packages
 
-PACKAGES = [PROJECT_ROOT / "core", *sorted((PROJECT_ROOT / "plugins").glob("*/")),
-            PROJECT_ROOT / "tests" / "plugins" / "hello"]
+# The core, every folder under plugins/, and every registered plugin wherever it is installed.
+PACKAGES = sorted({PROJECT_ROOT / "core", *plugin_packages().values(),
+                   *(p for p in (PROJECT_ROOT / "plugins").glob("*/") if p.name != "__pycache__")})
 TEMPLATES = sorted(p for root in PACKAGES for p in root.rglob("templates/**/*.html"))
 MODULES = sorted(p for root in PACKAGES for p in root.rglob("*.py")
                  if "migrations" not in p.parts and "translations" not in p.parts)
@@ -55,13 +57,21 @@ class _Text(HTMLParser):
             self.found.append((self.getpos()[0], text))
 
 
+def shown(path: Path) -> str:
+    """A file's test id: relative to the project, or to its package's folder for a plugin installed elsewhere."""
+    if path.is_relative_to(PROJECT_ROOT):
+        return str(path.relative_to(PROJECT_ROOT))
+    root = next((r for r in PACKAGES if path.is_relative_to(r)), None)
+    return str(path.relative_to(root.parent)) if root else str(path)
+
+
 def unmarked_template_text(path: Path) -> list[str]:
     """Literal words in a template outside `_()` / `{% trans %}`, as `file:line: text`."""
     source = JINJA.sub(_blank, path.read_text(encoding="utf-8"))
     parser = _Text()
     parser.feed(source)
     parser.close()
-    rel = path.relative_to(PROJECT_ROOT)
+    rel = shown(path)
     return [f"{rel}:{line}: {text[:70]!r}" for line, text in parser.found]
 
 
@@ -81,7 +91,7 @@ def unmarked_python_text(path: Path) -> list[str]:
     """Literal words in flash(), form field labels, validator messages and the Excel engine's messages
     (Problem, RefusedFile, Invalid), as `file:line: text`."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    rel = path.relative_to(PROJECT_ROOT)
+    rel = shown(path)
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -102,13 +112,13 @@ def unmarked_python_text(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(PROJECT_ROOT)))
+@pytest.mark.parametrize("path", TEMPLATES, ids=shown)
 def test_template_text_is_marked_for_translation(path):
     problems = unmarked_template_text(path)
     assert not problems, "wrap these in {{ _('…') }} and translate them:\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PROJECT_ROOT)))
+@pytest.mark.parametrize("path", MODULES, ids=shown)
 def test_python_ui_text_is_marked_for_translation(path):
     problems = unmarked_python_text(path)
     assert not problems, "wrap these in _() / lazy_gettext() and translate them:\n" + "\n".join(problems)
