@@ -277,14 +277,30 @@ def test_hook_demo_data(app):
             rows = db_session().execute(select(Region.slug, Greeting.text).join(Greeting, Greeting.region_id == Region.id))
             return sorted(rows)
 
+    def consortium_seats():
+        from core.consortia.models import ConsortiumMember
+        from core.orgs.models import Organisation
+
+        with app.app_context():
+            return sorted(db_session().execute(
+                select(Region.slug, Organisation.kind, ConsortiumMember.role)
+                .join(ConsortiumMember, ConsortiumMember.region_id == Region.id)
+                .join(Organisation, Organisation.id == ConsortiumMember.organisation_id)
+                .where(ConsortiumMember.instrument_key == "hello")).all())
+
     runner = app.test_cli_runner()
+    assert consortium_seats() == []
     first = runner.invoke(regio, ["demo", "--load-only"])
     assert first.exit_code == 0, first.output
     expected = [("rmc-19", "Welkom (demo)"), ("rmc-29", "Welkom (demo)")]  # rmc-12 has no hello
     assert greetings_per_region() == expected
+    seats = consortium_seats()
+    assert seats and {kind for _slug, kind, _role in seats} == {"gemeente"}  # what hello's demo_data returned
+    assert {slug for slug, _kind, _role in seats} == {"rmc-19", "rmc-29"}
     again = runner.invoke(regio, ["demo", "--load-only"])
     assert again.exit_code == 0, again.output
     assert greetings_per_region() == expected
+    assert consortium_seats() == seats  # seated once
 
 
 # --- startup validation: the app refuses to start -----------------------------

@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
-from core.plugin_api import Instrument, NavItem, Permission, Widget, db_session, hookimpl, lazy_gettext
+from core.plugin_api import (DemoConsortiumMember, Instrument, NavItem, Permission, Widget, db_session, hookimpl,
+                             lazy_gettext)
 
 from . import agreement, models, settings, sheets, views
 
@@ -97,3 +98,5 @@ def demo_data(session, regions):
         if exists is None:
             coordinator = next(m.organisation_id for m in region.members if m.is_coordinator)
             session.add(models.Greeting(region_id=region.id, organisation_id=coordinator, text="Welkom (demo)"))
+    # The core seats the demo consortium: every municipality of the region takes part.
+    return [DemoConsortiumMember(region.rmc_code, "gemeente:*", "deelnemer") for region in regions]
