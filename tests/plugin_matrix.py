@@ -3,8 +3,9 @@
 The core's tests never name an instrument. Each instrument's test folder holds a
 module `matrix.py`, found by the instrument's key:
 
-* `tests/<key>/matrix.py` for an instrument of this repository (plugins/<key>);
-* `tests/plugins/<key>/matrix.py` for a test-only plugin (tests/plugins/hello);
+* `tests/<key>/matrix.py` for an instrument of this repository (plugins/<key>), and for
+  the test-only plugin tests/plugins/hello (tests/hello/matrix.py: the plugin folder
+  itself keeps the plugin shape);
 * for a third-party package: the module its distribution names in the entry-point
   group `regioplatform.route_matrix` under the instrument's key.
 
@@ -111,10 +112,8 @@ def matrix_module(key: str) -> ModuleType | None:
     for ep in importlib.metadata.entry_points(group=MATRIX_GROUP):
         if ep.name == key:
             return ep.load()
-    for name in (f"tests.{key}.matrix", f"tests.plugins.{key}.matrix"):
-        if _exists(name):
-            return importlib.import_module(name)
-    return None
+    name = f"tests.{key}.matrix"
+    return importlib.import_module(name) if _exists(name) else None
 
 
 def matrix_modules() -> dict[str, ModuleType]:
