@@ -83,7 +83,7 @@ def upgrade(app: Flask, target: str = "heads") -> None:
 
 
 def downgrade(app: Flask, target: str) -> None:
-    """Revert to `target` (e.g. `vsv@base`), under the migration lock."""
+    """Revert to `target` (e.g. `<key>@base`), under the migration lock."""
     with migration_lock(app):
         command.downgrade(alembic_config(app), target)
 
