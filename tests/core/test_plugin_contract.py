@@ -272,3 +272,33 @@ def test_active_memberships_and_roles_leave_out_ended_mandates(app):
         assert membership.organisation.identifier == "GM0344" and membership.role == "editor"
         assert active_roles(member) == {membership.organisation_id: "editor"}
         assert active_memberships(None) == []
+
+
+def core_endpoint_calls(source: str, key: str) -> list[str]:
+    """`url_for` calls in a plugin module that name an endpoint outside the plugin itself.
+
+    A plugin links to the core's pages through plugin_api's URL helpers (sheet_url, agreement_url, ...), as
+    its templates do (tests/core/test_template_contract.py); its own pages are `.name` or `regio.<key>.name`.
+    """
+    own = (".", f"regio.{key}.")
+    problems = []
+    for node in ast.walk(ast.parse(source)):
+        if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "url_for"
+                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+                and not node.args[0].value.startswith(own)):
+            problems.append(f"line {node.lineno}: url_for({node.args[0].value!r}) names a core endpoint "
+                            "(use plugin_api's URL helpers)")
+    return problems
+
+
+def test_the_endpoint_check_catches_a_core_endpoint():
+    source = 'url_for("regio.agreement", instrument="x", agreement_id=1)\nurl_for(".index")\nurl_for("regio.x.show")'
+    assert core_endpoint_calls(source, "x") == [
+        "line 1: url_for('regio.agreement') names a core endpoint (use plugin_api's URL helpers)"]
+
+
+@pytest.mark.parametrize("path", PLUGIN_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_plugin_modules_link_to_core_pages_through_the_helpers(path):
+    package = path.relative_to(ROOT).parts
+    key = package[package.index("plugins") + 1] if len(package) > package.index("plugins") + 2 else ""
+    assert core_endpoint_calls(path.read_text(encoding="utf-8"), key) == []

@@ -1,9 +1,9 @@
 """Drafting the samenwerkingsovereenkomst (cooperation agreement) from a granted application."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect
 
-from core.plugin_api import _, current_region, current_user, db_session, draft_agreement, ngettext
+from core.plugin_api import _, agreement_url, current_region, current_user, db_session, draft_agreement, ngettext
 
 from .. import agreement as cooperation
 from ..access import load_application, require
@@ -55,4 +55,4 @@ def draft_cooperation(rif_application_id):
         drafted += " " + _("Niet in het consortium, en dus geen partij: %(organisations)s.",
                            organisations=", ".join(f"{o.name} ({o.identifier})" for o in left_out))
     flash(drafted)
-    return redirect(url_for("regio.agreement", instrument="rif", agreement_id=made.id), 303)
+    return redirect(agreement_url("rif", made.id), 303)
