@@ -128,8 +128,13 @@ def test_running_the_demo_twice_changes_nothing(app):
 
 
 def test_demo_passwords_differ_per_deployment(app_factory):
-    first = accounts(load_demo(app_factory()))
-    other_key = app_factory(SECRET_KEY=TEST_CONFIG["SECRET_KEY"][::-1])
+    from cryptography.fernet import Fernet
+
+    # One SECRETS_KEY for both: on PostgreSQL the two apps share the test database, and without it the
+    # encryption key would be derived from SECRET_KEY too (the second could not read the first's secrets).
+    secrets_key = Fernet.generate_key().decode()
+    first = accounts(load_demo(app_factory(SECRETS_KEY=secrets_key)))
+    other_key = app_factory(SECRET_KEY=TEST_CONFIG["SECRET_KEY"][::-1], SECRETS_KEY=secrets_key)
     second = accounts(load_demo(other_key))
     assert first.keys() == second.keys()
     assert all(first[email][0] != second[email][0] for email in first)
