@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from jinja2 import BytecodeCache
 from sqlalchemy import text
 
 from core import create_app
@@ -104,10 +105,32 @@ def pytest_report_header(config):
     return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (set TEST_DATABASE_URL for PostgreSQL)'}"
 
 
+class _SharedTemplateCode(BytecodeCache):
+    """Test-run speed: Jinja compiles every template again for every new app (one app per test), about
+    an eighth of a test's time. The compiled code is kept per template name and source checksum, as
+    Jinja's own file cache would, and shared by every app of this test process."""
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self._code.get(bucket.key + bucket.checksum)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key + bucket.checksum] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = _SharedTemplateCode()
+
+
 def build_app(db_url: str, instance: Path, **overrides):
     config = {**TEST_CONFIG, "DATABASE_URL": db_url, "REGIONS_DIR": str(FIXTURE_REGIONS), **overrides}
     os.environ["INSTANCE_PATH"] = str(instance)
-    return create_app(config, extra_plugins=[hello_hooks])
+    app = create_app(config, extra_plugins=[hello_hooks])
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
+    return app
 
 
 BASELINE_SCHEMA = "test_baseline"
@@ -253,8 +276,44 @@ def client(app):
     return app.test_client()
 
 
+DATABASE_MENTIONS = ("TEST_DATABASE_URL", "PG_URL")
+
+
+def _names_the_database(path: Path, tests_root: Path, seen: dict) -> bool:
+    """Whether a test module, or a conftest.py between it and tests/, reads the test database setting."""
+    files = [path] + [d / "conftest.py" for d in path.parents if d != tests_root and tests_root in d.parents]
+    for file in files:
+        if file not in seen:
+            seen[file] = file.exists() and any(m in file.read_text(encoding="utf-8") for m in DATABASE_MENTIONS)
+        if seen[file]:
+            return True
+    return False
+
+
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`--dist loadgroup`), the browser tests share one worker: one served demo, one Chromium."""
+    """Two adjustments to the collected tests.
+
+    * The PostgreSQL run (TEST_DATABASE_URL set) leaves out the tests that cannot depend on the backend:
+      they use no migrated database and neither they nor a conftest.py above them read the test
+      database setting (import-boundary and catalogue checks, pure rules, the served demo). They ran
+      in the SQLite run of the same CI; running them twice only doubled CI's time. pytest reports them
+      as deselected.
+    * Under pytest-xdist (`--dist loadgroup`) the browser tests share one worker: one served demo, one
+      Chromium.
+    """
+    if PG_URL:
+        tests_root = Path(__file__).parent
+        seen: dict = {}
+        keep, independent = [], []
+        for item in items:
+            uses_database = "migrated_template" in getattr(item, "fixturenames", ())
+            if uses_database or _names_the_database(Path(str(item.fspath)), tests_root, seen):
+                keep.append(item)
+            else:
+                independent.append(item)
+        if independent and keep:
+            config.hook.pytest_deselected(items=independent)
+            items[:] = keep
     if not config.pluginmanager.hasplugin("xdist"):
         return
     for item in items:
