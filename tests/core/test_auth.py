@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from core.cli import main
 from core.testing import DEFAULT_PASSWORD, login, make_user, totp_code
+from tests.services import redis_or_skip
 
 WRONG = "dit-is-niet-het-wachtwoord"
 BAD_LOGIN = "Onbekende combinatie van e-mailadres en wachtwoord."
@@ -138,13 +139,7 @@ def test_successful_logins_are_not_counted(app, client):
 
 
 def _redis_or_skip():
-    redis = pytest.importorskip("redis")
-    try:
-        connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5, socket_timeout=1)
-        connection.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"Redis does not answer at {REDIS_URL} ({exc}); shared throttle counter not tested")
-    return connection
+    return redis_or_skip(REDIS_URL, "shared throttle counter")
 
 
 def test_two_app_instances_share_the_login_counter_through_redis(app_factory):

@@ -7,6 +7,7 @@ import uuid
 import pytest
 from sqlalchemy.engine import make_url
 
+from tests import services
 from tests.conftest import PG_URL, build_app
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
@@ -41,13 +42,7 @@ def fresh_postgres():
 
 
 def redis_or_skip(url: str = REDIS_URL):
-    redis = pytest.importorskip("redis")
-    try:
-        connection = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=1)
-        connection.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"Redis does not answer at {url} ({exc})")
-    return connection
+    return services.redis_or_skip(url)
 
 
 @pytest.fixture

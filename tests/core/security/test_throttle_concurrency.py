@@ -18,6 +18,7 @@ import uuid
 import pytest
 
 from core.testing import DEFAULT_PASSWORD, make_user, serve
+from tests.services import redis_or_skip
 
 LIMIT = 5
 CONCURRENT = 25
@@ -217,13 +218,7 @@ def test_concurrent_wrong_step_ups_check_at_most_the_limit(served, monkeypatch):
 
 
 def _redis_or_skip():
-    redis = pytest.importorskip("redis")
-    try:
-        connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5, socket_timeout=1)
-        connection.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"Redis does not answer at {REDIS_URL} ({exc}); concurrent Redis counter not tested")
-    return connection
+    return redis_or_skip(REDIS_URL, "concurrent Redis counter")
 
 
 def test_concurrent_wrong_passwords_on_redis_check_at_most_the_limit(served, monkeypatch):
