@@ -17,18 +17,25 @@ from core.config import PROJECT_ROOT
 RUNS = 3
 
 
-def _upgrade_concurrently(url: str, instance) -> list[subprocess.CompletedProcess]:
+def _start_upgrades(url: str, instance) -> list[subprocess.Popen]:
     env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": str(instance),
            "REGIONS_DIR": str(PROJECT_ROOT / "regions")}
     code = "from core.cli import main; main()"
-    processes = [subprocess.Popen([sys.executable, "-c", code, "db", "upgrade"], env=env, cwd=PROJECT_ROOT,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for _ in range(RUNS)]
+    return [subprocess.Popen([sys.executable, "-c", code, "db", "upgrade"], env=env, cwd=PROJECT_ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(RUNS)]
+
+
+def _finish(processes) -> list[subprocess.CompletedProcess]:
     results = []
     for process in processes:
         out, err = process.communicate(timeout=300)
         results.append(subprocess.CompletedProcess(process.args, process.returncode, out, err))
     return results
+
+
+def _upgrade_concurrently(url: str, instance) -> list[subprocess.CompletedProcess]:
+    return _finish(_start_upgrades(url, instance))
 
 
 def _heads(url: str) -> set[str]:
@@ -58,10 +65,28 @@ def _assert_all_succeeded(results, url):
 
 
 def test_three_concurrent_upgrades_on_a_fresh_postgresql_database(fresh_postgres, tmp_path):
-    results = _upgrade_concurrently(fresh_postgres, tmp_path)
+    """The three runs are made to meet: the test holds the lock until all three wait for it, then lets go."""
+    import time
+
+    import psycopg
+
+    from core.migrate import ADVISORY_LOCK_KEY
+
+    with psycopg.connect(fresh_postgres, autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))
+        processes = _start_upgrades(fresh_postgres, tmp_path)
+        deadline = time.monotonic() + 120
+        waiting = 0
+        while waiting < RUNS and time.monotonic() < deadline and all(p.poll() is None for p in processes):
+            time.sleep(0.2)
+            waiting = holder.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                                     "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                                     ).fetchone()[0]
+        holder.execute("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
+    results = _finish(processes)
+    assert waiting == RUNS, [r.stderr[-1000:] for r in results]
     _assert_all_succeeded(results, fresh_postgres)
-    waited = [r for r in results if "holds the migration lock" in r.stderr]
-    assert waited, "no run had to wait: the runs did not overlap, so the lock was not tested"
+    assert all("holds the migration lock" in r.stderr for r in results)
 
 
 def test_three_concurrent_upgrades_on_a_fresh_sqlite_database(tmp_path):
