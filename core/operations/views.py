@@ -13,6 +13,7 @@ import hmac
 from flask import Blueprint, Response, current_app, g, request
 from flask_login import current_user
 
+from core.authz import authorize
 from core.operations import metrics as prometheus
 from core.operations.readiness import readiness
 from core.security import public
@@ -51,8 +52,7 @@ def metrics():
         if not current_user.is_authenticated:
             return Response("metrics: sign in as a platform admin or send the bearer token\n", status=401,
                             mimetype="text/plain", headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
-        if not current_user.is_platform_admin:
-            return Response("metrics: platform admins only\n", status=403, mimetype="text/plain")
+        authorize("admin.access")  # platform admins only: the one authorization function decides
     g.authorized = True
     body, content_type = prometheus.exposition()
     return Response(body, mimetype=None, content_type=content_type)
