@@ -7,11 +7,8 @@ deployer sees them: `regions/rmc-19.toml: <key>: <reason>`.
 from __future__ import annotations
 
 import csv
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +23,7 @@ from core.testing import login, make_user
 from tests.conftest import FIXTURE_REGIONS  # the fixture files plus what each instrument's tests add
 from tests.core.instruments import other_instrument
 from tests.plugins.hello import hooks as hello_hooks
+from tests.region_files import edit, sync_edited_copies
 
 REFERENCE_DATA = PROJECT_ROOT / "core" / "reference" / "data"
 # Every installed instrument and the test plugin, as the loader lists them (the core's tests name none).
@@ -48,12 +46,6 @@ def regions_dir(tmp_path, monkeypatch):
     target = tmp_path / "regions"
     shutil.copytree(FIXTURE_REGIONS, target)
     return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path.name}: the fixture changed"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def copy_regions(tmp_path: Path, name: str) -> Path:
@@ -242,20 +234,8 @@ def test_app_refuses_to_start_with_a_broken_region_file(app_factory, regions_dir
 
 
 def test_regio_command_exits_with_code_2_and_the_errors(tmp_path):
-    # The installed `regio` has only the built-in instruments: use copies of the real files.
-    regions_dir = tmp_path / "regions"
-    regions_dir.mkdir()
-    for name in ("rmc-12.toml", "rmc-19.toml", "rmc-29.toml"):
-        shutil.copy(PROJECT_ROOT / "regions" / name, regions_dir / name)
-    edit(regions_dir / "rmc-19.toml", 'name = "Utrecht"', 'name = "Utrecht"\nregio = 19')
-    edit(regions_dir / "rmc-29.toml", '"GM0599",  # Rotterdam', '"GM0000",')
-    regio = Path(sys.executable).with_name("regio")
-    assert regio.exists(), "the regio console script is not installed (pip install -e .)"
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "REGIO_ENV", "TEST_DATABASE_URL"}}
-    env.update(REGIONS_DIR="regions", INSTANCE_PATH=str(tmp_path / "instance"),
-               DATABASE_URL=f"sqlite:///{tmp_path / 'regio.db'}")
-    done = subprocess.run([str(regio), "regions", "sync"], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = sync_edited_copies(tmp_path, [("rmc-19.toml", 'name = "Utrecht"', 'name = "Utrecht"\nregio = 19'),
+                                         ("rmc-29.toml", '"GM0599",  # Rotterdam', '"GM0000",')])
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines() == [
         "De regiobestanden bevatten fouten; het platform start niet:",
