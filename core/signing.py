@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,15 +120,31 @@ def _load_private(text: str) -> Ed25519PrivateKey:
 def _from_instance(app) -> Ed25519PrivateKey:
     path = Path(app.instance_path) / KEY_FILE
     if not path.exists():
-        key = Ed25519PrivateKey.generate()
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
+        _create_key_file(path)
         if app.config.get("ENV_NAME") == "production":
             log.warning("No SIGNING_KEY: created %s; give every app server this same key (or set SIGNING_KEY)", path)
     return _load_private(path.read_text())
+
+
+def _create_key_file(path: Path) -> None:
+    """Write a new key beside `path`, then link it into place: processes that start together
+    (gunicorn workers, concurrent `regio upgrade`s) all end up reading the one whole key that won."""
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    fd, draft = tempfile.mkstemp(prefix=".signing-key-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pem)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(draft, 0o600)
+        try:
+            os.link(draft, path)  # atomic, and refuses to replace a key another process linked first
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(draft)
 
 
 def install(app) -> SigningKey:

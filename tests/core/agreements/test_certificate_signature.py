@@ -129,3 +129,19 @@ def test_the_key_comes_from_signing_key_or_from_one_instance_file(app_factory, t
     assert key_file.stat().st_mode & 0o077 == 0
     with pytest.raises(ConfigError, match="SIGNING_KEY"):
         app_factory(SIGNING_KEY="geen-sleutel")
+
+
+def test_a_server_that_loses_the_race_to_create_the_key_reads_the_winners(tmp_path, monkeypatch):
+    """Gunicorn workers or concurrent `regio upgrade`s start at once: each finds no key file, one
+    creates it first; the others must neither fail nor overwrite it, and all sign with that one key."""
+    from types import SimpleNamespace
+
+    from core import signing
+
+    app = SimpleNamespace(instance_path=str(tmp_path), config={})
+    winner = signing._from_instance(app)
+    monkeypatch.setattr(signing.Path, "exists", lambda self: False)  # every start saw no file
+    for _ in range(3):
+        late = signing._from_instance(app)
+        assert signing.public_key_text(late.public_key()) == signing.public_key_text(winner.public_key())
+    assert [p.name for p in tmp_path.iterdir()] == ["signing-key.pem"]  # no drafts left behind
