@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import logging
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -34,9 +35,24 @@ class EntryPointError(RuntimeError):
         super().__init__(reason)
 
 
+_scanned: dict[tuple[str, ...], list[importlib.metadata.EntryPoint]] = {}
+
+
 def installed_entry_points() -> list[importlib.metadata.EntryPoint]:
-    """Every entry point of the plugin group, in the order the distributions are found."""
-    return [ep for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)]
+    """Every entry point of the plugin group, in the order the distributions are found.
+
+    The installed distributions are read once per `sys.path` (reading them takes longer than the
+    rest of building an app); `forget_installed()` reads them again.
+    """
+    key = tuple(sys.path)
+    if key not in _scanned:
+        _scanned[key] = list(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP))
+    return list(_scanned[key])
+
+
+def forget_installed() -> None:
+    """Read the installed distributions again on the next call: a package was installed in this process."""
+    _scanned.clear()
 
 
 def _missing_module(exc: ModuleNotFoundError, module: str) -> bool:

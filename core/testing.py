@@ -14,6 +14,9 @@ TEST_CONFIG = {
     "ARGON2_TIME_COST": 1,
     "ARGON2_MEMORY_COST": 1024,
     "BASE_URL": "http://localhost",
+    # A fixed test-only signing key: no key file is generated and fsynced for every test app
+    # (tests of the key file pass SIGNING_KEY="").
+    "SIGNING_KEY": "0ElzGJS35l/ra+ardUSiSiUz0sFt2OnvvugorP4Y3IQ=",
 }
 
 
@@ -104,6 +107,8 @@ def fake_distribution(directory, name: str, entry_points: dict[str, dict[str, st
     import importlib
     from pathlib import Path
 
+    from core import discovery
+
     info = Path(directory) / f"{name.replace('-', '_')}-0.0.1.dist-info"
     info.mkdir(parents=True, exist_ok=True)
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.0.1\n", encoding="utf-8")
@@ -113,6 +118,7 @@ def fake_distribution(directory, name: str, entry_points: dict[str, dict[str, st
         lines.extend(f"{key} = {value}" for key, value in items.items())
     (info / "entry_points.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     importlib.invalidate_caches()
+    discovery.forget_installed()
 
 
 def demo_app(instance, secret_key: str, **overrides):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -199,8 +200,8 @@ def _snapshot_postgres(engine) -> None:
     _BASELINE.update(tables=[name for name in tables if name in filled], sequences=dict(sequences))
 
 
-def _reset_postgres(app):
-    """Bring the test database back to the snapshot taken after migrating and syncing.
+def _reset_postgres(app, snapshot: dict | None = None, schema: str = BASELINE_SCHEMA):
+    """Bring the test database back to a snapshot: by default the one taken after migrating and syncing.
 
     TRUNCATE of every table plus a new region sync took 0.7-1.2 s a test (TRUNCATE makes a new file per
     table). A test fills few tables: find them in one statement, DELETE children first, put the snapshot's
@@ -208,18 +209,76 @@ def _reset_postgres(app):
     """
     from core.db import Base
 
+    snapshot = snapshot or _BASELINE
     tables = [t.name for t in Base.metadata.sorted_tables]
     statements = []
     with app.extensions["regioplatform.db"].engine.begin() as conn:
         filled = _filled_tables(conn, tables)
         statements += [f'DELETE FROM public."{name}"' for name in reversed(tables) if name in filled]
-        statements += [f'INSERT INTO public."{name}" SELECT * FROM {BASELINE_SCHEMA}."{name}"'
-                       for name in _BASELINE["tables"]]
+        statements += [f'INSERT INTO public."{name}" SELECT * FROM {schema}."{name}"'
+                       for name in snapshot["tables"]]
         statements.append("SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                           "WHERE c.relkind = 'S' AND n.nspname = 'public'")
         statements += [f"SELECT setval('public.\"{name}\"', {value}, true)"
-                       for name, value in _BASELINE["sequences"].items()]
+                       for name, value in snapshot["sequences"].items()]
         conn.exec_driver_sql("; ".join(statements))
+
+
+# --- data built once per test process ---------------------------------------------------------------
+
+_BUILT: dict[str, tuple[object, object]] = {}  # name -> (what the builder returned, the database snapshot)
+
+
+def built_once(app, name: str, build):
+    """`build(app)` in the first test that asks for `name`; later tests of the same process get a copy of
+    the database exactly as that build left it (and the same returned value) instead of building again.
+
+    For expensive shared worlds (users, agreements, staged imports) that tests read but do not keep
+    changes to: every test still starts from its own copy. SQLite keeps a copy of the file; PostgreSQL a
+    copy of the filled tables in a side schema, restored like the baseline.
+    """
+    if name in _BUILT:
+        result, snapshot = _BUILT[name]
+        _restore(app, snapshot)
+        return result
+    result = build(app)
+    _BUILT[name] = (result, _snapshot(app, name))
+    return result
+
+
+def _snapshot(app, name: str):
+    engine = app.extensions["regioplatform.db"].engine
+    if engine.dialect.name == "postgresql":
+        from core.db import Base
+
+        schema = "test_built_" + re.sub(r"\W", "_", name)
+        tables = [t.name for t in Base.metadata.sorted_tables]
+        with engine.begin() as conn:
+            filled = _filled_tables(conn, tables)
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+            for table in filled:
+                conn.execute(text(f'CREATE TABLE {schema}."{table}" AS SELECT * FROM public."{table}"'))
+            sequences = conn.execute(text("SELECT sequencename, last_value FROM pg_sequences "
+                                          "WHERE schemaname = 'public' AND last_value IS NOT NULL")).all()
+        return {"schema": schema, "tables": [t for t in tables if t in filled], "sequences": dict(sequences)}
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    copy = Path(tempfile.mkdtemp(prefix="regio-built-")) / "built.db"
+    shutil.copy(engine.url.database, copy)
+    return copy
+
+
+def _restore(app, snapshot) -> None:
+    store = app.extensions["regioplatform.db"]
+    if isinstance(snapshot, dict):
+        _reset_postgres(app, snapshot, snapshot["schema"])
+        return
+    store.dispose()
+    database = Path(store.engine.url.database)
+    for leftover in (database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.copy(snapshot, database)
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ from sqlalchemy import func, select
 from core import create_app
 from core.testing import DEFAULT_PASSWORD, TEST_CONFIG, login, make_user
 from tests import plugin_matrix
-from tests.conftest import FIXTURE_REGIONS  # the fixture files plus what each instrument's tests add
+from tests.conftest import FIXTURE_REGIONS, built_once  # the fixture files plus what each instrument's tests add
 from tests.plugins.hello import hooks as hello_hooks
 
 METHODS_SKIPPED = {"HEAD", "OPTIONS"}
@@ -412,7 +412,8 @@ def fingerprint(app) -> dict[str, int]:
 
 @pytest.fixture
 def world(app):
-    return make_world(app)
+    """The matrix's world, built once per test process; every test starts from its own copy."""
+    return built_once(app, "route_matrix", make_world)
 
 
 def cases(rules, methods_of=methods):

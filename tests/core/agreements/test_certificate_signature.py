@@ -123,7 +123,7 @@ def test_the_key_comes_from_signing_key_or_from_one_instance_file(app_factory, t
             for text in (raw, pem)}
     assert len(keys) == 1
     # Without SIGNING_KEY: one file in the instance folder, private to its owner, reused by the next start.
-    first, second = app_factory(), app_factory()
+    first, second = app_factory(SIGNING_KEY=""), app_factory(SIGNING_KEY="")
     assert first.test_client().get(KEY_URL).get_json() == second.test_client().get(KEY_URL).get_json()
     key_file = Path(first.instance_path) / "signing-key.pem"
     assert key_file.stat().st_mode & 0o077 == 0
