@@ -336,6 +336,10 @@ def client(app):
 
 
 DATABASE_MENTIONS = ("TEST_DATABASE_URL", "PG_URL")
+# Test modules about the language and structure of pages: they read from the database, but what they
+# check (translations, headings) is the same on any backend. The PostgreSQL run renders every page anyway
+# (the route matrix), so they run in the SQLite run only.
+PRESENTATION_ONLY = ("test_language.py", "test_english_pages.py", "test_page_structure.py")
 
 
 def _names_the_database(path: Path, tests_root: Path, seen: dict) -> bool:
@@ -355,8 +359,8 @@ def pytest_collection_modifyitems(config, items):
     * The PostgreSQL run (TEST_DATABASE_URL set) leaves out the tests that cannot depend on the backend:
       they use no migrated database and neither they nor a conftest.py above them read the test
       database setting (import-boundary and catalogue checks, pure rules, the served demo). They ran
-      in the SQLite run of the same CI; running them twice only doubled CI's time. pytest reports them
-      as deselected.
+      in the SQLite run of the same CI; running them twice only doubled CI's time. The same for the
+      modules in PRESENTATION_ONLY. pytest reports them as deselected.
     * Under pytest-xdist (`--dist loadgroup`) the browser tests share one worker: one served demo, one
       Chromium.
     """
@@ -366,7 +370,9 @@ def pytest_collection_modifyitems(config, items):
         keep, independent = [], []
         for item in items:
             uses_database = "migrated_template" in getattr(item, "fixturenames", ())
-            if uses_database or _names_the_database(Path(str(item.fspath)), tests_root, seen):
+            if Path(str(item.fspath)).name in PRESENTATION_ONLY:
+                independent.append(item)
+            elif uses_database or _names_the_database(Path(str(item.fspath)), tests_root, seen):
                 keep.append(item)
             else:
                 independent.append(item)
