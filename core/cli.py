@@ -471,3 +471,14 @@ def restore_command(file, yes):
         click.echo(f"Herstel mislukt: {exc}", err=True)
         sys.exit(1)
     click.echo(f"Database hersteld uit {file}. Controleer de auditlog met: regio audit verify")
+
+
+@main.command("purge")
+@with_appcontext
+def purge_command():
+    """Remove expired uploads (staged imports) and ended sign-in sessions; run it periodically (cron)."""
+    from core.db import db_session
+    from core.operations.purge import purge
+
+    purged = purge(db_session(), current_app.config)
+    click.echo(f"Opgeruimd: {purged.staged_imports} verlopen uploads, {purged.sessions} beëindigde sessies.")
