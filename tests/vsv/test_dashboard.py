@@ -228,6 +228,33 @@ def test_institution_targets_are_checked_in_the_agreement_form(users):
                                              "2026-2027": None, "2027-2028": None}
 
 
+def test_an_agreement_without_any_target_is_refused_on_the_field_the_user_sees(users):
+    """The "and/or" rule names no internal key and sits on the first target field, with its Dutch label."""
+    app = users
+    from core.consortia.models import ConsortiumMember
+    from core.db import db_session
+    from core.regions.models import Region
+
+    with app.app_context():
+        session = db_session()
+        region = session.scalar(select(Region).where(Region.slug == "rmc-19"))
+        party = next(m.organisation_id for m in region.members if m.organisation.identifier == "MC19")
+        session.add(ConsortiumMember(region_id=region.id, instrument_key="vsv", organisation_id=party,
+                                     role="coordinator"))
+        session.commit()
+    client = signed_in(app, COORD)
+    response = client.post("/regio/rmc-19/afspraken/vsv/nieuw",
+                           data={"title": "Vsv-afspraak", "text": "Tekst", "parties": [party]})
+    assert response.status_code == 400
+    html = unescape(response.get_data(as_text=True))
+    assert "max_new_early_school_leavers" not in html and "max_percentage" not in html
+    message = ("Vul voor minstens één schooljaar een maximum aantal of een maximum percentage nieuwe vsv'ers in.")
+    # the summary links the message to the field of the first school year, under that field's label
+    assert re.search(r'href="#term_0_0"[^>]*>[^<]*Ten hoogste nieuwe vsv\'ers \(2024-2025\)[^<]*', html), html
+    assert f'id="term_0_0-error"><span class="visually-hidden">Fout:</span> {message}' in html
+    assert "Titel: " not in html
+
+
 def test_the_demo_has_a_signed_agreement_shown_against_the_realisation(app):
     from core.agreements.models import Agreement
     from core.db import db_session
