@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from core.testing import login, make_user
 
+from tests.chart_geometry import assert_all_text_inside
+
 from .conftest import BASE, text
 
 PAGE = f"{BASE}/landelijk"
@@ -93,3 +95,16 @@ def test_everyone_else_gets_403_and_no_link(app, as_):
     assert as_("rijnmond_coordinator").get("/regio/rmc-29/rif/landelijk").status_code == 403
     assert as_("rijnmond_coordinator").get(PAGE).status_code == 404  # not their region: the guard's 404
     assert app.test_client().get(PAGE).status_code == 302  # signed out: to the sign-in page
+
+
+def test_every_chart_label_fits_its_box_and_amounts_are_dutch_money(app):
+    load_demo(app)
+    html = platform_admin(app).get(PAGE).get_data(as_text=True)
+    charts = re.findall(r'<svg xmlns="http://www.w3.org/2000/svg" class="chart".*?</svg>', html, re.S)
+    assert len(charts) == 4
+    texts = [t for svg in charts for t in assert_all_text_inside(svg)]
+    # the axis of the in-kind chart: the largest amount (290.000) in full, the euro sign before it
+    assert "€ 290.000" in texts and "€ 145.000" in texts and "€ 0" in texts
+    assert not any(t.endswith("€") for t in texts)
+    assert "Energie en duurzaamheid" in texts or {"Energie en", "duurzaamheid"} <= set(texts)
+    assert "Entree (% van projecten)" in texts
