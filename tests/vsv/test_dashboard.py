@@ -204,7 +204,7 @@ def test_institution_targets_are_checked_in_the_agreement_form(users):
     assert "Ten hoogste per mbo-instelling (2024-2025)" in form and "25LH 150 2,5%" in form  # label and hint
     data = {"title": "Vsv-afspraak", "text": "Tekst", "parties": [party], "term_0_0": "140",
             "term_2_0": "25LH 45 4,5%\n25LP 10\n25lh 3\n01OE\n02PK 12 13\n30RN 2,555%\n23KG veel",
-            "term_2_1": "25L 5"}
+            "term_2_1": "25L 5\n25LH " + "1" + "0" * 30 + "%"}
     response = client.post("/regio/rmc-19/afspraken/vsv/nieuw", data=data)
     assert response.status_code == 400
     html = unescape(response.get_data(as_text=True))
@@ -215,7 +215,8 @@ def test_institution_targets_are_checked_in_the_agreement_form(users):
                     "regel 5: geef één maximum aantal en/of één maximum percentage, niet twee",
                     "regel 6: gebruik hoogstens 2 decimalen in het percentage ('2,555%')",
                     "regel 7: 'veel' is geen aantal (zoals 40) of percentage (zoals 2,5%)",
-                    "Regel 1: '25L' is geen BRIN-code van een mbo-instelling (zoals 25LH)"):
+                    "Regel 1: '25L' is geen BRIN-code van een mbo-instelling (zoals 25LH)",
+                    "regel 2: het percentage 1" + "0" * 30 + "% is meer dan 100%"):  # 31 digits: no crash
         assert message in html, message
     from core.agreements.models import Agreement
     with app.app_context():
