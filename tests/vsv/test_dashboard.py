@@ -9,6 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from tests.chart_geometry import assert_all_text_inside
+
 from .conftest import (BASE, COORD, DEBILT, UTRECHT, VIEWER, figures, org_id, regio, report, sign_agreement,
                        signed_in, text_of)
 
@@ -37,6 +39,10 @@ def test_dashboard_numbers_equal_a_hand_computed_example(users, clock):
     assert "2025-2026 2 5.000 115 2,30% 110 nee" in text
     assert "2026-2027 0 – – – 100 –" in text  # a target year without figures yet: no realisation
     assert '<svg' in html and 'role="img"' in html  # the chart beside the table
+    chart = re.search(r'<svg xmlns="http://www.w3.org/2000/svg" class="chart".*?</svg>', html, re.S).group(0)
+    labels = assert_all_text_inside(chart)  # every label and legend entry inside the chart's box
+    assert "Afgesproken maximum (streepjeslijn)" in labels and "Nieuwe vsv'ers" in labels
+    assert "Nieuwe vsv'ers, 2024-2025: 130<" in chart.replace("&#39;", "'")
     # per municipality, latest year, change in percentage points against the year before
     assert "Gemeente De Bilt GM0310 3,50% 3,00% +0,50" in text
     assert "Gemeente Utrecht GM0344 2,00% 2,50% -0,50" in text
