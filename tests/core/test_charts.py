@@ -35,14 +35,14 @@ NBSP = "\u00a0"
 
 
 def test_large_amounts_are_dutch_money_and_fit_beside_the_axis():
-    svg = bar_chart("Cofinanciering", "Toegezegd en geleverd", ["RIF-MC19-0001", "RIF-MC19-0002"],
+    svg = bar_chart("Cofinanciering", "Toegezegd en geleverd", ["Project A-0001", "Project A-0002"],
                     [Series("Toegezegd", (Decimal("270000.00"), Decimal("12345678"))),
                      Series("Geleverd", (Decimal("197000.50"), None))], unit="€")
     texts = assert_all_text_inside(svg)
     # the euro sign before the amount, Dutch thousands separators, no cents on whole amounts
     assert "€ 12.345.678" in texts and "€ 0" in texts and "€ 6.172.839" in texts
-    assert f"Toegezegd, RIF-MC19-0001: €{NBSP}270.000<" in svg
-    assert f"Geleverd, RIF-MC19-0001: €{NBSP}197.000,50<" in svg
+    assert f"Toegezegd, Project A-0001: €{NBSP}270.000<" in svg
+    assert f"Geleverd, Project A-0001: €{NBSP}197.000,50<" in svg
     assert "000€" not in svg
 
 
