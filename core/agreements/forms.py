@@ -47,13 +47,17 @@ class AgreementFormBase(DutchForm):
         return out
 
     def apply_terms_errors(self, error: TermsError) -> None:
+        """Put each message on the field the user sees: the field of its term path, or, for a message on a
+        whole keyed term ("max_new" rather than "max_new.2025-2026"), the term's first field. The user never
+        reads an internal term name; a path that names no term goes on the title without it."""
         by_path = {(term.name if key is None else f"{term.name}.{key}"): name for name, term, key in self.term_fields}
+        first_of_term: dict[str, str] = {}
+        for name, term, _key in self.term_fields:
+            first_of_term.setdefault(term.name, name)
         for path, message in error.errors.items():
-            field_name = by_path.get(path)
-            if field_name is not None:
-                getattr(self, field_name).errors.append(message[0].upper() + message[1:] + ".")
-            else:
-                self.title.errors.append(f"{path}: {message}")
+            sentence = message[0].upper() + message[1:] + ("" if message.endswith(".") else ".")
+            field_name = by_path.get(path) or first_of_term.get(path.split(".", 1)[0])
+            (getattr(self, field_name) if field_name is not None else self.title).errors.append(sentence)
 
     def fill_terms(self, terms: dict) -> None:
         for field_name, term, key in self.term_fields:

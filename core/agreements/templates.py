@@ -126,10 +126,13 @@ class AgreementTerm:
             if not value.is_finite():
                 raise TermsError({path: _("'%(value)s' is geen getal", value=raw)})
             quantum = decimal.Decimal(1).scaleb(-self.places)
-            if value != value.quantize(quantum, rounding=decimal.ROUND_DOWN):
+            # enough digits for any size, so that a very large number meets the bounds check (a message)
+            # rather than decimal's default precision of 28 digits (InvalidOperation)
+            context = decimal.Context(prec=max(28, value.adjusted() + self.places + 2))
+            if value != value.quantize(quantum, rounding=decimal.ROUND_DOWN, context=context):
                 raise TermsError({path: _("gebruik hoogstens %(places)s decimalen", places=self.places)})
             self._bounds(value, path)
-            return str(value.quantize(quantum))
+            return str(value.quantize(quantum, context=context))
         if self.kind == "boolean":
             if isinstance(raw, bool):
                 return raw

@@ -288,7 +288,10 @@ def _decimal_parser(col: Column):
 
     def parse(value):
         number = parse_decimal(value)
-        rounded = number.quantize(quantum, rounding=decimal.ROUND_HALF_EVEN)
+        # enough digits for any size (10^26 with 2 decimals is 29 digits, past the default context's 28): a
+        # number too large for its column is named by the bounds check, not lost to InvalidOperation
+        context = decimal.Context(prec=max(28, number.adjusted() + places + 2))
+        rounded = number.quantize(quantum, rounding=decimal.ROUND_HALF_EVEN, context=context)
         if rounded != number:
             raise Invalid(ngettext("'%(value)s' heeft meer dan %(num)s decimaal",
                                    "'%(value)s' heeft meer dan %(num)s decimalen", places, value=shown(value)))

@@ -193,7 +193,7 @@ def commit_staged(session: Session, staged, *, spec: SheetSpec, instrument: str,
 
 
 def export_rows(session: Session, spec: SheetSpec, region: Region, user) -> Iterator[list[Any]]:
-    """The rows of the region the user may see, as values in `spec.columns` order, streamed.
+    """The rows of the region the user may see or import, as values in `spec.columns` order, streamed.
 
     A sheet with an export hook (`SheetSpec.export_rows`) hands over its own rows instead: the hook
     decides what the user may see, and its cells may hold text such as "<5" in number columns.
@@ -204,7 +204,7 @@ def export_rows(session: Session, spec: SheetSpec, region: Region, user) -> Iter
     model = spec.model
     imported = [c.key for c in spec.imported_columns]
     stmt = select(*[getattr(model, k) for k in imported]).where(model.region_id == region.id)
-    stmt = scoped(stmt, spec.read_permission, user)
+    stmt = _exportable(stmt, spec, user)
     stmt = stmt.order_by(*[getattr(model, k) for k in spec.natural_key], model.id)
     computed = [(i, c.computed) for i, c in enumerate(spec.columns) if c.computed is not None]
     slots = [imported.index(c.key) if c.imported else None for c in spec.columns]
@@ -215,6 +215,18 @@ def export_rows(session: Session, spec: SheetSpec, region: Region, user) -> Iter
             for i, func in computed:
                 values[i] = func(mapping)
         yield values
+
+
+def _exportable(stmt, spec: SheetSpec, user):
+    """`stmt` restricted to the rows the user may see or may import: whoever may import a row may export it
+    (an editor of the region's coordinating organisation imports for every organisation of the region with a
+    region-wide permission, and finds those rows in the export right after)."""
+    if not spec.permission or spec.permission == spec.read_permission:
+        return scoped(stmt, spec.read_permission, user)
+    model = spec.model
+    readable = scoped(select(model.id), spec.read_permission, user)
+    importable = scoped(select(model.id), spec.permission, user)
+    return stmt.where(model.id.in_(readable) | model.id.in_(importable))
 
 
 def export_sheet(session: Session, *, spec: SheetSpec, instrument: str, region: Region, user, out: str | IO[bytes],

@@ -177,7 +177,8 @@ class SheetSpec:
                      model then needs a NULL-safe unique index as well (see `problems`).
     model:           the target SQLAlchemy model; it must have a region_id column
     permission:      needed to import, checked for every row (on the row's organisation)
-    view_permission: needed to export and download templates (default: `permission`)
+    view_permission: needed to export and download templates (default: `permission`); an export holds the rows
+                     the user may see with it and those the user may import (`permission`)
     rules:           RowRule checks across columns
     version:         raise it when columns change; an upload of an older template is refused in plain words
     description:     shown above the upload form (translated: mark it with plugin_api.N_) and on the

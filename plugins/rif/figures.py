@@ -23,8 +23,9 @@ class Delivery:
     delivered: Decimal = ZERO
     reported: bool = False  # at least one delivered figure was filled in
 
-    def rate(self):
-        return share(self.delivered, self.pledged) if self.reported else None
+    def rate(self, threshold=None):
+        """The delivered share of the pledge (see rules.share); None before anything is reported."""
+        return share(self.delivered, self.pledged, threshold) if self.reported else None
 
 
 @dataclass
@@ -50,7 +51,7 @@ class Dashboard:
         return share(self.entree_projects, self.projects)
 
     def low(self, row: Delivery) -> bool:
-        rate = row.rate()
+        rate = row.rate(self.threshold)
         return rate is not None and rate < self.threshold
 
 

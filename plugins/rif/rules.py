@@ -154,12 +154,17 @@ def finances(costs, requested, pledges) -> Finances:
     return result
 
 
-def share(part, whole) -> Decimal | None:
-    """part / whole as a percentage with one decimal, rounded down (79,99% shows as 79,9%, never as
-    a threshold of 80% it did not reach), or None when whole is zero."""
+def share(part, whole, threshold=None) -> Decimal | None:
+    """part / whole as a percentage with one decimal, rounded half-up (2 of 12 is 16,7%), or None when whole
+    is zero. Given a `threshold` (80), a share below it never shows as reaching it: 79,99% is 79,9%, not the
+    80,0% that rounding would make of it."""
     if not whole:
         return None
-    return (Decimal(part or 0) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+    exact = Decimal(part or 0) * 100 / Decimal(whole)
+    rounded = exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if threshold is not None and exact < Decimal(threshold) <= rounded:
+        return exact.quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+    return rounded
 
 
 # --- assessment ----------------------------------------------------------------

@@ -101,7 +101,9 @@ def parse_institution_targets(text: str, institutions: dict[str, str] | None = N
                                       "('%(token)s')", line=line_no, token=token))
                     bad = True
                     break
-                max_pct = Decimal(f"{whole}.{fraction or '0'}").quantize(Decimal("0.01"))
+                max_pct = Decimal(f"{whole}.{fraction or '0'}")
+                if max_pct <= 100:  # (quantized only then: 31 digits would exceed decimal's precision)
+                    max_pct = max_pct.quantize(Decimal("0.01"))
                 if max_pct > 100:
                     problems.append(_("regel %(line)s: het percentage %(token)s is meer dan 100%%",
                                       line=line_no, token=token))

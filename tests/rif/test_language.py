@@ -5,7 +5,7 @@ One application in rmc-19 with amounts that have cents (hand-computed):
   costs 3.703,50 (one budget line); the maximum subsidy is a third: 1.234,50; requested 1.234,50;
   co-financing must cover 3.703,50 - 1.234,50 = 2.469,00; ROC Midden Nederland pledges 1.000,00 in cash
   and 1.469,00 in kind: covered. At the midterm it delivers 1.000,00 of the 1.469,00 in kind:
-  1000 x 100 / 1469 = 68,07..., shown rounded down as 68,0%: below the 80% threshold.
+  1000 x 100 / 1469 = 68,07..., shown rounded half-up as 68,1%: below the 80% threshold.
 """
 from __future__ import annotations
 
@@ -209,8 +209,8 @@ def test_after_choosing_english_the_overview_is_english_and_marks_low_deliveries
     dutch = as_("coordinator").get(f"{BASE}/overzicht")
     assert table(dutch, "rif-sectoren")[1] == ["Zorg en welzijn", "1", "€ 1.234,50"]
     assert table(dutch, "rif-in-natura-projecten")[1] == [
-        "RIF-MC19-0001 Zorgtechnologie in de wijk", "€ 1.469,00", "€ 1.000,00", "68,0% (onder 80%)"]
-    assert "<mark>68,0% (onder 80%)</mark>" in text(dutch)
+        "RIF-MC19-0001 Zorgtechnologie in de wijk", "€ 1.469,00", "€ 1.000,00", "68,1% (onder 80%)"]
+    assert "<mark>68,1% (onder 80%)</mark>" in text(dutch)
 
     client = english(as_("coordinator"))
     page = client.get(f"{BASE}/overzicht")
@@ -220,8 +220,8 @@ def test_after_choosing_english_the_overview_is_english_and_marks_low_deliveries
                                            ["Health and social care", "1", "€1,234.50"]]
     assert table(page, "rif-in-natura-projecten") == [
         ["Project", "Pledged", "Delivered", "Delivered (%)"],
-        ["RIF-MC19-0001 Zorgtechnologie in de wijk", "€1,469.00", "€1,000.00", "68.0% (below 80%)"]]
-    assert "<mark>68.0% (below 80%)</mark>" in html  # marked, and said in words: not by colour alone
+        ["RIF-MC19-0001 Zorgtechnologie in de wijk", "€1,469.00", "€1,000.00", "68.1% (below 80%)"]]
+    assert "<mark>68.1% (below 80%)</mark>" in html  # marked, and said in words: not by colour alone
     # Each chart speaks English and has the table with the same numbers beside it.
     assert html.count('<div class="chart-with-table">') == 2 and html.count('role="img"') == 2
     assert "Applications per sector</title>" in html and "Co-financing in kind per project</title>" in html
@@ -240,11 +240,11 @@ def test_the_midterm_page_marks_a_low_delivery_in_words_in_both_languages(app, a
     app_id = create(app, as_, **AMOUNTS)
     grant(app, as_, app_id)
     midterm(app, as_, app_id, as_("editor"))
-    assert "68,0% (onder 80%)" in table(as_("editor").get(f"{BASE}/{app_id}"), "rif-partners")[1]
+    assert "68,1% (onder 80%)" in table(as_("editor").get(f"{BASE}/{app_id}"), "rif-partners")[1]
     english(as_("editor"))
     row = table(as_("editor").get(f"{BASE}/{app_id}"), "rif-partners")[1]
     assert row[1:] == ["mbo institution", "no", "€1,000.00", "€1,469.00", "€1,000.00", "€1,000.00",
-                       "68.0% (below 80%)"]
+                       "68.1% (below 80%)"]
 
 
 # --- structure ------------------------------------------------------------------------------------------

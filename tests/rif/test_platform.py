@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from core.testing import login, make_user
 
+from tests.chart_geometry import assert_all_text_inside
+
 from .conftest import BASE, text
 
 PAGE = f"{BASE}/landelijk"
@@ -66,17 +68,17 @@ def test_platform_admins_see_every_region_with_a_table_beside_each_chart(app, as
     mix = visible(block(html, "Mkb-partners en projecten met de entree-doelgroep per regio"))
     assert "Utrecht 8 1 12,5% 3 1 33,3%" in mix
     assert "Rijnmond 5 2 40,0% 2 1 50,0%" in mix
-    assert "Alle regio's 13 3 23,0% 5 2 40,0%" in mix
-    assert "Landelijk is 23,0% van de 13 partnerregels een mkb-bedrijf" in page
+    assert "Alle regio's 13 3 23,1% 5 2 40,0%" in mix  # 3 of 13 = 23,08: rounded half-up
+    assert "Landelijk is 23,1% van de 13 partnerregels een mkb-bedrijf" in page
 
     # Delivered against pledged in kind per granted project; below 80% marked with words, not colour only.
     delivery = block(html, "In natura per toegekend project")
     assert 'role="img"' in delivery
-    assert "<mark>72,9% (onder 80%)</mark>" in delivery  # 197.000 of 270.000
+    assert "<mark>73,0% (onder 80%)</mark>" in delivery  # 197.000 of 270.000 = 72,96: rounded half-up
     rows = visible(delivery)
-    assert "RIF-MC19-0001 Zorgtechnologie in de wijk (demo) € 270.000,00 € 197.000,00 72,9% (onder 80%)" in rows
-    assert "RIF-MC29-0001 Haven Werkt: logistiek en automatisering (demo) € 290.000,00 € 240.000,00 82,7%" in rows
-    assert "82,7% (onder" not in rows
+    assert "RIF-MC19-0001 Zorgtechnologie in de wijk (demo) € 270.000,00 € 197.000,00 73,0% (onder 80%)" in rows
+    assert "RIF-MC29-0001 Haven Werkt: logistiek en automatisering (demo) € 290.000,00 € 240.000,00 82,8%" in rows
+    assert "82,8% (onder" not in rows
     assert "RIF-MC19-0002 Bouwhub Domstad: circulair bouwen (demo) € 180.000,00 – nog niet verantwoord" in rows
     assert html.count('role="img"') == 4  # every chart is one of the blocks above, each with its table
 
@@ -93,3 +95,16 @@ def test_everyone_else_gets_403_and_no_link(app, as_):
     assert as_("rijnmond_coordinator").get("/regio/rmc-29/rif/landelijk").status_code == 403
     assert as_("rijnmond_coordinator").get(PAGE).status_code == 404  # not their region: the guard's 404
     assert app.test_client().get(PAGE).status_code == 302  # signed out: to the sign-in page
+
+
+def test_every_chart_label_fits_its_box_and_amounts_are_dutch_money(app):
+    load_demo(app)
+    html = platform_admin(app).get(PAGE).get_data(as_text=True)
+    charts = re.findall(r'<svg xmlns="http://www.w3.org/2000/svg" class="chart".*?</svg>', html, re.S)
+    assert len(charts) == 4
+    texts = [t for svg in charts for t in assert_all_text_inside(svg)]
+    # the axis of the in-kind chart: the largest amount (290.000) in full, the euro sign before it
+    assert "€ 290.000" in texts and "€ 145.000" in texts and "€ 0" in texts
+    assert not any(t.endswith("€") for t in texts)
+    assert "Energie en duurzaamheid" in texts or {"Energie en", "duurzaamheid"} <= set(texts)
+    assert "Entree (% van projecten)" in texts

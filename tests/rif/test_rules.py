@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from plugins.rif.forms import parse_money
-from plugins.rif.rules import CRITERIA, euro, finances, max_subsidy, total_score
+from plugins.rif.rules import CRITERIA, euro, finances, max_subsidy, share, total_score
 
 
 @pytest.mark.parametrize(("costs", "subsidy", "ok"), [
@@ -65,3 +65,18 @@ def test_entree_counts_extra():
     assert (without, max_without) == (27, 45)
     assert (with_entree, max_with) == (30, 50)
     assert total_score({"samenwerking": 4}, ["3"], 2)[0] is None
+
+
+@pytest.mark.parametrize("part, whole, shown", [
+    (2, 12, D("16.7")),  # 16,666..: rounded half-up, not cut off at 16,6
+    (1, 8, D("12.5")), (1, 16, D("6.3")),  # 6,25 -> 6,3 (half-up, not half-even)
+    (1, 3, D("33.3")), (0, 5, D("0.0")), (5, 5, D("100.0")), (1, 0, None)])
+def test_a_share_is_rounded_half_up_to_one_decimal(part, whole, shown):
+    assert share(part, whole) == shown
+
+
+def test_a_share_below_the_threshold_never_shows_as_reaching_it():
+    assert share(D("79999.99"), 100000) == D("80.0")  # without a threshold: plain rounding
+    assert share(D("79999.99"), 100000, 80) == D("79.9")  # one cent short of 80%: never shown as 80,0%
+    assert share(D("79950"), 100000, 80) == D("79.9") and share(D("79949"), 100000, 80) == D("79.9")
+    assert share(D("80000"), 100000, 80) == D("80.0") and share(2, 12, 80) == D("16.7")

@@ -1,7 +1,10 @@
 """The region dashboard: totals for everyone in the region, against a hand-computed example."""
 from __future__ import annotations
 
+import re
+
 from core.testing import login
+from tests.chart_geometry import assert_all_text_inside
 
 from .conftest import BASE, row, table
 
@@ -36,6 +39,10 @@ def test_dashboard_figures_match_the_hand_computed_example(app, imported, client
     ]
     assert "Niet getoond (te weinig rapportages): 2023-2024." in page
     assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"') == 2  # chart + table
+    charts = re.findall(r'<svg xmlns="http://www.w3.org/2000/svg" class="chart".*?</svg>', page, re.S)
+    labels = [t for chart in charts for t in assert_all_text_inside(chart)]  # all inside each chart's box
+    assert {"Instellingen met meldpunt", "Instellingen met procedure", "Teams met stagematching"} <= set(labels)
+    assert "Instellingen met meldpunt, 2024-2025: 66,7%<" in charts[1]  # 2 of 3, rounded half-up
     # The region overview's widget shows the same latest totals.
     overview = " ".join(client_of("gemeente").get("/regio/rmc-19/").get_data(as_text=True).split())
     assert "In 2024-2025 rapporteerden 3 mbo-instellingen: 2 met een meldpunt, 15 meldingen" in overview

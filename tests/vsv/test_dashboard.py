@@ -9,6 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from tests.chart_geometry import assert_all_text_inside
+
 from .conftest import (BASE, COORD, DEBILT, UTRECHT, VIEWER, figures, org_id, regio, report, sign_agreement,
                        signed_in, text_of)
 
@@ -37,6 +39,10 @@ def test_dashboard_numbers_equal_a_hand_computed_example(users, clock):
     assert "2025-2026 2 5.000 115 2,30% 110 nee" in text
     assert "2026-2027 0 – – – 100 –" in text  # a target year without figures yet: no realisation
     assert '<svg' in html and 'role="img"' in html  # the chart beside the table
+    chart = re.search(r'<svg xmlns="http://www.w3.org/2000/svg" class="chart".*?</svg>', html, re.S).group(0)
+    labels = assert_all_text_inside(chart)  # every label and legend entry inside the chart's box
+    assert "Afgesproken maximum (streepjeslijn)" in labels and "Nieuwe vsv'ers" in labels
+    assert "Nieuwe vsv'ers, 2024-2025: 130<" in chart.replace("&#39;", "'")
     # per municipality, latest year, change in percentage points against the year before
     assert "Gemeente De Bilt GM0310 3,50% 3,00% +0,50" in text
     assert "Gemeente Utrecht GM0344 2,00% 2,50% -0,50" in text
@@ -204,7 +210,7 @@ def test_institution_targets_are_checked_in_the_agreement_form(users):
     assert "Ten hoogste per mbo-instelling (2024-2025)" in form and "25LH 150 2,5%" in form  # label and hint
     data = {"title": "Vsv-afspraak", "text": "Tekst", "parties": [party], "term_0_0": "140",
             "term_2_0": "25LH 45 4,5%\n25LP 10\n25lh 3\n01OE\n02PK 12 13\n30RN 2,555%\n23KG veel",
-            "term_2_1": "25L 5"}
+            "term_2_1": "25L 5\n25LH " + "1" + "0" * 30 + "%"}
     response = client.post("/regio/rmc-19/afspraken/vsv/nieuw", data=data)
     assert response.status_code == 400
     html = unescape(response.get_data(as_text=True))
@@ -215,7 +221,8 @@ def test_institution_targets_are_checked_in_the_agreement_form(users):
                     "regel 5: geef één maximum aantal en/of één maximum percentage, niet twee",
                     "regel 6: gebruik hoogstens 2 decimalen in het percentage ('2,555%')",
                     "regel 7: 'veel' is geen aantal (zoals 40) of percentage (zoals 2,5%)",
-                    "Regel 1: '25L' is geen BRIN-code van een mbo-instelling (zoals 25LH)"):
+                    "Regel 1: '25L' is geen BRIN-code van een mbo-instelling (zoals 25LH)",
+                    "regel 2: het percentage 1" + "0" * 30 + "% is meer dan 100%"):  # 31 digits: no crash
         assert message in html, message
     from core.agreements.models import Agreement
     with app.app_context():
@@ -226,6 +233,33 @@ def test_institution_targets_are_checked_in_the_agreement_form(users):
         stored = db_session().scalar(select(Agreement)).latest.terms
     assert stored["institution_targets"] == {"2024-2025": "25LH 45 4,5%\n01oe 3%", "2025-2026": None,
                                              "2026-2027": None, "2027-2028": None}
+
+
+def test_an_agreement_without_any_target_is_refused_on_the_field_the_user_sees(users):
+    """The "and/or" rule names no internal key and sits on the first target field, with its Dutch label."""
+    app = users
+    from core.consortia.models import ConsortiumMember
+    from core.db import db_session
+    from core.regions.models import Region
+
+    with app.app_context():
+        session = db_session()
+        region = session.scalar(select(Region).where(Region.slug == "rmc-19"))
+        party = next(m.organisation_id for m in region.members if m.organisation.identifier == "MC19")
+        session.add(ConsortiumMember(region_id=region.id, instrument_key="vsv", organisation_id=party,
+                                     role="coordinator"))
+        session.commit()
+    client = signed_in(app, COORD)
+    response = client.post("/regio/rmc-19/afspraken/vsv/nieuw",
+                           data={"title": "Vsv-afspraak", "text": "Tekst", "parties": [party]})
+    assert response.status_code == 400
+    html = unescape(response.get_data(as_text=True))
+    assert "max_new_early_school_leavers" not in html and "max_percentage" not in html
+    message = ("Vul voor minstens één schooljaar een maximum aantal of een maximum percentage nieuwe vsv'ers in.")
+    # the summary links the message to the field of the first school year, under that field's label
+    assert re.search(r'href="#term_0_0"[^>]*>[^<]*Ten hoogste nieuwe vsv\'ers \(2024-2025\)[^<]*', html), html
+    assert f'id="term_0_0-error"><span class="visually-hidden">Fout:</span> {message}' in html
+    assert "Titel: " not in html
 
 
 def test_the_demo_has_a_signed_agreement_shown_against_the_realisation(app):

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import openpyxl
+
+from core.testing import make_user
 
 from .conftest import (BASE, COORD, DEBILT, HEADER_BRIN, UTRECHT, confirm, figures, regio, signed_in, text_of, upload,
                        workbook)
@@ -247,3 +250,36 @@ def test_the_vsv_sheet_declares_its_optional_institution_key_correctly(app):
     (spec,) = app.extensions["regioplatform"].entries["vsv"].sheets
     assert spec.natural_key == ("school_year", "organisation_id", "brin") and not spec.column("brin").required
     assert spec.problems() == []
+
+
+def test_whoever_may_import_a_row_may_export_it(users, clock, tmp_path):
+    """An editor of the RMC (not the region's admin) may import rows for every municipality of the region:
+    the export right after holds them, and imported again it changes nothing."""
+    app = users
+    make_user(app, "rmc-invoer@vsv.example", org="MC19", role="editor")
+    path = tmp_path / "regio.xlsx"
+    path.write_bytes(workbook([["2025-2026", "GM0344", 800, 16], ["2025-2026", "GM0310", 780, 18]]))
+    result = regio(app, "import", "vsv", "vsv-cijfers", path, "--region", "rmc-19", "--as", "rmc-invoer@vsv.example")
+    assert result.exit_code == 0 and "2 nieuw" in result.output, result.output
+    out = tmp_path / "export.xlsx"
+    result = regio(app, "export", "vsv", "vsv-cijfers", "--region", "rmc-19", "--as", "rmc-invoer@vsv.example",
+                   "-o", out)
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_col=5) if row[0].value]
+    assert sorted(r[1] for r in rows) == ["GM0310", "GM0344"]
+    # through the web as well, and the export imported again changes nothing
+    client = signed_in(app, "rmc-invoer@vsv.example")
+    response = client.get(f"{BASE}/excel/vsv-cijfers/export.xlsx")
+    assert response.status_code == 200
+    web_rows = [[c.value for c in row] for row in
+                openpyxl.load_workbook(io.BytesIO(response.data)).worksheets[0].iter_rows(min_row=2, max_col=5)
+                if row[0].value]
+    assert sorted(r[1] for r in web_rows) == ["GM0310", "GM0344"]
+    again = regio(app, "import", "vsv", "vsv-cijfers", out, "--region", "rmc-19", "--as", "rmc-invoer@vsv.example")
+    assert again.stdout.splitlines()[0] == "0 wijzigingen: 0 nieuw, 0 gewijzigd, 2 ongewijzigd.", again.output
+    # a municipality's editor still exports only its own rows
+    mine = tmp_path / "utrecht.xlsx"
+    assert regio(app, "export", "vsv", "vsv-cijfers", "--region", "rmc-19", "--as", UTRECHT, "-o", mine).exit_code == 0
+    own = [r[1].value for r in openpyxl.load_workbook(mine).worksheets[0].iter_rows(min_row=2) if r[0].value]
+    assert own == ["GM0344"]

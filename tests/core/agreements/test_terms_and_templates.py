@@ -68,6 +68,19 @@ def test_invalid_terms_in_the_form_get_dutch_field_errors(world):
     assert 'href="#term_0_0"' in html and 'aria-invalid="true"' in html
 
 
+def test_a_very_large_amount_is_a_field_error_or_stored_never_a_crash(world):
+    """More digits than decimal arithmetic keeps by default (28): refused by a maximum, or stored exactly."""
+    bounded = AgreementTerm("share", "Aandeel", kind="decimal", maximum=100)
+    huge = "1" + "0" * 30 + ",50"
+    with pytest.raises(TermsError) as error:
+        bounded.clean(huge, "share")
+    assert error.value.errors == {"share": "mag hoogstens 100 zijn"}
+    assert TEMPLATE.terms[2].clean(huge, "budget") == "1" + "0" * 30 + ".50"
+    with pytest.raises(TermsError, match="hoogstens 2 decimalen"):
+        TEMPLATE.terms[2].clean("1" + "0" * 30 + ",505", "budget")
+    draft(world, terms={**TERMS_FORM, "term_2_0": huge}, expect=302)  # through the form: no error page
+
+
 def test_parties_must_come_from_the_consortium(world):
     client = world.client("coord@example.nl")
     none = client.post(f"{BASE}/nieuw", data={"title": "T", "text": "x", **TERMS_FORM})

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -136,4 +137,68 @@ def test_a_corrupted_cell_is_always_named(app, editor_of_two, rows, which, data)
     prepared = run_import(app, write(cells, which))
     refs = [p.ref for p in prepared.problems]
     assert cell_ref(index + 2, position) in refs, [str(p) for p in prepared.problems]
+    assert counts(app) == before
+
+
+# --- numbers beyond what the database holds -------------------------------------------------------------------
+
+INT32_MAX = 2**31 - 1
+LARGE = settings(SETTINGS, max_examples=25)  # each example is an import; 25 cover both writers and all spellings
+too_large_counts = (st.integers(INT32_MAX + 1, 2**63 - 1)  # beyond int32 (PostgreSQL's integer)
+                    | st.integers(2**63, 10**40)  # beyond int64 (SQLite's integer, PostgreSQL's bigint)
+                    | st.sampled_from([INT32_MAX + 1, 2**63 - 1, 2**63, 2**64, 10**19]))
+
+
+def _grouped(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+@st.composite
+def count_spellings(draw, value: int):
+    """A large count as people write it: a number cell, digits in a text cell, or Dutch thousands separators."""
+    return draw(st.sampled_from([value, str(value), _grouped(value)]))
+
+
+@LARGE
+@given(rows=sheets, which=st.sampled_from(["openpyxl", "xlsxwriter"]), data=st.data())
+def test_a_count_beyond_what_the_database_holds_is_refused_at_validation_in_dutch(app, editor_of_two, rows, which,
+                                                                                  data):
+    """Beyond int32 and beyond int64 alike: one Dutch message at the cell at validation, so the confirm never
+    meets the value (run_import would commit a file that passed, and the database would refuse it)."""
+    index = data.draw(st.integers(0, len(rows) - 1))
+    column = data.draw(st.sampled_from(["sent", "answered"]))
+    value = data.draw(too_large_counts)
+    cells = [[r[k] for k in COLUMNS] for r in rows]
+    cells[index][COLUMNS.index("sent")] = cells[index][COLUMNS.index("answered")] = None  # no answered <= sent rule
+    cells[index][COLUMNS.index(column)] = data.draw(count_spellings(value))
+    before = counts(app)
+    prepared = run_import(app, write(cells, which))
+    ref = cell_ref(index + 2, COLUMNS.index(column))
+    messages = [str(p) for p in prepared.problems]
+    assert len(messages) == 1, messages
+    match = re.fullmatch(rf"{ref}: ([\d.]+) is groter dan het maximum 2\.147\.483\.647", messages[0])
+    assert match, messages
+    # the value as the file holds it: a number cell beyond 2^53 is a double (Excel's own numbers), text is exact
+    assert abs(int(match.group(1).replace(".", "")) - value) <= value * 2**-52, messages
+    assert counts(app) == before
+
+
+@LARGE
+@given(rows=sheets, which=st.sampled_from(["openpyxl", "xlsxwriter"]), data=st.data())
+def test_an_amount_beyond_its_bound_is_refused_at_validation_in_dutch(app, editor_of_two, rows, which, data):
+    """Budget is Numeric(12, 2) with a declared maximum of 1.000.000: anything above, up to far beyond what
+    the column can hold (10^10) and beyond any integer type, is named at its cell."""
+    index = data.draw(st.integers(0, len(rows) - 1))
+    amount = data.draw(st.decimals(min_value=decimal.Decimal("1000000.01"), max_value=decimal.Decimal(10) ** 30,
+                                   places=2, allow_nan=False, allow_infinity=False))
+    spelled = data.draw(st.sampled_from([format(amount, "f"), format(amount, "f").replace(".", ","),
+                                         int(amount) + 1, float(amount)]))
+    cells = [[r[k] for k in COLUMNS] for r in rows]
+    cells[index][COLUMNS.index("budget")] = spelled
+    before = counts(app)
+    prepared = run_import(app, write(cells, which))
+    messages = [str(p) for p in prepared.problems]
+    ref = cell_ref(index + 2, COLUMNS.index("budget"))
+    assert len(messages) == 1 and messages[0].startswith(f"{ref}: "), messages
+    assert messages[0].endswith("is groter dan het maximum 1000000"), messages
     assert counts(app) == before

@@ -86,3 +86,21 @@ def test_cli_names_the_cell_of_a_number_too_large(app, editor, tmp_path):
                                                  "rmc-19", "--as", EDITOR, "--dry-run"])
     assert result.exit_code == 1
     assert "D2: 3.000.000.000 is groter dan het maximum 2.147.483.647" in result.stderr
+
+
+def test_an_amount_with_more_digits_than_decimal_arithmetic_keeps_is_named_not_a_500(app, editor_client, tmp_path):
+    """10^26 with two decimals is 29 digits, beyond Python's default 28: named at its cell on the web and on the
+    command line (it raised decimal.InvalidOperation before)."""
+    data = openpyxl_file([row("Een", budget="100000000000000000000000000,00")])
+    before = counts(app)
+    response = upload(editor_client, data)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/fouten")
+    assert ("F2: 100000000000000000000000000,00 is groter dan het maximum 1000000"
+            in text_of(editor_client.get(response.headers["Location"])))
+    path = tmp_path / "groot.xlsx"
+    path.write_bytes(xlsxwriter_file([row("Een", budget=1e30)]))
+    result = app.test_cli_runner().invoke(main, ["import", "hello", "hello-groeten", str(path), "--region", "rmc-19",
+                                                 "--as", EDITOR])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "F2: 1000000000000000000000000000000,00 is groter dan het maximum 1000000" in result.stderr
+    assert counts(app) == before
