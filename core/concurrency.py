@@ -94,10 +94,13 @@ def _shown(value, form_field) -> str:
 
     choices = getattr(form_field, "choices", None)
     if choices is not None and not callable(choices):
-        for choice in choices:
-            key, label = choice[0], choice[1]
-            if key == value or str(key) == str(value if value is not None else ""):
-                return str(label)
+        labels = {str(choice[0]): str(choice[1]) for choice in choices}
+        if isinstance(form_field.data, (list, tuple)):  # several choices, stored as a list or "a,b"
+            chosen = value.split(",") if isinstance(value, str) else list(value or ())
+            return ", ".join(labels.get(str(c), str(c)) for c in chosen if str(c)) or _("(leeg)")
+        key = str(value if value is not None else "")
+        if key in labels:
+            return labels[key]
     if value is None or value == "":
         return _("(leeg)")
     if isinstance(value, bool):
