@@ -88,6 +88,23 @@ class Conflict:
     message: str
     stored: list[tuple[str, str]] = field(default_factory=list)  # (label, value as the reader reads it)
 
+    @classmethod
+    def changed(cls, stored: list[tuple[str, str]]) -> "Conflict":
+        """Someone else saved what this form edits since it was shown; `stored`: what is stored now."""
+        return cls(_("Iemand anders heeft dit intussen gewijzigd"),
+                   _("Uw wijziging is niet opgeslagen. Hieronder staat wat nu is opgeslagen; uw eigen invoer staat "
+                     "nog in het formulier. Sla opnieuw op om de opgeslagen waarden door de uwe te vervangen."),
+                   stored)
+
+    @classmethod
+    def clashed(cls, stored: list[tuple[str, str]]) -> "Conflict":
+        """Someone else has just created what this form creates; `stored`: what is stored now."""
+        return cls(_("Dit is net door iemand anders ingevoerd"),
+                   _("Uw invoer is niet opgeslagen: dit is net door iemand anders ingevoerd. Hieronder staat wat nu "
+                     "is opgeslagen; uw eigen invoer staat nog in het formulier. Sla opnieuw op om de opgeslagen "
+                     "waarden door de uwe te vervangen."),
+                   stored)
+
 
 def _shown(value, form_field) -> str:
     from core.i18n import long_date, number
@@ -124,6 +141,8 @@ def stored_values(obj, form, fields: dict[str, str] | None = None) -> list[tuple
         if isinstance(form_field, VersionField) or form_field.type in ("CSRFTokenField", "SubmitField"):
             continue
         attribute = fields.get(form_field.name, form_field.name)
+        if attribute in inspect(type(obj)).relationships and hasattr(type(obj), f"{attribute}_id"):
+            attribute = f"{attribute}_id"  # a choice of a related row is made by its id
         if not hasattr(type(obj), attribute):
             continue
         out.append((str(form_field.label.text), _shown(getattr(obj, attribute), form_field)))
@@ -137,29 +156,27 @@ def _changed_conflict(session: Session, obj, form, fields) -> Conflict:
         return Conflict(_("Iemand anders heeft dit intussen verwijderd"),
                         _("Uw wijziging is niet opgeslagen: wat u wijzigde bestaat niet meer."))
     _version_field(form).set(obj)
-    return Conflict(
-        _("Iemand anders heeft dit intussen gewijzigd"),
-        _("Uw wijziging is niet opgeslagen. Hieronder staat wat nu is opgeslagen; uw eigen invoer staat nog in het "
-          "formulier. Sla opnieuw op om de opgeslagen waarden door de uwe te vervangen."),
-        stored_values(obj, form, fields))
+    return Conflict.changed(stored_values(obj, form, fields))
 
 
 def clash_conflict(obj, form, fields: dict[str, str] | None = None) -> Conflict:
     """The conflict for a create whose natural key is already stored (`obj`: the stored row)."""
-    _version_field(form).set(obj)
-    return Conflict(
-        _("Dit is net door iemand anders ingevoerd"),
-        _("Uw invoer is niet opgeslagen: dit is net door iemand anders ingevoerd. Hieronder staat wat nu is "
-          "opgeslagen; uw eigen invoer staat nog in het formulier. Sla opnieuw op om de opgeslagen waarden door de "
-          "uwe te vervangen."),
-        stored_values(obj, form, fields))
+    _version_field(form, required=False).set(obj)
+    return Conflict.clashed(stored_values(obj, form, fields))
 
 
-def _version_field(form) -> VersionField:
+class _NoVersionField:
+    """A create-only form without a VersionField: there is no version to carry."""
+
+    def set(self, obj) -> None:
+        pass
+
+
+def _version_field(form, *, required: bool = True):
     found = [f for f in form if isinstance(f, VersionField)]
-    if len(found) != 1:
+    if len(found) > 1 or (required and not found):
         raise TypeError(f"{type(form).__name__} needs exactly one VersionField")
-    return found[0]
+    return found[0] if found else _NoVersionField()
 
 
 def save_edit(session: Session, obj, form, apply: Callable[[], None], *,

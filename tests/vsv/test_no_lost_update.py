@@ -14,10 +14,10 @@ import os
 import threading
 
 import pytest
-from sqlalchemy import create_engine, event, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import create_engine, select, text
 
 from core.testing import make_user
+from tests.interleave import someone_else_first
 
 from .conftest import (BASE, UTRECHT, confirm, edit, figures, hidden_version, org_id, report, signed_in, text_of,
                        upload, workbook)
@@ -93,25 +93,11 @@ def test_a_report_that_clashes_with_one_inserted_at_the_same_moment_shows_the_st
 
     app = users
     utrecht = org_id(app, "GM0344")
-    other = create_engine(app.config["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://"))
-
-    done = []
-
-    def someone_else_first(session, _context, _instances):
-        if not done and any(isinstance(obj, VsvFigure) for obj in session.new):
-            done.append(True)
-            with other.begin() as conn:
-                region_id = conn.scalar(text("SELECT id FROM region WHERE slug = 'rmc-19'"))
-                conn.execute(text("INSERT INTO vsv_figure (region_id, organisation_id, school_year, participants, "
-                                  "new_leavers, is_demo, version) VALUES (:r, :o, :y, 900, 9, false, 1)"),
-                             {"r": region_id, "o": utrecht, "y": YEAR})
-
-    event.listen(Session, "before_flush", someone_else_first)
-    try:
+    with someone_else_first(app, VsvFigure, "INSERT INTO vsv_figure (region_id, organisation_id, school_year, "
+                            "participants, new_leavers, is_demo, version) SELECT id, :o, :y, 900, 9, false, 1 "
+                            "FROM region WHERE slug = 'rmc-19'", {"o": utrecht, "y": YEAR}) as happened:
         response = report(signed_in(app, UTRECHT), YEAR, utrecht, "1200", "30")
-    finally:
-        event.remove(Session, "before_flush", someone_else_first)
-        other.dispose()
+    assert happened
     assert response.status_code == 409
     page = text_of(response.get_data(as_text=True))
     assert CLASH in page and "Deelnemers 900 Nieuwe vsv'ers 9" in page
