@@ -14,7 +14,12 @@
   natural key into a `Conflict` with the stored values ("... is net door
   iemand anders ingevoerd"), never a 500.
 
-In both cases the form's version becomes the stored one, so saving the shown
+* A form that saves a set of rows at once (a matrix of cells) carries a
+  `digest` of the stored set instead, and saves under `lock_for_update` of
+  the row the set belongs to (the region): a second save waits, then finds
+  the digest changed and shows the stored set (`Conflict.changed`).
+
+In every case the form's version becomes the stored one, so saving the shown
 form again replaces the other person's values knowingly. The audit entry's
 "before" is the loaded state, which the version check proves is still the
 stored row at the moment of the UPDATE (the row is locked by it).
@@ -22,18 +27,20 @@ stored row at the moment of the UPDATE (the row is locked by it).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, inspect
+from sqlalchemy import Integer, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
-__all__ = ["Versioned", "VersionField", "Conflict", "save_edit", "add_new", "stored_values"]
+__all__ = ["Versioned", "VersionField", "Conflict", "save_edit", "add_new", "stored_values", "digest",
+           "lock_for_update"]
 
 
 class Versioned:
@@ -219,3 +226,24 @@ def add_new(session: Session, obj, form, stored: Callable[[], object | None], *,
             if existing is None:
                 raise
     return clash_conflict(existing, form, fields)
+
+
+def digest(values) -> str:
+    """A short fingerprint of a set of stored values (any repr-able items; order does not matter)."""
+    return hashlib.sha256(repr(sorted(repr(v) for v in values)).encode()).hexdigest()[:32]
+
+
+def lock_for_update(session: Session, obj) -> None:
+    """Hold a lock on `obj`'s row until the transaction ends, so that saves of the rows under it serialise.
+
+    PostgreSQL: SELECT ... FOR NO KEY UPDATE (rows referring to it can still be
+    inserted meanwhile). SQLite: a write that changes nothing takes the
+    database's write lock, after which reads see the latest data.
+    """
+    mapper = inspect(type(obj))
+    key = mapper.primary_key[0]
+    ident = inspect(obj).identity[0]
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(key).where(key == ident).with_for_update(key_share=True))
+    else:
+        session.execute(update(mapper.local_table).where(key == ident).values({key.key: key}))

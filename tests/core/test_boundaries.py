@@ -44,7 +44,7 @@ PLUGIN_API_SNAPSHOT = sorted([
     "sheet_template_url", "sheet_url",
     # issue 17: no lost update; a form-edited model is Versioned, its form carries a VersionField, and a save
     # that another person's save beat becomes a Conflict shown with the stored values
-    "Conflict", "VersionField", "Versioned", "add_new", "save_edit",
+    "Conflict", "VersionField", "Versioned", "add_new", "save_edit", "digest", "lock_for_update",
 ])
 
 
