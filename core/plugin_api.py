@@ -16,7 +16,7 @@ checks `check(terms)` without the `RuleContext` argument.
 Templates: a plugin template may use from the core only the template contract
 (`core/template_contract.py`, docs/plugins.md "Template contract"): the base
 layout `core/base.html` (blocks `title`, `content`), the form macros of
-`core/_forms.html` (`error_summary`, `field`, `field_errors`, `described_by`),
+`core/_forms.html` (`error_summary`, `field`, `field_errors`, `described_by`, `conflict_notice`),
 the filters `getal`, `procent`, `bedrag`, `datum`, `datumtijd`, a few globals
 (`_`, `ngettext`, `csrf_token`, `current_user`, `current_region`, `may`, ...) and
 the URL helpers below, which are Jinja globals too: never a core endpoint name.
@@ -33,6 +33,7 @@ from core.agreements.service import agreement_in_force, consortium_organisations
 from core.agreements.templates import AgreementTemplate, AgreementTerm
 from core.audit.models import Audited
 from core.charts import Series, bar_chart
+from core.concurrency import Conflict, Versioned, VersionField, add_new, digest, lock_for_update, save_edit
 from core.authz import active_memberships, active_roles, authorize, may, scoped
 from core.db import Base, db_session
 from core.demo import DemoAgreement, DemoConsortiumMember
@@ -68,6 +69,10 @@ __all__ = [
     "DemoAgreement", "DemoConsortiumMember",
     # authorization; a user's memberships and roles that apply today (an ended mandate grants nothing)
     "authorize", "may", "scoped", "active_memberships", "active_roles",
+    # no lost update (core.concurrency): a Versioned model, the form's hidden VersionField, save_edit / add_new
+    # that return a Conflict (shown with the form macro conflict_notice) instead of overwriting or a 500; a form
+    # that saves a set of rows carries their digest and saves under lock_for_update of the row they belong to
+    "Versioned", "VersionField", "Conflict", "save_edit", "add_new", "digest", "lock_for_update",
     # UI and errors
     "Form", "NotFound", "Forbidden", "bar_chart", "Series",
     # languages: Dutch source text marked for translation, numbers and dates the reader's way

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from core.concurrency import VersionField
 from core.forms import DutchForm
 from core.identity.models import ROLES
 from core.orgs.identifiers import identifier_problem
@@ -26,6 +27,7 @@ class MembershipForm(DutchForm):
     role = SelectField(_l("Rol"), choices=list(ROLES.items()), validators=[DataRequired(_l("Kies een rol."))])
     ends_on = DateField(_l("Einddatum (laatste dag van de rol, bijvoorbeeld van een tekenbevoegdheid)"),
                         validators=[Optional()])
+    version = VersionField()  # empty: the admin has seen no stored membership in this organisation
 
 
 class InviteForm(DutchForm):

@@ -7,11 +7,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from core.admin.forms import AuditFilterForm, MembershipForm, OrganisationForm, UserForm
 from core.audit.bulk import row_changes, touches_row
 from core.audit.models import AuditEntry
 from core.authz import authorize, scoped
+from core.concurrency import Conflict, add_new, save_edit, stored_values
 from core.db import db_session
 from core.forms import DutchForm
 from core.identity import notices, sessions, twofactor
@@ -50,7 +52,15 @@ def new_user():
         else:
             user = User(email=email, name=form.name.data.strip(), is_platform_admin=form.is_platform_admin.data)
             db_session().add(user)
-            db_session().flush()
+            try:
+                db_session().flush()
+            except IntegrityError:  # created at this same moment by someone else: shown, never a 500
+                db_session().rollback()
+                stored = db_session().scalar(select(User).where(func.lower(User.email) == email))
+                if stored is None:
+                    raise
+                conflict = Conflict.clashed(stored_values(stored, form))
+                return render_template("admin/user_new.html", form=form, conflict=conflict), 409
             link = send_invite(db_session(), user, invited_by=current_user.name)
             commit_and_deliver(db_session())
             if current_app.config.get("MAIL_SERVER"):
@@ -71,21 +81,34 @@ def user(user_id):
     form = MembershipForm()
     form.organisation.choices = [(o.id, f"{o.name} ({o.identifier})") for o in
                                  db_session().scalars(select(Organisation).order_by(Organisation.name))]
+    conflict = None
     if form.validate_on_submit():
-        existing = next((m for m in person.memberships if m.organisation_id == form.organisation.data), None)
-        if existing:
-            existing.role, existing.ends_on = form.role.data, form.ends_on.data
-        else:
-            db_session().add(Membership(user_id=person.id, organisation_id=form.organisation.data, role=form.role.data,
-                                        ends_on=form.ends_on.data))
-        db_session().commit()
-        flash(_("Lidmaatschap opgeslagen."))
-        return redirect(url_for(".user", user_id=person.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("admin/user.html", person=person, form=form, remove_form=DutchForm(),
+        conflict = _save_membership(db_session(), person, form)
+        if conflict is None:
+            flash(_("Lidmaatschap opgeslagen."))
+            return redirect(url_for(".user", user_id=person.id))
+    status = 409 if conflict else 400 if request.method == "POST" else 200
+    return render_template("admin/user.html", person=person, form=form, remove_form=DutchForm(), conflict=conflict,
                            two_factor=twofactor.has_two_factor(db_session(), person),
                            two_factor_pending=twofactor.credential(db_session(), person) is not None,
                            two_factor_required=twofactor.requires_two_factor(person)), status
+
+
+def _save_membership(session, person, form) -> Conflict | None:
+    """Add the membership, or change the one in that organisation if the admin was shown it (no lost update)."""
+    def stored():
+        return session.scalar(select(Membership).where(Membership.user_id == person.id,
+                                                       Membership.organisation_id == form.organisation.data))
+
+    def fill(membership):
+        membership.role, membership.ends_on = form.role.data, form.ends_on.data
+
+    existing = stored()
+    if existing is not None and form.version.data is not None:  # shown the stored membership, saved again
+        return save_edit(session, existing, form, lambda: fill(existing))
+    membership = Membership(user_id=person.id, organisation_id=form.organisation.data)
+    fill(membership)
+    return add_new(session, membership, form, stored)
 
 
 @bp.route("/gebruikers/<int:user_id>/tweestapsverificatie-herstellen", methods=["POST"])
@@ -134,17 +157,21 @@ def organisations():
 def new_organisation():
     authorize("admin.access")
     form = OrganisationForm()
+    conflict = None
     if form.validate_on_submit():
-        if db_session().scalar(select(Organisation).where(Organisation.identifier == form.identifier.data)):
+        def stored():
+            return db_session().scalar(select(Organisation).where(Organisation.identifier == form.identifier.data))
+
+        if stored():
             form.identifier.errors.append(_("Er bestaat al een organisatie met deze identificatie."))
-        else:
-            db_session().add(Organisation(kind=form.kind.data, identifier=form.identifier.data,
-                                          name=form.name.data.strip()))
-            db_session().commit()
-            flash(_("Organisatie aangemaakt."))
-            return redirect(url_for(".organisations"))
-    status = 400 if request.method == "POST" else 200
-    return render_template("admin/organisation_new.html", form=form), status
+        else:  # one created at this same moment by someone else: a clash, shown with its values
+            conflict = add_new(db_session(), Organisation(kind=form.kind.data, identifier=form.identifier.data,
+                                                          name=form.name.data.strip()), form, stored)
+            if conflict is None:
+                flash(_("Organisatie aangemaakt."))
+                return redirect(url_for(".organisations"))
+    status = 409 if conflict else 400 if request.method == "POST" else 200
+    return render_template("admin/organisation_new.html", form=form, conflict=conflict), status
 
 
 @bp.route("/audit")

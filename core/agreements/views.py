@@ -29,6 +29,7 @@ from core.agreements.models import (CANONICAL_FORMAT, STATUS_CONCEPT, STATUS_IN_
                                     STATUS_SIGNING, Agreement, AgreementVersion)
 from core.agreements.templates import TermsError
 from core.authz import authorize, may, scoped
+from core.concurrency import Conflict, stored_values
 from core.db import db_session
 from core.identity.models import Membership
 from core.identity.stepup import StepUp, confirm_step_up
@@ -237,7 +238,7 @@ def agreement_edit(instrument, agreement_id):
     orgs = service.consortium_organisations(session, g.region, instrument)
     form = agreement_form_class(template)()
     form.parties.choices = [(o.id, f"{o.name} ({o.kind_label})") for o in orgs]
-    problem = None
+    problem = conflict = None
     if request.method == "GET":
         form.basis.data = base.fingerprint
         form.title.data = base.title
@@ -254,6 +255,9 @@ def agreement_edit(instrument, agreement_id):
         except TermsError as exc:
             session.rollback()
             form.apply_terms_errors(exc)
+        except service.StaleEdit:
+            session.rollback()
+            conflict = True
         except service.AgreementError as exc:
             session.rollback()
             problem = str(exc)
@@ -273,9 +277,13 @@ def agreement_edit(instrument, agreement_id):
             return redirect(url_for(".agreement", instrument=instrument, agreement_id=agreement.id))
         agreement = _agreement_or_404(instrument, agreement_id)
         base = agreement.open_version or agreement.in_force
+        if conflict and base is not None:  # someone else's edit came first: show what is stored now
+            conflict = Conflict.changed(stored_values(base, form, {"parties": "party_ids"}))
+            form.basis.data = base.fingerprint  # saving this form again replaces it knowingly
     return render_template("agreements/form.html", region=g.region, entry=entry, template=template, form=form,
-                           agreement=agreement, base=base, consortium_empty=not orgs, problem=problem), \
-        (409 if problem else 400 if request.method == "POST" else 200)
+                           agreement=agreement, base=base, consortium_empty=not orgs, problem=problem,
+                           conflict=conflict or None), \
+        (409 if problem or conflict else 400 if request.method == "POST" else 200)
 
 
 def agreement_send(instrument, agreement_id):

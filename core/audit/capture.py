@@ -26,9 +26,12 @@ def snapshot(obj, *, before: bool = False) -> dict:
     """The column values of `obj` as JSON-safe data (the committed values if `before`)."""
     state = inspect(obj)
     excluded = set(getattr(obj, "__audit_exclude__", ()))
+    version = state.mapper.version_id_col  # core.concurrency's version: bookkeeping, not a value anyone entered
     data = {}
     for attr in state.mapper.column_attrs:
         key = attr.key
+        if version is not None and version in attr.columns:
+            continue
         if before:
             hist = state.attrs[key].history
             if hist.deleted:

@@ -29,7 +29,7 @@ from core.excel.reader import Problem, open_sheet
 from core.excel.safety import Limits, RefusedFile, check_workbook
 from core.excel.spec import SheetSpec
 from core.excel.validate import RowPermission, recheck_rules, validate
-from core.excel.store import StaleImport, lock_sheet, recheck, write_diff
+from core.excel.store import StaleImport, lock_rows, lock_sheet, recheck, write_diff
 from core.excel.export import write_workbook
 from core.orgs.models import Organisation
 from core.regions.context import RuleContext
@@ -140,11 +140,15 @@ def commit_prepared(session: Session, prepared: Prepared, region: Region, actor,
     """Write a prepared import at once (the CLI): one transaction, audit entries included.
 
     `locked`: the caller took `lock_sheet` before preparing, in this same
-    transaction, so the diff cannot be stale; otherwise it is checked again.
+    transaction, so no other import made the diff stale; otherwise it is
+    checked again. Either way the rows it overwrites are locked and checked
+    (`lock_rows`): a form may have saved one since it was read.
     """
     assert prepared.ok and prepared.diff is not None
     if not locked:
         lock_sheet(session, prepared.spec, region.id)
+    lock_rows(session, prepared.spec, prepared.diff)  # forms do not take lock_sheet: the overwritten rows
+    if not locked:
         recheck(session, prepared.spec, region.id, prepared.diff, prepared.file_keys)
     with database_errors():
         stats = write_diff(session, prepared.spec, region.id, prepared.diff, actor)
@@ -182,6 +186,7 @@ def commit_staged(session: Session, staged, *, spec: SheetSpec, instrument: str,
     if not all(permission.allowed(org_id) for org_id in org_ids):
         raise PermissionChanged()
     lock_sheet(session, spec, region.id)
+    lock_rows(session, spec, diff)  # a form saving one of these rows now waits, or has committed before
     recheck(session, spec, region.id, diff, file_keys)
     # rules may depend on the date or the region's settings (a deadline): ask them again (RowsRefused)
     recheck_rules(spec, diff, lambda: build_lookups(session, region), RuleContext(region, instrument, user))

@@ -9,6 +9,16 @@ entry, each row with its values and findable by its id). Before writing, the
 stored rows the diff was made against are read again under a lock
 (PostgreSQL: an advisory lock per table and region); when they changed,
 nothing is written and the user is asked to upload again.
+
+Forms do not take that advisory lock; they save one row with a version check
+(core.concurrency). So the rows the import will overwrite are locked first
+(`lock_rows`: SELECT ... FOR UPDATE on PostgreSQL, the database's write lock
+on SQLite) and their values checked under that lock, before the re-check: a form save either committed before the
+lock (the re-check sees it: stale, nothing written) or waits until the import
+has committed (its version check then refuses the save: a conflict). The
+audit's "before" of an updated row is the diff's old value, which the
+re-check proved to be the stored value under that lock. Every update raises
+the row's version, as the ORM's version check expects.
 """
 from __future__ import annotations
 
@@ -56,6 +66,39 @@ def lock_sheet(session: Session, spec: SheetSpec, region_id: int) -> None:
     conn = session.connection()
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key(spec.model.__tablename__, region_id)})
+
+
+def lock_rows(session: Session, spec: SheetSpec, diff: Diff) -> None:
+    """Lock the stored rows this import overwrites until the commit, and check they still hold the old values.
+
+    PostgreSQL: SELECT ... FOR UPDATE of the changed rows, in id order (a form's
+    UPDATE of one of them waits for the import). SQLite: a write statement that
+    touches no row takes the database's write lock first, so no other
+    connection writes until the commit. Raises StaleImport when a locked row
+    no longer holds the value the diff replaces (a form saved it meanwhile).
+    Rows the diff inserts are guarded by the unique key; rows it leaves
+    unchanged are not written.
+    """
+    if not diff.changed:
+        return
+    conn = session.connection()
+    model = spec.model
+    id_column = model.__table__.c[inspect(model).column_attrs["id"].columns[0].key]
+    postgres = conn.dialect.name == "postgresql"
+    if conn.dialect.name == "sqlite":
+        conn.execute(update(model.__table__).where(id_column.is_(None)).values({id_column.key: id_column}))
+    old = {row_id: values for row_id, values, _new in diff.changed}
+    ids = sorted(old)
+    for start in range(0, len(ids), CHUNK):
+        stmt = (select(id_column, *[getattr(model, k) for k in diff.keys])
+                .where(id_column.in_(ids[start:start + CHUNK])).order_by(id_column))
+        found = 0
+        for row in conn.execute(stmt.with_for_update() if postgres else stmt):
+            found += 1
+            if tuple(row[1:]) != old[row[0]]:
+                raise StaleImport()
+        if found != len(ids[start:start + CHUNK]):  # deleted meanwhile
+            raise StaleImport()
 
 
 def recheck(session: Session, spec: SheetSpec, region_id: int, diff: Diff, file_keys: list[tuple]) -> None:
@@ -106,8 +149,11 @@ def write_diff(session: Session, spec: SheetSpec, region_id: int, diff: Diff,
         stats.audit_seconds += time.perf_counter() - started
 
     if diff.changed:
-        update_stmt = update(table).where(table.c[id_key] == bindparam("b__id")).values(
-            {column_key[k]: bindparam(f"b_{k}") for k in keys})
+        written = {column_key[k]: bindparam(f"b_{k}") for k in keys}
+        version = mapper.version_id_col
+        if version is not None:  # core.concurrency.Versioned: a form holding the old version must not save it
+            written[version.key] = version + 1
+        update_stmt = update(table).where(table.c[id_key] == bindparam("b__id")).values(written)
         for start in range(0, len(diff.changed), CHUNK):
             chunk = diff.changed[start:start + CHUNK]
             params = []

@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Uni
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.audit.models import Audited
+from core.concurrency import Versioned
 from core.db import Base, utcnow
 from core.orgs.models import Organisation
 from core.secret_box import Encrypted
@@ -52,8 +53,8 @@ class User(UserMixin, Audited, Base):
         return f"<User {self.email}>"
 
 
-class Membership(Audited, Base):
-    """A user's role in one organisation."""
+class Membership(Versioned, Audited, Base):
+    """A user's role in one organisation (`Versioned`: an admin's save over a newer one is refused)."""
 
     __tablename__ = "membership"
     __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)

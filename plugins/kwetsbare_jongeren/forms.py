@@ -1,7 +1,7 @@
 """Forms of the kwetsbare_jongeren instrument."""
 from __future__ import annotations
 
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from core.plugin_api import Form, _, lazy_gettext
@@ -89,7 +89,7 @@ def matrix_form_class(tasks: list[str], parties: list) -> type[Form]:
     Each select is labelled with the party and the task (a screen reader names both in the table's cell);
     the class is built per request, so the labels are in the reader's language.
     """
-    fields = {}
+    fields = {"basis": HiddenField()}  # the digest of the stored matrix the form was shown with (no lost update)
     layout = []
     for org in parties:
         names = []

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from core.plugin_api import (Series, _, active_memberships, agreement_in_force, authorize, bar_chart, current_region,
-                             current_user, db_session, instrument_settings, may, ngettext, number, scoped)
+from core.plugin_api import (Conflict, Series, _, active_memberships, agreement_in_force, authorize, bar_chart,
+                             current_region, current_user, db_session, digest, instrument_settings, lock_for_update,
+                             may, ngettext, number, scoped)
 
 from . import access, figures
 from . import agreement as matrix_rules
@@ -41,6 +43,17 @@ def _stored_matrix(region) -> tuple[list[Responsibility], dict]:
     for row in rows:
         by_identifier.setdefault(row.task, {})[row.party.identifier] = row.role
     return rows, by_identifier
+
+
+def _matrix_digest(rows) -> str:
+    return digest((r.task, r.party_id, r.role) for r in rows)
+
+
+def _matrix_shown(rows) -> list[tuple[str, str]]:
+    """The stored cells as a conflict shows them: (task – party, role), in task and party order."""
+    cells = sorted(rows, key=lambda r: (r.task, r.party.name))
+    return [(f"{TASK_LABELS.get(r.task, r.task)} – {r.party.name}", str(ROLE_LABELS.get(r.role, r.role)))
+            for r in cells]
 
 
 def _signed_matrix(region, names: dict[str, str]):
@@ -92,6 +105,21 @@ def index():
         may_report=may(current_user, f"{KEY}.report", region), may_draft=may(current_user, "agreement.draft", region))
 
 
+def _save_matrix(session, region, form, tasks, parties, rows) -> None:
+    existing = {(r.task, r.party_id): r for r in rows}
+    for org in parties:
+        for i, task in enumerate(tasks):
+            role = getattr(form, f"cel_{org.id}_{i}").data or ""
+            row = existing.get((task, org.id))
+            if row is not None and not role:
+                session.delete(row)
+            elif row is not None and row.role != role:
+                row.role = role
+            elif row is None and role:
+                session.add(Responsibility(region_id=region.id, task=task, party_id=org.id, role=role))
+    session.commit()
+
+
 @bp.route("/aanpak", methods=["GET", "POST"])
 def aanpak():
     region = authorize("agreement.draft", current_region())
@@ -103,25 +131,23 @@ def aanpak():
     if request.method == "POST":
         form = form_class()
     else:
-        form = form_class(formdata=None, data={
+        form = form_class(formdata=None, data={"basis": _matrix_digest(rows), **{
             f"cel_{o.id}_{i}": stored.get(task, {}).get(o.identifier, "")
-            for o in parties for i, task in enumerate(tasks)})
+            for o in parties for i, task in enumerate(tasks)}})
+    conflict = None
     if form.validate_on_submit():
         session = db_session()
-        existing = {(r.task, r.party_id): r for r in rows}
-        for org in parties:
-            for i, task in enumerate(tasks):
-                role = getattr(form, f"cel_{org.id}_{i}").data or ""
-                row = existing.get((task, org.id))
-                if row is not None and not role:
-                    session.delete(row)
-                elif row is not None and row.role != role:
-                    row.role = role
-                elif row is None and role:
-                    session.add(Responsibility(region_id=region.id, task=task, party_id=org.id, role=role))
-        session.commit()
-        flash(_("De verantwoordelijkhedenmatrix is opgeslagen."))
-        return redirect(url_for(".aanpak"), 303)
+        lock_for_update(session, region)  # a second save of the matrix waits here, then sees this one's cells
+        session.expire_all()  # read the cells again, as stored now
+        rows, stored = _stored_matrix(region)
+        if form.basis.data != _matrix_digest(rows):  # someone else saved the matrix since this form was shown
+            session.rollback()
+            conflict = Conflict.changed(_matrix_shown(rows))
+            form.basis.data = _matrix_digest(rows)  # saving this form again replaces it knowingly
+        else:
+            _save_matrix(session, region, form, tasks, parties, rows)
+            flash(_("De verantwoordelijkhedenmatrix is opgeslagen."))
+            return redirect(url_for(".aanpak"), 303)
     names = {o.identifier: o.name for o in parties}
     current = {t: stored.get(t, {}) for t in tasks}
     problems = matrix_rules.explain(tasks, current, names, TASK_LABELS)
@@ -137,8 +163,8 @@ def aanpak():
     return render_template(
         "kwetsbare_jongeren/aanpak.html", region=region, form=form, tasks=tasks, problems=problems,
         proposal=proposal, signed=_signed_matrix(region, names), names=names, role_labels=ROLE_LABELS,
-        task_labels=TASK_LABELS), \
-        (400 if form.errors else 200)
+        task_labels=TASK_LABELS, conflict=conflict), \
+        (409 if conflict else 400 if form.errors else 200)
 
 
 @bp.route("/aantallen/nieuw", methods=["GET", "POST"])
@@ -170,6 +196,10 @@ def report_counts():
         # One count per municipality, period and category: a count that the other party (the municipality
         # or the RMC) reported before is replaced, and the reporter becomes this organisation.
         authorize(f"{KEY}.report", MonitorCount(region_id=region.id, organisation_id=reporter.id))
+        # The counts are replaced knowingly (the message names whose counts were replaced), so they are read
+        # under the lock of the region: a simultaneous report waits, and then names this one's as replaced.
+        lock_for_update(session, region)
+        session.expire_all()
         replaced: dict[int, int] = {}
         for category, count in form.counts().items():
             row = session.scalar(select(MonitorCount).where(
@@ -182,7 +212,18 @@ def report_counts():
             if row.organisation_id != reporter.id:
                 replaced[row.organisation_id] = replaced.get(row.organisation_id, 0) + 1
             row.organisation_id, row.count, row.is_demo = reporter.id, count, False
-        session.commit()
+        try:
+            session.commit()
+        except IntegrityError:  # an Excel import stored a count for the same cell at this moment: shown, no 500
+            session.rollback()
+            stored = session.scalars(select(MonitorCount).where(
+                MonitorCount.region_id == region.id, MonitorCount.municipality == municipality,
+                MonitorCount.period == period).order_by(MonitorCount.category)).all()
+            conflict = Conflict.clashed([(str(CATEGORY_LABELS.get(c.category, c.category)), number(c.count))
+                                         for c in stored])
+            return render_template("kwetsbare_jongeren/report.html", region=region, form=form, settings=settings,
+                                   category_fields=[getattr(form, name) for name, _c in CATEGORY_FIELDS],
+                                   conflict=conflict), 409
         message = _("De aantallen voor %(municipality)s, %(period)s zijn opgeslagen.",
                     municipality=munis[municipality], period=period)
         names = figures.reporter_names(region)

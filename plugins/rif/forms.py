@@ -8,7 +8,7 @@ from wtforms import (BooleanField, DateField, SelectField, SelectMultipleField, 
                      widgets)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from core.plugin_api import Form, _, lazy_gettext, number
+from core.plugin_api import Form, VersionField, _, lazy_gettext, number
 
 from .rules import COST_CATEGORIES, CRITERIA, SCORE_MAX, SCORE_MIN, SECTORS, TARGET_GROUPS
 
@@ -106,6 +106,7 @@ class ApplicationForm(Form):
 
 class EditForm(ApplicationForm):
     organisation = None  # the penvoerder does not change
+    version = VersionField()  # the version of the application the form was shown with
 
 
 class BudgetForm(Form):

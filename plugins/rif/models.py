@@ -9,13 +9,16 @@ from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, ForeignKeyConstrain
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.plugin_api import Agreement, Audited, Base, Organisation
+from core.plugin_api import Agreement, Audited, Base, Organisation, Versioned
 
 Money = Numeric(12, 2)
 
 
-class Application(Audited, Base):
-    """A subsidy application of a public-private partnership; organisation_id is the penvoerder."""
+class Application(Versioned, Audited, Base):
+    """A subsidy application of a public-private partnership; organisation_id is the penvoerder.
+
+    `Versioned`: an edit over someone else's newer save is refused (core's no-lost-update mechanism).
+    """
 
     __tablename__ = "rif_application"
     __table_args__ = (UniqueConstraint("region_id", "reference"),)

@@ -7,7 +7,7 @@ from wtforms import IntegerField, SelectField, SelectMultipleField, TextAreaFiel
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from core.plugin_api import Form, _, lazy_gettext, number
+from core.plugin_api import Form, VersionField, _, lazy_gettext, number
 
 from .models import MEASURE_MAX_LENGTH, MEASURE_SEPARATOR, MEASURES_MAX_LENGTH, join_measures, split_measures
 from .sheets import FIRST_SCHOOL_YEAR, RULES, SPEC
@@ -81,6 +81,7 @@ class ReportForm(Form):
     teams_total = _count("teams_total")
     measure_kinds = CheckboxList(lazy_gettext("Genomen maatregelen"), choices=[])
     other_measures = TextAreaField(lazy_gettext("Andere maatregelen"))
+    version = VersionField()  # the version of the report the form was shown with (empty for a new one)
 
     def setup(self, *, organisations, kinds, report=None, context=None):
         """Fill the choices; on an existing report, fix its institution and school year. `context`: the
@@ -93,6 +94,7 @@ class ReportForm(Form):
         self.measure_kinds.choices = [(k, k) for k in kinds]
         self.kinds = list(kinds)
         if report is not None and not self.is_submitted():
+            self.version.data = report.version
             self.has_desk.data = "ja" if report.has_desk else "nee"
             self.has_procedure.data = "ja" if report.has_procedure else "nee"
             for key in COUNT_FIELDS:
@@ -161,4 +163,7 @@ class ReportForm(Form):
         report.is_demo = False
 
 
-__all__ = ["ReportForm", "school_years", "split_measures"]
+# A conflict shows the stored measures under the checklist's label (the model keeps them in one column).
+STORED_AS = {"measure_kinds": "measures"}
+
+__all__ = ["STORED_AS", "ReportForm", "school_years", "split_measures"]

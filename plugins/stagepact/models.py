@@ -4,19 +4,20 @@ from __future__ import annotations
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.plugin_api import Audited, Base, Organisation
+from core.plugin_api import Audited, Base, Organisation, Versioned
 
 MEASURE_SEPARATOR = ";"
 MEASURE_MAX_LENGTH = 150
 MEASURES_MAX_LENGTH = 2000
 
 
-class Report(Audited, Base):
+class Report(Versioned, Audited, Base):
     """What one mbo institution reports under the Stagepact mbo for one school year.
 
     `measures` holds the measures taken as short texts separated by "; " (one
     Excel cell, one column); `measure_list` gives them as a list. `is_demo`
-    marks generated demo figures (`regio demo`).
+    marks generated demo figures (`regio demo`). `Versioned`: a form save over
+    someone else's newer save is refused (core's no-lost-update mechanism).
     """
 
     __tablename__ = "stagepact_report"

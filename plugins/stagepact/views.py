@@ -11,12 +11,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from core.plugin_api import (Organisation, RuleContext, Series, _, agreement_in_force, authorize, bar_chart,
-                             current_region, current_user, db_session, instrument_settings, may, scoped)
+from core.plugin_api import (Organisation, RuleContext, Series, _, add_new, agreement_in_force, authorize,
+                             bar_chart, current_region, current_user, db_session, instrument_settings, may,
+                             save_edit, scoped)
 
 from . import figures
 from .agreement import TEMPLATE_KEY
-from .forms import ReportForm
+from .forms import STORED_AS, ReportForm
 from .models import Report
 from .sheets import SHEET, percentage
 
@@ -90,6 +91,7 @@ def new():
         abort(403)  # only an institution's editors report; the page explains it on GET
     form.setup(organisations=organisations, kinds=instrument_settings(region).measure_kinds,
                context=RuleContext(region, "stagepact", current_user))
+    conflict = None
     if form.validate_on_submit():
         session = db_session()
         existing = session.scalar(select(Report.id).where(
@@ -104,12 +106,15 @@ def new():
                             school_year=form.school_year.data)
             form.apply(report)
             authorize("stagepact.edit", report)
-            session.add(report)
-            session.commit()
-            flash(_("De rapportage over %(year)s is opgeslagen.", year=report.school_year))
-            return redirect(url_for(".show", stagepact_report_id=report.id), 303)
+            conflict = add_new(session, report, form, lambda: session.scalar(select(Report).where(
+                Report.region_id == region.id, Report.organisation_id == report.organisation_id,
+                Report.school_year == report.school_year)), fields=STORED_AS)
+            if conflict is None:
+                flash(_("De rapportage over %(year)s is opgeslagen.", year=report.school_year))
+                return redirect(url_for(".show", stagepact_report_id=report.id), 303)
     return render_template("stagepact/form.html", region=region, form=form, report=None,
-                           organisations=organisations), 400 if form.errors else 200
+                           organisations=organisations, conflict=conflict), \
+        409 if conflict else 400 if form.errors else 200
 
 
 @bp.route("/rapportage/<int:stagepact_report_id>", methods=["GET", "POST"])
@@ -121,7 +126,7 @@ def show(stagepact_report_id):
         abort(404)
     authorize("stagepact.view", report)
     editable = may(current_user, "stagepact.edit", report)
-    form = None
+    form = conflict = None
     if editable or request.method == "POST":
         form = ReportForm()
         del form.organisation
@@ -131,10 +136,10 @@ def show(stagepact_report_id):
         if request.method == "POST":
             authorize("stagepact.edit", report)
             if form.validate():
-                form.apply(report)
-                session.commit()
-                flash(_("De rapportage over %(year)s is bijgewerkt.", year=report.school_year))
-                return redirect(url_for(".show", stagepact_report_id=report.id), 303)
-    status = 400 if form is not None and form.errors else 200
-    return render_template("stagepact/show.html", region=region, report=report, form=form,
+                conflict = save_edit(session, report, form, lambda: form.apply(report), fields=STORED_AS)
+                if conflict is None:
+                    flash(_("De rapportage over %(year)s is bijgewerkt.", year=report.school_year))
+                    return redirect(url_for(".show", stagepact_report_id=report.id), 303)
+    status = 409 if conflict else 400 if form is not None and form.errors else 200
+    return render_template("stagepact/show.html", region=region, report=report, form=form, conflict=conflict,
                            share=percentage), status

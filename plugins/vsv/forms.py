@@ -4,7 +4,7 @@ from __future__ import annotations
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
 
-from core.plugin_api import Form, _, lazy_gettext, number
+from core.plugin_api import Form, VersionField, _, lazy_gettext, number
 
 from .settings import is_school_year
 
@@ -22,6 +22,7 @@ class FigureForm(Form):
     brin = SelectField(lazy_gettext("Instelling (BRIN)"), validators=[Optional()], default="")
     participants = IntegerField(lazy_gettext("Deelnemers"), validators=COUNT)
     new_leavers = IntegerField(lazy_gettext("Nieuwe vsv'ers"), validators=COUNT)
+    version = VersionField()  # empty: the reporter has seen no stored figures for this key
 
     def validate_school_year(self, field):
         if field.data and not is_school_year(field.data.strip()):
@@ -39,5 +40,6 @@ class CountsForm(Form):
 
     participants = IntegerField(lazy_gettext("Deelnemers"), validators=COUNT)
     new_leavers = IntegerField(lazy_gettext("Nieuwe vsv'ers"), validators=COUNT)
+    version = VersionField()
 
     validate_new_leavers = FigureForm.validate_new_leavers

@@ -11,7 +11,7 @@ from sqlalchemy import (Boolean, CheckConstraint, ForeignKey, Index, Integer, St
                         text)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.plugin_api import Audited, Base
+from core.plugin_api import Audited, Base, Versioned
 
 
 def percentage(new_leavers: int | None, participants: int | None) -> Decimal | None:
@@ -27,7 +27,7 @@ class _Counts:
         return percentage(self.new_leavers, self.participants)
 
 
-class VsvFigure(_Counts, Audited, Base):
+class VsvFigure(_Counts, Versioned, Audited, Base):
     """A municipality's figures for one school year (organisation_id is the municipality).
 
     Without `brin` (NULL) they are the municipality's own figures; with a BRIN
@@ -35,6 +35,7 @@ class VsvFigure(_Counts, Audited, Base):
     institution_reporting on). The natural key is region + municipality +
     school year + BRIN; since a unique constraint lets NULLs repeat, the
     municipality's own figures have a partial unique index of their own.
+    `Versioned`: a form save of a figure someone else changed meanwhile is refused.
     """
 
     __tablename__ = "vsv_figure"

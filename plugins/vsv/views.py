@@ -6,16 +6,21 @@
     GET        /cijfers            the figures the user may see (own municipality; coordinators: all), one
                                    school year at a time (?schooljaar=; default: the latest, or every year
                                    for a user who sees one municipality; ?schooljaar=alle: every year)
-    GET, POST  /cijfers/invoeren   report figures for a school year and municipality (saves or updates)
+    GET, POST  /cijfers/invoeren   report figures for a school year and municipality (saves; figures stored
+                                   for that key are shown first, and replaced when the form is saved again)
     GET, POST  /cijfers/<id>       change the counts of one stored figure
+
+No lost update (core.concurrency): a save of a figure that someone else saved since the form was shown, or a
+report of a figure someone else has just reported, is refused with the stored values (409).
 """
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from core.plugin_api import (RuleContext, Series, _, agreement_in_force, authorize, bar_chart, current_region,
-                             current_user, db_session, instrument_settings, long_date, may, scoped)
+from core.plugin_api import (RuleContext, Series, _, add_new, agreement_in_force, authorize, bar_chart,
+                             current_region, current_user, db_session, instrument_settings, long_date, may, save_edit,
+                             scoped)
 
 from . import agreement, sheets
 from . import figures as numbers  # the module's name is also a page's below
@@ -135,29 +140,40 @@ def report():
         form.brin.choices = [("", _("Alle instellingen samen"))]
     if request.method == "GET":
         form.school_year.data = form.school_year.data or request.args.get("schooljaar", "")
+    conflict = None
     if form.validate_on_submit():
         year = form.school_year.data.strip()
         lock = _lock_error(region, settings, year)
         if lock:
             form.school_year.errors = [*form.school_year.errors, lock]
         else:
-            _save(session, region, year, form.municipality.data, form.brin.data or None,
-                  form.participants.data, form.new_leavers.data)
-            flash(_("De cijfers van schooljaar %(year)s zijn opgeslagen.", year=year))
-            return redirect(url_for(".figures", schooljaar=year), 303)
-    return render_template("vsv/report.html", region=region, form=form, settings=settings), \
-        400 if form.errors else 200
+            conflict = _save(session, form, region, year, form.municipality.data, form.brin.data or None)
+            if conflict is None:
+                flash(_("De cijfers van schooljaar %(year)s zijn opgeslagen.", year=year))
+                return redirect(url_for(".figures", schooljaar=year), 303)
+    return render_template("vsv/report.html", region=region, form=form, settings=settings, conflict=conflict), \
+        409 if conflict else 400 if form.errors else 200
 
 
-def _save(session, region, year, organisation_id, brin, participants, new_leavers):
-    figure = session.scalar(select(VsvFigure).where(
-        VsvFigure.region_id == region.id, VsvFigure.organisation_id == organisation_id, VsvFigure.school_year == year,
-        VsvFigure.brin.is_(None) if brin is None else VsvFigure.brin == brin))
-    if figure is None:
-        figure = VsvFigure(region_id=region.id, organisation_id=organisation_id, school_year=year, brin=brin)
-        session.add(figure)
-    figure.participants, figure.new_leavers, figure.is_demo = participants, new_leavers, False
-    session.commit()
+REPORTED = {"municipality": "organisation_id"}  # the report form's fields named otherwise than the figure's
+
+
+def _save(session, form, region, year, organisation_id, brin):
+    """Store the reported figure; a Conflict if figures for its key are stored that the reporter has not seen."""
+    def stored():
+        return session.scalar(select(VsvFigure).where(
+            VsvFigure.region_id == region.id, VsvFigure.organisation_id == organisation_id,
+            VsvFigure.school_year == year, VsvFigure.brin.is_(None) if brin is None else VsvFigure.brin == brin))
+
+    def fill(figure):
+        figure.participants, figure.new_leavers, figure.is_demo = form.participants.data, form.new_leavers.data, False
+
+    existing = stored()
+    if existing is not None and form.version.data is not None:  # shown the stored figures, saved again
+        return save_edit(session, existing, form, lambda: fill(existing), fields=REPORTED)
+    figure = VsvFigure(region_id=region.id, organisation_id=organisation_id, school_year=year, brin=brin)
+    fill(figure)
+    return add_new(session, figure, form, stored, fields=REPORTED)
 
 
 @bp.route("/cijfers/<int:vsv_figure_id>", methods=["GET", "POST"])
@@ -174,16 +190,21 @@ def edit(vsv_figure_id):
         abort(403)
     form = CountsForm(obj=figure)
     lock = _lock_error(region, settings, figure.school_year)
+    conflict = None
     if writable and form.validate_on_submit():
         if lock:
             form.participants.errors = [*form.participants.errors, lock]
         else:
-            figure.participants, figure.new_leavers = form.participants.data, form.new_leavers.data
-            figure.is_demo = False
-            session.commit()
-            flash(_("De cijfers van schooljaar %(year)s zijn opgeslagen.", year=figure.school_year))
-            return redirect(url_for(".figures", schooljaar=figure.school_year), 303)
+            def apply():
+                figure.participants, figure.new_leavers = form.participants.data, form.new_leavers.data
+                figure.is_demo = False
+
+            conflict = save_edit(session, figure, form, apply)
+            if conflict is None:
+                flash(_("De cijfers van schooljaar %(year)s zijn opgeslagen.", year=figure.school_year))
+                return redirect(url_for(".figures", schooljaar=figure.school_year), 303)
     municipality = next(m.organisation for m in region.members if m.organisation_id == figure.organisation_id)
     institution = numbers.institution_names(session, {figure.brin}).get(figure.brin) if figure.brin else None
     return render_template("vsv/edit.html", region=region, form=form, figure=figure, municipality=municipality,
-                           institution=institution, writable=writable, lock=lock), 400 if form.errors else 200
+                           institution=institution, writable=writable, lock=lock, conflict=conflict), \
+        409 if conflict else 400 if form.errors else 200

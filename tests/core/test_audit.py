@@ -74,7 +74,11 @@ def add_membership(app, client, user_id: int, org: str, role: str) -> int:
     """As the signed-in admin; returns the membership id."""
     from core.identity.models import Membership
 
-    page = client.post(f"/beheer/gebruikers/{user_id}", data={"organisation": org_id(app, org), "role": role})
+    data = {"organisation": org_id(app, org), "role": role}
+    page = client.post(f"/beheer/gebruikers/{user_id}", data=data)
+    if page.status_code == 409:  # a membership in that organisation exists: shown first, then saved knowingly
+        version = re.search(r'name="version"[^>]*value="([^"]*)"', page.get_data(as_text=True)).group(1)
+        page = client.post(f"/beheer/gebruikers/{user_id}", data={**data, "version": version})
     assert page.status_code == 302, page.get_data(as_text=True)
     return run(app, lambda s: s.scalar(select(Membership.id).where(
         Membership.user_id == user_id, Membership.organisation_id == org_id(app, org))))

@@ -42,6 +42,9 @@ PLUGIN_API_SNAPSHOT = sorted([
     # issue 16: the template contract's URL helpers (also Jinja globals), instead of core endpoint names
     "agreement_url", "agreements_url", "consortium_url", "new_agreement_url", "region_url", "sheet_export_url",
     "sheet_template_url", "sheet_url",
+    # issue 17: no lost update; a form-edited model is Versioned, its form carries a VersionField, and a save
+    # that another person's save beat becomes a Conflict shown with the stored values
+    "Conflict", "VersionField", "Versioned", "add_new", "save_edit", "digest", "lock_for_update",
 ])
 
 

@@ -17,10 +17,18 @@ def build_world(session, world, regions) -> None:
 
 
 POST_PAYLOADS = {
-    "regio.kwetsbare_jongeren.aanpak": lambda w, who, rule: {f"cel_{w.orgs['MC19']}_0": "eindverantwoordelijk"},
+    "regio.kwetsbare_jongeren.aanpak": lambda w, who, rule: {f"cel_{w.orgs['MC19']}_0": "eindverantwoordelijk",
+                                                             "basis": _empty_matrix()},
     "regio.kwetsbare_jongeren.report_counts": lambda w, who, rule: {
         "organisation": w.orgs["MC19"], "municipality": "GM0344", "period": "2024-2025", "cat_0": "7"},
 }
 # The sheet "monitor-regio" (the published figures) is for reading: only platform admins import it, so the
 # coordinator gets 403 on its upload pages (another user's staged upload of a sheet they import: 404).
 ADMIN_IMPORT_SHEETS = {(KEY, "monitor-regio")}
+
+
+def _empty_matrix() -> str:
+    """The digest of a matrix with no cells (the world stores none), as the aanpak page's hidden basis."""
+    from plugins.kwetsbare_jongeren.views import _matrix_digest
+
+    return _matrix_digest([])

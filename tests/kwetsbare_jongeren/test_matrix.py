@@ -35,8 +35,24 @@ def test_rule_exactly_one_accountable_party_per_task():
 
 
 def matrix_form(world, roles: dict[tuple[str, int], str]) -> dict:
-    """Form data: {(identifier, task index): role}; all other cells empty."""
-    return {f"cel_{world.org_id(org)}_{i}": role for (org, i), role in roles.items()}
+    """Form data: {(identifier, task index): role}; all other cells empty; the digest of the stored matrix (as
+    the page shows it) in the hidden field basis."""
+    return {"basis": stored_basis(world),
+            **{f"cel_{world.org_id(org)}_{i}": role for (org, i), role in roles.items()}}
+
+
+def stored_basis(world, region="rmc-19") -> str:
+    from sqlalchemy import select
+
+    from core.db import db_session
+    from core.regions.models import Region
+    from plugins.kwetsbare_jongeren.models import Responsibility
+    from plugins.kwetsbare_jongeren.views import _matrix_digest
+
+    with world.app.app_context():
+        session = db_session()
+        region_id = session.scalar(select(Region.id).where(Region.slug == region))
+        return _matrix_digest(session.scalars(select(Responsibility).where(Responsibility.region_id == region_id)))
 
 
 def test_coordinator_cannot_put_an_incomplete_matrix_to_signing_and_then_can(world):
@@ -115,3 +131,23 @@ def test_only_the_coordinator_maintains_the_matrix(world):
 
     with world.app.app_context():
         assert db_session().scalars(select(Responsibility)).all() == []
+
+
+def test_a_matrix_save_over_someone_elses_is_refused_with_the_stored_cells(world):
+    """No lost update: the form carries the digest of the matrix it showed; a save after another one changes
+    nothing and shows the cells as stored now; saved again, it replaces them knowingly."""
+    import re
+
+    add_consortium(world.app, "rmc-19", "kwetsbare_jongeren", ["MC19", "GM0344"])
+    coord, other = world.client("coord"), world.client("coord")
+    shown = matrix_form(world, {("MC19", 0): "uitvoerend"})  # the form as this coordinator opened it
+    assert other.post(f"{BASE}/aanpak", data=matrix_form(world, {("GM0344", 0): "eindverantwoordelijk"})) \
+        .status_code == 303
+    refused = coord.post(f"{BASE}/aanpak", data=shown)
+    assert refused.status_code == 409
+    page = " ".join(re.sub(r"<[^>]+>", " ", refused.get_data(as_text=True)).split())
+    assert "Iemand anders heeft dit intussen gewijzigd" in page
+    assert re.search(r"Nu opgeslagen .*Gemeente Utrecht Eindverantwoordelijk", page)
+    basis = re.search(r'name="basis"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="basis"',
+                      refused.get_data(as_text=True))
+    assert coord.post(f"{BASE}/aanpak", data={**shown, "basis": basis.group(1) or basis.group(2)}).status_code == 303

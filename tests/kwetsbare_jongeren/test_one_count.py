@@ -8,6 +8,9 @@ municipality once, and are suppressed from those single counts.
 from __future__ import annotations
 
 import io
+import os
+
+import pytest
 
 from sqlalchemy import select
 
@@ -119,3 +122,32 @@ def test_one_file_cannot_hold_two_counts_for_the_same_cell(world, tmp_path):
     assert result.exit_code == 1
     assert "B3: dubbele rij: dezelfde Gemeente, Periode, Categorie als rij 2" in result.stderr
     assert world.counts() == {}
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+                    reason="PostgreSQL only: on SQLite the form holds the database's write lock from its look-up on, "
+                           "so an import cannot insert in between (it waits); set TEST_DATABASE_URL=postgresql://…")
+def test_a_count_stored_by_an_import_at_the_same_moment_is_shown_not_a_500(world):
+    """An import inserts the same cell between the form's look-up and its insert: the form shows what is stored."""
+    import re
+
+    from sqlalchemy import insert
+
+    from plugins.kwetsbare_jongeren.models import MonitorCount
+    from tests.interleave import someone_else_first
+
+    def import_first(conn):
+        from core.regions.models import Region
+
+        region_id = conn.scalar(select(Region.id).where(Region.slug == "rmc-19"))
+        conn.execute(insert(MonitorCount.__table__).values(
+            region_id=region_id, organisation_id=world.org_id("MC19"), municipality="GM0344", period=P,
+            category="in beeld", count=42))
+
+    with someone_else_first(world.app, MonitorCount, import_first) as happened:
+        response = world.client("utrecht").post(f"{BASE}/aantallen/nieuw", data={
+            "organisation": world.org_id("GM0344"), "municipality": "GM0344", "period": P, "cat_0": "40"})
+    assert happened and response.status_code == 409
+    page = " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+    assert "Dit is net door iemand anders ingevoerd" in page and "Nu opgeslagen In beeld 42" in page
+    assert world.counts() == {("MC19", "GM0344", P, "in beeld"): 42}

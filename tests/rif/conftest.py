@@ -67,7 +67,7 @@ def application(app, reference=None):
         a = session.scalar(stmt)
         if a is None:
             return None
-        return SimpleNamespace(id=a.id, reference=a.reference, status=a.status, subsidy=a.requested_subsidy,
+        return SimpleNamespace(id=a.id, reference=a.reference, title=a.title, status=a.status, subsidy=a.requested_subsidy,
                                reflection=a.reflection,
                                partners={p.partner.identifier: SimpleNamespace(
                                    pledged_cash=p.pledged_cash, pledged_in_kind=p.pledged_in_kind,

@@ -48,7 +48,8 @@ ARG_OVERRIDES = {
 PLATFORM_ADMIN_ONLY = {"regio.rif.platform"}
 POST_PAYLOADS = {
     "regio.rif.new": lambda w, who, rule: {**APPLICATION_FORM, "organisation": w.orgs["25LH"]},
-    "regio.rif.edit": lambda w, who, rule: {**APPLICATION_FORM, "title": "Gewijzigd matrixproject"},
+    "regio.rif.edit": lambda w, who, rule: {**APPLICATION_FORM, "title": "Gewijzigd matrixproject",
+                                            "version": "1"},  # the world's application, as stored
     "regio.rif.add_budget_line": lambda w, who, rule: {"category": "personeel", "amount": "2.500,50"},
     "regio.rif.add_partner": lambda w, who, rule: {"partner": w.orgs["90000011"], "mkb": "y",
                                                    "pledged_cash": "1.000,00", "pledged_in_kind": "0"},

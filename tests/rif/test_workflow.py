@@ -1,6 +1,7 @@
 """The application workflow through the pages, with its permissions per role and state."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal as D
 
 from .conftest import BASE, appoint, application, create, grant, text
@@ -17,7 +18,8 @@ def test_the_page_shows_computed_totals_and_refuses_to_submit_over_one_third(app
     assert application(app).status == "concept"
     # One cent less is exactly a third: now it can be submitted.
     edit = dict(title="Zorgtechnologie in de wijk", description="Samen leren.", sectors=["zorg_welzijn"],
-                target_groups=["3"], start="2026-02-01", end="2028-01-31", requested_subsidy="100.000,00")
+                target_groups=["3"], start="2026-02-01", end="2028-01-31", requested_subsidy="100.000,00",
+                version="1")
     assert as_("editor").post(f"{BASE}/{app_id}/bewerken", data=edit).status_code == 303
     assert as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"}).status_code == 303
     assert application(app).status == "ingediend"
@@ -151,3 +153,17 @@ def test_every_transition_is_audited(app, as_):
     changes = [(e.before.get("status"), e.after.get("status"), e.actor) for e in entries if "status" in e.after]
     assert ("concept", "ingediend", "signatory@rif.example") in changes
     assert "Ingediend" in text(as_("editor").get(f"{BASE}/{app_id}"))  # the history on the page
+
+
+def test_an_edit_over_someone_elses_newer_save_is_refused_with_the_stored_application(app, as_):
+    """No lost update: the edit form carries the version it showed; a save over a newer one changes nothing."""
+    app_id = create(app, as_)
+    edit = dict(title="Eerste titel", description="Samen leren.", sectors=["zorg_welzijn"], target_groups=["3"],
+                start="2026-02-01", end="2028-01-31", requested_subsidy="1.000,00", version="1")
+    assert as_("editor").post(f"{BASE}/{app_id}/bewerken", data=edit).status_code == 303
+    refused = as_("editor").post(f"{BASE}/{app_id}/bewerken", data={**edit, "title": "Tweede titel"})
+    assert refused.status_code == 409
+    page = text(refused)
+    assert "Iemand anders heeft dit intussen gewijzigd" in page and "Eerste titel" in page
+    assert "Sectoren Zorg en welzijn" in " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert application(app).title == "Eerste titel"

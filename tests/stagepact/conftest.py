@@ -50,8 +50,9 @@ def row(org="25LH", year="2024-2025", desk="ja", procedure="ja", received=10, ha
 
 
 def form(org_id=None, year="2024-2025", desk="ja", procedure="ja", received="10", handled="8", forwarded="2",
-         matching="6", teams="20", kinds=(), other=""):
-    data = {"school_year": year, "has_desk": desk, "has_procedure": procedure, "reports_received": received,
+         matching="6", teams="20", kinds=(), other="", version=""):
+    """The report form's data (`version`: of the stored report the form was shown with; empty for a new one)."""
+    data = {"version": version, "school_year": year, "has_desk": desk, "has_procedure": procedure, "reports_received": received,
             "reports_handled": handled, "reports_forwarded": forwarded, "teams_matching": matching,
             "teams_total": teams, "measure_kinds": list(kinds), "other_measures": other}
     if org_id is not None:

@@ -86,7 +86,7 @@ def test_editor_changes_a_report_and_the_change_is_audited(app, client_of):
         bad.get_data(as_text=True)
     assert reports(app)[0]["reports_handled"] == 8
     assert client.post(location, data=form(received="12", handled="12", kinds=[KINDS_19[1]],
-                                           other="Eigen aanpak")).status_code == 303
+                                           other="Eigen aanpak", version="1")).status_code == 303
     stored = reports(app)[0]
     assert (stored["reports_received"], stored["reports_handled"]) == (12, 12)
     with app.app_context():
@@ -118,3 +118,16 @@ def test_viewer_may_not_report(app, client_of):
     assert client.get(f"{BASE}/rapportage/nieuw").status_code == 403
     assert client.post(f"{BASE}/rapportage/nieuw", data=form(org_id(app, "25LH"))).status_code == 403
     assert reports(app) == []
+
+
+def test_a_change_over_someone_elses_newer_save_is_refused_with_the_stored_report(app, client_of):
+    """No lost update: the form carries the version it showed; a save over a newer one changes nothing."""
+    client = client_of("roc")
+    location = client.post(f"{BASE}/rapportage/nieuw", data=form(org_id(app, "25LH"))).headers["Location"]
+    assert client.post(location, data=form(received="30", handled="20", version="1")).status_code == 303
+    refused = client.post(location, data=form(received="12", handled="12", version="1"))
+    assert refused.status_code == 409
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", refused.get_data(as_text=True)))
+    assert "Iemand anders heeft dit intussen gewijzigd" in page
+    assert "Meldingen ontvangen 30 Meldingen afgehandeld 20" in page
+    assert (reports(app)[0]["reports_received"], reports(app)[0]["reports_handled"]) == (30, 20)

@@ -82,10 +82,31 @@ def figures(app):
         return sorted(out, key=lambda r: (r[0], r[1], r[2] or ""))
 
 
-def report(client, year, municipality_id, participants, leavers, region="rmc-19", brin=""):
+def report(client, year, municipality_id, participants, leavers, region="rmc-19", brin="", version=""):
+    """Post the report form (`version`: the hidden field, empty unless the form showed stored figures)."""
     return client.post(f"/regio/{region}/vsv/cijfers/invoeren",
                        data={"school_year": year, "municipality": municipality_id, "brin": brin,
-                             "participants": participants, "new_leavers": leavers})
+                             "participants": participants, "new_leavers": leavers, "version": version})
+
+
+def replace(client, year, municipality_id, participants, leavers, region="rmc-19", brin=""):
+    """Report figures for a key that has figures: the form shows them (409), saving it again replaces them."""
+    shown = report(client, year, municipality_id, participants, leavers, region=region, brin=brin)
+    assert shown.status_code == 409, shown.status_code
+    return report(client, year, municipality_id, participants, leavers, region=region, brin=brin,
+                  version=hidden_version(shown.get_data(as_text=True)))
+
+
+def edit(client, figure_id, participants, leavers, region="rmc-19"):
+    """Open a figure's page and save its form with new counts (the version it was shown with included)."""
+    page = client.get(f"/regio/{region}/vsv/cijfers/{figure_id}").get_data(as_text=True)
+    return client.post(f"/regio/{region}/vsv/cijfers/{figure_id}",
+                       data={"participants": participants, "new_leavers": leavers, "version": hidden_version(page)})
+
+
+def hidden_version(html: str) -> str:
+    """The value of the form's hidden version field."""
+    return re.search(r'name="version"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="version"', html).group(1) or ""
 
 
 def org_id(app, identifier):

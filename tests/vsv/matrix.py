@@ -26,5 +26,6 @@ ARG_BUILDERS = {
 POST_PAYLOADS = {
     "regio.vsv.report": lambda w, who, rule: {"school_year": "2025-2026", "municipality": w.orgs["GM0344"],
                                               "participants": "900", "new_leavers": "9"},
-    "regio.vsv.edit": lambda w, who, rule: {"participants": "901", "new_leavers": "9"},
+    "regio.vsv.edit": lambda w, who, rule: {"participants": "901", "new_leavers": "9",
+                                            "version": "1"},  # the version the world's figure was stored with
 }

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .conftest import BASE, COORD, DEBILT, RIJNMOND, UTRECHT, VIEWER, figures, org_id, report, signed_in, text_of
+from .conftest import (BASE, COORD, DEBILT, RIJNMOND, UTRECHT, VIEWER, edit, figures, org_id, replace, report, signed_in,
+                       text_of)
 
 
 def test_editor_reports_by_form_and_sees_the_computed_percentage(users, clock):
@@ -17,8 +18,12 @@ def test_editor_reports_by_form_and_sees_the_computed_percentage(users, clock):
     assert figures(app) == [("2025-2026", "GM0344", None, 1200, 30)]
     page = text_of(client.get(f"{BASE}/cijfers").get_data(as_text=True))
     assert "2025-2026 Gemeente Utrecht (GM0344) 1.200 30 2,50%" in page
-    # the same key again updates the figure instead of adding one
-    assert report(client, "2025-2026", org_id(app, "GM0344"), "1200", "24").status_code == 303
+    # the same key again shows the stored figure first (never overwritten unseen); saving again updates it
+    shown = report(client, "2025-2026", org_id(app, "GM0344"), "1200", "24")
+    assert shown.status_code == 409
+    assert "Deelnemers 1.200 Nieuwe vsv'ers 30" in text_of(shown.get_data(as_text=True))
+    assert figures(app) == [("2025-2026", "GM0344", None, 1200, 30)]
+    assert replace(client, "2025-2026", org_id(app, "GM0344"), "1200", "24").status_code == 303
     assert figures(app) == [("2025-2026", "GM0344", None, 1200, 24)]
 
 
@@ -70,9 +75,8 @@ def test_figures_lock_after_the_deadline_except_for_the_region_admin(users, cloc
     assert editor.post(f"{BASE}/cijfers/{locked_id}", data={"participants": "1000", "new_leavers": "1"}).status_code == 400
     # the region's admin (coordinator) may still correct it, by form
     coordinator = signed_in(app, COORD)
-    assert report(coordinator, "2024-2025", utrecht, "1000", "22").status_code == 303
-    assert coordinator.post(f"{BASE}/cijfers/{locked_id}",
-                            data={"participants": "1001", "new_leavers": "22"}).status_code == 303
+    assert replace(coordinator, "2024-2025", utrecht, "1000", "22").status_code == 303
+    assert edit(coordinator, locked_id, "1001", "22").status_code == 303
     assert figures(app)[0] == ("2024-2025", "GM0344", None, 1001, 22)
 
 
@@ -130,7 +134,7 @@ def test_by_form_per_institution_only_where_the_region_reports_so(users, clock):
     assert "ROC Midden Nederland (25LH)" in form  # rmc-19 reports per institution: its mbo institutions are offered
     assert report(utrecht, "2025-2026", org_id(app, "GM0344"), "1200", "30").status_code == 303
     assert report(utrecht, "2025-2026", org_id(app, "GM0344"), "300", "9", brin="25LH").status_code == 303
-    assert report(utrecht, "2025-2026", org_id(app, "GM0344"), "300", "8", brin="25LH").status_code == 303  # update
+    assert replace(utrecht, "2025-2026", org_id(app, "GM0344"), "300", "8", brin="25LH").status_code == 303  # update
     assert figures(app) == [("2025-2026", "GM0344", None, 1200, 30), ("2025-2026", "GM0344", "25LH", 300, 8)]
     page = text_of(utrecht.get(f"{BASE}/cijfers").get_data(as_text=True))
     assert "Per mbo-instelling" in page and "ROC Midden Nederland (25LH) 300 8 2,67%" in page

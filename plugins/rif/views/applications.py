@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from core.plugin_api import _, authorize, current_region, current_user, db_session, euro, may
+from core.plugin_api import _, authorize, current_region, current_user, db_session, euro, may, save_edit
 
 from ..access import is_assessor, is_coordinator, load_application, require
 from ..forms import ApplicationForm, BudgetForm, EditForm, PartnerForm, RemoveLineForm
@@ -68,7 +68,8 @@ def new():
         flash(_("Aanvraag %(reference)s is aangemaakt als concept. Voeg nu de begroting en de partners toe.",
                 reference=application.reference))
         return redirect(url_for(".show", rif_application_id=application.id), 303)
-    return render_template("rif/form.html", form=form, application=None, **_common()), 400 if form.errors else 200
+    return render_template("rif/form.html", form=form, application=None, conflict=None, **_common()), \
+        400 if form.errors else 200
 
 
 def _editable(application: Application) -> None:
@@ -86,13 +87,14 @@ def edit(rif_application_id):
                     data=None if request.method == "POST" else {
                         "sectors": application.sector_list, "target_groups": application.target_group_list,
                         "requested_subsidy": application.requested_subsidy})
+    conflict = None
     if form.validate_on_submit():
-        _fill(application, form)
-        db_session().commit()
-        flash(_("De aanvraag is opgeslagen."))
-        return redirect(url_for(".show", rif_application_id=application.id), 303)
-    return render_template("rif/form.html", form=form, application=application, **_common()), \
-        400 if form.errors else 200
+        conflict = save_edit(db_session(), application, form, lambda: _fill(application, form))
+        if conflict is None:
+            flash(_("De aanvraag is opgeslagen."))
+            return redirect(url_for(".show", rif_application_id=application.id), 303)
+    return render_template("rif/form.html", form=form, application=application, conflict=conflict,
+                           **_common()), 409 if conflict else 400 if form.errors else 200
 
 
 @bp.route("/<int:rif_application_id>")

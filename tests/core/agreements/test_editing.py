@@ -1,6 +1,8 @@
 """Editing: a concept changes in place; a version out for signing becomes a new version and its signatures lapse."""
 from __future__ import annotations
 
+import re
+
 from .conftest import BASE, PARTIES, TERMS_FORM, draft, drafted_and_sent, edit, load, outbox, send, sign_as
 
 
@@ -75,8 +77,17 @@ def test_an_edit_based_on_an_outdated_page_is_refused(world):
     assert edit(world, agreement_id, text="Eerste wijziging.").status_code == 302
     response = edit(world, agreement_id, text="Tweede wijziging.", basis=old_basis)
     assert response.status_code == 409
-    assert "gewijzigd nadat u dit formulier opende" in response.get_data(as_text=True)
+    page = " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+    assert "Iemand anders heeft dit intussen gewijzigd" in page
+    assert "Nu opgeslagen" in page and "Eerste wijziging." in page  # the other person's text, as stored
+    assert "Tweede wijziging." in page  # the user's own text stays in the form
     assert len(load(world, agreement_id).versions) == 2
+    # saving the form as shown again replaces the stored version knowingly
+    basis = re.search(r'name="basis"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="basis"', response.get_data(
+        as_text=True))
+    again = edit(world, agreement_id, text="Tweede wijziging.", basis=basis.group(1) or basis.group(2))
+    assert again.status_code == 302
+    assert load(world, agreement_id).latest.text == "Tweede wijziging."
 
 
 def test_an_agreement_in_force_stays_in_force_until_its_amendment_is_signed(world):
