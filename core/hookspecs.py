@@ -11,8 +11,9 @@ There are two phases:
   the app is created, for each plugin separately, so the core knows which
   instrument returned what. The core validates them and refuses to start
   with a one-line error that names the plugin and the hook.
-* Contributions (``navigation_items``, ``dashboard_widgets``) are called per
-  request, only for the instruments enabled in the current region.
+* Contributions (``navigation_items``, ``dashboard_widgets``, ``deadlines``) are
+  called per request (``deadlines`` also by `regio reminders send` and the iCal
+  feed), only for the instruments enabled in the region at hand.
 
 House rules: return data and let the core apply it; never touch the Flask
 ``app``; return ``None`` (or an empty list) to mean "nothing to add". Types
@@ -169,6 +170,24 @@ def dashboard_widgets(region, user):
     Receives: region (plugin_api.Region), user (the signed-in user); you may accept any subset.
     Returns:  a list of plugin_api.Widget, or None. Widgets whose permission
               the user lacks are dropped by the core.
+    """
+
+
+@hookspec
+def deadlines(region):
+    """Declare this instrument's dates in `region`: what is due, for whom, and whether it locks.
+
+    Called:   for the region calendar, the home page's task list, the iCal feed and
+              `regio reminders send`; only for instruments enabled in `region`; also
+              outside a request (read the region, not request state).
+    Receives: region (plugin_api.Region).
+    Returns:  a list of plugin_api.Deadline, or None. kind is one of report, sign,
+              assess, midterm, end; organisations (ids) and roles say who must act;
+              link names the instrument's own endpoint (link_args without the region);
+              ref is stable (reminders go once per ref, date, recipient and offset).
+              Past dates stay in the list (the calendar shows them). The core adds its
+              own: agreement end dates (a date term named "end"), signatures awaited
+              and mandates ending. Wrong items are left out with a logged warning.
     """
 
 

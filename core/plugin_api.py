@@ -36,6 +36,7 @@ from core.charts import Series, bar_chart
 from core.concurrency import Conflict, Versioned, VersionField, add_new, digest, lock_for_update, save_edit
 from core.authz import active_memberships, active_roles, authorize, may, scoped
 from core.db import Base, db_session
+from core.deadlines.model import Deadline
 from core.demo import DemoAgreement, DemoConsortiumMember
 from core.excel.spec import Column, Kind, RowRule, SheetSpec
 from core.forms import DutchForm as Form
@@ -54,6 +55,8 @@ __all__ = [
     "hookimpl",
     # declarations
     "Instrument", "Permission", "NavItem", "Widget", "AgreementTemplate", "AgreementTerm", "RegionSettings",
+    # a date in the region calendar (the deadlines hook): reminders, the task list and the iCal feed follow from it
+    "Deadline",
     # Excel declarations (the core reads, validates, writes and exports; plugins never touch Excel)
     "SheetSpec", "Column", "Kind", "RowRule",
     # data

@@ -6,6 +6,7 @@ from pathlib import Path
 from core.plugin_api import Instrument, NavItem, Permission, Widget, hookimpl, lazy_gettext
 
 from . import agreement, commands, demo, models, settings, sheets, views  # noqa: F401  (models: maps the tables)
+from . import deadlines as deadline_dates
 
 KEY = "rif"
 ALL_ROLES = {"viewer", "editor", "signatory", "admin"}
@@ -77,6 +78,11 @@ def dashboard_widgets(region, user):
 
     return [Widget(title=lazy_gettext("Regionaal Investeringsfonds mbo"), template="rif/widget.html", context=context,
                    permission=f"{KEY}.view")]
+
+
+@hookimpl
+def deadlines(region):
+    return deadline_dates.deadlines(region)
 
 
 @hookimpl

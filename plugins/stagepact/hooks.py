@@ -6,6 +6,7 @@ from pathlib import Path
 from core.plugin_api import Instrument, NavItem, Permission, Widget, hookimpl, lazy_gettext
 
 from . import agreement, demo, figures, models, settings, sheets, views  # noqa: F401  (models: maps the table)
+from . import deadlines as deadline_dates
 
 KEY = "stagepact"
 
@@ -68,6 +69,11 @@ def dashboard_widgets(region):
 
     return [Widget(title=lazy_gettext("Stagepact mbo"), template="stagepact/widget.html", context=context,
                    permission=f"{KEY}.view")]
+
+
+@hookimpl
+def deadlines(region):
+    return deadline_dates.deadlines(region)
 
 
 @hookimpl

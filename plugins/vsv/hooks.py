@@ -6,6 +6,7 @@ from pathlib import Path
 from core.plugin_api import Instrument, NavItem, Permission, Widget, db_session, hookimpl, lazy_gettext
 
 from . import agreement, demo, figures, models, settings, sheets, views  # noqa: F401  (models: maps the vsv_ tables)
+from . import deadlines as deadline_dates
 
 KEY = "vsv"
 
@@ -73,6 +74,11 @@ def dashboard_widgets(region):
 @hookimpl
 def agreement_templates():
     return [agreement.TEMPLATE]
+
+
+@hookimpl
+def deadlines(region):
+    return deadline_dates.deadlines(region)
 
 
 @hookimpl

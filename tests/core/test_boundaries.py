@@ -28,6 +28,7 @@ PLUGIN_API_SNAPSHOT = sorted([
     "Kind", "RowRule",  # Excel engine: column kinds and cross-column rules of a SheetSpec
     "Series", "bar_chart",  # accessible SVG charts, shown beside a table with the same numbers
     "DemoAgreement",  # demo_data may ask the core for a signed agreement in the demo
+    "Deadline",  # issue 24: a date an instrument declares through the deadlines(region) hook
     "DemoConsortiumMember",  # issue 16: demo_data seats the instrument's demo consortium (core names no instrument)
     "agreement_in_force", "authorize", "current_region", "current_user", "db_session", "hookimpl", "instrument_settings",
     "may", "scoped",

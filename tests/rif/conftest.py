@@ -124,3 +124,15 @@ def text(response) -> str:
     from html import unescape
 
     return unescape(response.get_data(as_text=True)).replace("\xa0", " ")
+
+
+def midterm_open():
+    """A clock inside the midterm window of the project `create` makes (2026-02-01 to 2028-01-31: halfway is
+    2027-01-31): the midterm account cannot be filed before it."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    return time_machine.travel(dt.datetime(2027, 2, 1, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam")))
+

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 import openpyxl
 
-from .conftest import BASE, application, create, grant, text
+from .conftest import BASE, application, create, grant, midterm_open, text
 
 SHEET = f"{BASE}/excel/cofinanciering/"
 REF = "RIF-MC19-0001"
@@ -100,6 +100,7 @@ def test_a_granted_application_takes_deliveries_but_still_no_pledge_changes(app,
     assert "80,0%" in text(editor.get(f"{BASE}/{app_id}"))
 
 
+@midterm_open()
 def test_after_the_midterm_report_deliveries_are_frozen_too(app, as_):
     app_id = create(app, as_)
     grant(app, as_, app_id)
@@ -148,6 +149,7 @@ def test_a_pledge_previewed_in_a_concept_is_refused_when_confirmed_after_submiss
     assert application(app).status == "ingediend"
 
 
+@midterm_open()
 def test_a_delivery_previewed_while_granted_is_refused_when_confirmed_after_the_midterm_report(app, as_):
     app_id = create(app, as_)
     grant(app, as_, app_id)

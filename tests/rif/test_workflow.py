@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal as D
 
-from .conftest import BASE, appoint, application, create, grant, text
+from .conftest import BASE, appoint, application, create, grant, midterm_open, text
 
 
 def test_the_page_shows_computed_totals_and_refuses_to_submit_over_one_third(app, as_):
@@ -108,6 +108,8 @@ def test_other_organisations_do_not_see_an_application_but_partners_do(app, as_)
     assert as_("editor").post(f"{BASE}/beoordelaars", data={"email": "x@rif.example"}).status_code == 403
 
 
+# The project runs from 2026-02-01 to 2028-01-31: its midterm window opens halfway, on 2027-01-31.
+@midterm_open()
 def test_midterm_delivered_next_to_pledged_then_closed(app, as_):
     from core.db import db_session
     from plugins.rif.models import Partner

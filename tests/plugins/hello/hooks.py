@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
-from core.plugin_api import (DemoConsortiumMember, Instrument, NavItem, Permission, Widget, db_session, hookimpl,
+from core.plugin_api import (Deadline, DemoConsortiumMember, Instrument, NavItem, Permission, Widget, db_session, hookimpl,
                              lazy_gettext)
 
 from . import agreement, models, settings, sheets, views
@@ -89,6 +89,17 @@ def dashboard_widgets(region):
 
     return [Widget(title=lazy_gettext("Groeten"), template="hello/widget.html", context=context,
                    permission="hello.view")]
+
+
+@hookimpl
+def deadlines(region):
+    """The region's greeting deadline (settings.deadline): every member organisation's editors post by then."""
+    day = settings.HelloSettings.from_json(region.settings_for(KEY)).deadline
+    if day is None:
+        return []
+    return [Deadline(kind="report", date=day, title=lazy_gettext("Groeten plaatsen"), ref=f"greetings:{day}",
+                     organisations={m.organisation_id for m in region.members}, roles={"editor", "admin"},
+                     link="regio.hello.new", locks=True)]
 
 
 @hookimpl

@@ -1,0 +1,72 @@
+"""The rif dates for the region calendar: the application deadline of the call and, per granted project,
+its midterm account halfway the project's runtime ("één verantwoordingsmoment halverwege de looptijd")."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from core.plugin_api import Deadline, Region, db_session, lazy_gettext
+
+from .models import Application
+from .rules import DELIVERY_STATES
+from .settings import RifSettings
+
+KEY = "rif"
+
+
+def midterm_date(start: dt.date | None, end: dt.date | None) -> dt.date | None:
+    """Halfway the runtime (rounded down to a day); None without both dates or with an end before the start."""
+    if start is None or end is None or end < start:
+        return None
+    return start + (end - start) // 2
+
+
+def midterm_problem(application: Application, today: dt.date) -> str | None:
+    """Why the midterm account cannot be filed today (its window opens halfway the runtime), or None."""
+    from core.plugin_api import _, long_date
+
+    opens = midterm_date(application.start, application.end)
+    if opens is None:
+        return _("Vul eerst de start- en einddatum van het project in: de tussentijdse verantwoording valt "
+                 "halverwege de looptijd.")
+    if today < opens:
+        return _("De tussentijdse verantwoording kan pas vanaf %(date)s worden ingediend: halverwege de looptijd "
+                 "van het project (%(start)s tot %(end)s).", date=long_date(opens), start=long_date(application.start),
+                 end=long_date(application.end))
+    return None
+
+
+def submission_problem(settings: RifSettings, today: dt.date) -> str | None:
+    """Why an application cannot be submitted today (the call's deadline has passed), or None."""
+    from core.plugin_api import _, long_date
+
+    if settings.deadline is not None and today > settings.deadline:
+        return _("De uiterste indieningsdatum van deze regio (%(date)s) is voorbij; de aanvraag kan niet meer "
+                 "worden ingediend.", date=long_date(settings.deadline))
+    return None
+
+
+def deadlines(region: Region) -> list[Deadline]:
+    """The application deadline (for the mbo institutions' editors and signatories) and each granted
+    project's midterm account (for its penvoerder)."""
+    out = []
+    settings = RifSettings.from_json(region.settings_for(KEY))
+    if settings.deadline is not None:
+        organisations = {m.organisation_id for m in region.members if m.organisation.kind == "mbo"}
+        out.append(Deadline(kind="report", date=settings.deadline, ref=f"call:{settings.deadline.isoformat()}",
+                            organisations=organisations, roles={"editor", "signatory", "admin"},
+                            link="regio.rif.index", locks=True,
+                            title=lazy_gettext("Uiterste indieningsdatum RIF-aanvragen")))
+    granted = db_session().scalars(select(Application).where(
+        Application.region_id == region.id, Application.status.in_(DELIVERY_STATES)).order_by(Application.id))
+    for application in granted:
+        day = midterm_date(application.start, application.end)
+        if day is None:
+            continue
+        out.append(Deadline(kind="midterm", date=day, ref=f"midterm:{application.id}",
+                            organisations={application.organisation_id}, roles={"editor", "signatory", "admin"},
+                            link="regio.rif.show", link_args={"rif_application_id": application.id},
+                            title=lazy_gettext("Tussentijdse verantwoording %(reference)s", reference=application.reference),
+                            detail=lazy_gettext("Halverwege de looptijd: %(title)s", title=application.title)))
+    return out
