@@ -36,6 +36,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     from core.authz import may
     from core.consortia.views import add_consortium_routes
     from core.db import Database, close_session, db_session
+    from core.deadlines.views import add_calendar_routes
     from core.excel import models as _excel_models  # noqa: F401  (staged imports in Base.metadata)
     from core.excel.views import add_excel_routes
     from core.home import bp as home_bp, language_bp
@@ -116,6 +117,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     add_excel_routes(regio, registry)  # the Excel pages of every declared sheet, behind the region guard
     add_agreement_routes(regio)  # each instrument's agreements, behind the region guard
     add_consortium_routes(regio)  # each instrument's consortium in the region
+    add_calendar_routes(regio)  # the region calendar: every enabled instrument's dates and the core's
     app.register_blueprint(regio)
 
     for entry in registry.ordered():

@@ -28,8 +28,14 @@ AXE_VERSION = "4.12"
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
+    from core.deadlines.tasks import ended_memberships, tasks_for
+    from core.identity.models import today as netherlands_today
+
     regions = db_session().scalars(scoped(select(Region).order_by(Region.name), "region.view")).all()
-    return render_template("core/home.html", regions=regions)
+    today = netherlands_today()
+    return render_template("core/home.html", regions=regions, today=today,
+                           tasks=tasks_for(current_user, today, current_app.config["MANDATE_WARNING_DAYS"]),
+                           ended=ended_memberships(current_user, today))
 
 
 @bp.route("/gezondheid")
