@@ -215,6 +215,45 @@ def edit_agreement(session: Session, agreement: Agreement, *, basis: str, templa
     return EditOutcome(version, "amendment")
 
 
+@dataclass(frozen=True)
+class MissingSignatory:
+    """A required party without anyone who may sign for it today, and who can appoint a signatory."""
+
+    organisation: Organisation
+    appointers: tuple[str, ...]  # "name (e-mail)" of the platform admins, who add members to any organisation
+
+
+def parties_without_signatory(session: Session, version: AgreementVersion) -> list[MissingSignatory]:
+    """The parties of `version` with no active user whose role there applies today and may sign."""
+    from core.identity.models import today
+
+    ids = version.party_ids
+    if not ids:
+        return []
+    with_signatory = set(session.scalars(
+        select(Membership.organisation_id).join(User, User.id == Membership.user_id)
+        .where(Membership.organisation_id.in_(ids), Membership.role.in_(SIGN_ROLES), User.active.is_(True),
+               Membership.ends_on.is_(None) | (Membership.ends_on >= today()))))
+    missing = sorted((p.organisation for p in version.party_rows if p.organisation_id not in with_signatory),
+                     key=lambda o: o.name)
+    if not missing:
+        return []
+    appointers = tuple(f"{name} ({email})" for name, email in session.execute(
+        select(User.name, User.email).where(User.is_platform_admin.is_(True), User.active.is_(True))
+        .order_by(User.name)))
+    return [MissingSignatory(org, appointers) for org in missing]
+
+
+def missing_signatory_message(missing: list[MissingSignatory]) -> str:
+    """Why a concept cannot be sent, naming each party without a signatory and who can appoint one."""
+    names = ", ".join(m.organisation.name for m in missing)
+    appointers = missing[0].appointers
+    who = (_("Een platformbeheerder kan er een aanwijzen: %(names)s.", names="; ".join(appointers)) if appointers
+           else _("Vraag een platformbeheerder om er een aan te wijzen."))
+    return _("Versturen kan pas als elke verplichte partij een actieve ondertekenaar heeft. Zonder ondertekenaar: "
+             "%(parties)s.", parties=names) + " " + who
+
+
 def send_for_signing(session: Session, agreement: Agreement, *, basis: str, user) -> AgreementVersion:
     """Freeze the concept and put it out for signing; the signatories of every party are told."""
     version = agreement.open_version
@@ -225,6 +264,9 @@ def send_for_signing(session: Session, agreement: Agreement, *, basis: str, user
                           "verstuur opnieuw."))
     if not version.party_rows:
         raise AgreementError(_("Kies eerst minstens één verplichte partij."))
+    missing = parties_without_signatory(session, version)
+    if missing:
+        raise AgreementError(missing_signatory_message(missing))
     version.state = SENT
     version.sent_at = utcnow()
     session.flush()

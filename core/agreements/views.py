@@ -31,7 +31,6 @@ from core.agreements.templates import TermsError
 from core.authz import authorize, may, scoped
 from core.concurrency import Conflict, stored_values
 from core.db import db_session
-from core.identity.models import Membership
 from core.identity.stepup import StepUp, confirm_step_up
 from core.mail import commit_and_deliver
 from core.regions.guard import require_instrument
@@ -111,16 +110,6 @@ def _withdrawable_orgs(version: AgreementVersion | None) -> set[int]:
             if may(current_user, "agreement.sign", SigningFor(s.organisation_id, version.region_id))}
 
 
-def _orgs_without_signatory(version: AgreementVersion) -> list:
-    ids = version.party_ids
-    if not ids:
-        return []
-    with_signatory = set(db_session().scalars(
-        select(Membership.organisation_id).where(Membership.organisation_id.in_(ids),
-                                                 Membership.role.in_(service.SIGN_ROLES))))
-    return [p.organisation for p in version.party_rows if p.organisation_id not in with_signatory]
-
-
 def _render_agreement(entry, agreement: Agreement, version: AgreementVersion, *, sign_form: SignForm | None = None,
                       problem: str | None = None, status: int = 200):
     template = service.find_template(entry, agreement.template_key)
@@ -141,7 +130,7 @@ def _render_agreement(entry, agreement: Agreement, version: AgreementVersion, *,
         signable=signable, sign_form=sign_form if signable else None,
         withdrawable=_withdrawable_orgs(version), withdraw_form=WithdrawForm(formdata=None),
         action_form=ActionForm(formdata=None), coordinator=coordinator,
-        without_signatory=_orgs_without_signatory(version) if coordinator and version.status in
+        without_signatory=service.parties_without_signatory(db_session(), version) if coordinator and version.status in
         (STATUS_CONCEPT, STATUS_SIGNING) else [],
         in_force=agreement.in_force, open_version=agreement.open_version,
         problem=problem, local_time=local_time, STATUS_IN_FORCE=STATUS_IN_FORCE,

@@ -293,6 +293,8 @@ def make_world(app) -> World:
         email = f"{name}@matrix.example"
         world.emails[name] = email
         world.users[name] = make_user(app, email, org=org, role=role, platform_admin=org is None)
+    for owner in ("GM0344", "GM0599"):  # an agreement goes out only when every party has a signatory
+        make_user(app, f"signer-{owner.lower()}@matrix.example", org=owner, role="signatory", two_factor=False)
     with app.test_request_context():
         session = db_session()
         world.orgs = dict(session.execute(select(Organisation.identifier, Organisation.id)).all())

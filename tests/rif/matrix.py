@@ -8,6 +8,8 @@ A new application needs an mbo penvoerder: the platform admin makes it.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 KEY = "rif"
 APPLICATION_FORM = {"title": "Matrixproject", "description": "Een project.", "sectors": ["techniek"],
                     "target_groups": ["entree", "2"], "start": "2026-09-01", "end": "2028-08-31",
@@ -23,7 +25,9 @@ def build_world(session, world, regions) -> None:
         reference = f"RIF-MATRIX-{state}"
         application = Application(region_id=regions["rmc-19"], organisation_id=world.orgs["MC19"],
                                   reference=reference, title=f"Matrix {state}", requested_subsidy="1000.00",
-                                  sectors="techniek", target_groups="2", status=status)
+                                  sectors="techniek", target_groups="2", status=status,
+                                  # halfway (the midterm window) lies in the past: the midterm POST is open
+                                  start=dt.date(2024, 9, 1), end=dt.date(2026, 8, 31))
         session.add(application)
         session.flush()
         line = BudgetLine(application_id=application.id, category="personeel", amount="3000.00")

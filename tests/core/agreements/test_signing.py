@@ -159,6 +159,8 @@ def test_step_up_failures_are_throttled_per_user(app_factory):
     add_consortium(app, "rmc-19", "hello", PARTIES)
     make_user(app, "coord@example.nl", org="MC19", role="admin")
     make_user(app, "teken-utrecht@example.nl", org="GM0344", role="signatory")
+    make_user(app, "teken-debilt@example.nl", org="GM0310", role="signatory")  # every party needs a signatory
+    make_user(app, "teken-mbo@example.nl", org="01OE", role="signatory")
     world = World(app)
     agreement_id = drafted_and_sent(world)
     client = world.client("teken-utrecht@example.nl")
