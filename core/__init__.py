@@ -36,6 +36,8 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     from core.authz import may
     from core.consortia.views import add_consortium_routes
     from core.db import Database, close_session, db_session
+    from core.deadlines import models as _deadline_models  # noqa: F401  (reminders and feeds in Base.metadata)
+    from core.deadlines.account import bp as agenda_bp
     from core.deadlines.views import add_calendar_routes
     from core.excel import models as _excel_models  # noqa: F401  (staged imports in Base.metadata)
     from core.excel.views import add_excel_routes
@@ -110,6 +112,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     app.register_blueprint(operations_bp)
     app.register_blueprint(language_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(agenda_bp)  # reminder choices, the iCal address and its feed
     app.register_blueprint(orgs_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(agreements_public_bp)

@@ -38,6 +38,26 @@ def cli_session():
     return session
 
 
+# --- regio reminders ----------------------------------------------------------
+
+@main.group()
+def reminders():
+    """E-mail reminders of the dates in the region calendars."""
+
+
+@reminders.command("send")
+@click.option("--today", "today", type=click.DateTime(["%Y-%m-%d"]), help="Send as on this day (JJJJ-MM-DD)")
+@with_appcontext
+def reminders_send(today):
+    """Send the reminders due today, each once: safe to run twice, on two servers at once or after a crash.
+
+    Schedule it daily, e.g. from cron: `15 7 * * * regio reminders send`.
+    """
+    from core.deadlines.reminders import send_reminders
+
+    click.echo(str(send_reminders(cli_session(), today.date() if today else None)))
+
+
 # --- regio translations ------------------------------------------------------
 
 @main.group()

@@ -73,6 +73,9 @@ def switch():
     response = redirect(_safe_next(request.form.get("next")))
     language = request.form.get("taal", "")
     if language in LANGUAGES:
+        if current_user.is_authenticated and current_user.language != language:
+            current_user.language = language  # e-mail sent outside a request (reminders) follows this choice
+            db_session().commit()
         response.set_cookie(COOKIE, language, max_age=COOKIE_MAX_AGE, samesite="Lax",
                             secure=current_app.config.get("SESSION_COOKIE_SECURE", False), httponly=True)
     return response

@@ -40,6 +40,8 @@ class User(UserMixin, Audited, Base):
     # row of an older version is refused (core.identity.sessions).
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The language the user last chose (the language switch): e-mail sent outside a request uses it.
+    language: Mapped[str | None] = mapped_column(String(5))
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -16,6 +16,10 @@ A file looks like::
     enabled = true
     deadline = 2026-10-01
 
+    [reminders]                            # optional: e-mail reminders of every date in the calendar
+    days_before = [14, 3, 1]               # default [14, 3, 1]; [] for none
+    days_after = [1]                       # a missed date; default [1]; [] for none
+
 Consortia (who takes part in an instrument, in which role) are managed in
 the app by the region's coordinators, not here.
 
@@ -34,7 +38,9 @@ from core.orgs.identifiers import identifier_problem, reference_name
 from core.orgs.models import ORG_KINDS
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
-TOP_KEYS = {"rmc_code", "name", "coordinators", "members", "instruments"}
+TOP_KEYS = {"rmc_code", "name", "coordinators", "members", "instruments", "reminders"}
+REMINDER_KEYS = ("days_before", "days_after")
+MAX_REMINDER_DAYS = 365
 CORE_INSTRUMENT_KEYS = {"enabled"}
 
 
@@ -69,6 +75,8 @@ class RegionDecl:
     coordinators: list[str]
     members: list[MemberDecl] = field(default_factory=list)
     instruments: dict[str, InstrumentDecl] = field(default_factory=dict)
+    # days before each date (negative: after it) a reminder goes; None: the platform's defaults
+    reminder_offsets: list[int] | None = None
 
 
 def display_path(path: Path) -> str:
@@ -144,9 +152,36 @@ def _parse_file(path: Path, schemas: dict, c: _Collector) -> RegionDecl | None:
         if ident not in member_ids:
             c.add(f"coordinators[{i}]", f"{ident!r} staat niet onder members")
     instruments = _parse_instruments(data.get("instruments", {}), schemas, c)
+    reminders = _parse_reminders(data["reminders"], c) if "reminders" in data else None
     if c.errors:
         return None
-    return RegionDecl(path, slug, rmc_code, name.strip(), list(coordinators), members, instruments)
+    return RegionDecl(path, slug, rmc_code, name.strip(), list(coordinators), members, instruments, reminders)
+
+
+def _parse_reminders(table, c: _Collector) -> list[int] | None:
+    """[reminders] days_before / days_after -> offsets (days before a date; negative: after it), largest first."""
+    if not isinstance(table, dict):
+        c.add("reminders", "moet een tabel zijn: [reminders] met days_before en days_after")
+        return None
+    for key in table:
+        if key not in REMINDER_KEYS:
+            c.add(f"reminders.{key}", f"onbekende sleutel (bekend: {', '.join(REMINDER_KEYS)})")
+    defaults = {"days_before": [14, 3, 1], "days_after": [1]}
+    offsets: set[int] = set()
+    for key in REMINDER_KEYS:
+        values = table.get(key, defaults[key])
+        if not isinstance(values, list):
+            c.add(f"reminders.{key}", f"moet een lijst van aantallen dagen zijn, bv. {key} = {defaults[key]}")
+            continue
+        low = 0 if key == "days_before" else 1
+        for i, value in enumerate(values):
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= MAX_REMINDER_DAYS:
+                shown = f"'{value}'" if isinstance(value, str) else repr(value)
+                c.add(f"reminders.{key}[{i}]", f"{shown} is geen aantal dagen (een geheel getal van {low} tot en met "
+                                               f"{MAX_REMINDER_DAYS})")
+                continue
+            offsets.add(value if key == "days_before" else -value)
+    return sorted(offsets, reverse=True)
 
 
 def _parse_members(table, c: _Collector) -> list[MemberDecl]:

@@ -18,6 +18,9 @@ class Region(Audited, Base):
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     rmc_code: Mapped[str] = mapped_column(String(4), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Reminder e-mails go this many days before each date (negative: after it); [reminders] in the region file
+    # (None: the defaults of core.deadlines.reminders).
+    reminder_offsets: Mapped[list | None] = mapped_column(JSON)
 
     members: Mapped[list["RegionMember"]] = relationship(back_populates="region", lazy="selectin")
     instruments: Mapped[list["RegionInstrument"]] = relationship(back_populates="region", lazy="selectin")

@@ -62,12 +62,12 @@ def sync_regions(session: Session, decls: list[RegionDecl]) -> SyncReport:
 def _sync_region(session: Session, decl: RegionDecl, orgs: dict, report: SyncReport) -> None:
     region = session.scalar(select(Region).where(Region.rmc_code == decl.rmc_code))
     if region is None:
-        region = Region(slug=decl.slug, rmc_code=decl.rmc_code, name=decl.name)
+        region = Region(slug=decl.slug, rmc_code=decl.rmc_code, name=decl.name, reminder_offsets=decl.reminder_offsets)
         session.add(region)
         session.flush()
         report.changes += 1
     else:
-        _set(region, report, slug=decl.slug, name=decl.name)
+        _set(region, report, slug=decl.slug, name=decl.name, reminder_offsets=decl.reminder_offsets)
 
     wanted = {m.identifier: (m.identifier in decl.coordinators) for m in decl.members}
     current = {rm.organisation.identifier: rm for rm in session.scalars(
