@@ -78,7 +78,8 @@ def claim(session: Session, uid: str, due: dt.date, user_id: int, offset: int) -
     stmt = insert(ReminderSent).values(deadline_uid=uid, due=due, user_id=user_id, offset_days=offset,
                                        sent_at=dt.datetime.now(dt.timezone.utc))
     stmt = stmt.on_conflict_do_nothing(index_elements=["deadline_uid", "due", "user_id", "offset_days"])
-    return session.execute(stmt).rowcount == 1
+    # RETURNING says whether this statement inserted the row (a rowcount is not reliable for every driver)
+    return session.execute(stmt.returning(ReminderSent.id)).first() is not None
 
 
 def message(dated: Dated, offset: int, today: dt.date) -> tuple[str, str]:
