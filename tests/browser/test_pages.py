@@ -61,11 +61,13 @@ PAGES = [
     ("kj-dashboard", "coordinator.utrecht", f"{REGION}/kwetsbare_jongeren/"),
     ("kj-aanpak", "coordinator.utrecht", f"{REGION}/kwetsbare_jongeren/aanpak"),
     ("kj-aantallen", "invoer.gemeente-utrecht", f"{REGION}/kwetsbare_jongeren/aantallen/nieuw"),
+    ("kalender", "coordinator.utrecht", f"{REGION}/kalender?wanneer=alle"),
     ("afspraken", "coordinator.utrecht", f"{REGION}/afspraken/"),
     ("afspraken-vsv", "coordinator.utrecht", f"{REGION}/afspraken/vsv/"),
     ("afspraak-nieuw", "coordinator.utrecht", f"{REGION}/afspraken/vsv/nieuw"),
     ("afspraak", "coordinator.utrecht", (f"{REGION}/afspraken/vsv/", first_link(r"/afspraken/\w+/\d+/$"))),
     ("account", "invoer.gemeente-utrecht", "/account"),
+    ("herinneringen", "invoer.gemeente-utrecht", "/account/herinneringen"),
     ("wachtwoord-wijzigen", "invoer.gemeente-utrecht", "/account/wachtwoord"),
     ("tweestapsverificatie", "invoer.gemeente-utrecht", "/account/tweestapsverificatie"),
     ("niet-gevonden", "invoer.gemeente-utrecht", "/regio/rmc-29/vsv/cijfers/999999"),
@@ -91,7 +93,7 @@ def _open(browser, signed_in, demo_server, account, language):
 
 # Every page in Dutch (the default); in English the page types whose text differs most.
 ENGLISH = {"inloggen", "toegankelijkheid", "regio", "vsv-dashboard", "vsv-invoeren", "rif-aanvraag",
-           "stagepact-dashboard", "kj-dashboard", "afspraak", "account", "beheer-gebruikers"}
+           "stagepact-dashboard", "kj-dashboard", "afspraak", "account", "beheer-gebruikers", "kalender"}
 CASES = [(*page, "nl") for page in PAGES] + [(*page, "en") for page in PAGES if page[0] in ENGLISH]
 
 

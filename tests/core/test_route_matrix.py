@@ -53,11 +53,16 @@ PUBLIC_ENDPOINTS |= {"home.accessibility", "taal.switch"}
 PUBLIC_ENDPOINTS |= {"signing.published_key"}
 # Operations (issue 17): probes for load balancers; /metrics checks its bearer token or a platform admin itself.
 PUBLIC_ENDPOINTS |= {"operations.healthz", "operations.readyz", "operations.metrics"}
+# Deadlines (issue 24): a calendar app fetches a user's feed with only its secret address (stored hashed);
+# an unknown or revoked address answers 404 (tests/core/deadlines/test_ical.py).
+PUBLIC_ENDPOINTS |= {"agenda.feed"}
 # A signed-in user's own account: every user may POST here, for themselves only (authorize("account.self")).
 # The viewer and control tests skip them; tests/core/accounts/ covers them.
 SELF_SERVICE_ENDPOINTS = {"account.change_password", "account.two_factor_setup", "account.logout_everywhere",
                           "account.new_recovery_codes"}
 SELF_SERVICE_ENDPOINTS |= {"account.end_session"}  # only the user's own sessions (404 for any other id)
+# The user's own reminder choices and iCal address (tests/core/deadlines/ covers them).
+SELF_SERVICE_ENDPOINTS |= {"agenda.reminders", "agenda.feed_new", "agenda.feed_revoke"}
 
 USERS = {  # name: (organisation identifier, role); see World
     "viewer": ("GM0344", "viewer"),  # gemeente Utrecht, rmc-19
