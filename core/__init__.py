@@ -37,8 +37,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     from core.consortia.views import add_consortium_routes
     from core.db import Database, close_session, db_session
     from core.deadlines import models as _deadline_models  # noqa: F401  (reminders and feeds in Base.metadata)
-    from core.deadlines.account import bp as agenda_bp
-    from core.deadlines.views import add_calendar_routes
+    from core.deadlines.views import add_calendar_routes, bp as agenda_bp
     from core.excel import models as _excel_models  # noqa: F401  (staged imports in Base.metadata)
     from core.excel.views import add_excel_routes
     from core.home import bp as home_bp, language_bp

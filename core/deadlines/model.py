@@ -29,8 +29,8 @@ class Deadline:
     organisations: ids of the organisations it concerns; roles: the roles there that must act.
                    A user is concerned when a membership that applies today is in one of the
                    organisations with one of the roles.
-    link:          the endpoint of the page to act on (the instrument's own, e.g. "regio.vsv.figures",
-                   or a core page); link_args: its URL arguments except the region.
+    link:          the endpoint of the page to act on (the instrument's own, "regio.<key>.<view>", or a
+                   core page); link_args: its URL arguments except the region.
     locks:         passing the date locks something (figures, a report); shown in the calendar.
     detail:        one more line for the task list (e.g. the version and who already signed).
     private:       shown only to the people it concerns (e.g. a person's mandate), never to the region.

@@ -236,7 +236,8 @@ def test_hook_navigation_items(app):
     links = nav_links(html(editor.get("/regio/rmc-19/")))
     # Grouped per instrument in instrument order (hello 90 last), items in their own order.
     instruments = []
-    for link in links[1:]:
+    assert links[1] == "/regio/rmc-19/kalender"  # the core's region calendar, before the instruments' items
+    for link in links[2:]:
         key = link.split("/")[3]
         if not instruments or instruments[-1] != key:
             instruments.append(key)
@@ -264,6 +265,28 @@ def test_hook_dashboard_widgets(app):
     page = html(twente.get("/regio/rmc-12/"))
     assert "hello-widget" not in page
     assert "Deelnemende organisaties" in page  # the overview itself did render
+
+
+def test_hook_deadlines(app):
+    """hello's deadline (its [instruments.hello] deadline setting) in the region calendar and on the home page's
+    task list, where hello is enabled, for the people it concerns; a region without hello never asks it."""
+    from core.db import db_session
+    from core.regions.models import Region, RegionInstrument
+
+    with app.app_context():
+        session = db_session()
+        for row in session.scalars(select(RegionInstrument).join(Region, Region.id == RegionInstrument.region_id)
+                                   .where(RegionInstrument.instrument_key == "hello")):
+            row.settings = {**row.settings, "deadline": "2099-06-30"}
+        session.commit()
+    editor = signed_in(app, "invoerder@utrecht.example", "GM0344", "editor")
+    viewer = signed_in(app, "lezer@utrecht.example", "GM0344", "viewer")
+    twente = signed_in(app, "rmc@twente.example", "MC12", "admin")
+    calendar = html(viewer.get("/regio/rmc-19/kalender"))
+    assert "Groeten plaatsen" in calendar and 'href="/regio/rmc-19/hello/nieuw"' in calendar
+    assert "In te vullen vóór 30 juni 2099:" in html(editor.get("/"))  # hello names editors and admins
+    assert "Groeten plaatsen" not in html(viewer.get("/"))  # a viewer has nothing to do
+    assert "Groeten plaatsen" not in html(twente.get("/regio/rmc-12/kalender"))  # rmc-12 has no hello
 
 
 def test_hook_demo_data(app):
