@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.plugin_api import Deadline, Region, agreement_in_force, lazy_gettext
+from core.plugin_api import Deadline, Region, _, agreement_in_force, lazy_gettext, long_date, may
 
 from .agreement import TEMPLATE_KEY
 
@@ -26,6 +26,19 @@ def closed_school_year(deadline: dt.date) -> str:
     """The school year a report date closes: the last one that ended (on 31 July) before it."""
     end = deadline.year if deadline.month >= 8 else deadline.year - 1
     return f"{end - 1}-{end}"
+
+
+def lock_problem(region: Region, school_year: str, user, today: dt.date) -> str | None:
+    """Why `user` may no longer write a report on `school_year` (the report date has passed and closed that
+    year), or None. The region's coordinators may still correct it, as with the vsv deadline."""
+    day = report_deadline(region)
+    if day is None or today <= day or school_year > closed_school_year(day):
+        return None
+    if may(user, "consortium.manage", region):
+        return None
+    return _("De rapportages over %(year)s zijn vergrendeld sinds de rapportagedatum van %(date)s uit de "
+             "regionale afspraak; alleen de coördinator van de regio kan ze nog wijzigen.", year=school_year,
+             date=long_date(day))
 
 
 def deadlines(region: Region) -> list[Deadline]:

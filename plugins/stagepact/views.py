@@ -17,6 +17,7 @@ from core.plugin_api import (Organisation, RuleContext, Series, _, add_new, agre
 
 from . import figures
 from .agreement import TEMPLATE_KEY
+from .deadlines import lock_problem
 from .forms import STORED_AS, ReportForm
 from .models import Report
 from .sheets import SHEET, percentage
@@ -92,7 +93,12 @@ def new():
     form.setup(organisations=organisations, kinds=instrument_settings(region).measure_kinds,
                context=RuleContext(region, "stagepact", current_user))
     conflict = None
-    if form.validate_on_submit():
+    locked = (lock_problem(region, form.school_year.data, current_user, RuleContext(region, "stagepact").today)
+              if form.is_submitted() and form.school_year.data else None)
+    if locked:
+        form.validate()
+        form.school_year.errors = [*form.school_year.errors, locked]
+    elif form.validate_on_submit():
         session = db_session()
         existing = session.scalar(select(Report.id).where(
             Report.region_id == region.id, Report.organisation_id == form.organisation.data,
@@ -135,7 +141,11 @@ def show(stagepact_report_id):
                    context=RuleContext(region, "stagepact", current_user))
         if request.method == "POST":
             authorize("stagepact.edit", report)
-            if form.validate():
+            locked = lock_problem(region, report.school_year, current_user, RuleContext(region, "stagepact").today)
+            if locked:
+                form.validate()
+                form.has_desk.errors = [*form.has_desk.errors, locked]
+            elif form.validate():
                 conflict = save_edit(session, report, form, lambda: form.apply(report), fields=STORED_AS)
                 if conflict is None:
                     flash(_("De rapportage over %(year)s is bijgewerkt.", year=report.school_year))
