@@ -1,10 +1,25 @@
 """The agreement the stagepact instrument offers: the regional stagepact, with matching targets per school year."""
 from __future__ import annotations
 
-from core.plugin_api import AgreementTemplate, AgreementTerm, lazy_gettext
+import datetime as dt
+
+from core.plugin_api import AgreementTemplate, AgreementTerm, _, lazy_gettext, long_date
 
 TEMPLATE_KEY = "stagepact-regio"
 TARGET_YEARS = ("2024-2025", "2025-2026", "2026-2027", "2027-2028")
+
+
+def _report_date_not_past(terms: dict, context) -> dict[str, str]:
+    """A new report date must not lie in the past: it becomes a deadline that locks the reports."""
+    value = terms.get("report_deadline")
+    if not value:
+        return {}
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    if day < context.today:
+        return {"report_deadline": _("%(date)s ligt in het verleden; de rapportagedatum wordt een deadline "
+                                     "waarna de rapportages vergrendeld zijn. Kies vandaag of later.",
+                                     date=long_date(day))}
+    return {}
 
 TEMPLATE = AgreementTemplate(
     key=TEMPLATE_KEY,
@@ -30,4 +45,5 @@ TEMPLATE = AgreementTemplate(
         AgreementTerm("report_deadline", lazy_gettext("Uiterste datum jaarlijkse rapportage"), kind="date",
                       required=False),
     ),
+    check=_report_date_not_past,
 )

@@ -89,3 +89,25 @@ def test_after_the_report_date_the_closed_school_year_is_locked_except_for_the_c
         late = roc.post(f"{BASE}/rapportage/nieuw", data=form(org_id(app, "25LH"), year="2023-2024"))
         assert late.status_code == 400 and "De rapportages over 2023-2024 zijn vergrendeld" in late.get_data(as_text=True)
         assert roc.post(f"{BASE}/rapportage/nieuw", data=form(roc_id, year="2025-2026")).status_code == 303
+
+
+def test_a_report_date_in_the_past_is_refused_with_the_reason_when_drafting(app, users):
+    from tests.core.agreements.conftest import add_consortium
+
+    add_consortium(app, "rmc-19", "stagepact", ["MC19"])
+    with at(dt.date(2026, 12, 10)):
+        coordinator = signed_in(app, "coordinator")
+        data = {"title": "Regionaal stagepact Utrecht", "text": "Wij werken samen tegen stagediscriminatie.",
+                "parties": [org_id(app, "MC19")], "term_0_0": "20", "term_0_1": "30", "term_0_2": "40",
+                "term_0_3": "50", "term_1_0": "y", "term_2_0": "2026-12-09"}
+        refused = coordinator.post("/regio/rmc-19/afspraken/stagepact/nieuw", data=data)
+        assert refused.status_code == 400
+        assert "9 december 2026 ligt in het verleden" in page_text(refused)
+        data["term_2_0"] = "2026-12-10"
+        assert coordinator.post("/regio/rmc-19/afspraken/stagepact/nieuw", data=data).status_code == 302
+
+
+def page_text(response) -> str:
+    import re
+
+    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
