@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
-from .conftest import BASE, COORD, DEBILT, RIJNMOND, UTRECHT, VIEWER, org_id, report, signed_in, text_of
+from .conftest import COORD, DEBILT, RIJNMOND, UTRECHT, VIEWER, org_id, report, signed_in, text_of
 
 NL = ZoneInfo("Europe/Amsterdam")
 

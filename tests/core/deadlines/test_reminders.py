@@ -5,7 +5,7 @@ import datetime as dt
 import shutil
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.cli import main
 from core.regions.loader import RegionFileError
@@ -13,7 +13,7 @@ from core.testing import make_user
 from tests.conftest import FIXTURE_REGIONS
 from tests.region_files import edit
 
-from .conftest import set_settings, text
+from .conftest import TODAY, set_settings, text
 
 # The clock fixture stands on 10 December 2026; hello's deadline is 3 days later: the 3-day reminder is due.
 DEADLINE = "2026-12-13"
@@ -107,3 +107,29 @@ def test_an_invalid_offset_is_the_loaders_one_line_error_and_the_app_does_not_st
     with pytest.raises(RegionFileError) as info:
         app_factory(REGIONS_DIR=str(regions))
     assert info.value.errors == [f"regions/rmc-19.toml: {error}"]
+
+
+def test_after_a_crash_halfway_the_next_run_sends_the_rest_and_nothing_twice(world, clock, monkeypatch):
+    from core.db import db_session
+    from core.deadlines import reminders
+
+    app = world.app
+    set_settings(app, "rmc-19", "hello", deadline=DEADLINE)
+    real_queue, calls = reminders.queue_mail, []
+
+    def crash_on_the_second(session, *args):
+        calls.append(args[0])
+        if len(calls) == 2:
+            raise RuntimeError("the server went down")  # after the claim, before the commit
+        return real_queue(session, *args)
+
+    monkeypatch.setattr(reminders, "queue_mail", crash_on_the_second)
+    with app.app_context(), pytest.raises(RuntimeError):
+        reminders.send_reminders(db_session(), TODAY)
+    assert len(outbox(app)) == 1  # the first reminder was committed with its claim; the second's claim was not
+    monkeypatch.setattr(reminders, "queue_mail", real_queue)
+    with app.app_context():
+        report = reminders.send_reminders(db_session(), TODAY)
+    assert (report.sent, report.skipped) == (1, 1)
+    recipients = [to for to, _s, _b in outbox(app)]
+    assert sorted(recipients) == sorted(set(recipients)) == ["coord@example.nl", "invoer@example.nl"]
