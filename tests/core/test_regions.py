@@ -153,8 +153,8 @@ def test_duplicate_organisation_within_a_file(regions_dir, schemas):
 def test_unknown_top_level_key(regions_dir, schemas):
     edit(regions_dir / "rmc-19.toml", 'name = "Utrecht"', 'name = "Utrecht"\nprovincie = "Utrecht"')
     assert errors_of(regions_dir, schemas) == [
-        "regions/rmc-19.toml: provincie: onbekende sleutel (bekend: coordinators, instruments, members, name, rmc_code, "
-        "reminders)"
+        "regions/rmc-19.toml: provincie: onbekende sleutel (bekend: coordinators, instruments, members, name, reminders, "
+        "rmc_code)"
     ]
 
 
@@ -196,8 +196,8 @@ def test_several_broken_files_give_every_error(regions_dir, schemas):
     edit(regions_dir / "rmc-19.toml", "[instruments.hello]", "[instruments.riff]\nenabled = true\n\n[instruments.hello]")
     edit(regions_dir / "rmc-29.toml", '"GM0599",  # Rotterdam', '"GM0000",')
     assert errors_of(regions_dir, schemas) == [
-        "regions/rmc-12.toml: regio: onbekende sleutel (bekend: coordinators, instruments, members, name, rmc_code, "
-        "reminders)",
+        "regions/rmc-12.toml: regio: onbekende sleutel (bekend: coordinators, instruments, members, name, reminders, "
+        "rmc_code)",
         "regions/rmc-12.toml: members.mbo[0]: '27yu' is geen BRIN (twee cijfers en twee hoofdletters, bv. 25LP)",
         f"regions/rmc-19.toml: instruments.riff: onbekend instrument (geïnstalleerd: {INSTALLED})",
         "regions/rmc-19.toml: instruments.hello.deadline: 'morgen' is geen datum (JJJJ-MM-DD)",
@@ -241,8 +241,8 @@ def test_regio_command_exits_with_code_2_and_the_errors(tmp_path):
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines() == [
         "De regiobestanden bevatten fouten; het platform start niet:",
-        "  regions/rmc-19.toml: regio: onbekende sleutel (bekend: coordinators, instruments, members, name, rmc_code, "
-        "reminders)",
+        "  regions/rmc-19.toml: regio: onbekende sleutel (bekend: coordinators, instruments, members, name, reminders, "
+        "rmc_code)",
         "  regions/rmc-29.toml: members.gemeente[5]: gemeente GM0000 bestaat niet (CBS-code zoals GM0363)",
     ]
     assert not (tmp_path / "regio.db").exists() or (tmp_path / "regio.db").stat().st_size == 0

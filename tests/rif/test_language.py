@@ -16,7 +16,7 @@ import pytest
 
 from tests.core.i18n.test_page_structure import problems_of
 
-from .conftest import BASE, create, grant, org_id, text
+from .conftest import BASE, create, grant, midterm_open, org_id, text
 
 AMOUNTS = dict(subsidy="1.234,50", costs=("3.703,50",), partners=(("25LH", "1.000,00", "1.469,00", False),))
 
@@ -202,6 +202,7 @@ def test_in_english_removing_a_line_and_appointing_an_assessor_are_confirmed_in_
     assert "assessor@rif.example is already an assessor in this region." in visible(again)
 
 
+@midterm_open()
 def test_after_choosing_english_the_overview_is_english_and_marks_low_deliveries_in_words(app, as_):
     app_id = create(app, as_, **AMOUNTS)
     grant(app, as_, app_id)
@@ -236,6 +237,7 @@ def test_after_choosing_english_the_overview_is_english_and_marks_low_deliveries
     assert "Regional Investment Fund overview" in card
 
 
+@midterm_open()
 def test_the_midterm_page_marks_a_low_delivery_in_words_in_both_languages(app, as_):
     app_id = create(app, as_, **AMOUNTS)
     grant(app, as_, app_id)
@@ -250,6 +252,7 @@ def test_the_midterm_page_marks_a_low_delivery_in_words_in_both_languages(app, a
 # --- structure ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("language", ["nl", "en"])
+@midterm_open()
 def test_rif_pages_have_one_h1_labels_captions_and_scopes(app, as_, language):
     """Every rif page type, also with the forms' errors shown: one h1, no skipped heading level, every
     control labelled, unique ids, a caption on every table and a scope on every header cell."""
