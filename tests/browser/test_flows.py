@@ -150,8 +150,10 @@ def test_coordinator_sends_an_agreement_and_a_signatory_signs_it(signed_in, demo
     coordinator.locator("#title").fill("Stagepact regio Utrecht (browsertest)")
     for field in coordinator.locator("main form input[type=number], main form input[inputmode=numeric]").all():
         field.fill("80")
+    # Only the party whose demo signatory signs below: a party without an active signatory stops the sending.
     for party in coordinator.locator("main form input[type=checkbox][name=parties]").all():
-        party.check()
+        party.uncheck()
+    coordinator.get_by_label(re.compile("^ROC Midden Nederland")).check()
     with coordinator.expect_navigation():
         coordinator.locator("main form button.button").click()
     assert re.search(r"/afspraken/stagepact/\d+/$", coordinator.url), coordinator.url
