@@ -2,7 +2,7 @@
 reminder offsets and a user's chosen language (for e-mail sent outside a request).
 
 Revision ID: c0de0000a4d1
-Revises: c0de0000a402
+Revises: c0de0000a411
 Create Date: 2026-12-04
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c0de0000a4d1"
-down_revision = "c0de0000a402"
+down_revision = "c0de0000a411"
 branch_labels = None
 depends_on = None
 
