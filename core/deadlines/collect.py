@@ -102,9 +102,11 @@ def regions_of(roles: dict[int, str]) -> list[Region]:
 
     if not roles:
         return []
+    # IN, not JOIN + DISTINCT: PostgreSQL has no equality for the json columns DISTINCT would compare
     return list(db_session().scalars(
-        select(Region).join(RegionMember, RegionMember.region_id == Region.id)
-        .where(RegionMember.organisation_id.in_(roles)).distinct().order_by(Region.name)))
+        select(Region).where(Region.id.in_(select(RegionMember.region_id)
+                                           .where(RegionMember.organisation_id.in_(roles))))
+        .order_by(Region.name)))
 
 
 def user_deadlines(user, today: dt.date | None = None) -> list[Dated]:

@@ -64,12 +64,12 @@ def recipients(session: Session, dated: Dated, today: dt.date) -> list[User]:
     if not d.organisations or not d.roles:
         return []
     opted_out = select(ReminderOptOut.user_id).where(ReminderOptOut.kind == d.kind)
+    concerned = select(Membership.user_id).where(
+        Membership.organisation_id.in_(d.organisations), Membership.role.in_(d.roles),
+        Membership.ends_on.is_(None) | (Membership.ends_on >= today))
     return list(session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.organisation_id.in_(d.organisations), Membership.role.in_(d.roles),
-               Membership.ends_on.is_(None) | (Membership.ends_on >= today), User.active.is_(True),
-               User.id.not_in(opted_out))
-        .distinct().order_by(User.id)))
+        select(User).where(User.id.in_(concerned), User.active.is_(True), User.id.not_in(opted_out))
+        .order_by(User.id)))
 
 
 def claim(session: Session, uid: str, due: dt.date, user_id: int, offset: int) -> bool:
