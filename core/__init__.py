@@ -40,6 +40,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     from core.deadlines.views import add_calendar_routes, bp as agenda_bp
     from core.excel import models as _excel_models  # noqa: F401  (staged imports in Base.metadata)
     from core.excel.views import add_excel_routes
+    from core.jobs import models as _job_models  # noqa: F401  (background jobs in Base.metadata)
     from core.home import bp as home_bp, language_bp
     from core.identity.account import bp as account_bp
     from core.identity import throttle

@@ -13,6 +13,8 @@ through `scoped`. Rules:
 * Seen but not allowed (the role lacks the permission) is 403.
 * A membership past its end date (`ends_on`, a mandate) grants nothing.
 * Every signed-in user may manage their own account (`account.self`).
+* An object with an owner (`owner_id`, a background job) is seen by its
+  owner only, and only while the owner may still do `action` in its region.
 * Region coordinators (admins of a region's coordinating organisation) get
   the read permissions over every organisation in their region, and the
   coordinator actions (consortium management, drafting agreements).
@@ -152,6 +154,9 @@ def decide(user, action: str, obj=None) -> Decision:
     if action == "account.self":
         signed_in = user is not None and getattr(user, "is_authenticated", False)
         return Decision.ALLOW if signed_in and (obj is None or getattr(obj, "id", None) == user.id) else Decision.NOT_FOUND
+    owner_id = getattr(obj, "owner_id", None)
+    if owner_id is not None and owner_id != getattr(user, "id", None):
+        return Decision.NOT_FOUND
     ctx = user_context(user)
     if ctx.is_platform_admin:
         return Decision.ALLOW

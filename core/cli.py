@@ -458,6 +458,23 @@ def serve(bind, workers):
     os.execv(args[0], args)
 
 
+@main.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty (tests, one-off runs)")
+@click.option("--name", help="The worker's name in RQ (default: host and process id)")
+@with_appcontext
+def worker_command(burst, name):
+    """Run background jobs (large Excel imports and exports, mail) from Redis (REDIS_URL) with RQ."""
+    from core.jobs import queue, worker
+
+    app = current_app._get_current_object()
+    if not queue.enabled(app.config):
+        click.echo("REDIS_URL is niet ingesteld: taken lopen dan direct in de app en er is geen worker nodig.",
+                   err=True)
+        sys.exit(2)
+    ok = worker.run(app, burst=burst, name=name)
+    sys.exit(0 if ok or burst else 1)
+
+
 @main.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 @with_appcontext

@@ -27,7 +27,7 @@ def load_config(instance_path: str | os.PathLike) -> dict:
 
     DATABASE_URL defaults to SQLite under the instance folder; REGIONS_DIR to
     the repository's `regions/`; REDIS_URL (optional) moves rate-limit
-    counters out of process memory.
+    counters out of process memory and runs background jobs on RQ workers.
     """
     instance = Path(instance_path)
     env = os.environ.get("REGIO_ENV", "development")
@@ -68,6 +68,13 @@ def load_config(instance_path: str | os.PathLike) -> dict:
         "EXCEL_ERRORS_SHOWN": _int_env("EXCEL_ERRORS_SHOWN", 200),
         "EXCEL_MARK_MAX_ROWS": _int_env("EXCEL_MARK_MAX_ROWS", 50_000),  # larger files get no marked copy
         "EXCEL_TEMPLATE_ROWS": _int_env("EXCEL_TEMPLATE_ROWS", 1000),  # rows with drop-downs in a template
+        # Background jobs (core/jobs) on RQ when REDIS_URL is set, else inline: what runs as a job, for how long.
+        "JOBS_UPLOAD_MIN_BYTES": _int_env("JOBS_UPLOAD_MIN_BYTES", 1024 * 1024),  # larger uploads: a job
+        "JOBS_CONFIRM_MIN_ROWS": _int_env("JOBS_CONFIRM_MIN_ROWS", 5000),  # confirms writing this many rows: a job
+        "JOBS_EXPORT_MIN_ROWS": _int_env("JOBS_EXPORT_MIN_ROWS", 20_000),  # exports of sheets this large: a job
+        "JOBS_TIMEOUT": _int_env("JOBS_TIMEOUT", 3600),  # seconds before RQ ends a job (nothing is stored)
+        "JOBS_MAIL_RETRIES": _int_env("JOBS_MAIL_RETRIES", 4),  # times failed mail is tried again (on RQ)
+        "JOBS_MAIL_BACKOFF": os.environ.get("JOBS_MAIL_BACKOFF", "60,300,1800,7200"),  # seconds before each retry
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
         # Operations (core/operations): log lines as JSON (production default) or text; /metrics token.
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json" if env == "production" else "text"),

@@ -8,7 +8,13 @@ without a mail server the outbox is the destination. Platform admins see
 at /beheer/outbox who each message is for, its subject and its status, never
 its body: a body may carry a live set-password link, so it is also stored
 encrypted (core/secret_box.py). A failed delivery stays in the outbox with
-its error.
+its error and its number of attempts.
+
+With REDIS_URL set, delivery is a background job on an RQ worker (never in
+the request: a silent mail server cannot hold a page), and a failed one is
+tried again with back-off (JOBS_MAIL_RETRIES, JOBS_MAIL_BACKOFF) by RQ's
+Retry. Without Redis (or with Redis down) it is delivered after the commit,
+in the request, once.
 """
 from __future__ import annotations
 
@@ -19,7 +25,7 @@ from typing import Iterable
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import DateTime, String, Text, event, select
+from sqlalchemy import DateTime, Integer, String, Text, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from core.db import Base, utcnow
@@ -40,6 +46,7 @@ class OutboxMessage(Base):
     body: Mapped[str] = mapped_column(Encrypted())  # encrypted at rest: it may hold a set-password link
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # deliveries tried
 
     @property
     def recipient_list(self) -> list[str]:
@@ -79,7 +86,42 @@ def commit_and_deliver(session: Session) -> None:
     session.commit()
     queued = session.info.pop(_QUEUED_KEY, [])
     if queued and current_app.config.get("MAIL_SERVER"):
-        deliver(session, [m.id for m in queued])
+        ids = [m.id for m in queued]
+        if submit_delivery(ids, current_app.config) is None:
+            deliver(session, ids)
+
+
+class MailNotSent(RuntimeError):
+    """Some messages of a delivery job were not sent (RQ tries the job again after its back-off)."""
+
+
+def submit_delivery(ids: list[int], config):
+    """Deliver the messages `ids` in a background job with retries; None when jobs run inline."""
+    from rq import Retry
+
+    from core.jobs import queue
+
+    retries = config["JOBS_MAIL_RETRIES"]
+    backoff = [int(s) for s in str(config["JOBS_MAIL_BACKOFF"]).split(",") if s.strip()] or [0]
+    retry = Retry(max=retries, interval=backoff) if retries > 0 else None
+    return queue.submit("core.mail.deliver_job", ids, config=config, retry=retry, failure_ttl=30 * 24 * 3600)
+
+
+def deliver_job(ids: list[int]) -> int:
+    """The RQ job: deliver `ids`; raise MailNotSent while any is unsent, so that RQ retries."""
+    from core.db import db_session
+    from core.jobs.worker import worker_app
+
+    app = worker_app()
+    app.extensions["regioplatform.db"].engine.dispose(close=False)  # a forked work horse opens its own
+    with app.app_context():
+        session = db_session()
+        sent = deliver(session, ids)
+        unsent = session.scalars(select(OutboxMessage.id).where(OutboxMessage.id.in_(ids),
+                                                                OutboxMessage.sent_at.is_(None))).all()
+        if unsent:
+            raise MailNotSent(f"outbox messages {list(unsent)} not sent; RQ tries again after its back-off")
+        return sent
 
 
 def deliver(session: Session, ids: list[int] | None = None) -> int:
@@ -92,6 +134,8 @@ def deliver(session: Session, ids: list[int] | None = None) -> int:
     sent = 0
     if not messages:
         return 0
+    for message in messages:
+        message.attempts = (message.attempts or 0) + 1
     port = config["MAIL_PORT"]
     try:
         # 465: TLS from the start; 25: plain relay on a trusted network; otherwise (587) STARTTLS.

@@ -221,7 +221,8 @@ def shown_rows(entry: AuditEntry, object_id: str) -> dict:
 def outbox():
     authorize("admin.access")
     messages = db_session().scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)).all()
-    return render_template("admin/outbox.html", messages=messages,
+    retries = current_app.config["JOBS_MAIL_RETRIES"] if current_app.config.get("REDIS_URL") else 0
+    return render_template("admin/outbox.html", messages=messages, retries=retries,
                            mail_server=current_app.config.get("MAIL_SERVER"))
 
 

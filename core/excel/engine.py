@@ -100,10 +100,11 @@ class Prepared:
 
 
 def prepare_import(session: Session, *, spec: SheetSpec, instrument: str, region: Region, user, data: bytes,
-                   filename: str, config, hidden: str | None = None) -> Prepared:
+                   filename: str, config, hidden: str | None = None, rows_seen=None) -> Prepared:
     """Check, read, validate and diff an upload. Writes nothing.
 
     `hidden`: the uploader's choice for hidden rows ("import" or "skip"; None: the sheet's, else refuse).
+    `rows_seen`: wraps the reader's row iterator (a job counts the rows as they stream by).
     """
     require_instrument(region, instrument)
     limits = Limits.from_config(config)
@@ -117,6 +118,8 @@ def prepare_import(session: Session, *, spec: SheetSpec, instrument: str, region
         prepared.error_count = 1
         prepared.refused = True
         return prepared
+    if rows_seen is not None:
+        opened.rows = rows_seen(opened.rows)
     lookups = build_lookups(session, region)
     prepared.lookups = lookups
     validated = validate(opened, spec, instrument=instrument, region=region, user=user, lookups=lookups,

@@ -14,6 +14,13 @@ instrument's own pages) and `authorize`.
     GET  .../<token>/gemarkeerd.xlsx  the uploaded workbook with the wrong cells marked
     POST .../<token>/bevestigen     commit in one transaction
     POST .../<token>/annuleren      drop the staged import
+    GET  .../taak/<job>/            a background job's progress; when done, its preview, errors or result
+    POST .../taak/<job>/opnieuw     start a killed job again
+    GET  .../taak/<job>/bestand.xlsx  the workbook an export job made
+
+Large uploads, confirms and exports run as background jobs (core/excel/jobs.py,
+core/jobs): on an RQ worker when REDIS_URL is set, else inline, ending on the
+same pages.
 """
 from __future__ import annotations
 
@@ -23,18 +30,21 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
 from wtforms import SelectField
 
 from core.authz import authorize, may
 from core.db import db_session
-from core.excel import engine, stage
+from core.excel import engine, jobs as excel_jobs, stage
 from core.excel.hidden import chosen as hidden_choice, hidden_notice
 from core.excel.marked import marked_workbook
 from core.excel.models import STATE_ERRORS, STATE_READY
 from core.excel.spec import SheetSpec
 from core.excel.validate import describe
 from core.forms import DutchForm
-from core.i18n import number
+from core.i18n import current_language
+from core.jobs import runner
+from core.jobs.models import ACTIVE, DONE, FAILED, BackgroundJob
 from core.regions.guard import require_instrument
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -92,6 +102,9 @@ def sheet_page(instrument: str, sheet: str):
         upload = form.file.data
         data = upload.read()
         session = db_session()
+        if excel_jobs.runs_as_job_upload(current_app.config, data):
+            return _start_job(excel_jobs.UPLOAD, spec, instrument, payload=data,
+                              options={"filename": upload.filename or "", "hidden": form.hidden.data or None})
         prepared = engine.prepare_import(session, spec=spec, instrument=instrument, region=region,
                                          user=current_user, data=data, filename=upload.filename or "",
                                          config=current_app.config, hidden=form.hidden.data or None)
@@ -123,6 +136,8 @@ def template_download(instrument: str, sheet: str):
 def export_download(instrument: str, sheet: str):
     spec = _sheet(instrument, sheet)
     authorize(spec.read_permission, g.region)
+    if excel_jobs.runs_as_job_export(current_app.config, db_session(), spec, g.region):
+        return _start_job(excel_jobs.EXPORT, spec, instrument)
     out = io.BytesIO()
     engine.export_sheet(db_session(), spec=spec, instrument=instrument, region=g.region, user=current_user, out=out)
     out.seek(0)
@@ -201,6 +216,8 @@ def confirm(instrument: str, sheet: str, token: str):
         return _expired(spec, instrument)
     if staged.state != STATE_READY:
         abort(404)
+    if excel_jobs.runs_as_job_confirm(current_app.config, staged):
+        return _start_job(excel_jobs.CONFIRM, spec, instrument, options={"staged": staged.token})
     session = db_session()
     try:
         diff = engine.commit_staged(session, staged, spec=spec, instrument=instrument, region=g.region,
@@ -208,8 +225,7 @@ def confirm(instrument: str, sheet: str, token: str):
     except (engine.StaleImport, engine.PermissionChanged) as exc:
         session.rollback()
         return _message(spec, instrument, _("Niet opgeslagen"), str(exc), 409)
-    flash(_("Opgeslagen: %(new)s nieuw, %(changed)s gewijzigd, %(unchanged)s ongewijzigd.", new=number(len(diff.new)),
-            changed=number(len(diff.changed)), unchanged=number(diff.unchanged)))
+    flash(excel_jobs.saved_message(len(diff.new), len(diff.changed), diff.unchanged))
     return redirect(url_for(".excel_sheet", instrument=instrument, sheet=spec.name), 303)
 
 
@@ -226,6 +242,85 @@ def cancel(instrument: str, sheet: str, token: str):
     return redirect(url_for(".excel_sheet", instrument=instrument, sheet=spec.name), 303)
 
 
+def _start_job(kind: str, spec: SheetSpec, instrument: str, *, options=None, payload=None):
+    """Run `kind` as a background job for the current user (queued on RQ, or inline) and show its page."""
+    session = db_session()
+    job = runner.create(session, kind=kind, owner=current_user, region=g.region, instrument=instrument,
+                        sheet=spec.name, locale=current_language(), options=options, payload=payload)
+    runner.start(session, job)
+    return redirect(url_for(".excel_job", instrument=instrument, sheet=spec.name, job=job.token), 303)
+
+
+def _job(instrument: str, sheet: str, token: str) -> tuple[SheetSpec, BackgroundJob]:
+    """The job behind `token` on this sheet, authorized for its owner only (others: 404)."""
+    spec = _sheet(instrument, sheet)
+    job = db_session().scalar(select(BackgroundJob).where(BackgroundJob.token == token))
+    if job is None or job.region_id != g.region.id or job.instrument_key != instrument or job.sheet_name != spec.name:
+        abort(404)
+    authorize(spec.read_permission if job.kind == excel_jobs.EXPORT else spec.permission, job)
+    return spec, job
+
+
+def job_page(instrument: str, sheet: str, job: str):
+    """Progress while the job runs (the page reloads itself); when done, the page the work ends on."""
+    spec, job_row = _job(instrument, sheet, job)
+    config = current_app.config
+    state = runner.status(job_row, config)
+    if state == runner.KILLED and job_row.kind == excel_jobs.CONFIRM and not _staged_exists(job_row):
+        state = DONE  # the worker died after the confirm's commit (which removed the staged import)
+    if state == DONE:
+        if job_row.kind == excel_jobs.UPLOAD and job_row.result_token:
+            if job_row.message:
+                flash(job_row.message)
+            target = ".excel_preview" if _staged_ready(job_row.result_token) else ".excel_errors"
+            return redirect(url_for(target, instrument=instrument, sheet=spec.name, token=job_row.result_token), 303)
+        if job_row.kind == excel_jobs.CONFIRM:
+            flash(job_row.message or _("Opgeslagen."))
+            return redirect(url_for(".excel_sheet", instrument=instrument, sheet=spec.name), 303)
+    status_code = 409 if state == FAILED and job_row.message else 200
+    active = state in ACTIVE
+    refresh = REFRESH_SECONDS if active and request.args.get("verversen") != "uit" else None
+    return render_template("excel/job.html", spec=spec, instrument=instrument, job=job_row, state=state,
+                           kind=job_row.kind.split(".")[-1], active=active,
+                           retryable=not active and runner.retryable(job_row, config), refresh=refresh,
+                           form=DutchForm()), status_code
+
+
+REFRESH_SECONDS = 2
+
+
+def _staged_exists(job_row: BackgroundJob) -> bool:
+    from core.excel.models import StagedImport
+
+    token = runner.options(job_row).get("staged")
+    return db_session().scalar(select(StagedImport.id).where(StagedImport.token == token)) is not None
+
+
+def _staged_ready(token: str) -> bool:
+    from core.excel.models import StagedImport
+
+    return db_session().scalar(select(StagedImport.state).where(StagedImport.token == token)) == STATE_READY
+
+
+def job_retry(instrument: str, sheet: str, job: str):
+    """Start a killed job again (its upload, or its staged import, is still there)."""
+    spec, job_row = _job(instrument, sheet, job)
+    if not DutchForm().validate_on_submit():
+        abort(400)
+    if not runner.retry(db_session(), job_row, current_app.config):
+        flash(_("Deze taak loopt nog of is al afgerond; er is niets opnieuw gestart."))
+    return redirect(url_for(".excel_job", instrument=instrument, sheet=spec.name, job=job_row.token), 303)
+
+
+def job_file(instrument: str, sheet: str, job: str):
+    """The workbook an export job made."""
+    spec, job_row = _job(instrument, sheet, job)
+    if job_row.kind != excel_jobs.EXPORT or job_row.state != DONE or job_row.result is None:
+        abort(404)
+    return send_file(io.BytesIO(job_row.result), mimetype=XLSX, as_attachment=True,
+                     download_name=f"{spec.name}-{g.region.slug}.xlsx")
+
+
 ROUTES = (
     ("/", "excel_sheet", sheet_page, ("GET", "POST")),
     ("/sjabloon.xlsx", "excel_template", template_download, ("GET",)),
@@ -235,6 +330,9 @@ ROUTES = (
     ("/<token>/gemarkeerd.xlsx", "excel_marked", marked_download, ("GET",)),
     ("/<token>/bevestigen", "excel_confirm", confirm, ("POST",)),
     ("/<token>/annuleren", "excel_cancel", cancel, ("POST",)),
+    ("/taak/<job>/", "excel_job", job_page, ("GET",)),
+    ("/taak/<job>/opnieuw", "excel_job_retry", job_retry, ("POST",)),
+    ("/taak/<job>/bestand.xlsx", "excel_job_file", job_file, ("GET",)),
 )
 
 
