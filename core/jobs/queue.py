@@ -35,7 +35,7 @@ def queue(config, *, worker: bool = False):
     """The platform's one RQ queue."""
     from rq import Queue
 
-    return Queue(QUEUE_NAME, connection=connection(config, worker=worker),
+    return Queue(config.get("JOBS_QUEUE") or QUEUE_NAME, connection=connection(config, worker=worker),
                  default_timeout=config.get("JOBS_TIMEOUT", 3600))
 
 
