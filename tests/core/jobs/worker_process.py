@@ -37,6 +37,16 @@ def main() -> int:
         return apps[key]
 
     worker.worker_app = app_of_the_test  # core.jobs.runner.perform asks this for the app of each job
+
+    from rq import Worker
+
+    fork_and_run = Worker.execute_job
+
+    def execute_job(self, job, queue):  # in the worker, before it forks the job's work horse:
+        app_of_the_test()  # build the test's app once here, so every work horse inherits it
+        return fork_and_run(self, job, queue)
+
+    Worker.execute_job = execute_job
     base = build_app(f"sqlite:///{instance}/unused.db", instance, **common)
     return 0 if worker.run(base, burst="--burst" in sys.argv) else 1
 
