@@ -255,9 +255,11 @@ def _job(instrument: str, sheet: str, token: str) -> tuple[SheetSpec, Background
     """The job behind `token` on this sheet, authorized for its owner only (others: 404)."""
     spec = _sheet(instrument, sheet)
     job = db_session().scalar(select(BackgroundJob).where(BackgroundJob.token == token))
+    permission = spec.read_permission if job is not None and job.kind == excel_jobs.EXPORT else spec.permission
+    authorize(permission, g.region)
     if job is None or job.region_id != g.region.id or job.instrument_key != instrument or job.sheet_name != spec.name:
         abort(404)
-    authorize(spec.read_permission if job.kind == excel_jobs.EXPORT else spec.permission, job)
+    authorize(permission, job)  # its owner's only (core/authz.py)
     return spec, job
 
 

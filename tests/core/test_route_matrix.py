@@ -92,6 +92,9 @@ class World:
     # platform admin's staged imports of it, valid ("ready") and with an error ("errors").
     workbook: dict[tuple[str, str], bytes] = field(default_factory=dict)
     staged: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    # Per Excel sheet in rmc-19, the platform admin's background jobs: an upload whose process died
+    # ("killed": its retry stages the upload) and a finished export ("done": its workbook).
+    jobs: dict[tuple[str, str, str], str] = field(default_factory=dict)
     viewer_membership: int = 0
     invite_token: str = ""
     # Each instrument's own objects (its matrix.py's build_world keeps its ids here): key -> {name: value}.
@@ -140,7 +143,12 @@ ARG_OVERRIDES = {
     ("regio.excel_cancel", "token"): lambda w, region, rule: w.staged[(*sheet_of(rule), "ready")],
     ("regio.excel_errors", "token"): lambda w, region, rule: w.staged[(*sheet_of(rule), "errors")],
     ("regio.excel_marked", "token"): lambda w, region, rule: w.staged[(*sheet_of(rule), "errors")],
+    ("regio.excel_job", "job"): lambda w, region, rule: w.jobs[(*sheet_of(rule), "killed")],
+    ("regio.excel_job_retry", "job"): lambda w, region, rule: w.jobs[(*sheet_of(rule), "killed")],
+    ("regio.excel_job_file", "job"): lambda w, region, rule: w.jobs[(*sheet_of(rule), "done")],
 }
+OWNED = {"token", "job"}  # arguments naming another user's own object: staged uploads, background jobs
+OWNED_READS = {"regio.excel_job_file"}  # an export's workbook: the sheet's read permission, then its owner only
 
 # Form data for every non-public POST rule: valid for a user who is allowed,
 # so that "nothing is written" for a viewer proves the authorization, not a
@@ -167,12 +175,14 @@ POST_PAYLOADS = {
     "regio.excel_sheet": lambda w, who, rule: {"file": (io.BytesIO(w.workbook[sheet_of(rule)]), "groeten.xlsx")},
     "regio.excel_confirm": lambda w, who, rule: {},
     "regio.excel_cancel": lambda w, who, rule: {},
+    "regio.excel_job_retry": lambda w, who, rule: {},
     "orgs.members": lambda w, who, rule: {"email": "genodigd@matrix.example", "name": "Genodigd", "role": "viewer"},
     **{endpoint: (lambda w, who, rule: {}) for endpoint in SELF_SERVICE_ENDPOINTS},
 }
 # Who may do what a POST rule does (default: the platform admin on /beheer,
 # rmc-19's coordinator elsewhere). Staged Excel imports belong to the platform admin.
-CONTROL_USERS = {"regio.excel_sheet": "platform", "regio.excel_confirm": "platform", "regio.excel_cancel": "platform"}
+CONTROL_USERS = {"regio.excel_sheet": "platform", "regio.excel_confirm": "platform", "regio.excel_cancel": "platform",
+                 "regio.excel_job_retry": "platform"}
 
 # Accounts (issue 4): a platform admin resets a user's two-factor; it needs a user who has it
 # (the coordinator, an organisation admin, is enrolled), or the reset writes nothing.
@@ -383,6 +393,29 @@ def make_staged_imports(app, session, world: World) -> None:
                 staged = engine.stage_prepared(session, prepared, user=user, region=region, instrument=entry.key,
                                                data=data, minutes=60)
                 world.staged[(entry.key, spec.name, state)] = staged.token
+            world.jobs.update(make_jobs(session, entry.key, spec.name, user, region, exported))
+
+
+def make_jobs(session, instrument: str, sheet: str, user, region, workbook: bytes) -> dict:
+    """The user's killed upload of `workbook` (its process died a day ago) and finished export of it."""
+    import datetime as dt
+
+    from core.db import utcnow
+    from core.jobs import runner
+    from core.jobs.models import DONE, RUNNING
+
+    made = {}
+    for state, kind in (("killed", "excel.upload"), ("done", "excel.export")):
+        job = runner.create(session, kind=kind, owner=user, region=region, instrument=instrument, sheet=sheet,
+                            locale="nl", options={"filename": f"{sheet}.xlsx"},
+                            payload=workbook if kind == "excel.upload" else None)
+        if state == "killed":
+            job.state, job.created_at = RUNNING, utcnow() - dt.timedelta(days=1)
+        else:
+            job.state, job.result, job.rows_written = DONE, workbook, 1
+        session.commit()
+        made[(instrument, sheet, state)] = job.token
+    return made
 
 
 def with_first_row_doubled(data: bytes) -> bytes:
@@ -694,8 +727,8 @@ def test_allowed_user_gets_200_on_every_get_rule(app, world):
     wrong = []
     for rule in region_rules(app):
         if "GET" in rule.methods:
-            expected = (403 if sheet_of(rule) in ADMIN_IMPORT_SHEETS else 404) \
-                if (rule.endpoint, "token") in ARG_OVERRIDES else \
+            expected = (403 if sheet_of(rule) in ADMIN_IMPORT_SHEETS and rule.endpoint not in OWNED_READS else 404) \
+                if any((rule.endpoint, arg) in ARG_OVERRIDES for arg in OWNED) else \
                 403 if rule.endpoint in PLATFORM_ADMIN_ONLY else 200
             response = coordinator.get(build_url(rule, world))
             if response.status_code != expected:
