@@ -17,8 +17,10 @@ from sqlalchemy import func, select
 from core.excel import engine, stage
 from core.excel.hidden import chosen as hidden_choice, hidden_notice
 from core.excel.models import STATE_READY
+from core.db import utcnow
 from core.i18n import number
 from core.identity.models import User
+from core.jobs.models import DONE
 from core.jobs.runner import JobFailed, handler, options
 from core.regions.models import Region
 
@@ -102,14 +104,17 @@ def confirm(session, job, progress) -> dict:
         raise JobFailed(_("Deze upload bevat fouten en kan niet worden opgeslagen."))
     rows = staged.new_count + staged.changed_count + staged.unchanged_count
     progress.report(rows_read=rows, rows_validated=rows)
+    # The job is marked done in the confirm's own transaction (commit_staged flushes it with the rows):
+    # whatever happens to the worker, "done" and the data are stored together or not at all.
+    job.state, job.finished_at, job.payload = DONE, utcnow(), None
+    job.rows_written = staged.new_count + staged.changed_count
+    job.message = saved_message(staged.new_count, staged.changed_count, staged.unchanged_count)
     try:
-        diff = engine.commit_staged(session, staged, spec=spec, instrument=job.instrument_key, region=region,
-                                    user=user)
+        engine.commit_staged(session, staged, spec=spec, instrument=job.instrument_key, region=region, user=user)
     except (engine.StaleImport, engine.PermissionChanged) as exc:
         session.rollback()
         raise JobFailed(str(exc)) from None
-    return {"rows_written": len(diff.new) + len(diff.changed),
-            "message": saved_message(len(diff.new), len(diff.changed), diff.unchanged)}
+    return {"rows_written": job.rows_written, "message": job.message}
 
 
 def saved_message(new: int, changed: int, unchanged: int) -> str:

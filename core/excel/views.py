@@ -268,8 +268,6 @@ def job_page(instrument: str, sheet: str, job: str):
     spec, job_row = _job(instrument, sheet, job)
     config = current_app.config
     state = runner.status(job_row, config)
-    if state == runner.KILLED and job_row.kind == excel_jobs.CONFIRM and not _staged_exists(job_row):
-        state = DONE  # the worker died after the confirm's commit (which removed the staged import)
     if state == DONE:
         if job_row.kind == excel_jobs.UPLOAD and job_row.result_token:
             if job_row.message:
@@ -289,13 +287,6 @@ def job_page(instrument: str, sheet: str, job: str):
 
 
 REFRESH_SECONDS = 2
-
-
-def _staged_exists(job_row: BackgroundJob) -> bool:
-    from core.excel.models import StagedImport
-
-    token = runner.options(job_row).get("staged")
-    return db_session().scalar(select(StagedImport.id).where(StagedImport.token == token)) is not None
 
 
 def _staged_ready(token: str) -> bool:

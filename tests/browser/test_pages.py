@@ -113,3 +113,42 @@ def test_page_has_no_wcag_violations(browser, signed_in, demo_server, name, acco
         assert not found, axe.report(page, found)
     finally:
         leave(context if account is None else page)
+
+
+def _job(demo_server, local: str, state: str, age_minutes: int) -> str:
+    """A background job of the demo account `local` on the vsv sheet in rmc-19, as a worker leaves it."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from core.db import db_session, utcnow
+    from core.identity.models import User
+    from core.jobs import runner
+    from core.regions.models import Region
+
+    with demo_server.app.app_context():
+        session = db_session()
+        user = session.scalar(select(User).where(User.email == demo_server.email(local)))
+        region = session.scalar(select(Region).where(Region.slug == "rmc-19"))
+        job = runner.create(session, kind="excel.upload", owner=user, region=region, instrument="vsv",
+                            sheet="vsv-cijfers", locale="nl", options={"filename": "cijfers.xlsx"})
+        job.state, job.created_at = state, utcnow() - dt.timedelta(minutes=age_minutes)
+        job.rows_read = job.rows_validated = 48_000
+        session.commit()
+        return job.token
+
+
+@pytest.mark.parametrize("state,age,name", [("running", 0, "taak-bezig"), ("running", 24 * 60, "taak-afgebroken")])
+def test_job_progress_page_has_no_wcag_violations(signed_in, demo_server, state, age, name):
+    page = signed_in("invoer.gemeente-utrecht").new_page()
+    try:
+        token = _job(demo_server, "invoer.gemeente-utrecht", state, age)
+        # automatic refreshing stopped (the page's own link), so that axe sees one page
+        response = page.goto(f"{REGION}/vsv/excel/vsv-cijfers/taak/{token}/?verversen=uit")
+        assert response.status == 200
+        assert page.locator("[role=status]").count() >= 1 and page.locator("h1").count() == 1
+        screenshot(page, name)
+        found = axe.violations(page)
+        assert not found, axe.report(page, found)
+    finally:
+        leave(page)
