@@ -17,7 +17,7 @@ from typing import Callable
 
 from flask import current_app, g
 from flask_babel import force_locale
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from core.db import db_session, utcnow
@@ -60,7 +60,9 @@ class Progress:
 
 def create(session: Session, *, kind: str, owner, region, instrument: str, sheet: str, locale: str,
            options: dict | None = None, payload: bytes | None = None) -> BackgroundJob:
-    """A new job row for `owner` in `region` (committed, not started)."""
+    """A new job row for `owner` in `region` (committed, not started); records older than JOBS_KEEP_DAYS go."""
+    keep = dt.timedelta(days=current_app.config["JOBS_KEEP_DAYS"])
+    session.execute(delete(BackgroundJob).where(BackgroundJob.created_at < utcnow() - keep))
     job = BackgroundJob(token=secrets.token_urlsafe(32), kind=kind, owner_id=owner.id, region_id=region.id,
                         instrument_key=instrument, sheet_name=sheet, locale=locale, state=QUEUED,
                         options=json.dumps(options or {}), payload=payload)

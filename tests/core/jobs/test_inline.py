@@ -159,3 +159,12 @@ def test_with_redis_down_the_work_runs_inline_without_an_error(app_factory, edit
     done = client.get(job_url(response))
     assert done.status_code == 303 and "/taak/" not in done.headers["Location"]
     assert job_row(app, token_of(job_url(response))).rq_id is None
+
+
+def test_job_records_older_than_the_keeping_time_are_removed(inline_app, editor_of):
+    client = editor_of(inline_app)
+    old = _make_job(inline_app, "done", age_minutes=8 * 24 * 60)
+    recent = _make_job(inline_app, "done", age_minutes=6 * 24 * 60)
+    job_url(client.get(URL + "export.xlsx"))  # a new job
+    assert client.get(f"{URL}taak/{old}/").status_code == 404
+    assert client.get(f"{URL}taak/{recent}/").status_code != 404
