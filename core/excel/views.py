@@ -38,7 +38,7 @@ from core.db import db_session
 from core.excel import engine, jobs as excel_jobs, stage
 from core.excel.hidden import chosen as hidden_choice, hidden_notice
 from core.excel.marked import marked_workbook
-from core.excel.models import STATE_ERRORS, STATE_READY
+from core.excel.models import STATE_ERRORS, STATE_READY, StagedImport
 from core.excel.spec import SheetSpec
 from core.excel.validate import describe
 from core.forms import DutchForm
@@ -49,6 +49,7 @@ from core.regions.guard import require_instrument
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_ROWS = 200
+REFRESH_SECONDS = 2  # a job's page reloads itself this often while the job runs
 
 
 class UploadForm(DutchForm):
@@ -286,12 +287,7 @@ def job_page(instrument: str, sheet: str, job: str):
                            form=DutchForm()), status_code
 
 
-REFRESH_SECONDS = 2
-
-
 def _staged_ready(token: str) -> bool:
-    from core.excel.models import StagedImport
-
     return db_session().scalar(select(StagedImport.state).where(StagedImport.token == token)) == STATE_READY
 
 
