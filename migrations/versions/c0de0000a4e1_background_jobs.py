@@ -1,7 +1,7 @@
 """Background jobs (core/jobs): the row a job's progress page reads; mail delivery attempts.
 
-Revision ID: c0de0000a403
-Revises: c0de0000a402
+Revision ID: c0de0000a4e1
+Revises: c0de0000a4d1
 Create Date: 2026-12-04
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "c0de0000a403"
-down_revision = "c0de0000a402"
+revision = "c0de0000a4e1"
+down_revision = "c0de0000a4d1"
 branch_labels = None
 depends_on = None
 
