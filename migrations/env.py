@@ -33,6 +33,13 @@ def include_object(obj, name, type_, reflected, compare_to):
 def run_migrations_online() -> None:
     engine = app.extensions["regioplatform.db"].engine
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table (copy, drop, rename): with foreign keys on, dropping the old
+            # `user_account` or `region` would cascade-delete every row that refers to it. SQLite only
+            # honours this pragma outside a transaction; the check below proves nothing was left dangling.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=Base.metadata,
@@ -42,6 +49,12 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if dangling:
+                    raise RuntimeError(f"the migration left rows that refer to missing rows: {dangling[:5]}")
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

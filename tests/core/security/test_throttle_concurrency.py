@@ -203,6 +203,8 @@ def test_concurrent_wrong_step_ups_check_at_most_the_limit(served, monkeypatch):
     add_consortium(app, "rmc-19", "hello", PARTIES)
     make_user(app, "coord@example.nl", org="MC19", role="admin")
     make_user(app, "teken-utrecht@example.nl", org="GM0344", role="signatory")
+    make_user(app, "teken-debilt@example.nl", org="GM0310", role="signatory")  # every party needs a signatory
+    make_user(app, "teken-mbo@example.nl", org="01OE", role="signatory")  # before the agreement can be sent
     world = World(app)
     agreement_id = drafted_and_sent(world)
     client = world.client("teken-utrecht@example.nl")
