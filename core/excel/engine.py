@@ -35,6 +35,7 @@ from core.orgs.models import Organisation
 from core.regions.context import RuleContext
 from core.regions.guard import require_instrument
 from core.regions.models import Region, RegionMember
+from core.school_years import SchoolYearSettings
 
 __all__ = [
     "Prepared", "PermissionChanged", "StaleImport", "find_sheet", "build_lookups", "prepare_import",
@@ -59,8 +60,9 @@ def actor_of(user) -> tuple[int | None, str]:
     return user.id, user.email
 
 
-def build_lookups(session: Session, region: Region) -> Lookups:
-    """The region's member organisations, with look-ups of any other organisation on demand."""
+def build_lookups(session: Session, region: Region, instrument: str | None = None) -> Lookups:
+    """The region's member organisations, with look-ups of any other organisation on demand; with the
+    instrument, its closed set of school years today where its settings declare one (SchoolYearSettings)."""
     rows = session.execute(
         select(Organisation.id, Organisation.identifier, Organisation.name, Organisation.kind)
         .join(RegionMember, RegionMember.organisation_id == Organisation.id)
@@ -75,7 +77,15 @@ def build_lookups(session: Session, region: Region) -> Lookups:
 
     return Lookups(region.id, region.name, region.rmc_code, members,
                    find_identifier=lambda code: find(Organisation.identifier == code),
-                   find_id=lambda org_id: find(Organisation.id == org_id))
+                   find_id=lambda org_id: find(Organisation.id == org_id),
+                   school_years=_school_years(region, instrument))
+
+
+def _school_years(region: Region, instrument: str | None):
+    if instrument is None:
+        return None
+    context = RuleContext(region, instrument)
+    return context.school_years if isinstance(context.settings, SchoolYearSettings) else None
 
 
 @dataclass
@@ -117,7 +127,7 @@ def prepare_import(session: Session, *, spec: SheetSpec, instrument: str, region
         prepared.error_count = 1
         prepared.refused = True
         return prepared
-    lookups = build_lookups(session, region)
+    lookups = build_lookups(session, region, instrument)
     prepared.lookups = lookups
     validated = validate(opened, spec, instrument=instrument, region=region, user=user, lookups=lookups,
                          max_rows=limits.max_rows, context=RuleContext(region, instrument, user),
@@ -189,7 +199,7 @@ def commit_staged(session: Session, staged, *, spec: SheetSpec, instrument: str,
     lock_rows(session, spec, diff)  # a form saving one of these rows now waits, or has committed before
     recheck(session, spec, region.id, diff, file_keys)
     # rules may depend on the date or the region's settings (a deadline): ask them again (RowsRefused)
-    recheck_rules(spec, diff, lambda: build_lookups(session, region), RuleContext(region, instrument, user))
+    recheck_rules(spec, diff, lambda: build_lookups(session, region, instrument), RuleContext(region, instrument, user))
     with database_errors():
         write_diff(session, spec, region.id, diff, actor_of(user))
         session.execute(delete(type(staged)).where(type(staged).id == staged.id))
@@ -238,7 +248,7 @@ def export_sheet(session: Session, *, spec: SheetSpec, instrument: str, region: 
                  extra_rows: int = 500) -> int:
     """Write what the user may see of this sheet in the region; returns the number of rows."""
     require_instrument(region, instrument)
-    lookups = build_lookups(session, region)
+    lookups = build_lookups(session, region, instrument)
     return write_workbook(out, spec, instrument, export_rows(session, spec, region, user), lookups,
                           extra_rows=extra_rows)
 
@@ -247,4 +257,4 @@ def template_sheet(session: Session, *, spec: SheetSpec, instrument: str, region
                    rows: int = 1000) -> None:
     """An empty template for the region: header, drop-downs, explanation, schema version."""
     require_instrument(region, instrument)
-    write_workbook(out, spec, instrument, [], build_lookups(session, region), extra_rows=rows)
+    write_workbook(out, spec, instrument, [], build_lookups(session, region, instrument), extra_rows=rows)

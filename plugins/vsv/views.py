@@ -19,8 +19,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import func, select
 
 from core.plugin_api import (RuleContext, Series, _, add_new, agreement_in_force, authorize, bar_chart,
-                             current_region, current_user, db_session, instrument_settings, long_date, may, save_edit,
-                             scoped)
+                             current_region, current_user, db_session, instrument_settings, may, save_edit, scoped)
 
 from . import agreement, sheets
 from . import figures as numbers  # the module's name is also a page's below
@@ -41,12 +40,13 @@ def _context(region) -> RuleContext:
     return RuleContext(region, sheets.KEY, current_user)
 
 
-def _lock_error(region, settings, school_year: str) -> str | None:
-    if sheets.locked_for(school_year, _context(region)):
-        # The form's sentence (capital, full stop); the Excel import reports sheets.lock_message after the cell.
-        return _("De cijfers van schooljaar %(year)s zijn vergrendeld sinds de deadline van %(date)s; alleen de "
-                 "regiobeheerder kan ze nog wijzigen.", year=school_year,
-                 date=long_date(settings.deadline_for(school_year)))
+def _lock_error(region, school_year: str) -> str | None:
+    """The form's sentence (capital, full stop) for a year locked for this user; the Excel import reports the
+    same reason after the cell."""
+    context = _context(region)
+    if sheets.locked_for(school_year, context):
+        reason = sheets.lock_message(school_year, context)
+        return reason[:1].upper() + reason[1:] + "."
     return None
 
 
@@ -131,6 +131,7 @@ def report():
     if not choices:
         abort(403)
     form = FigureForm()
+    form.school_year.offer(_context(region).school_years)
     form.municipality.choices = choices
     if settings.institution_reporting:
         form.brin.choices = [("", _("Alle instellingen samen (cijfers van de gemeente)"))] + [
@@ -142,8 +143,8 @@ def report():
         form.school_year.data = form.school_year.data or request.args.get("schooljaar", "")
     conflict = None
     if form.validate_on_submit():
-        year = form.school_year.data.strip()
-        lock = _lock_error(region, settings, year)
+        year = form.school_year.data  # canonical: the field normalised it
+        lock = _lock_error(region, year)
         if lock:
             form.school_year.errors = [*form.school_year.errors, lock]
         else:
@@ -184,12 +185,11 @@ def edit(vsv_figure_id):
     if figure is None or figure.region_id != region.id:
         abort(404)
     authorize("vsv.view", figure)
-    settings = instrument_settings(region)
     writable = _may_write(region, figure.organisation_id)
     if request.method == "POST" and not writable:
         abort(403)
     form = CountsForm(obj=figure)
-    lock = _lock_error(region, settings, figure.school_year)
+    lock = _lock_error(region, figure.school_year)
     conflict = None
     if writable and form.validate_on_submit():
         if lock:

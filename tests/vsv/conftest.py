@@ -21,6 +21,8 @@ RIJNMOND = "rijnmond@vsv.example"  # editor of gemeente Rotterdam (GM0599), rmc-
 HEADER = ["Schooljaar", "Gemeente", "Deelnemers", "Nieuwe vsv'ers"]  # no Instelling column: the municipality's own
 HEADER_BRIN = ["Schooljaar", "Gemeente", "Instelling", "Deelnemers", "Nieuwe vsv'ers"]
 BASE = "/regio/rmc-19/vsv"
+# the one message for a school year outside the set (on 1 October 2026: the five school years up to 2025-2026)
+YEAR_MESSAGE = "'%s' is geen schooljaar dat u kunt invullen: kies een schooljaar van 2021-2022 tot en met 2025-2026"
 FIXTURE_REGIONS = Path(__file__).resolve().parents[1] / "fixtures" / "regions"
 
 
@@ -37,13 +39,14 @@ def users(app):
 @pytest.fixture
 def clock(monkeypatch):
     """Move 'today' of the rules' context, which the vsv import and form both use (rmc-19: 2024-2025 locks after
-    2025-11-01, other years after 2026-10-01)."""
+    2026-11-01, other years after 2027-10-01). 1 October 2026: 2025-2026 has ended (the running year, 2026-2027,
+    is not in the set of school years)."""
     from core.regions import context
 
     def set_today(day: dt.date):
         monkeypatch.setattr(context, "today", lambda: day)
 
-    set_today(dt.date(2025, 10, 1))
+    set_today(dt.date(2026, 10, 1))
     return set_today
 
 

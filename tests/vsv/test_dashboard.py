@@ -93,8 +93,8 @@ def test_settings_are_validated_by_the_region_loader(app, tmp_path):
     assert "rmc-19.toml: instruments.vsv.target_kind: 'relatief' is geen toegestane waarde" in result.output
     # and the fixture's own values arrive as typed settings
     good, problems = VsvSettings.from_toml({"deadline": dt.date(2026, 10, 1),
-                                            "deadlines": {"2024-2025": dt.date(2025, 11, 1)}})
-    assert not problems and good.deadline_for("2024-2025") == dt.date(2025, 11, 1)
+                                            "deadlines": {"2024-2025": dt.date(2026, 11, 1)}})
+    assert not problems and good.deadline_for("2024-2025") == dt.date(2026, 11, 1)
     assert good.deadline_for("2025-2026") == dt.date(2026, 10, 1)
     assert VsvSettings.from_json(good.to_json()) == good
 

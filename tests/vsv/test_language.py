@@ -84,7 +84,7 @@ def test_the_figures_page_in_dutch_and_in_english(users, clock):
     assert any(row.startswith("2024-2025 Gemeente Utrecht (GM0344) 10.000 1.234 12,34% Wijzigen")
                for row in _rows(dutch))
     assert "Cijfers per gemeente in schooljaar 2024-2025 die u mag zien" in dutch
-    assert "Schooljaar 2024-2025: 1 november 2025." in text_of(dutch)  # the deadline in words
+    assert "Schooljaar 2024-2025: 1 november 2026." in text_of(dutch)  # the deadline in words
     english(coordinator)
     html = coordinator.get(f"{BASE}/cijfers").get_data(as_text=True)
     text = text_of(html)
@@ -93,7 +93,7 @@ def test_the_figures_page_in_dutch_and_in_english(users, clock):
     assert "School year Municipality Participants New early school leavers Percentage (calculated)" in text
     assert any(row.startswith("2024-2025 Gemeente Utrecht (GM0344) 10,000 1,234 12.34% Change") for row in _rows(html))
     assert '<label for="schooljaar">School year</label>' in html and ">All school years</option>" in html
-    assert "School year 2024-2025: November 1, 2025." in text
+    assert "School year 2024-2025: November 1, 2026." in text
     for dutch in ("Deelnemers", "Wijzigen", "Terug naar het overzicht", "10.000", "12,34%", "1 november"):
         assert dutch not in text, dutch
 
@@ -115,9 +115,9 @@ def test_the_form_its_messages_and_the_lock_in_english(users, clock):
     assert saved.status_code == 303 and saved.headers["Location"].endswith("/cijfers?schooljaar=2024-2025")
     assert "The figures for school year 2024-2025 have been saved." in text_of(
         client.get(saved.headers["Location"]).get_data(as_text=True))
-    clock(dt.date(2025, 11, 2))
+    clock(dt.date(2026, 11, 2))
     locked = text_of(report(client, "2024-2025", utrecht, "1234", "13").get_data(as_text=True))
-    assert ("The figures for school year 2024-2025 have been locked since the deadline of November 1, 2025; only "
+    assert ("The figures for school year 2024-2025 have been locked since the deadline of November 1, 2026; only "
             "the region administrator can still change them.") in locked
 
 
