@@ -66,6 +66,10 @@ class Completeness:
             return INCOMPLETE
         return MET if met else NOT_MET
 
+    def verdict_text(self, met: bool | None) -> str:
+        """`judge(met)` as shown in a table cell, in the reader's language ("gehaald", "nog niet compleet", "–")."""
+        return verdict_text(self.judge(met))
+
 
 def _label(noun: str, reported: int, expected: int) -> str:
     # One literal per noun so that the translation catalogue has each sentence whole.

@@ -63,21 +63,27 @@ def index():
     absolute = settings.target_kind == "absolute"
     unit = "" if absolute else "%"
     chart = None
+    incomplete = [y for y in years if y.reported and not y.completeness.is_complete]
     if years:
+        # only complete school years: a partial sum beside the region's target would read as the region's figure
         realised = Series(_("Nieuwe vsv'ers") if absolute else _("Percentage nieuwe vsv'ers"),
-                          tuple(y.new_leavers if absolute else y.percentage for y in years))
+                          tuple((y.new_leavers if absolute else y.percentage) if y.completeness.is_complete
+                                else None for y in years))
         target = Series(_("Afgesproken maximum"), tuple(y.target for y in years))
         chart = bar_chart(
             _("Realisatie en streefwaarde per schooljaar, regio %(region)s", region=region.name),
-            _("Per schooljaar de gerealiseerde aantallen nieuwe vsv'ers met het afgesproken maximum als "
-              "streepjeslijn; dezelfde getallen staan in de tabel ernaast.") if absolute else
-            _("Per schooljaar de gerealiseerde vsv-percentages met het afgesproken maximum als streepjeslijn; "
-              "dezelfde getallen staan in de tabel ernaast."),
+            _("Per compleet schooljaar (alle gemeenten hebben cijfers) de gerealiseerde aantallen nieuwe vsv'ers "
+              "met het afgesproken maximum als streepjeslijn; dezelfde getallen staan in de tabel ernaast, met "
+              "ook de schooljaren die nog niet compleet zijn.") if absolute else
+            _("Per compleet schooljaar (alle gemeenten hebben cijfers) de gerealiseerde vsv-percentages met het "
+              "afgesproken maximum als streepjeslijn; dezelfde getallen staan in de tabel ernaast, met ook de "
+              "schooljaren die nog niet compleet zijn."),
             [y.school_year for y in years], [realised],
             target=target if any(v is not None for v in target.values) else None, unit=unit)
     in_force = agreement_in_force(region, "vsv", agreement.TEMPLATE_KEY)
     return render_template(
         "vsv/index.html", region=region, settings=settings, years=years, chart=chart, absolute=absolute,
+        incomplete=incomplete,
         in_force=in_force, school_year=school_year, reported=reported,
         municipalities=numbers.municipality_rows(session, region, school_year) if school_year else [],
         institutions=numbers.institution_rows(session, region),
