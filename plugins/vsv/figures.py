@@ -154,6 +154,14 @@ def national_rows() -> tuple[dict, ...]:
         return tuple(csv.DictReader(fh))
 
 
+def national_sources() -> dict[str, str]:
+    """The source address of each national population ("mbo", "all"), from the data file's source_url column."""
+    out = {}
+    for row in national_rows():
+        out.setdefault("mbo" if row["scope"] == "mbo" else "all", row["source_url"])
+    return out
+
+
 @cache
 def _rmc_2016() -> dict[str, Decimal]:
     with open(DATA / "vsv_rmc_2016_2017_partial.csv", newline="", encoding="utf-8") as fh:

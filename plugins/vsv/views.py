@@ -89,6 +89,7 @@ def index():
         institutions=numbers.institution_rows(session, region),
         previous=numbers.previous_year(school_year) if school_year else None,
         national=numbers.national_rows(), national_targets=numbers.NATIONAL_TARGETS,
+        national_sources=numbers.national_sources(),
         region_2016=numbers.region_2016(region.rmc_code),
         may_edit=may(current_user, "vsv.edit", region),
         demo_count=session.scalar(select(func.count(VsvFigure.id)).where(VsvFigure.region_id == region.id,

@@ -38,7 +38,7 @@ def test_the_dashboard_is_dutch_with_dutch_numbers_by_default(users, clock):
     text = text_of(html)
     assert '<html lang="nl">' in html
     assert "Voortijdig schoolverlaten in regio Utrecht" in text and "Landelijke context" in text
-    assert "2024-2025 2 12.000 1.484 12,37% – –" in text
+    assert "2024-2025 2 van de 16 gemeenten 12.000 1.484 12,37% – –" in text
     assert "Gemeente Utrecht GM0344 12,34% – –" in text and "Gemeente De Bilt GM0310 12,50%" in text
     assert "minder dan 18.000 nieuwe vsv'ers" in text and "2022-2023 alle sectoren 30.246" in text
     assert "Realisatie en streefwaarde per schooljaar, regio Utrecht</title>" in html
@@ -59,7 +59,7 @@ def test_after_choosing_english_the_dashboard_is_english_with_english_numbers(us
                   "qualification.", "This region has no signed early school leaving agreement yet",
                   "School year Municipalities with figures Participants New early school leavers Percentage"):
         assert words in text, words
-    assert "2024-2025 2 12,000 1,484 12.37% – –" in text
+    assert "2024-2025 2 of the 16 municipalities 12,000 1,484 12.37% – –" in text
     assert "Gemeente Utrecht GM0344 12.34% – –" in text and "Gemeente De Bilt GM0310 12.50%" in text
     assert "Gemeente Bunnik GM0312 no figures" in text  # the name stays as entered
     assert "fewer than 18,000 new early school leavers" in text and "2022-2023 all sectors 30,246" in text
