@@ -218,7 +218,7 @@ def test_a_deadline_that_passes_between_preview_and_confirm_refuses_the_confirm(
                      ["2024-2025", "GM0344", "25LH", 300, 9],  # new
                      ["2025-2026", "GM0344", None, 900, 9]], header=HEADER_BRIN)  # 2025-2026: still open
     location, preview = upload(client, data)
-    assert "/fouten" not in location and "2024-2025" in preview  # the preview is allowed: before 1-11-2025
+    assert "/fouten" not in location and "2024-2025" in preview  # the preview is allowed: before 1-11-2026
     _move_deadline(app_factory, tmp_path, 'deadlines = { "2024-2025" = 2026-09-30 }')  # today is 1-10-2026
     response = confirm(client, location)
     assert response.status_code == 409

@@ -104,7 +104,8 @@ def test_the_form_its_messages_and_the_lock_in_english(users, clock):
     utrecht = org_id(app, "GM0344")
     page = client.get(f"{BASE}/cijfers/invoeren").get_data(as_text=True)
     assert "<h1>Enter early school leaver figures</h1>" in page
-    assert '<label for="participants">Participants</label>' in page and "Two consecutive years" in page
+    assert '<label for="participants">Participants</label>' in page and "Only the school years in the list" in page
+    assert "Choose a school year" in page
     assert "Deelnemers" not in page and "Opslaan" not in page
     wrong = report(client, "2025-2026", utrecht, "1234", "1500")
     assert wrong.status_code == 400
