@@ -125,7 +125,8 @@ def figures():
                            school_year=school_year, all_years=ALL_YEARS,
                            per_institution=per_institution, names=names, institutions=institutions,
                            writable={r.id for r in every if may_write[r.organisation_id]},
-                           may_edit=may(current_user, "vsv.edit", region), today=_context(region).today)
+                           may_edit=may(current_user, "vsv.edit", region), today=_context(region).today,
+                           school_years=_context(region).school_years)
 
 
 @bp.route("/cijfers/invoeren", methods=["GET", "POST"])

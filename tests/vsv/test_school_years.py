@@ -30,6 +30,8 @@ def test_the_form_offers_the_set_as_a_drop_down_and_accepts_the_import_s_spellin
     select = re.search(r'<select[^>]* id="school_year"[^>]*>(.*?)</select>', html, re.S).group(1)
     offered = re.findall(r'value="([^"]*)"', select)
     assert offered == ["", "2025-2026", "2024-2025", "2023-2024", "2022-2023", "2021-2022"]
+    figures_page = text_of(client.get(f"{BASE}/cijfers").get_data(as_text=True))
+    assert "Cijfers kunnen worden ingevoerd voor de schooljaren 2021-2022 tot en met 2025-2026." in figures_page
     utrecht = org_id(app, "GM0344")
     assert report(client, "2024/2025", utrecht, "1000", "20").status_code == 303  # the import's spellings
     assert report(client, "23-24", utrecht, "900", "18").status_code == 303
