@@ -10,8 +10,8 @@ The set is defined once, here, and used by every way in: an instrument's form
   runs from 1 August to 31 July) belongs to the set only where the instrument's settings say so
   (`running_school_year = true`): figures about a year that has not ended cannot be final.
 * A year outside the set, or text that is no school year at all, gets one Dutch message that names the set.
-* The lock: a year whose deadline has passed, or that has no deadline and is older than the window, may be
-  changed only by the region's admin (the caller decides who that is).
+* The lock: a year whose deadline has passed, or that is older than the window without a deadline of its own,
+  may be changed only by the region's admin (the caller decides who that is).
 
 An instrument opts in by deriving its settings from `SchoolYearSettings`; an instrument whose settings do not
 gets the default window (and no deadlines) from `school_years(...)`.
@@ -204,17 +204,18 @@ class SchoolYears:
         return self.deadlines.get(school_year, self.deadline)
 
     def locked(self, school_year: str) -> bool:
-        """Closed for everyone but the region's admin: the deadline has passed (the day itself is still open),
-        or there is no deadline and the year is older than the window."""
+        """Closed for everyone but the region's admin: its deadline has passed (the day itself is still open),
+        or it is older than the window without a deadline of its own (`deadlines`; the default `deadline`
+        does not keep a year before the window open)."""
         deadline = self.deadline_for(school_year)
-        if deadline is not None:
-            return self.today > deadline
-        return start_of(school_year) < self.open_from
+        if deadline is not None and self.today > deadline:
+            return True
+        return school_year not in self.deadlines and start_of(school_year) < self.open_from
 
     def lock_reason(self, school_year: str) -> str:
         """Why `school_year` is locked, in the reader's language (call only for a locked year)."""
         deadline = self.deadline_for(school_year)
-        if deadline is not None:
+        if deadline is not None and self.today > deadline:
             return _("de cijfers van schooljaar %(year)s zijn vergrendeld sinds de deadline van %(date)s; alleen "
                      "de regiobeheerder kan ze nog wijzigen", year=school_year, date=long_date(deadline))
         return _("de cijfers van schooljaar %(year)s zijn vergrendeld: alleen de laatste %(count)s schooljaren "

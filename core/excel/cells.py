@@ -52,8 +52,11 @@ class Lookups:
     find_identifier: Callable[[str], OrgInfo | None] = lambda _identifier: None  # any organisation
     find_id: Callable[[int], OrgInfo | None] = lambda _org_id: None
     by_id: dict[int, OrgInfo] = field(default_factory=dict)
-    # the instrument's closed set of school years (core.school_years.SchoolYears) where it declares one
+    # the instrument's closed set of school years (core.school_years.SchoolYears) where it declares one, and
+    # the school years already stored in the sheet's table (an export of them re-imports; the sheet's rules
+    # decide whether a row of such a year may change)
     school_years: Any = None
+    stored_school_years: frozenset = frozenset()
 
     def __post_init__(self):
         for org in self.members.values():
@@ -193,9 +196,12 @@ def parse_school_year(value: Any) -> str:
     raise Invalid(_("'%(value)s' is geen schooljaar (zoals 2024-2025)", value=shown(value)))
 
 
-def _school_year_parser(school_years):
-    """The instrument's closed set: one message for anything that is not one of its years."""
+def _school_year_parser(school_years, stored: frozenset = frozenset()):
+    """The instrument's closed set (and the years already stored): one message for anything else."""
     def parse(value: Any) -> str:
+        canonical = normalise_school_year(value) if _is_text(value) else None
+        if canonical is not None and canonical in stored:
+            return canonical
         try:
             return school_years.parse(value if _is_text(value) else message_value(value))
         except InvalidSchoolYear as exc:
@@ -227,7 +233,8 @@ def make_parser(col: Column, lookups: Lookups | None) -> Callable[[Any], Any]:
         base = parse_boolean
     elif kind == Kind.SCHOOL_YEAR:
         in_set = lookups is not None and lookups.school_years is not None
-        base = _school_year_parser(lookups.school_years) if in_set else parse_school_year
+        base = (_school_year_parser(lookups.school_years, lookups.stored_school_years) if in_set
+                else parse_school_year)
     elif kind == Kind.ENUM:
         base = _enum_parser(col)
     elif kind == Kind.BRIN:

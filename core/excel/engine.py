@@ -27,7 +27,7 @@ from core.excel.hidden import chosen as hidden_choice
 from core.excel.normalise import normalised
 from core.excel.reader import Problem, open_sheet
 from core.excel.safety import Limits, RefusedFile, check_workbook
-from core.excel.spec import SheetSpec
+from core.excel.spec import Kind, SheetSpec
 from core.excel.validate import RowPermission, recheck_rules, validate
 from core.excel.store import StaleImport, lock_rows, lock_sheet, recheck, write_diff
 from core.excel.export import write_workbook
@@ -81,6 +81,16 @@ def build_lookups(session: Session, region: Region, instrument: str | None = Non
                    school_years=_school_years(region, instrument))
 
 
+def stored_school_years(session: Session, spec: SheetSpec, region: Region) -> frozenset:
+    """The school years of the sheet's rows in the region (every school-year column of its table)."""
+    found: set = set()
+    for col in spec.imported_columns:
+        if col.kind == Kind.SCHOOL_YEAR:
+            column = getattr(spec.model, col.key)
+            found.update(session.scalars(select(column).where(spec.model.region_id == region.id).distinct()))
+    return frozenset(y for y in found if y)
+
+
 def _school_years(region: Region, instrument: str | None):
     if instrument is None:
         return None
@@ -128,6 +138,8 @@ def prepare_import(session: Session, *, spec: SheetSpec, instrument: str, region
         prepared.refused = True
         return prepared
     lookups = build_lookups(session, region, instrument)
+    if lookups.school_years is not None:
+        lookups.stored_school_years = stored_school_years(session, spec, region)
     prepared.lookups = lookups
     validated = validate(opened, spec, instrument=instrument, region=region, user=user, lookups=lookups,
                          max_rows=limits.max_rows, context=RuleContext(region, instrument, user),

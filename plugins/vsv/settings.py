@@ -12,7 +12,7 @@
 The school years are the core's closed set (plugin_api.SchoolYearSettings): the
 form's drop-down, the template's list and the import accept the same years,
 never the running school year (its figures are not final). After a school
-year's deadline, or without a deadline once it is older than the window, its
+year's deadline, or once it is older than the window without a deadline of its own, its
 figures are locked except for the region's admins (the coordinators).
 """
 from __future__ import annotations

@@ -6,7 +6,7 @@ An empty instelling cell (or no instelling column) means the municipality's
 own figures; a BRIN is allowed only where the region reports per institution
 (institution_reporting). Rules beyond the column kinds: new vsv'ers <=
 participants, and a locked school year (the core's rule: its deadline has
-passed, or it has no deadline and is older than the window) may be changed
+passed, or it is older than the window without a deadline of its own) may be changed
 only by the region's admins. The school years themselves are the region's
 closed set (the engine refuses any other with one message). The rules read the region, the
 uploader, today's date and the region's settings from the engine's context
@@ -42,8 +42,8 @@ def is_region_admin(user, region) -> bool:
 
 
 def locked_for(school_year: str, context) -> bool:
-    """The school year is locked on `context.today` (core rule: its deadline has passed, or it has no deadline
-    and is older than the window) and the acting user is not a region admin."""
+    """The school year is locked on `context.today` (core rule: its deadline has passed, or it is older than
+    the window without a deadline of its own) and the acting user is not a region admin."""
     return context.school_years.locked(school_year) and not is_region_admin(context.user, context.region)
 
 

@@ -52,6 +52,10 @@ def test_a_year_locks_after_its_deadline_or_without_one_once_older_than_the_wind
     assert settings.school_years(dt.date(2026, 11, 2)).locked("2024-2025")
     assert on.locked("2020-2021") and on.locked("2019-2020")  # no deadline, before the window (2021-2022 on)
     assert not on.locked("2021-2022") and not on.locked("2025-2026")
+    # a default deadline still to come keeps the window open, not the years before it; a year's own one does
+    later = SchoolYearSettings(first_school_year="2019-2020", deadline=dt.date(2027, 10, 1),
+                               deadlines={"2019-2020": dt.date(2027, 1, 1)}).school_years(dt.date(2026, 10, 1))
+    assert later.locked("2020-2021") and not later.locked("2019-2020") and not later.locked("2024-2025")
 
 
 def test_settings_check_the_school_years_they_name():

@@ -120,3 +120,33 @@ def test_a_year_that_leaves_the_window_between_preview_and_confirm_is_refused_at
     assert response.status_code == 409
     assert OLD_YEAR_LOCK in text_of(response.get_data(as_text=True))
     assert figures(app) == []
+
+
+def test_an_export_with_a_stored_year_outside_the_set_reimports_unchanged_but_cannot_change_it(users, clock, tmp_path):
+    """A figure stored before the set was closed (2018-2019, outside rmc-19's window): its export re-imports as
+    unchanged; changing it is refused for an editor as a year older than the window."""
+    from core.db import db_session
+    from core.regions.models import Region
+    from plugins.vsv.models import VsvFigure
+    from sqlalchemy import select
+
+    app = users
+    with app.app_context():
+        session = db_session()
+        region = session.scalar(select(Region).where(Region.slug == "rmc-19"))
+        session.add(VsvFigure(region_id=region.id, organisation_id=org_id(app, "GM0344"), school_year="2018-2019",
+                              participants=900, new_leavers=30))
+        session.commit()
+    out = tmp_path / "export.xlsx"
+    assert regio(app, "export", "vsv", "vsv-cijfers", "--region", "rmc-19", "--as", UTRECHT, "-o", out).exit_code == 0
+    again = regio(app, "import", "vsv", "vsv-cijfers", out, "--region", "rmc-19", "--as", UTRECHT)
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines()[0] == "0 wijzigingen: 0 nieuw, 0 gewijzigd, 1 ongewijzigd."
+    book = openpyxl.load_workbook(out)
+    book.worksheets[0]["E2"] = 31  # Nieuwe vsv'ers
+    book.save(out)
+    refused = regio(app, "import", "vsv", "vsv-cijfers", out, "--region", "rmc-19", "--as", UTRECHT)
+    assert refused.exit_code == 1
+    assert ("de cijfers van schooljaar 2018-2019 zijn vergrendeld: alleen de laatste 5 schooljaren staan open"
+            in refused.stderr)
+    assert figures(app) == [("2018-2019", "GM0344", None, 900, 30)]
