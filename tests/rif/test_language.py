@@ -308,6 +308,7 @@ def test_the_documents_keep_the_dutch_cost_categories(app):
         assert str(COST_CATEGORIES["overig"]) == "Other costs" and COST_CATEGORY_NAMES["overig"] == "Overige kosten"
 
 
+@midterm_open()
 def test_a_project_whose_partners_have_not_all_accounted_for_their_delivery_is_not_judged(app, as_):
     """Two partners pledged in kind, one reported: the sum is partial, so no 'onder 80%' and the other is named."""
     from core.db import db_session

@@ -3,7 +3,7 @@ web upload and in `regio import`; a locked year is refused for an editor and all
 
 On 1 October 2026 (the clock fixture) the set of rmc-19 is 2021-2022 ... 2025-2026 (the window: five school years
 up to the last one that has ended; the running 2026-2027 is not in it). rmc-29 sets first_school_year = 2019-2020
-and no deadline: 2019-2020 and 2020-2021 are in its set but older than the window, so locked.
+and only a default deadline: 2019-2020 and 2020-2021 are in its set but older than the window, so locked.
 """
 from __future__ import annotations
 
