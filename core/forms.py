@@ -1,10 +1,16 @@
-"""Shared form helpers: the standard validators' messages in the reader's language, the error summary."""
+"""Shared form helpers: the standard validators' messages in the reader's language, the error summary, the
+school-year drop-down."""
 from __future__ import annotations
 
 from functools import cache
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from wtforms import SelectField
 from wtforms.i18n import get_translations
+from wtforms.validators import StopValidation
+
+from core.school_years import InvalidSchoolYear
 
 
 @cache
@@ -30,3 +36,34 @@ class DutchForm(FlaskForm):
             for message in field.errors:
                 out.append((field.id, field.label.text, message))
         return out
+
+
+class SchoolYearField(SelectField):
+    """A drop-down of an instrument's closed set of school years (`offer(context.school_years)`), latest first.
+
+    It accepts what the import accepts ("2024/2025", "24-25" -> "2024-2025") and refuses anything else
+    with the set's one message, and nothing more (no second message from another validator).
+    """
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, choices=[], validate_choice=False, **kwargs)
+        self.school_years = None
+
+    def offer(self, school_years) -> None:
+        """Offer the years of `school_years` (a core.school_years.SchoolYears), the latest first."""
+        self.school_years = school_years
+        self.choices = [("", _("Kies een schooljaar"))] + [(y, y) for y in reversed(school_years.years)]
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.data = valuelist[0]
+
+    def pre_validate(self, form):
+        if self.school_years is None:
+            raise RuntimeError("SchoolYearField.offer(...) was not called")
+        if not (self.data or "").strip():
+            raise StopValidation(_("Kies een schooljaar."))
+        try:
+            self.data = self.school_years.parse(self.data)
+        except InvalidSchoolYear as exc:
+            raise StopValidation(str(exc)) from None

@@ -34,12 +34,13 @@ from core.agreements.templates import AgreementTemplate, AgreementTerm
 from core.audit.models import Audited
 from core.charts import Series, bar_chart
 from core.concurrency import Conflict, Versioned, VersionField, add_new, digest, lock_for_update, save_edit
+from core.completeness import Completeness, completeness
 from core.authz import active_memberships, active_roles, authorize, may, scoped
 from core.db import Base, db_session
 from core.deadlines.model import Deadline
 from core.demo import DemoAgreement, DemoConsortiumMember
 from core.excel.spec import Column, Kind, RowRule, SheetSpec
-from core.forms import DutchForm as Form
+from core.forms import DutchForm as Form, SchoolYearField
 from core.i18n import N_, euro, long_date, number, percentage
 from core.hookspecs import hookimpl
 from core.instruments import Instrument, NavItem, Permission, Widget
@@ -47,6 +48,7 @@ from core.orgs.models import Organisation
 from core.regions.context import RuleContext, current_region, instrument_settings
 from core.regions.models import Region
 from core.regions.settings import RegionSettings
+from core.school_years import InvalidSchoolYear, SchoolYears, SchoolYearSettings, normalise_school_year
 from core.template_contract import (agreement_url, agreements_url, consortium_url, new_agreement_url, region_url,
                                     sheet_export_url, sheet_template_url, sheet_url)
 
@@ -78,6 +80,12 @@ __all__ = [
     "Versioned", "VersionField", "Conflict", "save_edit", "add_new", "digest", "lock_for_update",
     # UI and errors
     "Form", "NotFound", "Forbidden", "bar_chart", "Series",
+    # issue 18: school years are one closed set per instrument and region (settings derive from
+    # SchoolYearSettings; RuleContext.school_years is the set on the context's day), one normalisation, one
+    # message, one lock rule; the form field offers the set as a drop-down
+    "SchoolYearSettings", "SchoolYears", "InvalidSchoolYear", "normalise_school_year", "SchoolYearField",
+    # issue 18: how complete a region total is ("x van de y gemeenten"), judged against a target only when complete
+    "Completeness", "completeness",
     # languages: Dutch source text marked for translation, numbers and dates the reader's way
     "_", "lazy_gettext", "ngettext", "number", "percentage", "euro", "long_date",
     # N_: marks Dutch text that stays Dutch in a file (a sheet's help texts and description on the workbook's

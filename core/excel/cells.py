@@ -26,6 +26,7 @@ from core.excel.spec import Column, Kind, format_value, message_value
 from core.excel.names import municipality_hint
 from core.i18n import N_, grouped
 from core.reference import mbo_institutions, municipalities
+from core.school_years import InvalidSchoolYear, normalise_school_year
 
 
 class Invalid(ValueError):
@@ -51,6 +52,11 @@ class Lookups:
     find_identifier: Callable[[str], OrgInfo | None] = lambda _identifier: None  # any organisation
     find_id: Callable[[int], OrgInfo | None] = lambda _org_id: None
     by_id: dict[int, OrgInfo] = field(default_factory=dict)
+    # the instrument's closed set of school years (core.school_years.SchoolYears) where it declares one, and
+    # the school years already stored in the sheet's table (an export of them re-imports; the sheet's rules
+    # decide whether a row of such a year may change)
+    school_years: Any = None
+    stored_school_years: frozenset = frozenset()
 
     def __post_init__(self):
         for org in self.members.values():
@@ -78,7 +84,6 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _DEC_PLAIN_RE = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
 _DEC_NL_RE = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d*)?$")
 _DEC_EN_RE = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
-_YEAR_RE = re.compile(r"^(\d{4})\s*[-/\u2013\u2014]\s*(\d{4})$")
 _BRIN_RE = re.compile(r"^\d{2}[A-Z]{2}$")
 _CBS_RE = re.compile(r"^(?:GM)?(\d{1,4})$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -183,11 +188,26 @@ def parse_boolean(value: Any) -> bool:
 
 
 def parse_school_year(value: Any) -> str:
+    """A school year written any common way ("2024/2025", "24-25") as "2024-2025" (core.school_years)."""
     if _is_text(value):
-        match = _YEAR_RE.match(value.strip())
-        if match and int(match.group(2)) == int(match.group(1)) + 1:
-            return f"{match.group(1)}-{match.group(2)}"
+        canonical = normalise_school_year(value)
+        if canonical is not None:
+            return canonical
     raise Invalid(_("'%(value)s' is geen schooljaar (zoals 2024-2025)", value=shown(value)))
+
+
+def _school_year_parser(school_years, stored: frozenset = frozenset()):
+    """The instrument's closed set (and the years already stored): one message for anything else."""
+    def parse(value: Any) -> str:
+        canonical = normalise_school_year(value) if _is_text(value) else None
+        if canonical is not None and canonical in stored:
+            return canonical
+        try:
+            return school_years.parse(value if _is_text(value) else message_value(value))
+        except InvalidSchoolYear as exc:
+            raise Invalid(str(exc)) from None
+
+    return parse
 
 
 def _code_text(value: Any) -> str:
@@ -212,7 +232,9 @@ def make_parser(col: Column, lookups: Lookups | None) -> Callable[[Any], Any]:
     elif kind == Kind.BOOLEAN:
         base = parse_boolean
     elif kind == Kind.SCHOOL_YEAR:
-        base = parse_school_year
+        in_set = lookups is not None and lookups.school_years is not None
+        base = (_school_year_parser(lookups.school_years, lookups.stored_school_years) if in_set
+                else parse_school_year)
     elif kind == Kind.ENUM:
         base = _enum_parser(col)
     elif kind == Kind.BRIN:

@@ -27,7 +27,7 @@ from core.excel.hidden import chosen as hidden_choice
 from core.excel.normalise import normalised
 from core.excel.reader import Problem, open_sheet
 from core.excel.safety import Limits, RefusedFile, check_workbook
-from core.excel.spec import SheetSpec
+from core.excel.spec import Kind, SheetSpec
 from core.excel.validate import RowPermission, recheck_rules, validate
 from core.excel.store import StaleImport, lock_rows, lock_sheet, recheck, write_diff
 from core.excel.export import write_workbook
@@ -35,6 +35,7 @@ from core.orgs.models import Organisation
 from core.regions.context import RuleContext
 from core.regions.guard import require_instrument
 from core.regions.models import Region, RegionMember
+from core.school_years import SchoolYearSettings
 
 __all__ = [
     "Prepared", "PermissionChanged", "StaleImport", "find_sheet", "build_lookups", "prepare_import",
@@ -59,8 +60,9 @@ def actor_of(user) -> tuple[int | None, str]:
     return user.id, user.email
 
 
-def build_lookups(session: Session, region: Region) -> Lookups:
-    """The region's member organisations, with look-ups of any other organisation on demand."""
+def build_lookups(session: Session, region: Region, instrument: str | None = None) -> Lookups:
+    """The region's member organisations, with look-ups of any other organisation on demand; with the
+    instrument, its closed set of school years today where its settings declare one (SchoolYearSettings)."""
     rows = session.execute(
         select(Organisation.id, Organisation.identifier, Organisation.name, Organisation.kind)
         .join(RegionMember, RegionMember.organisation_id == Organisation.id)
@@ -75,7 +77,25 @@ def build_lookups(session: Session, region: Region) -> Lookups:
 
     return Lookups(region.id, region.name, region.rmc_code, members,
                    find_identifier=lambda code: find(Organisation.identifier == code),
-                   find_id=lambda org_id: find(Organisation.id == org_id))
+                   find_id=lambda org_id: find(Organisation.id == org_id),
+                   school_years=_school_years(region, instrument))
+
+
+def stored_school_years(session: Session, spec: SheetSpec, region: Region) -> frozenset:
+    """The school years of the sheet's rows in the region (every school-year column of its table)."""
+    found: set = set()
+    for col in spec.imported_columns:
+        if col.kind == Kind.SCHOOL_YEAR:
+            column = getattr(spec.model, col.key)
+            found.update(session.scalars(select(column).where(spec.model.region_id == region.id).distinct()))
+    return frozenset(y for y in found if y)
+
+
+def _school_years(region: Region, instrument: str | None):
+    if instrument is None:
+        return None
+    context = RuleContext(region, instrument)
+    return context.school_years if isinstance(context.settings, SchoolYearSettings) else None
 
 
 @dataclass
@@ -120,7 +140,9 @@ def prepare_import(session: Session, *, spec: SheetSpec, instrument: str, region
         return prepared
     if rows_seen is not None:
         opened.rows = rows_seen(opened.rows)
-    lookups = build_lookups(session, region)
+    lookups = build_lookups(session, region, instrument)
+    if lookups.school_years is not None:
+        lookups.stored_school_years = stored_school_years(session, spec, region)
     prepared.lookups = lookups
     validated = validate(opened, spec, instrument=instrument, region=region, user=user, lookups=lookups,
                          max_rows=limits.max_rows, context=RuleContext(region, instrument, user),
@@ -192,7 +214,7 @@ def commit_staged(session: Session, staged, *, spec: SheetSpec, instrument: str,
     lock_rows(session, spec, diff)  # a form saving one of these rows now waits, or has committed before
     recheck(session, spec, region.id, diff, file_keys)
     # rules may depend on the date or the region's settings (a deadline): ask them again (RowsRefused)
-    recheck_rules(spec, diff, lambda: build_lookups(session, region), RuleContext(region, instrument, user))
+    recheck_rules(spec, diff, lambda: build_lookups(session, region, instrument), RuleContext(region, instrument, user))
     with database_errors():
         write_diff(session, spec, region.id, diff, actor_of(user))
         session.execute(delete(type(staged)).where(type(staged).id == staged.id))
@@ -241,7 +263,7 @@ def export_sheet(session: Session, *, spec: SheetSpec, instrument: str, region: 
                  extra_rows: int = 500) -> int:
     """Write what the user may see of this sheet in the region; returns the number of rows."""
     require_instrument(region, instrument)
-    lookups = build_lookups(session, region)
+    lookups = build_lookups(session, region, instrument)
     return write_workbook(out, spec, instrument, export_rows(session, spec, region, user), lookups,
                           extra_rows=extra_rows)
 
@@ -250,4 +272,4 @@ def template_sheet(session: Session, *, spec: SheetSpec, instrument: str, region
                    rows: int = 1000) -> None:
     """An empty template for the region: header, drop-downs, explanation, schema version."""
     require_instrument(region, instrument)
-    write_workbook(out, spec, instrument, [], build_lookups(session, region), extra_rows=rows)
+    write_workbook(out, spec, instrument, [], build_lookups(session, region, instrument), extra_rows=rows)

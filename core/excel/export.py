@@ -152,6 +152,8 @@ def choices_for(col: Column, lookups: Lookups | None) -> list[tuple[str, str]] |
     if kind == Kind.BOOLEAN:
         return [("ja", ""), ("nee", "")]
     if kind == Kind.SCHOOL_YEAR:
+        if lookups is not None and lookups.school_years is not None:  # the instrument's closed set, latest first
+            return [(y, "") for y in reversed(lookups.school_years.years)]
         return [(y, "") for y in school_years(col)]
     if kind == Kind.ORGANISATION and lookups is not None:
         kinds = set(col.org_kinds)
@@ -185,6 +187,9 @@ def allowed_text(col: Column, lookups: Lookups | None) -> str:
         parts.append("een van: " + ", ".join(col.choices))
     if kind == Kind.BOOLEAN:
         parts.append("ja of nee")
+    if kind == Kind.SCHOOL_YEAR and lookups is not None and lookups.school_years is not None:
+        years = lookups.school_years.years
+        parts.append(f"een schooljaar van {years[0]} tot en met {years[-1]}")
     if kind == Kind.ORGANISATION:
         what = " of ".join(KIND_NOUNS.get(k, k) for k in col.org_kinds) or "organisatie"
         parts.append(f"{what} in regio {lookups.region_name if lookups else ''}; zie het werkblad {LISTS_SHEET}")
@@ -233,7 +238,8 @@ def write_workbook(out: str | IO[bytes], spec: SheetSpec, instrument: str, rows:
             letter = column_letter(2 * len(lists))
             source = f"='{LISTS_SHEET}'!${letter}$2:${letter}${len(options) + 1}"
             lists.append((col, options))
-        strict = col.kind in (Kind.ENUM, Kind.BOOLEAN, Kind.ORGANISATION)
+        strict = col.kind in (Kind.ENUM, Kind.BOOLEAN, Kind.ORGANISATION) or (
+            col.kind == Kind.SCHOOL_YEAR and lookups is not None and lookups.school_years is not None)
         ws.data_validation(1, c, last_row, c, {
             "validate": "list", "source": source,
             "error_type": "stop" if strict else "warning",

@@ -92,6 +92,13 @@ class RuleContext:
         if self.settings is None and self.instrument and has_app_context():
             object.__setattr__(self, "settings", settings_of(self.region, self.instrument))
 
+    @property
+    def school_years(self):
+        """The instrument's closed set of school years in the region on `today` (core.school_years)."""
+        from core.school_years import school_years
+
+        return school_years(self.settings, self.today)
+
     def organisation(self, org_id: int) -> Organisation | None:
         """The organisation with this id (a member of the region or not), or None."""
         return db_session().get(Organisation, org_id) if org_id is not None else None

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from core.plugin_api import db_session, lazy_gettext
+from core.plugin_api import Completeness, completeness, db_session, lazy_gettext
 
 from .models import CATEGORIES, MonitorCount
 from .access import Viewer
@@ -78,6 +78,12 @@ def table(rows, period: str, names: dict[str, str], *, threshold: int, viewer: V
     published = suppress(values, munis, list(CATEGORIES), threshold=threshold, known=known, raw=viewer.raw)
     published.reporters = reporters
     return published
+
+
+def period_completeness(rows, period: str, names: dict[str, str]) -> Completeness:
+    """Which of the region's municipalities (`names`: CBS code -> name) have counts in `period`: the region
+    totals of a period with missing municipalities are part of the region, not all of it."""
+    return completeness(names, {r[1] for r in rows if r[2] == period}, noun="gemeente")
 
 
 def over_time(rows, names, *, threshold: int, viewer: Viewer) -> list[tuple[str, Published]]:

@@ -89,7 +89,8 @@ def dashboard_widgets(region, user):
             published = figures.table(rows, periods[-1], figures.municipalities(region), threshold=conf.min_count,
                                      viewer=viewer)
             out.update(period=periods[-1],
-                       totals=[(models.CATEGORY_LABELS[c], published.totals[c]) for c in models.CATEGORIES])
+                       totals=[(models.CATEGORY_LABELS[c], published.totals[c]) for c in models.CATEGORIES],
+                       completeness=figures.period_completeness(rows, periods[-1], figures.municipalities(region)))
         return out
 
     return [Widget(title=lazy_gettext("Kwetsbare jongeren"), template="kwetsbare_jongeren/widget.html", context=context,

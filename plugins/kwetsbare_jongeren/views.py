@@ -79,6 +79,7 @@ def index():
     viewer = access.viewer_of(current_user)
     history = figures.over_time(rows, munis, threshold=settings.min_count, viewer=viewer)
     periods = [p for p, _t in history]
+    complete = {p: figures.period_completeness(rows, p, munis) for p in periods}
     period = request.args.get("periode") or (periods[-1] if periods else None)
     current = dict(history).get(period)
     reported_by = {}
@@ -100,7 +101,8 @@ def index():
         "kwetsbare_jongeren/index.html", region=region, settings=settings, names=names,
         signed=_signed_matrix(region, names), role_labels=ROLE_LABELS, task_labels=TASK_LABELS, history=history,
         periods=periods, period=period, current=current, munis=munis, categories=CATEGORIES,
-        category_labels=CATEGORY_LABELS, chart=chart, reported_by=reported_by,
+        category_labels=CATEGORY_LABELS, chart=chart, reported_by=reported_by, complete=complete,
+        complete_periods=[p for p in periods if complete[p].is_complete],
         jikp=figures.jikp_for(region.rmc_code), raw=viewer.raw, demo=figures.has_demo(region.id),
         may_report=may(current_user, f"{KEY}.report", region), may_draft=may(current_user, "agreement.draft", region))
 

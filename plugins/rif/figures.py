@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from core.plugin_api import Series, _, bar_chart
+from core.plugin_api import Series, _, bar_chart, completeness
 
 from .models import Application
 from .rules import CONCEPT, GRANTED_STATES, SECTORS, ZERO, share
@@ -18,14 +18,28 @@ NATIONAL_2014_2018 = {"projects": 120, "subsidy": Decimal("107600000"), "partner
 
 @dataclass
 class Delivery:
+    """Pledged and delivered in kind, summed over partner lines (a project's, or one partner's)."""
+
     label: str
     pledged: Decimal = ZERO
     delivered: Decimal = ZERO
     reported: bool = False  # at least one delivered figure was filled in
+    expected: dict = field(default_factory=dict)  # a project's partners with an in-kind pledge: id -> name
+    accounted: set = field(default_factory=set)  # the ids of those that reported what they delivered
 
     def rate(self, threshold=None):
         """The delivered share of the pledge (see rules.share); None before anything is reported."""
         return share(self.delivered, self.pledged, threshold) if self.reported else None
+
+    @property
+    def completeness(self):
+        """Which of the project's partners with an in-kind pledge reported what they delivered."""
+        return completeness(self.expected, self.accounted, noun="partner")
+
+    @property
+    def complete(self) -> bool:
+        """Every partner accounted for (a partner's own row sums only its own lines: always complete)."""
+        return not self.expected or self.completeness.is_complete
 
 
 @dataclass
@@ -51,8 +65,9 @@ class Dashboard:
         return share(self.entree_projects, self.projects)
 
     def low(self, row: Delivery) -> bool:
+        """Below the threshold: judged only when every partner of the sum reported (core's Completeness)."""
         rate = row.rate(self.threshold)
-        return rate is not None and rate < self.threshold
+        return rate is not None and row.complete and rate < self.threshold
 
 
 def build(applications, threshold: int) -> Dashboard:
@@ -81,6 +96,10 @@ def build(applications, threshold: int) -> Dashboard:
                 if p.delivered_in_kind is not None:
                     target.delivered += p.delivered_in_kind
                     target.reported = True
+            if p.pledged_in_kind:
+                project.expected[p.partner_id] = p.partner.name
+                if p.delivered_in_kind is not None:
+                    project.accounted.add(p.partner_id)
         if a.status in GRANTED_STATES:
             out.per_project.append(project)
     out.kinds = sorted(kinds.items())

@@ -7,12 +7,12 @@ is one institution's numbers.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
-from core.plugin_api import db_session
+from core.plugin_api import Completeness, completeness, db_session
 
 from .models import Report, split_measures
 from .sheets import percentage
@@ -31,6 +31,8 @@ class YearFigures:
     forwarded: int
     teams_matching: int
     teams_total: int
+    # which of the region's mbo institutions reported (x van de y instellingen); None when not asked for
+    completeness: Completeness | None = field(default=None, compare=False)
 
     @property
     def share_desk(self) -> Decimal | None:
@@ -52,19 +54,39 @@ class YearFigures:
     def share_matching(self) -> Decimal | None:
         return percentage(self.teams_matching, self.teams_total)
 
+    def judged(self, target) -> str:
+        """The share of teams with stagematching against the region's target (a minimum), judged only when
+        every institution of the region reported (core's Completeness)."""
+        met = None if target is None or self.share_matching is None else self.share_matching >= Decimal(target)
+        return self.completeness.verdict_text(met) if self.completeness is not None else "–"
+
 
 def _as_int(column):
     return func.sum(case((column, 1), else_=0))
 
 
-def region_totals(region_id: int) -> list[YearFigures]:
-    """Totals per school year over every institution that reported in the region (oldest first)."""
+def expected_institutions(region) -> dict[int, str]:
+    """Organisation id -> name of the institutions expected to report: the region's member mbo institutions."""
+    return {m.organisation_id: m.organisation.name for m in region.members if m.organisation.kind == "mbo"}
+
+
+def region_totals(region_id: int, expected: dict[int, str] | None = None) -> list[YearFigures]:
+    """Totals per school year over every institution that reported in the region (oldest first); with
+    `expected` (expected_institutions), each year says which of them reported."""
     stmt = (select(Report.school_year, func.count(Report.id), _as_int(Report.has_desk), _as_int(Report.has_procedure),
                    func.sum(Report.reports_received), func.sum(Report.reports_handled),
                    func.sum(Report.reports_forwarded), func.sum(Report.teams_matching),
                    func.sum(Report.teams_total))
             .where(Report.region_id == region_id).group_by(Report.school_year).order_by(Report.school_year))
-    return [YearFigures(year, *(int(v or 0) for v in rest)) for year, *rest in db_session().execute(stmt)]
+    totals = [YearFigures(year, *(int(v or 0) for v in rest)) for year, *rest in db_session().execute(stmt)]
+    if expected is None:
+        return totals
+    who: dict[str, set[int]] = {}
+    for year, org_id in db_session().execute(select(Report.school_year, Report.organisation_id)
+                                             .where(Report.region_id == region_id)):
+        who.setdefault(year, set()).add(org_id)
+    return [YearFigures(**{**t.__dict__, "completeness": completeness(expected, who.get(t.school_year, ()),
+                                                                       noun="instelling")}) for t in totals]
 
 
 def shown_years(totals: list[YearFigures], minimum: int) -> tuple[list[YearFigures], list[str]]:

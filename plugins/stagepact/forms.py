@@ -1,16 +1,14 @@
 """The report form: the same fields and rules as the Excel sheet "stagepact"."""
 from __future__ import annotations
 
-import datetime as dt
-
 from wtforms import IntegerField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from core.plugin_api import Form, VersionField, _, lazy_gettext, number
+from core.plugin_api import Form, SchoolYearField, VersionField, _, lazy_gettext, number
 
 from .models import MEASURE_MAX_LENGTH, MEASURE_SEPARATOR, MEASURES_MAX_LENGTH, join_measures, split_measures
-from .sheets import FIRST_SCHOOL_YEAR, RULES, SPEC
+from .sheets import RULES, SPEC
 
 YES_NO = [("", lazy_gettext("Kies ja of nee")), ("ja", lazy_gettext("Ja")), ("nee", lazy_gettext("Nee"))]
 COUNT_FIELDS = ("reports_received", "reports_handled", "reports_forwarded", "teams_matching", "teams_total")
@@ -24,14 +22,6 @@ LABELS = {
     "teams_matching": lazy_gettext("Teams met stagematching"),
     "teams_total": lazy_gettext("Teams totaal"),
 }
-
-
-def school_years(today: dt.date | None = None) -> list[str]:
-    """From the first Stagepact year up to the current school year (which starts on 1 August)."""
-    today = today or dt.date.today()
-    last = today.year if today.month >= 8 else today.year - 1
-    first = int(FIRST_SCHOOL_YEAR[:4])
-    return [f"{y}-{y + 1}" for y in range(last, first - 1, -1)]
 
 
 class CheckboxList(SelectMultipleField):
@@ -70,8 +60,8 @@ def _rule_message(column: str, values: dict) -> str | None:
 class ReportForm(Form):
     organisation = SelectField(lazy_gettext("Instelling"), coerce=int,
                                validators=[InputRequired(lazy_gettext("Kies de instelling waarvoor u rapporteert."))])
-    school_year = SelectField(lazy_gettext("Schooljaar"),
-                              validators=[InputRequired(lazy_gettext("Kies een schooljaar."))])
+    # the region's closed set of school years (core: SchoolYearSettings), latest first; one message otherwise
+    school_year = SchoolYearField(lazy_gettext("Schooljaar"))
     has_desk = _yes_no("has_desk")
     has_procedure = _yes_no("has_procedure")
     reports_received = _count("reports_received")
@@ -90,7 +80,7 @@ class ReportForm(Form):
         if "organisation" in self:
             self.organisation.choices = [(o.id, f"{o.name} ({o.identifier})") for o in organisations]
         if "school_year" in self:
-            self.school_year.choices = [(y, y) for y in school_years()]
+            self.school_year.offer(context.school_years)
         self.measure_kinds.choices = [(k, k) for k in kinds]
         self.kinds = list(kinds)
         if report is not None and not self.is_submitted():
@@ -166,4 +156,4 @@ class ReportForm(Form):
 # A conflict shows the stored measures under the checklist's label (the model keeps them in one column).
 STORED_AS = {"measure_kinds": "measures"}
 
-__all__ = ["STORED_AS", "ReportForm", "school_years", "split_measures"]
+__all__ = ["STORED_AS", "ReportForm", "split_measures"]

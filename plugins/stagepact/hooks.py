@@ -64,7 +64,8 @@ def navigation_items(region, user):
 def dashboard_widgets(region):
     def context():
         schema = settings.StagepactSettings.from_json(region.settings_for(KEY))
-        shown, _held = figures.shown_years(figures.region_totals(region.id), schema.minimum_reports)
+        shown, _held = figures.shown_years(figures.region_totals(region.id, figures.expected_institutions(region)),
+                                           schema.minimum_reports)
         return {"latest": shown[-1] if shown else None}
 
     return [Widget(title=lazy_gettext("Stagepact mbo"), template="stagepact/widget.html", context=context,

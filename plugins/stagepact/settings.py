@@ -1,9 +1,14 @@
-"""Settings of [instruments.stagepact] in a region file."""
+"""Settings of [instruments.stagepact] in a region file.
+
+The school years are the core's closed set (plugin_api.SchoolYearSettings): from
+first_school_year (default 2022-2023: the Stagepact mbo was signed in 2023) up to
+the running school year, which institutions may report on as it goes.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.plugin_api import RegionSettings
+from core.plugin_api import SchoolYearSettings
 
 from .models import MEASURE_MAX_LENGTH, MEASURE_SEPARATOR
 
@@ -17,8 +22,11 @@ DEFAULT_MEASURE_KINDS = (
 )
 
 
+FIRST_SCHOOL_YEAR = "2022-2023"  # the Stagepact mbo was signed in 2023
+
+
 @dataclass
-class StagepactSettings(RegionSettings):
+class StagepactSettings(SchoolYearSettings):
     """measure_kinds:   the kinds of measures institutions tick in the form (they may add free text too);
                         the dashboard counts institutions per kind.
     minimum_reports: the region-wide figures of a school year are shown only when at least this many
@@ -27,6 +35,8 @@ class StagepactSettings(RegionSettings):
 
     measure_kinds: list[str] = field(default_factory=lambda: list(DEFAULT_MEASURE_KINDS))
     minimum_reports: int = 2
+    first_school_year: str | None = FIRST_SCHOOL_YEAR
+    running_school_year: bool = True
 
     @classmethod
     def from_toml(cls, table: dict):

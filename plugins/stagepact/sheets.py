@@ -13,7 +13,6 @@ from core.plugin_api import N_, Column, Kind, RowRule, SheetSpec, _, lazy_gettex
 from .models import MEASURE_MAX_LENGTH, Report, split_measures
 
 SHEET = "stagepact"
-FIRST_SCHOOL_YEAR = "2022-2023"  # the Stagepact mbo was signed in 2023
 # Written on the workbook's "Toelichting" sheet: part of the file format, so Dutch in every language
 # (like the headers and help texts below); marked with N_ so the sheet's page shows them in the reader's
 # language.
@@ -50,7 +49,7 @@ RULES = (
 COLUMNS = (
     Column("organisation_id", "Instelling", Kind.ORGANISATION, org_kinds=("mbo",),
            help=N_("BRIN-code van de mbo-instelling (zoals 25LH).")),
-    Column("school_year", "Schooljaar", Kind.SCHOOL_YEAR, minimum=FIRST_SCHOOL_YEAR,
+    Column("school_year", "Schooljaar", Kind.SCHOOL_YEAR,  # the region's closed set (SchoolYearSettings)
            help=N_("Het schooljaar waarover u rapporteert, zoals 2024-2025.")),
     Column("has_desk", "Meldpunt", Kind.BOOLEAN,
            help=N_("Heeft de instelling een meldpunt voor stagediscriminatie? ja of nee.")),

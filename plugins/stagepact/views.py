@@ -37,7 +37,8 @@ def _targets(region, years: list[str]) -> tuple[object, dict]:
 def index():
     region = authorize("stagepact.view", current_region())
     settings = instrument_settings(region)
-    totals, held_back = figures.shown_years(figures.region_totals(region.id), settings.minimum_reports)
+    totals, held_back = figures.shown_years(
+        figures.region_totals(region.id, figures.expected_institutions(region)), settings.minimum_reports)
     years = [t.school_year for t in totals]
     agreement, targets = _targets(region, years)
     charts = {}

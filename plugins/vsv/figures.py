@@ -2,7 +2,9 @@
 institution, national context (the agreement's terms are read through agreement.py).
 
 Pure reads; the views authorize. Percentages are computed from the summed
-counts (never averaged from municipality percentages). The region's and the
+counts (never averaged from municipality percentages). Every sum says how
+complete it is (core's Completeness: which of the region's municipalities
+reported) and is judged against a target only when complete. The region's and the
 municipalities' figures are the rows without a BRIN; an institution's
 realisation is the sum of its rows (one per municipality) with its BRIN.
 """
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from core.plugin_api import Organisation, agreement_in_force, lazy_gettext
+from core.plugin_api import Completeness, Organisation, agreement_in_force, completeness, lazy_gettext
 
 from .agreement import (ABSOLUTE_TERM, INSTITUTION_TERM, PERCENTAGE_TERM, TEMPLATE_KEY, InstitutionTarget,
                         parse_institution_targets)
@@ -36,13 +38,25 @@ NATIONAL_TARGETS = (
 
 @dataclass
 class YearRow:
+    """The region's realisation in one school year: the sum over the municipalities that reported."""
+
     school_year: str
     participants: int | None
     new_leavers: int | None
     percentage: Decimal | None
-    reported: int  # number of municipalities with figures
+    completeness: Completeness  # which of the region's municipalities reported (x van de y gemeenten)
     target: Decimal | int | None  # in the region's target kind
-    met: bool | None  # None: no target or no figures
+    met: bool | None  # the sum against the target; None: no target or no figures (judged only when complete)
+
+    @property
+    def reported(self) -> int:
+        """The number of municipalities with figures."""
+        return self.completeness.reported
+
+    @property
+    def verdict(self) -> str:
+        """core.completeness: gehaald / niet gehaald only for a complete year, else nog niet compleet."""
+        return self.completeness.judge(self.met)
 
 
 def previous_year(school_year: str) -> str:
@@ -63,26 +77,45 @@ def targets(region, kind: str) -> dict[str, Decimal | int]:
     return out
 
 
+def expected_municipalities(region) -> dict[int, str]:
+    """Organisation id -> name of the municipalities expected to report: the region's member municipalities."""
+    return {m.organisation_id: m.organisation.name for m in region.members if m.organisation.kind == "gemeente"}
+
+
+def reporters(session, region, brin: bool = False) -> dict[tuple, set[int]]:
+    """(school year,) or (school year, BRIN) -> the organisation ids that reported figures (own or per BRIN)."""
+    column = VsvFigure.brin
+    stmt = select(VsvFigure.school_year, column, VsvFigure.organisation_id).where(
+        VsvFigure.region_id == region.id, column.is_not(None) if brin else column.is_(None))
+    out: dict[tuple, set[int]] = {}
+    for year, code, org_id in session.execute(stmt):
+        out.setdefault((year, code) if brin else (year,), set()).add(org_id)
+    return out
+
+
 def year_rows(session, region, kind: str) -> list[YearRow]:
-    """Realisation per school year (sums over the region's municipalities) against the signed target."""
+    """Realisation per school year (sums over the region's municipalities) against the signed target, with
+    how complete each sum is; a year is judged only when every municipality of the region reported."""
     sums = {
-        year: (participants, leavers, n)
-        for year, participants, leavers, n in session.execute(
-            select(VsvFigure.school_year, func.sum(VsvFigure.participants), func.sum(VsvFigure.new_leavers),
-                   func.count(VsvFigure.id))
+        year: (participants, leavers)
+        for year, participants, leavers in session.execute(
+            select(VsvFigure.school_year, func.sum(VsvFigure.participants), func.sum(VsvFigure.new_leavers))
             .where(VsvFigure.region_id == region.id, VsvFigure.brin.is_(None)).group_by(VsvFigure.school_year))
     }
+    expected = expected_municipalities(region)
+    who = reporters(session, region)
     goal = targets(region, kind)
     rows = []
     for year in sorted(set(sums) | set(goal)):
-        participants, leavers, n = sums.get(year, (None, None, 0))
+        participants, leavers = sums.get(year, (None, None))
         participants = int(participants) if participants is not None else None
         leavers = int(leavers) if leavers is not None else None
         pct = percentage(leavers, participants)
         target = goal.get(year)
         realised = leavers if kind == "absolute" else pct
         met = None if target is None or realised is None else realised <= target
-        rows.append(YearRow(year, participants, leavers, pct, n, target, met))
+        rows.append(YearRow(year, participants, leavers, pct, completeness(expected, who.get((year,), ())),
+                            target, met))
     return rows
 
 
@@ -119,6 +152,14 @@ def municipality_rows(session, region, school_year: str) -> list[MunicipalityRow
 def national_rows() -> tuple[dict, ...]:
     with open(DATA / "vsv_national.csv", newline="", encoding="utf-8") as fh:
         return tuple(csv.DictReader(fh))
+
+
+def national_sources() -> dict[str, str]:
+    """The source address of each national population ("mbo", "all"), from the data file's source_url column."""
+    out = {}
+    for row in national_rows():
+        out.setdefault("mbo" if row["scope"] == "mbo" else "all", row["source_url"])
+    return out
 
 
 @cache
@@ -165,9 +206,18 @@ class InstitutionRow:
     name: str
     participants: int | None
     new_leavers: int | None
-    reported: int  # number of municipalities that reported figures at this institution
+    completeness: Completeness  # the region's municipalities that reported figures at this institution
     max_new: int | None
     max_percentage: Decimal | None
+
+    @property
+    def reported(self) -> int:
+        return self.completeness.reported
+
+    @property
+    def verdict(self) -> str:
+        """gehaald / niet gehaald only when every municipality reported its figures at the institution."""
+        return self.completeness.judge(self.met)
 
     @property
     def percentage(self) -> Decimal | None:
@@ -192,21 +242,24 @@ def institution_rows(session, region) -> list[InstitutionRow]:
     against the institution's signed target. The school years with a signed target per institution (every
     institution with a target or figures in them); without such targets, the latest year with figures."""
     sums = {
-        (year, brin): (int(participants), int(leavers), n)
-        for year, brin, participants, leavers, n in session.execute(
+        (year, brin): (int(participants), int(leavers))
+        for year, brin, participants, leavers in session.execute(
             select(VsvFigure.school_year, VsvFigure.brin, func.sum(VsvFigure.participants),
-                   func.sum(VsvFigure.new_leavers), func.count(VsvFigure.id))
+                   func.sum(VsvFigure.new_leavers))
             .where(VsvFigure.region_id == region.id, VsvFigure.brin.is_not(None))
             .group_by(VsvFigure.school_year, VsvFigure.brin))
     }
+    expected = expected_municipalities(region)
+    who = reporters(session, region, brin=True)
     goals = institution_targets(region)
     years = {year for year, _brin in goals} or set(sorted(year for year, _brin in sums)[-1:])
     keys = {key for key in set(sums) | set(goals) if key[0] in years}
     names = institution_names(session, {brin for _year, brin in keys})
     rows = []
     for year, brin in keys:
-        participants, leavers, n = sums.get((year, brin), (None, None, 0))
+        participants, leavers = sums.get((year, brin), (None, None))
         goal = goals.get((year, brin))
-        rows.append(InstitutionRow(year, brin, names.get(brin, brin), participants, leavers, n,
+        rows.append(InstitutionRow(year, brin, names.get(brin, brin), participants, leavers,
+                                   completeness(expected, who.get((year, brin), ())),
                                    goal.max_new if goal else None, goal.max_percentage if goal else None))
     return sorted(rows, key=lambda r: (r.school_year, r.name, r.brin))

@@ -5,8 +5,10 @@ deelnemers, nieuwe vsv'ers; natural key schooljaar + gemeente + instelling.
 An empty instelling cell (or no instelling column) means the municipality's
 own figures; a BRIN is allowed only where the region reports per institution
 (institution_reporting). Rules beyond the column kinds: new vsv'ers <=
-participants, and a school year whose deadline has passed is locked (only the
-region's admins may still change it). The rules read the region, the
+participants, and a locked school year (the core's rule: its deadline has
+passed, or it is older than the window without a deadline of its own) may be changed
+only by the region's admins. The school years themselves are the region's
+closed set (the engine refuses any other with one message). The rules read the region, the
 uploader, today's date and the region's settings from the engine's context
 (the same on the web and on the command line). The engine asks the rules
 again when an upload is confirmed, so a deadline that passes between preview
@@ -16,23 +18,21 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.plugin_api import N_, Column, Kind, RowRule, SheetSpec, _, db_session, lazy_gettext, long_date, may
+from core.plugin_api import N_, Column, Kind, RowRule, SheetSpec, _, db_session, lazy_gettext, may
 
 from .models import VsvFigure, percentage
 
 KEY = "vsv"
-FIRST_YEAR = "2010-2011"
 # Written on the workbook's "Toelichting" sheet: part of the file format, so Dutch in every language (like the
 # headers and help texts below); marked with N_ so the sheet's page shows them in the reader's language.
 DESCRIPTION = N_("Deelnemers en nieuwe vsv'ers per schooljaar en gemeente, en in regio's die per instelling "
                  "rapporteren ook per mbo-instelling (BRIN). Het percentage wordt berekend.")
 
 
-def lock_message(school_year: str, settings) -> str:
-    """The import's message, in the reader's language like the core's cell messages (Dutch on the command line)."""
-    deadline = settings.deadline_for(school_year)
-    return _("de cijfers van schooljaar %(year)s zijn vergrendeld sinds de deadline van %(date)s; alleen de "
-             "regiobeheerder kan ze nog wijzigen", year=school_year, date=long_date(deadline))
+def lock_message(school_year: str, context) -> str:
+    """The import's message, in the reader's language like the core's cell messages (Dutch on the command line):
+    the core's reason why the year is locked (its deadline passed, or it is older than the window)."""
+    return context.school_years.lock_reason(school_year)
 
 
 def is_region_admin(user, region) -> bool:
@@ -42,9 +42,9 @@ def is_region_admin(user, region) -> bool:
 
 
 def locked_for(school_year: str, context) -> bool:
-    """The school year's deadline has passed (on `context.today`) and the acting user is not a region admin."""
-    return (context.settings.locked(school_year, context.today)
-            and not is_region_admin(context.user, context.region))
+    """The school year is locked on `context.today` (core rule: its deadline has passed, or it is older than
+    the window without a deadline of its own) and the acting user is not a region admin."""
+    return context.school_years.locked(school_year) and not is_region_admin(context.user, context.region)
 
 
 def _stored(region, values) -> tuple | None:
@@ -63,7 +63,7 @@ def _deadline_rule() -> RowRule:
             return None
         if _stored(context.region, values) == (values.get("participants"), values.get("new_leavers")):
             return None  # unchanged rows (export, then import) pass
-        return lock_message(values["school_year"], context.settings)
+        return lock_message(values["school_year"], context)
 
     return RowRule("school_year", check, needs=("school_year", "organisation_id"))
 
@@ -87,8 +87,8 @@ def _percentage(row):
 
 
 COLUMNS = (
-    Column("school_year", "Schooljaar", Kind.SCHOOL_YEAR, minimum=FIRST_YEAR,
-           help=N_("Twee opeenvolgende jaren, zoals 2024-2025.")),
+    Column("school_year", "Schooljaar", Kind.SCHOOL_YEAR,  # the region's closed set (SchoolYearSettings)
+           help=N_("Een schooljaar uit de lijst, zoals 2024-2025.")),
     Column("organisation_id", "Gemeente", Kind.ORGANISATION, org_kinds=("gemeente",),
            aliases=("Gemeente (CBS-code)", "CBS-code"),
            help=N_("CBS-code van een gemeente in deze regio, zoals GM0344.")),

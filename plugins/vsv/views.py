@@ -19,8 +19,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import func, select
 
 from core.plugin_api import (RuleContext, Series, _, add_new, agreement_in_force, authorize, bar_chart,
-                             current_region, current_user, db_session, instrument_settings, long_date, may, save_edit,
-                             scoped)
+                             current_region, current_user, db_session, instrument_settings, may, save_edit, scoped)
 
 from . import agreement, sheets
 from . import figures as numbers  # the module's name is also a page's below
@@ -41,12 +40,13 @@ def _context(region) -> RuleContext:
     return RuleContext(region, sheets.KEY, current_user)
 
 
-def _lock_error(region, settings, school_year: str) -> str | None:
-    if sheets.locked_for(school_year, _context(region)):
-        # The form's sentence (capital, full stop); the Excel import reports sheets.lock_message after the cell.
-        return _("De cijfers van schooljaar %(year)s zijn vergrendeld sinds de deadline van %(date)s; alleen de "
-                 "regiobeheerder kan ze nog wijzigen.", year=school_year,
-                 date=long_date(settings.deadline_for(school_year)))
+def _lock_error(region, school_year: str) -> str | None:
+    """The form's sentence (capital, full stop) for a year locked for this user; the Excel import reports the
+    same reason after the cell."""
+    context = _context(region)
+    if sheets.locked_for(school_year, context):
+        reason = sheets.lock_message(school_year, context)
+        return reason[:1].upper() + reason[1:] + "."
     return None
 
 
@@ -63,26 +63,33 @@ def index():
     absolute = settings.target_kind == "absolute"
     unit = "" if absolute else "%"
     chart = None
+    incomplete = [y for y in years if y.reported and not y.completeness.is_complete]
     if years:
+        # only complete school years: a partial sum beside the region's target would read as the region's figure
         realised = Series(_("Nieuwe vsv'ers") if absolute else _("Percentage nieuwe vsv'ers"),
-                          tuple(y.new_leavers if absolute else y.percentage for y in years))
+                          tuple((y.new_leavers if absolute else y.percentage) if y.completeness.is_complete
+                                else None for y in years))
         target = Series(_("Afgesproken maximum"), tuple(y.target for y in years))
         chart = bar_chart(
             _("Realisatie en streefwaarde per schooljaar, regio %(region)s", region=region.name),
-            _("Per schooljaar de gerealiseerde aantallen nieuwe vsv'ers met het afgesproken maximum als "
-              "streepjeslijn; dezelfde getallen staan in de tabel ernaast.") if absolute else
-            _("Per schooljaar de gerealiseerde vsv-percentages met het afgesproken maximum als streepjeslijn; "
-              "dezelfde getallen staan in de tabel ernaast."),
+            _("Per compleet schooljaar (alle gemeenten hebben cijfers) de gerealiseerde aantallen nieuwe vsv'ers "
+              "met het afgesproken maximum als streepjeslijn; dezelfde getallen staan in de tabel ernaast, met "
+              "ook de schooljaren die nog niet compleet zijn.") if absolute else
+            _("Per compleet schooljaar (alle gemeenten hebben cijfers) de gerealiseerde vsv-percentages met het "
+              "afgesproken maximum als streepjeslijn; dezelfde getallen staan in de tabel ernaast, met ook de "
+              "schooljaren die nog niet compleet zijn."),
             [y.school_year for y in years], [realised],
             target=target if any(v is not None for v in target.values) else None, unit=unit)
     in_force = agreement_in_force(region, "vsv", agreement.TEMPLATE_KEY)
     return render_template(
         "vsv/index.html", region=region, settings=settings, years=years, chart=chart, absolute=absolute,
+        incomplete=incomplete,
         in_force=in_force, school_year=school_year, reported=reported,
         municipalities=numbers.municipality_rows(session, region, school_year) if school_year else [],
         institutions=numbers.institution_rows(session, region),
         previous=numbers.previous_year(school_year) if school_year else None,
         national=numbers.national_rows(), national_targets=numbers.NATIONAL_TARGETS,
+        national_sources=numbers.national_sources(),
         region_2016=numbers.region_2016(region.rmc_code),
         may_edit=may(current_user, "vsv.edit", region),
         demo_count=session.scalar(select(func.count(VsvFigure.id)).where(VsvFigure.region_id == region.id,
@@ -118,7 +125,8 @@ def figures():
                            school_year=school_year, all_years=ALL_YEARS,
                            per_institution=per_institution, names=names, institutions=institutions,
                            writable={r.id for r in every if may_write[r.organisation_id]},
-                           may_edit=may(current_user, "vsv.edit", region), today=_context(region).today)
+                           may_edit=may(current_user, "vsv.edit", region), today=_context(region).today,
+                           school_years=_context(region).school_years)
 
 
 @bp.route("/cijfers/invoeren", methods=["GET", "POST"])
@@ -131,6 +139,7 @@ def report():
     if not choices:
         abort(403)
     form = FigureForm()
+    form.school_year.offer(_context(region).school_years)
     form.municipality.choices = choices
     if settings.institution_reporting:
         form.brin.choices = [("", _("Alle instellingen samen (cijfers van de gemeente)"))] + [
@@ -142,8 +151,8 @@ def report():
         form.school_year.data = form.school_year.data or request.args.get("schooljaar", "")
     conflict = None
     if form.validate_on_submit():
-        year = form.school_year.data.strip()
-        lock = _lock_error(region, settings, year)
+        year = form.school_year.data  # canonical: the field normalised it
+        lock = _lock_error(region, year)
         if lock:
             form.school_year.errors = [*form.school_year.errors, lock]
         else:
@@ -184,12 +193,11 @@ def edit(vsv_figure_id):
     if figure is None or figure.region_id != region.id:
         abort(404)
     authorize("vsv.view", figure)
-    settings = instrument_settings(region)
     writable = _may_write(region, figure.organisation_id)
     if request.method == "POST" and not writable:
         abort(403)
     form = CountsForm(obj=figure)
-    lock = _lock_error(region, settings, figure.school_year)
+    lock = _lock_error(region, figure.school_year)
     conflict = None
     if writable and form.validate_on_submit():
         if lock:

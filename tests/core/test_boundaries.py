@@ -46,6 +46,9 @@ PLUGIN_API_SNAPSHOT = sorted([
     # issue 17: no lost update; a form-edited model is Versioned, its form carries a VersionField, and a save
     # that another person's save beat becomes a Conflict shown with the stored values
     "Conflict", "VersionField", "Versioned", "add_new", "save_edit", "digest", "lock_for_update",
+    # issue 18: one closed set of school years (settings, value, message, form field) and completeness of totals
+    "SchoolYearSettings", "SchoolYears", "InvalidSchoolYear", "normalise_school_year", "SchoolYearField",
+    "Completeness", "completeness",
 ])
 
 

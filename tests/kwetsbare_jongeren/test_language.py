@@ -77,8 +77,11 @@ def test_after_choosing_english_the_dashboard_is_english_with_english_numbers(wo
     # The chart speaks English and has the table with the same numbers beside it.
     assert "Numbers of young people per category, region Utrecht</title>" in page
     assert "<caption>Region totals per period and category (suppressed below 5)</caption>" in page
-    assert f'<tr><th scope="row">{P}</th><td>1,246</td>' in page
+    assert f'<tr><th scope="row">{P}</th><td>3 of the 16 municipalities</td><td>1,246</td>' in page
     words = text(page)
+    # the totals count 3 of the region's 16 municipalities: said, with who is missing
+    assert f"{P}: not yet complete (3 of the 16 municipalities): the region totals only count" in words
+    assert "Missing: Gemeente Bunnik," in words
     assert "This region reports per school year (such as 2024-2025)." in words
     assert "Counts from 1 up to and including 4 are shown as <5." in words
     assert "There is no signed approach yet." in words
@@ -89,6 +92,7 @@ def test_after_choosing_english_the_dashboard_is_english_with_english_numbers(wo
     overview = client.get("/regio/rmc-19/").get_data(as_text=True)
     assert "<caption>Region totals 2024-2025 (suppressed below 5)</caption>" in overview
     assert '<tr><th scope="row">In view</th><td>1,246</td></tr>' in overview
+    assert "3 of the 16 municipalities: not yet complete." in text(overview)
     assert "Regiototalen" not in overview
 
 

@@ -210,7 +210,8 @@ def test_after_choosing_english_the_overview_is_english_and_marks_low_deliveries
     dutch = as_("coordinator").get(f"{BASE}/overzicht")
     assert table(dutch, "rif-sectoren")[1] == ["Zorg en welzijn", "1", "€ 1.234,50"]
     assert table(dutch, "rif-in-natura-projecten")[1] == [
-        "RIF-MC19-0001 Zorgtechnologie in de wijk", "€ 1.469,00", "€ 1.000,00", "68,1% (onder 80%)"]
+        "RIF-MC19-0001 Zorgtechnologie in de wijk", "1 van de 1 partner", "€ 1.469,00", "€ 1.000,00",
+        "68,1% (onder 80%)"]
     assert "<mark>68,1% (onder 80%)</mark>" in text(dutch)
 
     client = english(as_("coordinator"))
@@ -220,8 +221,9 @@ def test_after_choosing_english_the_overview_is_english_and_marks_low_deliveries
     assert table(page, "rif-sectoren") == [["Sector", "Applications", "Subsidy granted"],
                                            ["Health and social care", "1", "€1,234.50"]]
     assert table(page, "rif-in-natura-projecten") == [
-        ["Project", "Pledged", "Delivered", "Delivered (%)"],
-        ["RIF-MC19-0001 Zorgtechnologie in de wijk", "€1,469.00", "€1,000.00", "68.1% (below 80%)"]]
+        ["Project", "Accounted for by", "Pledged", "Delivered", "Delivered (%)"],
+        ["RIF-MC19-0001 Zorgtechnologie in de wijk", "1 of the 1 partner", "€1,469.00", "€1,000.00",
+         "68.1% (below 80%)"]]
     assert "<mark>68.1% (below 80%)</mark>" in html  # marked, and said in words: not by colour alone
     # Each chart speaks English and has the table with the same numbers beside it.
     assert html.count('<div class="chart-with-table">') == 2 and html.count('role="img"') == 2
@@ -304,3 +306,24 @@ def test_the_documents_keep_the_dutch_cost_categories(app):
         assert {key: str(label) for key, label in COST_CATEGORIES.items()} == COST_CATEGORY_NAMES
     with app.test_request_context(headers={"Cookie": "taal=en"}):
         assert str(COST_CATEGORIES["overig"]) == "Other costs" and COST_CATEGORY_NAMES["overig"] == "Overige kosten"
+
+
+@midterm_open()
+def test_a_project_whose_partners_have_not_all_accounted_for_their_delivery_is_not_judged(app, as_):
+    """Two partners pledged in kind, one reported: the sum is partial, so no 'onder 80%' and the other is named."""
+    from core.db import db_session
+    from plugins.rif.models import Partner
+
+    app_id = create(app, as_)  # 25LH pledges 50.000,00 in kind, 90000012 100.000,00
+    grant(app, as_, app_id)
+    with app.app_context():
+        lines = {p.partner.identifier: p.id for p in db_session().query(Partner)}
+    editor = as_("editor")
+    answer = editor.post(f"{BASE}/{app_id}/verantwoording", data={
+        "reflection": "Halverwege.", f"delivered_in_kind_{lines['25LH']}": "30.000,00"})
+    assert answer.status_code == 303, text(answer)
+    page = as_("coordinator").get(f"{BASE}/overzicht")
+    row = table(page, "rif-in-natura-projecten")[1]
+    assert row[1] == "1 van de 2 partners" and row[3] == "€ 30.000,00"
+    assert row[4] == "20,0%, nog niet compleet (Ontbreekt: Zorggroep Vecht en Rijn (fictieve demowerkgever))"
+    # (a partner's own row sums only its own lines: 25LH delivered 60,0% of its pledge, marked there)

@@ -27,7 +27,12 @@ EXAMPLE = [
 def test_dashboard_figures_match_the_hand_computed_example(app, imported, client_of):
     assert imported(EXAMPLE).exit_code == 0
     page = client_of("gemeente").get(f"{BASE}/").get_data(as_text=True)  # a region user, no institution
-    assert table(page, "stagepact-meldingen")[1:] == [["2024-2025", "3", "15", "13", "86,7", "3", "20,0"]]
+    assert table(page, "stagepact-meldingen")[1:] == [
+        ["2024-2025", "3 van de 5 instellingen", "15", "13", "86,7", "3", "20,0"]]
+    # 2 of the region's 5 mbo institutions did not report: named
+    assert table(page, "stagepact-ontbrekend") == [] and (
+        "2024-2025: nog niet compleet (3 van de 5 instellingen). Ontbreekt: Grafisch Lyceum Utrecht, "
+        "MBO Utrecht.") in " ".join(page.split())
     assert table(page, "stagepact-aandelen")[1:] == [
         ["2024-2025", "2 van 3", "66,7", "1 van 3", "33,3", "10", "40", "25,0"]]
     assert table(page, "stagepact-maatregelen") == [
@@ -111,6 +116,13 @@ def test_the_signed_regional_agreement_puts_its_target_beside_the_figures(app, i
             "password": DEFAULT_PASSWORD})
         assert signed.status_code == 302, signed.get_data(as_text=True)
     dashboard = client_of("gemeente").get(f"{BASE}/").get_data(as_text=True)
-    assert table(dashboard, "stagepact-aandelen")[0][-1] == "Streefwaarde (%)"
-    assert table(dashboard, "stagepact-aandelen")[1][-1] == "20"  # the target for 2024-2025
+    assert table(dashboard, "stagepact-aandelen")[0][-2:] == ["Streefwaarde (%)", "Gehaald?"]
+    # the target for 2024-2025; 25,0% >= 20, but 3 of the 5 institutions reported: not judged
+    assert table(dashboard, "stagepact-aandelen")[1][-2:] == ["20", "nog niet compleet"]
+    assert "gehaald" not in " ".join(dashboard.split()).replace("Gehaald?", "")
+    # once every institution reported, the year is judged: 10 + 2 + 3 of 40 + 10 + 10 teams = 25,0% >= 20
+    assert imported(EXAMPLE[:3] + [row("23KG", matching=2, teams=10), row("30RN", matching=3, teams=10)]).exit_code == 0
+    dashboard = client_of("gemeente").get(f"{BASE}/").get_data(as_text=True)
+    assert table(dashboard, "stagepact-meldingen")[1][1] == "5 van de 5 instellingen"
+    assert table(dashboard, "stagepact-aandelen")[1][-3:] == ["25,0", "20", "gehaald"]
     assert "Regionaal stagepact Utrecht" in dashboard and "Streefwaarde stagematching" in dashboard

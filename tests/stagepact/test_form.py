@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .conftest import BASE, KINDS_19, counts, form, org_id, reports
+from .conftest import BASE, KINDS_19, counts, form, org_id, reports, row
 
 
 def test_editor_reports_a_school_year(app, client_of):
@@ -131,3 +131,18 @@ def test_a_change_over_someone_elses_newer_save_is_refused_with_the_stored_repor
     assert "Iemand anders heeft dit intussen gewijzigd" in page
     assert "Meldingen ontvangen 30 Meldingen afgehandeld 20" in page
     assert (reports(app)[0]["reports_received"], reports(app)[0]["reports_handled"]) == (30, 20)
+
+
+@pytest.mark.parametrize("year", ["2021-2022", "2099-2100", "2024-2026"])
+def test_a_year_outside_the_region_s_set_gets_the_one_message_on_the_form_and_in_the_import(app, client_of, imported,
+                                                                                             year):
+    """The set: from 2022-2023 (the Stagepact mbo) up to the running school year; the same on both ways in."""
+    message = f"'{year}' is geen schooljaar dat u kunt invullen: kies een schooljaar van 2022-2023 tot en met "
+    before = counts(app)
+    response = client_of("roc").post(f"{BASE}/rapportage/nieuw", data=form(org_id(app, "25LH"), year=year))
+    assert response.status_code == 400
+    page = html.unescape(response.get_data(as_text=True))
+    assert 'href="#school_year"' in page and message in page
+    result = imported([row("25LH", year=year)])
+    assert result.exit_code == 1 and f"B2: {message}" in result.stderr
+    assert counts(app) == before

@@ -36,7 +36,7 @@ def test_the_dashboard_is_dutch_with_dutch_numbers_by_default(app, imported, cli
     assert table(page, "stagepact-meldingen") == [
         ["Schooljaar", "Instellingen", "Ontvangen", "Afgehandeld", "Afgehandeld (%)", "Doorgezet naar SBB",
          "Doorgezet (%)"],
-        ["2024-2025", "2", "1.234", "1.034", "83,8", "300", "24,3"]]
+        ["2024-2025", "2 van de 5 instellingen", "1.234", "1.034", "83,8", "300", "24,3"]]
     assert table(page, "stagepact-aandelen")[1] == ["2024-2025", "1 van 2", "50,0", "2 van 2", "100,0", "603",
                                                     "1.510", "39,9"]
     overview = text(client_of("gemeente").get("/regio/rmc-19/"))
@@ -55,7 +55,7 @@ def test_after_choosing_english_the_dashboard_is_english_with_english_numbers(ap
     assert "Regio in cijfers" not in page and "Meldingen van stagediscriminatie" not in page
     assert table(page, "stagepact-meldingen") == [
         ["School year", "Institutions", "Received", "Handled", "Handled (%)", "Forwarded to SBB", "Forwarded (%)"],
-        ["2024-2025", "2", "1,234", "1,034", "83.8", "300", "24.3"]]
+        ["2024-2025", "2 of the 5 institutions", "1,234", "1,034", "83.8", "300", "24.3"]]
     assert table(page, "stagepact-aandelen")[1] == ["2024-2025", "1 of 2", "50.0", "2 of 2", "100.0", "603",
                                                     "1,510", "39.9"]
     assert table(page, "stagepact-maatregelen")[0][0] == "Kind of measure"

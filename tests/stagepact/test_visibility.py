@@ -39,7 +39,7 @@ def test_coordinator_sees_every_institution_but_cannot_change_them(app, imported
 def test_region_users_see_totals_but_no_institution(app, imported, client_of):
     assert imported(ROWS).exit_code == 0
     page = client_of("gemeente").get(f"{BASE}/").get_data(as_text=True)
-    assert table(page, "stagepact-meldingen")[1][:3] == ["2024-2025", "2", "18"]
+    assert table(page, "stagepact-meldingen")[1][:3] == ["2024-2025", "2 van de 5 instellingen", "18"]
     assert table(page, "stagepact-instellingen") == []
     assert "ROC Midden Nederland" not in page and "Yuverta" not in page
     assert client_of("gemeente").get(f"{BASE}/rapportage/{report_id(app, '25LH')}").status_code == 404

@@ -21,6 +21,8 @@ RIJNMOND = "rijnmond@vsv.example"  # editor of gemeente Rotterdam (GM0599), rmc-
 HEADER = ["Schooljaar", "Gemeente", "Deelnemers", "Nieuwe vsv'ers"]  # no Instelling column: the municipality's own
 HEADER_BRIN = ["Schooljaar", "Gemeente", "Instelling", "Deelnemers", "Nieuwe vsv'ers"]
 BASE = "/regio/rmc-19/vsv"
+# the one message for a school year outside the set (on 1 October 2026: the five school years up to 2025-2026)
+YEAR_MESSAGE = "'%s' is geen schooljaar dat u kunt invullen: kies een schooljaar van 2021-2022 tot en met 2025-2026"
 FIXTURE_REGIONS = Path(__file__).resolve().parents[1] / "fixtures" / "regions"
 
 
@@ -37,13 +39,14 @@ def users(app):
 @pytest.fixture
 def clock(monkeypatch):
     """Move 'today' of the rules' context, which the vsv import and form both use (rmc-19: 2024-2025 locks after
-    2025-11-01, other years after 2026-10-01)."""
+    2026-11-01, other years after 2027-10-01). 1 October 2026: 2025-2026 has ended (the running year, 2026-2027,
+    is not in the set of school years)."""
     from core.regions import context
 
     def set_today(day: dt.date):
         monkeypatch.setattr(context, "today", lambda: day)
 
-    set_today(dt.date(2025, 10, 1))
+    set_today(dt.date(2026, 10, 1))
     return set_today
 
 
@@ -158,3 +161,26 @@ def sign_agreement(app, terms: dict, region_slug="rmc-19", party="MC19"):
         service.send_for_signing(session, made, basis=version.fingerprint, user=user)
         service.sign(session, made, organisation_id=org.id, fingerprint=version.fingerprint, user=user)
         session.commit()
+
+
+def municipality_codes(app, region_slug="rmc-19") -> list[str]:
+    """The CBS codes of the region's member municipalities (rmc-19: the 16 of RMC-regio Utrecht)."""
+    from core.db import db_session
+    from core.regions.models import Region
+
+    with app.app_context():
+        region = db_session().scalar(select(Region).where(Region.slug == region_slug))
+        return sorted(m.organisation.identifier for m in region.members if m.organisation.kind == "gemeente")
+
+
+def complete_year(app, tmp_path, year, reported=("GM0344", "GM0310"), region="rmc-19", admin=COORD, brin=None):
+    """The region admin imports 0 participants and 0 new vsv'ers (sums unchanged) for every municipality of the
+    region not in `reported` (at institution `brin` when given), with `regio import`: the year becomes complete."""
+    codes = [code for code in municipality_codes(app, region) if code not in reported]
+    path = tmp_path / f"rest-{year}-{brin}.xlsx"
+    if brin is None:
+        path.write_bytes(workbook([[year, code, 0, 0] for code in codes]))
+    else:
+        path.write_bytes(workbook([[year, code, brin, 0, 0] for code in codes], header=HEADER_BRIN))
+    result = regio(app, "import", "vsv", "vsv-cijfers", path, "--region", region, "--as", admin)
+    assert result.exit_code == 0, result.output

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from tests.chart_geometry import assert_all_text_inside
 
-from .conftest import (BASE, COORD, DEBILT, UTRECHT, VIEWER, figures, org_id, regio, report, sign_agreement,
-                       signed_in, text_of)
+from .conftest import (BASE, COORD, DEBILT, UTRECHT, VIEWER, complete_year, figures, org_id, regio, report,
+                       sign_agreement, signed_in, text_of)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "regions"
 
@@ -25,9 +25,35 @@ def _fill(app):
     report(debilt, "2025-2026", org_id(app, "GM0310"), "1000", "35")  # 3,50%  (+0,50)
 
 
-def test_dashboard_numbers_equal_a_hand_computed_example(users, clock):
+def test_a_partial_year_says_how_complete_it_is_and_is_never_judged(users, clock, tmp_path):
+    app = users
+    _fill(app)  # 2 of rmc-19's 16 municipalities report
+    sign_agreement(app, {"max_new_early_school_leavers": {"2024-2025": 140, "2025-2026": 200}})
+    text = text_of(signed_in(app, VIEWER).get(f"{BASE}/").get_data(as_text=True))
+    # 130 <= 140 and 115 <= 200, but the sums are 2 municipalities' figures, not the region's: no verdict
+    assert "2024-2025 2 van de 16 gemeenten 5.000 130 2,60% 140 nog niet compleet" in text
+    assert "2025-2026 2 van de 16 gemeenten 5.000 115 2,30% 200 nog niet compleet" in text
+    assert "gehaald" not in text
+    # who is missing, by name
+    assert ("2024-2025: nog niet compleet (2 van de 16 gemeenten). Ontbreekt: Gemeente Bunnik, "
+            "Gemeente De Ronde Venen, Gemeente Houten,") in text
+    assert "Gemeente Zeist." in text and "Ontbreekt: Gemeente De Bilt" not in text
+    # the dashboard card says it too
+    overview = text_of(signed_in(app, VIEWER).get("/regio/rmc-19/").get_data(as_text=True))
+    assert "2 van de 16 gemeenten: nog niet compleet." in overview
+    # once every municipality reported 2024-2025, that year is judged; 2025-2026 stays partial
+    complete_year(app, tmp_path, "2024-2025")
+    text = text_of(signed_in(app, VIEWER).get(f"{BASE}/").get_data(as_text=True))
+    assert "2024-2025 16 van de 16 gemeenten 5.000 130 2,60% 140 gehaald" in text
+    assert "2025-2026 2 van de 16 gemeenten 5.000 115 2,30% 200 nog niet compleet" in text
+    assert "2024-2025: nog niet compleet" not in text
+
+
+def test_dashboard_numbers_equal_a_hand_computed_example(users, clock, tmp_path):
     app = users
     _fill(app)
+    complete_year(app, tmp_path, "2024-2025")  # the other 14 municipalities: 0 participants, 0 new vsv'ers
+    complete_year(app, tmp_path, "2025-2026")
     sign_agreement(app, {"max_new_early_school_leavers": {"2024-2025": 140, "2025-2026": 110, "2026-2027": 100},
                          "max_percentage": {"2024-2025": "2.50"}})
     page = signed_in(app, VIEWER).get(f"{BASE}/")  # everyone in the region sees the dashboard
@@ -35,9 +61,9 @@ def test_dashboard_numbers_equal_a_hand_computed_example(users, clock):
     html = page.get_data(as_text=True)
     text = text_of(html)
     # region: 2024-2025: 5000 participants, 130 new (2,60%), max 140 -> met; 2025-2026: 5000, 115 (2,30%), max 110 -> not
-    assert "2024-2025 2 5.000 130 2,60% 140 ja" in text
-    assert "2025-2026 2 5.000 115 2,30% 110 nee" in text
-    assert "2026-2027 0 – – – 100 –" in text  # a target year without figures yet: no realisation
+    assert "2024-2025 16 van de 16 gemeenten 5.000 130 2,60% 140 gehaald" in text
+    assert "2025-2026 16 van de 16 gemeenten 5.000 115 2,30% 110 niet gehaald" in text
+    assert "2026-2027 0 van de 16 gemeenten – – – 100 –" in text  # a target year without figures yet
     assert '<svg' in html and 'role="img"' in html  # the chart beside the table
     chart = re.search(r'<svg xmlns="http://www.w3.org/2000/svg" class="chart".*?</svg>', html, re.S).group(0)
     labels = assert_all_text_inside(chart)  # every label and legend entry inside the chart's box
@@ -46,7 +72,7 @@ def test_dashboard_numbers_equal_a_hand_computed_example(users, clock):
     # per municipality, latest year, change in percentage points against the year before
     assert "Gemeente De Bilt GM0310 3,50% 3,00% +0,50" in text
     assert "Gemeente Utrecht GM0344 2,00% 2,50% -0,50" in text
-    assert "Gemeente Bunnik GM0312 geen cijfers" in text
+    assert "Gemeente Bunnik GM0312 geen cijfers" in text  # 0 participants: no percentage
     # national context with its real figures
     assert "minder dan 18.000 nieuwe vsv'ers" in text and "minder dan 20.000" in text
     assert "2022-2023 alle sectoren 30.246" in text
@@ -59,6 +85,8 @@ def test_dashboard_numbers_equal_a_hand_computed_example(users, clock):
 def test_dashboard_in_percentage_kind_compares_the_percentage(users, clock, tmp_path, app_factory):
     app = users
     _fill(app)
+    complete_year(app, tmp_path, "2024-2025")
+    complete_year(app, tmp_path, "2025-2026")
     sign_agreement(app, {"max_new_early_school_leavers": {"2024-2025": 140},
                          "max_percentage": {"2024-2025": "2.50", "2025-2026": "2.40"}})
     regions = tmp_path / "regions"
@@ -68,8 +96,8 @@ def test_dashboard_in_percentage_kind_compares_the_percentage(users, clock, tmp_
     app2 = app_factory(reuse_db=True, REGIONS_DIR=str(regions))
     assert regio(app2, "regions", "sync").exit_code == 0
     text = text_of(signed_in(app2, COORD).get(f"{BASE}/").get_data(as_text=True))
-    assert "2024-2025 2 5.000 130 2,60% 2,50% nee" in text
-    assert "2025-2026 2 5.000 115 2,30% 2,40% ja" in text
+    assert "2024-2025 16 van de 16 gemeenten 5.000 130 2,60% 2,50% niet gehaald" in text
+    assert "2025-2026 16 van de 16 gemeenten 5.000 115 2,30% 2,40% gehaald" in text
 
 
 def test_settings_are_validated_by_the_region_loader(app, tmp_path):
@@ -93,8 +121,8 @@ def test_settings_are_validated_by_the_region_loader(app, tmp_path):
     assert "rmc-19.toml: instruments.vsv.target_kind: 'relatief' is geen toegestane waarde" in result.output
     # and the fixture's own values arrive as typed settings
     good, problems = VsvSettings.from_toml({"deadline": dt.date(2026, 10, 1),
-                                            "deadlines": {"2024-2025": dt.date(2025, 11, 1)}})
-    assert not problems and good.deadline_for("2024-2025") == dt.date(2025, 11, 1)
+                                            "deadlines": {"2024-2025": dt.date(2026, 11, 1)}})
+    assert not problems and good.deadline_for("2024-2025") == dt.date(2026, 11, 1)
     assert good.deadline_for("2025-2026") == dt.date(2026, 10, 1)
     assert VsvSettings.from_json(good.to_json()) == good
 
@@ -162,9 +190,11 @@ def test_demo_data_is_idempotent_and_marked(users):
     assert "nieuwe vsv'ers" in overview
 
 
-def test_institutions_realisation_against_their_signed_targets_hand_computed(users, clock):
+def test_institutions_realisation_against_their_signed_targets_hand_computed(users, clock, tmp_path):
     app = users
     _fill(app)
+    complete_year(app, tmp_path, "2024-2025")
+    complete_year(app, tmp_path, "2025-2026")
     utrecht, debilt = signed_in(app, UTRECHT), signed_in(app, DEBILT)
     gm0344, gm0310 = org_id(app, "GM0344"), org_id(app, "GM0310")
     report(utrecht, "2024-2025", gm0344, "600", "30", brin="25LH")
@@ -172,7 +202,7 @@ def test_institutions_realisation_against_their_signed_targets_hand_computed(use
     report(utrecht, "2024-2025", gm0344, "200", "4", brin="01OE")  # 01OE: 200, 4: 2,00%
     report(utrecht, "2025-2026", gm0344, "500", "30", brin="25LH")  # 25LH 2025-2026: 6,00%
     unsigned = text_of(signed_in(app, VIEWER).get(f"{BASE}/").get_data(as_text=True))
-    assert "2025-2026 ROC Midden Nederland (25LH) 1 500 30 6,00% – – –" in unsigned  # no target: the latest year
+    assert "2025-2026 ROC Midden Nederland (25LH) 1 van de 16 gemeenten 500 30 6,00% – – –" in unsigned  # no target
     assert "2024-2025 ROC Midden Nederland (25LH)" not in unsigned
     sign_agreement(app, {
         "max_new_early_school_leavers": {"2024-2025": 140, "2025-2026": 110},
@@ -182,14 +212,21 @@ def test_institutions_realisation_against_their_signed_targets_hand_computed(use
     })
     text = text_of(signed_in(app, VIEWER).get(f"{BASE}/").get_data(as_text=True))
     # the region's and the municipalities' numbers leave the institution rows out (no double counting)
-    assert "2024-2025 2 5.000 130 2,60% 140 ja" in text
-    assert "2025-2026 2 5.000 115 2,30% 110 nee" in text
+    assert "2024-2025 16 van de 16 gemeenten 5.000 130 2,60% 140 gehaald" in text
+    assert "2025-2026 16 van de 16 gemeenten 5.000 115 2,30% 110 niet gehaald" in text
     assert "Gemeente Utrecht GM0344 2,00% 2,50% -0,50" in text
-    # per institution: sums over the municipalities against the institution's own maximum
-    assert "2024-2025 ROC Midden Nederland (25LH) 2 1.000 40 4,00% 45 4,50% ja" in text
-    assert "2024-2025 Yuverta (01OE) 1 200 4 2,00% 5 1,50% nee" in text
-    assert "2025-2026 ROC Midden Nederland (25LH) 1 500 30 6,00% – 5,00% nee" in text
-    assert "2025-2026 Grafisch Lyceum Utrecht (23KG) 0 – – – 12 – –" in text
+    # per institution: sums over the municipalities against the institution's own maximum, judged only when every
+    # municipality reported its figures at the institution
+    assert ("2024-2025 ROC Midden Nederland (25LH) 2 van de 16 gemeenten 1.000 40 4,00% 45 4,50% nog niet compleet "
+            "(Ontbreekt: Gemeente Bunnik,") in text
+    complete_year(app, tmp_path, "2024-2025", brin="25LH")
+    complete_year(app, tmp_path, "2024-2025", reported=("GM0344",), brin="01OE")
+    complete_year(app, tmp_path, "2025-2026", reported=("GM0344",), brin="25LH")
+    text = text_of(signed_in(app, VIEWER).get(f"{BASE}/").get_data(as_text=True))
+    assert "2024-2025 ROC Midden Nederland (25LH) 16 van de 16 gemeenten 1.000 40 4,00% 45 4,50% gehaald" in text
+    assert "2024-2025 Yuverta (01OE) 16 van de 16 gemeenten 200 4 2,00% 5 1,50% niet gehaald" in text
+    assert "2025-2026 ROC Midden Nederland (25LH) 16 van de 16 gemeenten 500 30 6,00% – 5,00% niet gehaald" in text
+    assert "2025-2026 Grafisch Lyceum Utrecht (23KG) 0 van de 16 gemeenten – – – 12 – –" in text
 
 
 def test_institution_targets_are_checked_in_the_agreement_form(users):
@@ -277,6 +314,8 @@ def test_the_demo_has_a_signed_agreement_shown_against_the_realisation(app):
     text = text_of(demo_signed_in(app, email, printed[email][0]).get(f"{BASE}/").get_data(as_text=True))
     assert "Afspraak in werking: Regionale afspraak voortijdig schoolverlaten Utrecht (demo) (versie 1)" in text
     assert "Er is in deze regio nog geen ondertekende vsv-afspraak" not in text
-    assert re.search(r"2024-2025 \d+ [\d.]+ [\d.]+ \d+,\d\d% [\d.]+ (ja|nee)", text)  # realisation against target
-    assert re.search(r"2024-2025 ROC Midden Nederland \(25LH\) \d+ [\d.]+ [\d.]+ \d+,\d\d% [\d.]+ \d+,\d\d% (ja|nee)",
+    # realisation against target: the demo reports for every municipality, so the year is judged
+    assert re.search(r"2024-2025 16 van de 16 gemeenten [\d.]+ [\d.]+ \d+,\d\d% [\d.]+ (gehaald|niet gehaald)", text)
+    assert re.search(r"2024-2025 ROC Midden Nederland \(25LH\) \d+ van de 16 gemeenten [\d.]+ [\d.]+ \d+,\d\d% [\d.]+ "
+                     r"\d+,\d\d% (gehaald|niet gehaald|nog niet compleet)",
                      text)

@@ -18,10 +18,10 @@ def at(day: dt.date):
 
 def test_the_school_years_deadline_is_a_task_for_the_reporting_editors_only(users):
     app = users
-    with at(dt.date(2026, 9, 20)):  # rmc-19: school years without their own deadline lock after 2026-10-01
+    with at(dt.date(2027, 9, 20)):  # rmc-19: school years without their own deadline lock after 2027-10-01
         for email in (UTRECHT, DEBILT, COORD):
             home = text_of(signed_in(app, email).get("/").get_data(as_text=True))
-            assert ("In te vullen vóór 1 oktober 2026: Vsv-cijfers (schooljaren zonder eigen deadline) (Utrecht)"
+            assert ("In te vullen vóór 1 oktober 2027: Vsv-cijfers (schooljaren zonder eigen deadline) (Utrecht)"
                     in home), email
         assert "Vsv-cijfers" not in text_of(signed_in(app, VIEWER).get("/").get_data(as_text=True))
         rijnmond = text_of(signed_in(app, RIJNMOND).get("/").get_data(as_text=True))  # their own region's only
@@ -33,10 +33,10 @@ def test_the_school_years_deadline_is_a_task_for_the_reporting_editors_only(user
 def test_the_figures_lock_the_day_after_the_deadline_as_the_calendar_says(users):
     app = users
     utrecht = org_id(app, "GM0344")
-    with at(dt.date(2026, 10, 1)):  # the deadline day itself is still open
+    with at(dt.date(2027, 10, 1)):  # the deadline day itself is still open
         client = signed_in(app, UTRECHT)
         assert report(client, "2025-2026", utrecht, "1000", "20").status_code == 303
-    with at(dt.date(2026, 10, 2)):
+    with at(dt.date(2027, 10, 2)):
         client = signed_in(app, UTRECHT)
         refused = report(client, "2025-2026", utrecht, "1000", "25")
         assert refused.status_code == 400 and "vergrendeld" in text_of(refused.get_data(as_text=True))

@@ -31,7 +31,7 @@ def test_import_by_excel_previews_then_writes_and_the_same_file_changes_nothing(
 def test_every_sheet_rule_is_reported_with_its_cell_and_nothing_is_written(users, clock, tmp_path):
     app = users
     rows = [
-        ["2024-2026", "GM0344", 10, 1],  # A2: not two consecutive years
+        ["2024-2026", "GM0344", 10, 1],  # A2: not two consecutive years: the set's one message
         ["2025-2026", "GM0599", 10, 1],  # B3: Rotterdam is in another region
         ["2025-2026", "GM0310", 10, 1],  # B4: De Bilt is not the user's municipality
         ["2025-2026", "GM0344", "abc", 1],  # C5: not a whole number
@@ -46,7 +46,8 @@ def test_every_sheet_rule_is_reported_with_its_cell_and_nothing_is_written(users
     assert result.exit_code == 1
     errors = result.stderr
     expected = [
-        "A2: '2024-2026' is geen schooljaar (zoals 2024-2025)",
+        "A2: '2024-2026' is geen schooljaar dat u kunt invullen: kies een schooljaar van 2021-2022 tot en met "
+        "2025-2026",
         "B3: GM0599 (Gemeente Rotterdam) hoort niet bij regio Utrecht",
         "B4: u mag geen cijfers invoeren voor GM0310 (Gemeente De Bilt)",
         "C5: 'abc' is geen geheel getal",
@@ -73,13 +74,13 @@ def test_excel_import_is_locked_after_the_deadline_but_unchanged_rows_pass(users
     path = tmp_path / "cijfers.xlsx"
     path.write_bytes(workbook([["2024-2025", "GM0344", 1000, 20]]))
     assert regio(app, "import", "vsv", "vsv-cijfers", path, "--region", "rmc-19", "--as", UTRECHT).exit_code == 0
-    clock(dt.date(2025, 11, 2))
+    clock(dt.date(2026, 11, 2))
     assert regio(app, "import", "vsv", "vsv-cijfers", path, "--region", "rmc-19",
                  "--as", UTRECHT).exit_code == 0  # unchanged: fine
     path.write_bytes(workbook([["2024-2025", "GM0344", 1000, 21]]))
     result = regio(app, "import", "vsv", "vsv-cijfers", path, "--region", "rmc-19", "--as", UTRECHT)
     assert result.exit_code == 1
-    assert ("A2: de cijfers van schooljaar 2024-2025 zijn vergrendeld sinds de deadline van 1 november 2025; "
+    assert ("A2: de cijfers van schooljaar 2024-2025 zijn vergrendeld sinds de deadline van 1 november 2026; "
             "alleen de regiobeheerder kan ze nog wijzigen") in result.stderr
     client = signed_in(app, UTRECHT)  # the web upload says the same
     _location, page = upload(client, path.read_bytes())
@@ -203,7 +204,7 @@ def _move_deadline(app_factory, tmp_path, line: str):
     regions = tmp_path / "regions"
     shutil.copytree(FIXTURE_REGIONS, regions, dirs_exist_ok=True)
     path = regions / "rmc-19.toml"
-    path.write_text(path.read_text().replace('deadlines = { "2024-2025" = 2025-11-01 }', line))
+    path.write_text(path.read_text().replace('deadlines = { "2024-2025" = 2026-11-01 }', line))
     app2 = app_factory(reuse_db=True, REGIONS_DIR=str(regions))
     assert regio(app2, "regions", "sync").exit_code == 0
 
@@ -217,14 +218,14 @@ def test_a_deadline_that_passes_between_preview_and_confirm_refuses_the_confirm(
                      ["2024-2025", "GM0344", "25LH", 300, 9],  # new
                      ["2025-2026", "GM0344", None, 900, 9]], header=HEADER_BRIN)  # 2025-2026: still open
     location, preview = upload(client, data)
-    assert "/fouten" not in location and "2024-2025" in preview  # the preview is allowed: before 1-11-2025
-    _move_deadline(app_factory, tmp_path, 'deadlines = { "2024-2025" = 2025-09-30 }')  # today is 1-10-2025
+    assert "/fouten" not in location and "2024-2025" in preview  # the preview is allowed: before 1-11-2026
+    _move_deadline(app_factory, tmp_path, 'deadlines = { "2024-2025" = 2026-09-30 }')  # today is 1-10-2026
     response = confirm(client, location)
     assert response.status_code == 409
     message = text_of(response.get_data(as_text=True))
     assert "Er is niets opgeslagen" in message
     assert ("Rij 2 (2024-2025, GM0344 (Gemeente Utrecht)): de cijfers van schooljaar 2024-2025 zijn vergrendeld "
-            "sinds de deadline van 30 september 2025; alleen de regiobeheerder kan ze nog wijzigen.") in message
+            "sinds de deadline van 30 september 2026; alleen de regiobeheerder kan ze nog wijzigen.") in message
     assert "Rij 3 (2024-2025, GM0344 (Gemeente Utrecht), 25LH): de cijfers van schooljaar 2024-2025" in message
     assert "Rij 4" not in message
     assert figures(app) == [("2024-2025", "GM0344", None, 1000, 20)]  # nothing written, not even row 4
@@ -233,7 +234,7 @@ def test_a_deadline_that_passes_between_preview_and_confirm_refuses_the_confirm(
     # the region's admin may still confirm the same upload after the deadline
     coordinator = signed_in(app, COORD)
     location, _preview = upload(coordinator, data)
-    _move_deadline(app_factory, tmp_path, 'deadlines = { "2024-2025" = 2025-09-29 }')
+    _move_deadline(app_factory, tmp_path, 'deadlines = { "2024-2025" = 2026-09-29 }')
     assert confirm(coordinator, location).status_code == 303
     assert figures(app) == [("2024-2025", "GM0344", None, 1000, 25), ("2024-2025", "GM0344", "25LH", 300, 9),
                             ("2025-2026", "GM0344", None, 900, 9)]

@@ -38,7 +38,7 @@ def test_the_dashboard_is_dutch_with_dutch_numbers_by_default(users, clock):
     text = text_of(html)
     assert '<html lang="nl">' in html
     assert "Voortijdig schoolverlaten in regio Utrecht" in text and "Landelijke context" in text
-    assert "2024-2025 2 12.000 1.484 12,37% – –" in text
+    assert "2024-2025 2 van de 16 gemeenten 12.000 1.484 12,37% – –" in text
     assert "Gemeente Utrecht GM0344 12,34% – –" in text and "Gemeente De Bilt GM0310 12,50%" in text
     assert "minder dan 18.000 nieuwe vsv'ers" in text and "2022-2023 alle sectoren 30.246" in text
     assert "Realisatie en streefwaarde per schooljaar, regio Utrecht</title>" in html
@@ -59,7 +59,7 @@ def test_after_choosing_english_the_dashboard_is_english_with_english_numbers(us
                   "qualification.", "This region has no signed early school leaving agreement yet",
                   "School year Municipalities with figures Participants New early school leavers Percentage"):
         assert words in text, words
-    assert "2024-2025 2 12,000 1,484 12.37% – –" in text
+    assert "2024-2025 2 of the 16 municipalities 12,000 1,484 12.37% – –" in text
     assert "Gemeente Utrecht GM0344 12.34% – –" in text and "Gemeente De Bilt GM0310 12.50%" in text
     assert "Gemeente Bunnik GM0312 no figures" in text  # the name stays as entered
     assert "fewer than 18,000 new early school leavers" in text and "2022-2023 all sectors 30,246" in text
@@ -84,7 +84,7 @@ def test_the_figures_page_in_dutch_and_in_english(users, clock):
     assert any(row.startswith("2024-2025 Gemeente Utrecht (GM0344) 10.000 1.234 12,34% Wijzigen")
                for row in _rows(dutch))
     assert "Cijfers per gemeente in schooljaar 2024-2025 die u mag zien" in dutch
-    assert "Schooljaar 2024-2025: 1 november 2025." in text_of(dutch)  # the deadline in words
+    assert "Schooljaar 2024-2025: 1 november 2026." in text_of(dutch)  # the deadline in words
     english(coordinator)
     html = coordinator.get(f"{BASE}/cijfers").get_data(as_text=True)
     text = text_of(html)
@@ -93,7 +93,7 @@ def test_the_figures_page_in_dutch_and_in_english(users, clock):
     assert "School year Municipality Participants New early school leavers Percentage (calculated)" in text
     assert any(row.startswith("2024-2025 Gemeente Utrecht (GM0344) 10,000 1,234 12.34% Change") for row in _rows(html))
     assert '<label for="schooljaar">School year</label>' in html and ">All school years</option>" in html
-    assert "School year 2024-2025: November 1, 2025." in text
+    assert "School year 2024-2025: November 1, 2026." in text
     for dutch in ("Deelnemers", "Wijzigen", "Terug naar het overzicht", "10.000", "12,34%", "1 november"):
         assert dutch not in text, dutch
 
@@ -104,7 +104,8 @@ def test_the_form_its_messages_and_the_lock_in_english(users, clock):
     utrecht = org_id(app, "GM0344")
     page = client.get(f"{BASE}/cijfers/invoeren").get_data(as_text=True)
     assert "<h1>Enter early school leaver figures</h1>" in page
-    assert '<label for="participants">Participants</label>' in page and "Two consecutive years" in page
+    assert '<label for="participants">Participants</label>' in page and "Only the school years in the list" in page
+    assert "Choose a school year" in page
     assert "Deelnemers" not in page and "Opslaan" not in page
     wrong = report(client, "2025-2026", utrecht, "1234", "1500")
     assert wrong.status_code == 400
@@ -115,9 +116,9 @@ def test_the_form_its_messages_and_the_lock_in_english(users, clock):
     assert saved.status_code == 303 and saved.headers["Location"].endswith("/cijfers?schooljaar=2024-2025")
     assert "The figures for school year 2024-2025 have been saved." in text_of(
         client.get(saved.headers["Location"]).get_data(as_text=True))
-    clock(dt.date(2025, 11, 2))
+    clock(dt.date(2026, 11, 2))
     locked = text_of(report(client, "2024-2025", utrecht, "1234", "13").get_data(as_text=True))
-    assert ("The figures for school year 2024-2025 have been locked since the deadline of November 1, 2025; only "
+    assert ("The figures for school year 2024-2025 have been locked since the deadline of November 1, 2026; only "
             "the region administrator can still change them.") in locked
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .conftest import (BASE, COORD, DEBILT, RIJNMOND, UTRECHT, VIEWER, edit, figures, org_id, replace, report, signed_in,
-                       text_of)
+from .conftest import (BASE, COORD, DEBILT, RIJNMOND, UTRECHT, VIEWER, YEAR_MESSAGE, edit, figures, org_id, replace,
+                       report, signed_in, text_of)
 
 
 def test_editor_reports_by_form_and_sees_the_computed_percentage(users, clock):
@@ -32,11 +32,13 @@ def test_every_form_rule_has_a_dutch_message_at_its_field_and_writes_nothing(use
     client = signed_in(app, UTRECHT)
     utrecht = org_id(app, "GM0344")
     cases = [
-        (("2024-2026", utrecht, "10", "1"), "school_year", "Een schooljaar bestaat uit twee opeenvolgende jaren"),
-        (("24/25", utrecht, "10", "1"), "school_year", "Schrijf het schooljaar als twee jaartallen, zoals 2024-2025."),
-        (("2025-2026", utrecht, "abc", "1"), "participants", "Ongeldig"),
+        (("2024-2026", utrecht, "10", "1"), "school_year", YEAR_MESSAGE % "2024-2026"),
+        (("1999-2000", utrecht, "10", "1"), "school_year", YEAR_MESSAGE % "1999-2000"),
+        (("2026-2027", utrecht, "10", "1"), "school_year", YEAR_MESSAGE % "2026-2027"),  # still running
+        (("", utrecht, "10", "1"), "school_year", "Kies een schooljaar."),
+        (("2025-2026", utrecht, "abc", "1"), "participants", "Vul een geheel getal van 0 of meer in."),
         (("2025-2026", utrecht, "-5", "0"), "participants", "Vul een geheel getal van 0 of meer in."),
-        (("2025-2026", utrecht, "10.5", "1"), "participants", "Ongeldig"),
+        (("2025-2026", utrecht, "10.5", "1"), "participants", "Vul een geheel getal van 0 of meer in."),
         (("2025-2026", utrecht, "10", "11"), "new_leavers",
          "Het aantal nieuwe vsv'ers (11) is groter dan het aantal deelnemers (10)."),
         (("2025-2026", org_id(app, "GM0310"), "10", "1"), "municipality", "Ongeldige keuze"),  # De Bilt: not theirs
@@ -50,6 +52,8 @@ def test_every_form_rule_has_a_dutch_message_at_its_field_and_writes_nothing(use
         assert f'id="{field}-error"' in html, values
         error = html.split(f'id="{field}-error">', 1)[1].split("</p>", 1)[0]
         assert message in text_of(error), (values, text_of(error))
+        # one message, at its field: no second message, no cross-field message about an invalid number
+        assert "Er is 1 probleem" in html, (values, text_of(html))
     assert figures(app) == []
 
 
@@ -58,10 +62,10 @@ def test_figures_lock_after_the_deadline_except_for_the_region_admin(users, cloc
     editor = signed_in(app, UTRECHT)
     utrecht = org_id(app, "GM0344")
     assert report(editor, "2024-2025", utrecht, "1000", "20").status_code == 303  # before 1-11-2025: open
-    clock(dt.date(2025, 11, 2))  # 2024-2025's own deadline has passed; 2025-2026 uses 2026-10-01
+    clock(dt.date(2026, 11, 2))  # 2024-2025's own deadline has passed; 2025-2026 uses 2027-10-01
     response = report(editor, "2024-2025", utrecht, "1000", "25")
     assert response.status_code == 400
-    assert ("De cijfers van schooljaar 2024-2025 zijn vergrendeld sinds de deadline van 1 november 2025; "
+    assert ("De cijfers van schooljaar 2024-2025 zijn vergrendeld sinds de deadline van 1 november 2026; "
             "alleen de regiobeheerder kan ze nog wijzigen.") in text_of(response.get_data(as_text=True))
     assert report(editor, "2025-2026", utrecht, "1000", "25").status_code == 303  # not yet locked
     assert figures(app) == [("2024-2025", "GM0344", None, 1000, 20), ("2025-2026", "GM0344", None, 1000, 25)]

@@ -32,13 +32,13 @@ def spy_on_the_lock(monkeypatch):
 def test_cli_import_rules_get_region_user_and_today_without_a_request(users, clock, tmp_path, monkeypatch):
     app = users
     seen = spy_on_the_lock(monkeypatch)
-    clock(dt.date(2025, 12, 1))  # rmc-19 locked 2024-2025 on 1 November 2025
+    clock(dt.date(2026, 12, 1))  # rmc-19 locked 2024-2025 on 1 November 2026
     path = tmp_path / "cijfers.xlsx"
     path.write_bytes(workbook([["2024-2025", "GM0344", 1000, 20]]))
 
     refused = regio(app, "import", "vsv", "vsv-cijfers", path, "--region", "rmc-19", "--as", UTRECHT)
     assert refused.exit_code == 1
-    assert "vergrendeld sinds de deadline van 1 november 2025" in refused.stderr
+    assert "vergrendeld sinds de deadline van 1 november 2026" in refused.stderr
     assert figures(app) == []
     # The region's admin may still change a locked year: the rule knows who imports (the --as user), also
     # on the command line, where there is no signed-in user.
@@ -47,16 +47,16 @@ def test_cli_import_rules_get_region_user_and_today_without_a_request(users, clo
     assert figures(app) == [("2024-2025", "GM0344", None, 1000, 20)]
 
     assert [(s["request"], s["region"], s["user"], s["today"]) for s in seen] == [
-        (False, "rmc-19", UTRECHT, dt.date(2025, 12, 1)),
-        (False, "rmc-19", COORD, dt.date(2025, 12, 1)),
+        (False, "rmc-19", UTRECHT, dt.date(2026, 12, 1)),
+        (False, "rmc-19", COORD, dt.date(2026, 12, 1)),
     ]
 
 
 def test_web_upload_rules_get_the_same_context(users, clock, tmp_path, monkeypatch):
     app = users
     seen = spy_on_the_lock(monkeypatch)
-    clock(dt.date(2025, 12, 1))
+    clock(dt.date(2026, 12, 1))
     client = signed_in(app, UTRECHT)
     location, _page = upload(client, workbook([["2024-2025", "GM0344", 1000, 20]]))
     assert "fouten" in location
-    assert [(s["region"], s["user"], s["today"]) for s in seen] == [("rmc-19", UTRECHT, dt.date(2025, 12, 1))]
+    assert [(s["region"], s["user"], s["today"]) for s in seen] == [("rmc-19", UTRECHT, dt.date(2026, 12, 1))]
