@@ -123,7 +123,8 @@ class ReportForm(Form):
         values = self.values()
         labels = {c.key: c.label for c in SPEC.columns}
         for rule in RULES:
-            if rule.column == "measures" or any(values.get(k) is None for k in rule.needs):
+            # measures: checked above per line; school_year: the report-date lock, which the view checks
+            if rule.column in ("measures", "school_year") or any(values.get(k) is None for k in rule.needs):
                 continue
             if getattr(self, rule.column).errors:
                 continue

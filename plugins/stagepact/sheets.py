@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from core.plugin_api import N_, Column, Kind, RowRule, SheetSpec, _, lazy_gettext
 
+from .deadlines import lock_problem
 from .models import MEASURE_MAX_LENGTH, Report, split_measures
 
 SHEET = "stagepact"
@@ -39,7 +40,14 @@ def _measures_check(values, labels, _context=None):
     return None
 
 
+def _report_date_check(values, labels, context):
+    """A school year closed by the report date of the signed agreement: only the coordinators may change it
+    (the same rule as the report form, at the preview and again at the confirm)."""
+    return lock_problem(context.region, values["school_year"], context.user, context.today)
+
+
 RULES = (
+    RowRule("school_year", _report_date_check, needs=("school_year",)),
     RowRule.at_most("reports_handled", "reports_received"),
     RowRule.at_most("reports_forwarded", "reports_received"),
     RowRule.at_most("teams_matching", "teams_total"),

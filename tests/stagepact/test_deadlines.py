@@ -111,3 +111,23 @@ def page_text(response) -> str:
     import re
 
     return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+
+
+def test_after_the_report_date_an_excel_import_of_the_closed_year_is_refused(app, users, tmp_path):
+    from .conftest import regio, row, xlsx
+
+    with at(dt.date(2025, 9, 20)):
+        sign_stagepact(app, "2025-10-01")
+    both, open_year = tmp_path / "beide.xlsx", tmp_path / "open.xlsx"
+    both.write_bytes(xlsx([row("25LH", "2024-2025"), row("25LH", "2025-2026")]))
+    open_year.write_bytes(xlsx([row("25LH", "2025-2026")]))
+    with at(dt.date(2025, 10, 2)):
+        refused = regio(app, "import", "stagepact", "stagepact", both, "--region", "rmc-19", "--as", users["roc"])
+        assert refused.exit_code == 1
+        message = " ".join(refused.stderr.split())
+        assert "B2: De rapportages over 2024-2025 zijn vergrendeld sinds de rapportagedatum van 1 oktober 2025" in message
+        assert "B3" not in message  # the open year is fine; the file as a whole is refused
+        assert reports(app) == []
+        stored = regio(app, "import", "stagepact", "stagepact", open_year, "--region", "rmc-19", "--as", users["roc"])
+        assert stored.exit_code == 0, stored.output
+        assert [r["school_year"] for r in reports(app)] == ["2025-2026"]
