@@ -39,7 +39,7 @@ from core.school_years import SchoolYearSettings
 
 __all__ = [
     "Prepared", "PermissionChanged", "StaleImport", "find_sheet", "build_lookups", "prepare_import",
-    "commit_prepared", "stage_prepared", "commit_staged", "export_rows", "export_sheet", "template_sheet",
+    "commit_prepared", "stage_prepared", "commit_staged", "export_rows", "exportable", "export_sheet", "template_sheet",
     "actor_of",
 ]
 
@@ -234,7 +234,7 @@ def export_rows(session: Session, spec: SheetSpec, region: Region, user) -> Iter
     model = spec.model
     imported = [c.key for c in spec.imported_columns]
     stmt = select(*[getattr(model, k) for k in imported]).where(model.region_id == region.id)
-    stmt = _exportable(stmt, spec, user)
+    stmt = exportable(stmt, spec, user)
     stmt = stmt.order_by(*[getattr(model, k) for k in spec.natural_key], model.id)
     computed = [(i, c.computed) for i, c in enumerate(spec.columns) if c.computed is not None]
     slots = [imported.index(c.key) if c.imported else None for c in spec.columns]
@@ -247,7 +247,7 @@ def export_rows(session: Session, spec: SheetSpec, region: Region, user) -> Iter
         yield values
 
 
-def _exportable(stmt, spec: SheetSpec, user):
+def exportable(stmt, spec: SheetSpec, user):
     """`stmt` restricted to the rows the user may see or may import: whoever may import a row may export it
     (an editor of the region's coordinating organisation imports for every organisation of the region with a
     region-wide permission, and finds those rows in the export right after)."""
