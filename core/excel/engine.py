@@ -27,8 +27,9 @@ from core.excel.hidden import chosen as hidden_choice
 from core.excel.normalise import normalised
 from core.excel.reader import Problem, open_sheet
 from core.excel.safety import Limits, RefusedFile, check_workbook
+from core.excel.othersheets import screen_other_sheets
 from core.excel.spec import Kind, SheetSpec
-from core.excel.validate import RowPermission, recheck_rules, validate
+from core.excel.validate import RowPermission, recheck_rules, screen_of, validate
 from core.excel.store import StaleImport, lock_rows, lock_sheet, recheck, write_diff
 from core.excel.export import write_workbook
 from core.orgs.models import Organisation
@@ -151,6 +152,13 @@ def prepare_import(session: Session, *, spec: SheetSpec, instrument: str, region
     prepared.sheet_name = validated.sheet_name
     prepared.row_count = validated.row_count
     prepared.hidden_rows = validated.hidden_rows
+    screen = screen_of(spec, RuleContext(region, instrument, user))
+    if screen is not None:  # personal data on any other sheet refuses the workbook too
+        others, refused_cells = screen_other_sheets(data, validated.sheet_name, screen)
+        if refused_cells:
+            validated.errors = [*validated.errors, *others]
+            validated.error_count += refused_cells
+            validated.screened += refused_cells
     if not validated.ok:
         prepared.problems = validated.errors
         prepared.error_count = validated.error_count
