@@ -43,7 +43,8 @@ class OutboxMessage(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     recipients: Mapped[str] = mapped_column(Text)  # comma-separated addresses
     subject: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Encrypted())  # encrypted at rest: it may hold a set-password link
+    # encrypted at rest: it may hold a set-password link; `regio purge` clears it once delivered (None)
+    body: Mapped[str | None] = mapped_column(Encrypted())
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # deliveries tried
