@@ -119,7 +119,7 @@ def forgot_password():
                        f"deze link, die {minutes} minuten en één keer geldig is:\n\n{invite_url(user, RESET)}\n\n"
                        "Vroeg u dit niet? Dan kunt u dit bericht negeren; uw wachtwoord blijft hetzelfde.\n\n"
                        "Dit bericht is verstuurd door het Regioplatform.")
-            commit_and_deliver(db_session())
+            commit_and_deliver(db_session(), after_response=True)  # SMTP time would tell the address exists
         # The same answer whether or not the address exists (ASVS 2.5.x: no account enumeration).
         flash(str(RESET_SENT))
         return redirect(url_for("auth.login"))
