@@ -163,3 +163,16 @@ def test_the_enrolment_page_changes_nothing_and_its_code_is_for_this_user_only(a
     done = client.post("/account/tweestapsverificatie", data={"code": code_for(secret), "pending": pending})
     assert done.status_code == 200 and len(RECOVERY_RE.findall(done.get_data(as_text=True))) == 10
     assert totp_secret(app, EMAIL) == secret
+
+
+def test_the_home_page_lists_no_regions_before_a_required_enrolment(app):
+    make_user(app, "teken@example.nl", org="GM0344", role="signatory", two_factor=False)
+    client = app.test_client()
+    response = login(client, "teken@example.nl")
+    assert response.status_code == 302
+    home = client.get("/")
+    assert home.status_code == 302 and home.headers["Location"] == "/account/tweestapsverificatie"
+    assert "Utrecht" not in home.get_data(as_text=True)
+    # once enrolled, the home page lists the region
+    enrol(client, app, "teken@example.nl")
+    assert "Utrecht" in client.get("/").get_data(as_text=True)
