@@ -28,7 +28,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     The app refuses to start (raises) when a plugin declaration or a region
     file is invalid.
     """
-    from core import errors, i18n, mail, proxies, secret_box, security, signing, template_contract
+    from core import errors, i18n, mail, proxies, secret_box, security, signing, template_contract, urlids
     from core.admin.views import bp as admin_bp
     from core.agreements import models as _agreement_models  # noqa: F401  (agreements in Base.metadata)
     from core.agreements.views import add_agreement_routes, public_bp as agreements_public_bp
@@ -55,6 +55,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
 
     app = Flask("core", instance_path=os.environ.get("INSTANCE_PATH", str(PROJECT_ROOT / "instance")))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    urlids.install(app)  # before any route: ids beyond the database's range are a 404
     app.config.update(load_config(app.instance_path))
     if config:
         app.config.update(config)

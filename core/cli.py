@@ -518,4 +518,5 @@ def purge_command():
     from core.operations.purge import purge
 
     purged = purge(db_session(), current_app.config)
-    click.echo(f"Opgeruimd: {purged.staged_imports} verlopen uploads, {purged.sessions} beëindigde sessies.")
+    click.echo(f"Opgeruimd: {purged.staged_imports} verlopen uploads, {purged.sessions} beëindigde sessies, "
+               f"{purged.mail_bodies} teksten van verzonden e-mails.")

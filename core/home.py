@@ -13,7 +13,7 @@ from core.authz import scoped
 from core.db import db_session
 from core.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES
 from core.regions.models import Region
-from core.security import public
+from core.security import enrol_first, must_enrol, public
 
 bp = Blueprint("home", __name__)
 language_bp = Blueprint("taal", __name__)
@@ -28,6 +28,8 @@ AXE_VERSION = "4.12"
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
+    if must_enrol(current_user):  # public for the sign-in redirect, so the enrolment gate did not run
+        return enrol_first()
     from core.deadlines.tasks import ended_memberships, tasks_for
     from core.identity.models import today as netherlands_today
 

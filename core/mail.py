@@ -23,7 +23,7 @@ import smtplib
 from email.message import EmailMessage
 from typing import Iterable
 
-from flask import current_app
+from flask import after_this_request, current_app, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import DateTime, Integer, String, Text, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
@@ -43,7 +43,8 @@ class OutboxMessage(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     recipients: Mapped[str] = mapped_column(Text)  # comma-separated addresses
     subject: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Encrypted())  # encrypted at rest: it may hold a set-password link
+    # encrypted at rest: it may hold a set-password link; `regio purge` clears it once delivered (None)
+    body: Mapped[str | None] = mapped_column(Encrypted())
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # deliveries tried
@@ -81,14 +82,36 @@ def _forget(session: Session) -> None:
     session.info.pop(_QUEUED_KEY, None)
 
 
-def commit_and_deliver(session: Session) -> None:
-    """Commit the transaction, then deliver the messages it queued (SMTP only when configured)."""
+def commit_and_deliver(session: Session, *, after_response: bool = False) -> None:
+    """Commit the transaction, then deliver the messages it queued (SMTP only when configured).
+
+    `after_response`: without a job queue, deliver once the response has gone out rather than
+    inside the request, so its timing does not tell whether a message was sent (a password reset
+    for an address that exists or not).
+    """
     session.commit()
     queued = session.info.pop(_QUEUED_KEY, [])
     if queued and current_app.config.get("MAIL_SERVER"):
         ids = [m.id for m in queued]
         if submit_delivery(ids, current_app.config) is None:
-            deliver(session, ids)
+            if after_response and has_request_context():
+                _deliver_after_response(current_app._get_current_object(), ids)
+            else:
+                deliver(session, ids)
+
+
+def _deliver_after_response(app, ids: list[int]) -> None:
+    """Deliver `ids` when the WSGI server closes the response (after it was sent), in a fresh app context."""
+    from core.db import db_session
+
+    def run():
+        with app.app_context():
+            deliver(db_session(), ids)
+
+    @after_this_request
+    def defer(response):
+        response.call_on_close(run)
+        return response
 
 
 class MailNotSent(RuntimeError):

@@ -57,10 +57,8 @@ def install(app: Flask) -> None:
             return None  # 404/405 handled by Flask
         if not authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        if endpoint not in ENROLMENT_ENDPOINTS and _must_enrol(current_user):
-            g.authorized = True  # a refusal, like the sign-in redirect: nothing of the page is shown
-            flash(_("Stel eerst tweestapsverificatie in: voor uw rol is die verplicht."))
-            return redirect(url_for("account.two_factor_setup"))
+        if endpoint not in ENROLMENT_ENDPOINTS and must_enrol(current_user):
+            return enrol_first()
         return None
 
     @app.after_request
@@ -90,7 +88,15 @@ def install(app: Flask) -> None:
         return response
 
 
-def _must_enrol(user) -> bool:
+def enrol_first():
+    """Send a user who must enrol in two-factor to enrolment (a refusal: nothing of the page is shown)."""
+    g.authorized = True
+    flash(_("Stel eerst tweestapsverificatie in: voor uw rol is die verplicht."))
+    return redirect(url_for("account.two_factor_setup"))
+
+
+def must_enrol(user) -> bool:
+    """True when the user's role requires two-factor and they have not enrolled yet."""
     from core.db import db_session
     from core.identity import twofactor
 

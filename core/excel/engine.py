@@ -27,8 +27,9 @@ from core.excel.hidden import chosen as hidden_choice
 from core.excel.normalise import normalised
 from core.excel.reader import Problem, open_sheet
 from core.excel.safety import Limits, RefusedFile, check_workbook
+from core.excel.othersheets import screen_other_sheets
 from core.excel.spec import Kind, SheetSpec
-from core.excel.validate import RowPermission, recheck_rules, validate
+from core.excel.validate import RowPermission, recheck_rules, screen_of, validate
 from core.excel.store import StaleImport, lock_rows, lock_sheet, recheck, write_diff
 from core.excel.export import write_workbook
 from core.orgs.models import Organisation
@@ -39,7 +40,7 @@ from core.school_years import SchoolYearSettings
 
 __all__ = [
     "Prepared", "PermissionChanged", "StaleImport", "find_sheet", "build_lookups", "prepare_import",
-    "commit_prepared", "stage_prepared", "commit_staged", "export_rows", "export_sheet", "template_sheet",
+    "commit_prepared", "stage_prepared", "commit_staged", "export_rows", "exportable", "export_sheet", "template_sheet",
     "actor_of",
 ]
 
@@ -151,6 +152,13 @@ def prepare_import(session: Session, *, spec: SheetSpec, instrument: str, region
     prepared.sheet_name = validated.sheet_name
     prepared.row_count = validated.row_count
     prepared.hidden_rows = validated.hidden_rows
+    screen = screen_of(spec, RuleContext(region, instrument, user))
+    if screen is not None:  # personal data on any other sheet refuses the workbook too
+        others, refused_cells = screen_other_sheets(data, validated.sheet_name, screen)
+        if refused_cells:
+            validated.errors = [*validated.errors, *others]
+            validated.error_count += refused_cells
+            validated.screened += refused_cells
     if not validated.ok:
         prepared.problems = validated.errors
         prepared.error_count = validated.error_count
@@ -234,7 +242,7 @@ def export_rows(session: Session, spec: SheetSpec, region: Region, user) -> Iter
     model = spec.model
     imported = [c.key for c in spec.imported_columns]
     stmt = select(*[getattr(model, k) for k in imported]).where(model.region_id == region.id)
-    stmt = _exportable(stmt, spec, user)
+    stmt = exportable(stmt, spec, user)
     stmt = stmt.order_by(*[getattr(model, k) for k in spec.natural_key], model.id)
     computed = [(i, c.computed) for i, c in enumerate(spec.columns) if c.computed is not None]
     slots = [imported.index(c.key) if c.imported else None for c in spec.columns]
@@ -247,7 +255,7 @@ def export_rows(session: Session, spec: SheetSpec, region: Region, user) -> Iter
         yield values
 
 
-def _exportable(stmt, spec: SheetSpec, user):
+def exportable(stmt, spec: SheetSpec, user):
     """`stmt` restricted to the rows the user may see or may import: whoever may import a row may export it
     (an editor of the region's coordinating organisation imports for every organisation of the region with a
     region-wide permission, and finds those rows in the export right after)."""

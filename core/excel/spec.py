@@ -202,6 +202,13 @@ class SheetSpec:
                      text cell (no number format; text that could be a formula is neutralised as always),
                      and an import refuses it like any non-number, naming the cell. The workbook is
                      otherwise the same (frozen header, Toelichting, drop-downs, version marker).
+    stored_shown:    optional preview hook, stored_shown(session, region, user, rows) -> list of dicts: the
+                     stored values the preview shows next to an upload's new ones, as this user may read
+                     them (for figures a plugin publishes transformed: a count another organisation reported
+                     as "<5"). `rows` are dicts of stored values by column key (with "id"), every stored row
+                     the upload changes; return one dict per row with the same keys, any value may be text.
+                     The hook decides what the user may see (like export_rows); without it, stored rows the
+                     user may neither see nor import show only their natural key (core/excel/readable.py).
     hidden_rows:     rows hidden in the uploaded sheet (by the user or an autofilter): "import" or "skip";
                      None (the default) lets the uploader choose and refuses the upload until they do.
     """
@@ -220,6 +227,7 @@ class SheetSpec:
     screen: Callable[[Any, bool], str | None] | None = None
     export_rows: Callable[[Any, Any, Any], Iterable[Sequence[Any]]] | None = None
     hidden_rows: str | None = None
+    stored_shown: Callable[[Any, Any, Any, list[dict]], list[dict]] | None = None
 
     def __post_init__(self):
         if self.screen is not None and callable(self.screen) and not takes_context(self.screen, 2):
@@ -302,6 +310,8 @@ class SheetSpec:
             out.append(f"sheet '{self.name}': screen must be callable")
         if self.hidden_rows not in (None, "import", "skip"):
             out.append(f"sheet '{self.name}': hidden_rows must be None, 'import' or 'skip'")
+        if self.stored_shown is not None and not callable(self.stored_shown):
+            out.append(f"sheet '{self.name}': stored_shown must be callable")
         if self.export_rows is not None and not callable(self.export_rows):
             out.append(f"sheet '{self.name}': export_rows must be callable")
         if not out and self.natural_key and not _has_unique_key(self.model, table_columns,

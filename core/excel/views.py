@@ -39,6 +39,7 @@ from core.excel import engine, jobs as excel_jobs, stage
 from core.excel.hidden import chosen as hidden_choice, hidden_notice
 from core.excel.marked import marked_workbook
 from core.excel.models import STATE_ERRORS, STATE_READY, StagedImport
+from core.excel.readable import shown_old
 from core.excel.spec import SheetSpec
 from core.excel.validate import describe
 from core.forms import DutchForm
@@ -195,11 +196,17 @@ def preview_page(instrument: str, sheet: str, token: str):
     def show(position, value):
         return describe(spec, diff.keys[position], value, lookups)
 
+    def show_old(position, stored, shown):
+        return show(position, stored) if shown == stored else str(shown)  # hidden or transformed: as given
+
     changed = []
-    for _row_id, old, new in diff.changed[:PREVIEW_ROWS]:
+    first = diff.changed[:PREVIEW_ROWS]
+    readable = shown_old(db_session(), spec, g.region, current_user, diff.keys, first)
+    for (_row_id, old, new), shown in zip(first, readable):
         changed.append({
             "key": [show(p, new[p]) for p in key_positions],
-            "changes": [(headers[i], show(i, old[i]), show(i, new[i])) for i in range(len(new)) if old[i] != new[i]],
+            "changes": [(headers[i], show_old(i, old[i], shown[i]), show(i, new[i]))
+                        for i in range(len(new)) if old[i] != new[i]],
         })
     new_rows = [[show(i, v) for i, v in enumerate(values)] for values in diff.new[:PREVIEW_ROWS]]
     return render_template("excel/preview.html", spec=spec, instrument=instrument, staged=staged,

@@ -119,7 +119,7 @@ def forgot_password():
                        f"deze link, die {minutes} minuten en één keer geldig is:\n\n{invite_url(user, RESET)}\n\n"
                        "Vroeg u dit niet? Dan kunt u dit bericht negeren; uw wachtwoord blijft hetzelfde.\n\n"
                        "Dit bericht is verstuurd door het Regioplatform.")
-            commit_and_deliver(db_session())
+            commit_and_deliver(db_session(), after_response=True)  # SMTP time would tell the address exists
         # The same answer whether or not the address exists (ASVS 2.5.x: no account enumeration).
         flash(str(RESET_SENT))
         return redirect(url_for("auth.login"))
@@ -205,11 +205,15 @@ def two_factor_setup():
     user = session_.get(User, current_user.id)
     enabled = twofactor.has_two_factor(session_, user)
     form = ConfirmCodeForm()
+    # GET stores nothing: the page's new secret comes back sealed in the form (twofactor.seal_pending)
+    pending = twofactor.open_pending(user, request.form.get("pending", "")) if request.method == "POST" else None
     if request.method == "POST" and form.validate_on_submit():
         if _throttled("enrol", str(user.id)):
             abort(429)
         cred = twofactor.credential(session_, user)
-        if cred is not None and cred.confirmed_at is None:
+        if pending is not None and (cred is None or cred.confirmed_at is None):
+            twofactor.begin_enrolment(session_, user, pending)
+            session_.flush()
             codes = twofactor.confirm_enrolment(session_, user, form.code.data)
             if codes is not None:
                 notices.notify(session_, user, "two_factor_enrolled")
@@ -222,13 +226,11 @@ def two_factor_setup():
     if enabled:
         return render_template("core/two_factor.html", enabled=True, form=form,
                                recovery_left=twofactor.unused_recovery_codes(session_, user)), 200
-    cred = twofactor.credential(session_, user)
-    if cred is None or request.method == "GET":
-        cred = twofactor.begin_enrolment(session_, user)
-        session_.commit()
-    uri = twofactor.provisioning_uri(user, cred.secret)
+    secret = pending or twofactor.new_secret()  # a wrong code: the same QR code again
+    uri = twofactor.provisioning_uri(user, secret)
     status = 400 if request.method == "POST" else 200
-    return render_template("core/two_factor.html", enabled=False, form=form, secret=cred.secret,
+    return render_template("core/two_factor.html", enabled=False, form=form, secret=secret,
+                           pending=twofactor.seal_pending(user, secret),
                            qr=twofactor.qr_svg_data_uri(uri), required=twofactor.requires_two_factor(user)), status
 
 

@@ -2,6 +2,9 @@
 
 * A secret is created at enrolment and only counts once a first code from
   the app was right (`confirmed_at`). The QR code is an inline SVG (segno).
+  Showing the enrolment page stores nothing: the new secret travels in the
+  form, sealed (Fernet, for this user, PENDING_SECONDS), and is stored only
+  with the first right code.
 * A code is accepted in the current 30-second step or one step either side,
   and never twice: the step of the last accepted code is stored by a
   conditional UPDATE (`last_step < step`) that only one request can win, so
@@ -33,6 +36,31 @@ ISSUER = "Regioplatform"
 RECOVERY_COUNT = 10
 TWO_FACTOR_ROLES = frozenset({"signatory", "admin"})  # the roles that may sign agreements (agreement.sign)
 _CODE_RE = re.compile(r"^\d{6}$")
+PENDING_SECONDS = 3600  # how long an enrolment page's QR code can be confirmed
+
+
+def new_secret() -> str:
+    return pyotp.random_base32()
+
+
+def seal_pending(user, secret: str) -> str:
+    """A secret not yet stored, sealed for this user's enrolment form."""
+    from core.secret_box import box
+
+    return box().encrypt(f"{user.id}:{secret}".encode()).decode("ascii")
+
+
+def open_pending(user, token: str) -> str | None:
+    """The secret sealed by `seal_pending` for this user, or None (forged, someone else's, or too old)."""
+    from cryptography.fernet import InvalidToken
+
+    from core.secret_box import box
+
+    try:
+        owner, _sep, secret = box().decrypt((token or "").encode("ascii"), ttl=PENDING_SECONDS).decode().partition(":")
+    except (InvalidToken, UnicodeError):
+        return None
+    return secret if owner == str(user.id) and secret else None
 
 
 def credential(session, user) -> TotpCredential | None:
@@ -51,14 +79,15 @@ def requires_two_factor(user) -> bool:
     return any(m.role in TWO_FACTOR_ROLES and m.applies_on() for m in user.memberships)
 
 
-def begin_enrolment(session, user) -> TotpCredential:
-    """A new, unconfirmed secret (replaces an unconfirmed one; a confirmed one stays until the new is confirmed)."""
+def begin_enrolment(session, user, secret: str | None = None) -> TotpCredential:
+    """An unconfirmed `secret` (default: a new one; replaces an unconfirmed one; a confirmed one stays)."""
+    secret = secret or new_secret()
     cred = credential(session, user)
     if cred is None:
-        cred = TotpCredential(user_id=user.id, secret=pyotp.random_base32())
+        cred = TotpCredential(user_id=user.id, secret=secret, last_step=0)
         session.add(cred)
     elif cred.confirmed_at is None:
-        cred.secret = pyotp.random_base32()
+        cred.secret = secret
     return cred
 
 

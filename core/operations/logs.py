@@ -5,8 +5,9 @@ else a new one), returned in the `X-Request-ID` header and carried by every
 log line written during the request. The request line (logger
 `regioplatform.request`) has the id, the user id, method, path, endpoint,
 status and duration in ms. Security events (logger `regioplatform.security`):
-`signin.success`, `signin.failure`, `signin.throttled` and `access.forbidden`
-(a 403), each with the user id or the account tried.
+`signin.success`, `signin.failure` and `signin.throttled` (each with `step`:
+password or second factor), `signout` and `access.forbidden` (a 403), each
+with the user id or the account tried.
 
 `LOG_FORMAT=json` (the default in production) writes JSON lines to stderr;
 `text` writes plain lines; tests see both through the standard logging.
@@ -107,10 +108,14 @@ def _signed_in(_sender, user, **_extra) -> None:
     security_event("signin.success", user_id=user.id)
 
 
+def _signed_out(_sender, user, **_extra) -> None:
+    security_event("signout", user_id=getattr(user, "id", None))
+
+
 def install(app: Flask) -> None:
     """Request ids, the request line and the security events; call before other after_request hooks
     are registered, so the line shows the status the client finally gets."""
-    from flask_login import user_logged_in
+    from flask_login import user_logged_in, user_logged_out
 
     from core.operations import metrics
 
@@ -144,3 +149,4 @@ def install(app: Flask) -> None:
         return response
 
     user_logged_in.connect(_signed_in)  # a module-level receiver: blinker keeps it (weakly), once for all apps
+    user_logged_out.connect(_signed_out)

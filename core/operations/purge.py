@@ -2,10 +2,12 @@
 
 * Staged imports past their expiry: an uploaded workbook (all its sheets, maybe personal data) and its
   preview live in `staged_import` only until the user confirms, cancels or lets it expire.
+* Bodies of delivered e-mails: they may hold a set-password or invitation link; the outbox keeps the
+  recipient, subject and time as its log of what was sent.
 * Sign-in sessions that ended, or whose idle or absolute time-out passed: nothing can use them again,
   and they hold addresses and browser descriptions.
 
-Each purge is one DELETE per table in one transaction; running it twice, or on two servers at once,
+Each purge is one DELETE (or UPDATE) per table in one transaction; running it twice, or on two servers at once,
 removes each row once and never more than it should.
 """
 from __future__ import annotations
@@ -14,12 +16,13 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_
+from sqlalchemy import delete, or_, update
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
 from core.excel.models import StagedImport
 from core.identity.models import UserSession
+from core.mail import OutboxMessage
 
 log = logging.getLogger("regioplatform.purge")
 
@@ -30,10 +33,11 @@ class Purged:
 
     staged_imports: int
     sessions: int
+    mail_bodies: int = 0
 
     @property
     def total(self) -> int:
-        return self.staged_imports + self.sessions
+        return self.staged_imports + self.sessions + self.mail_bodies
 
 
 def purge(session: Session, config, now: dt.datetime | None = None) -> Purged:
@@ -48,7 +52,10 @@ def purge(session: Session, config, now: dt.datetime | None = None) -> Purged:
     dead = or_(UserSession.ended_at.is_not(None), UserSession.last_seen_at < now - idle,
                UserSession.created_at < now - absolute)
     sessions = session.execute(delete(UserSession).where(dead)).rowcount
+    bodies = session.execute(update(OutboxMessage).where(OutboxMessage.sent_at.is_not(None),
+                                                         OutboxMessage.body.is_not(None)).values(body=None)).rowcount
     session.commit()
-    purged = Purged(staged_imports=staged, sessions=sessions)
-    log.info("purge: %d expired staged imports, %d ended sessions removed", staged, sessions)
+    purged = Purged(staged_imports=staged, sessions=sessions, mail_bodies=bodies)
+    log.info("purge: %d expired staged imports, %d ended sessions, %d delivered mail bodies removed",
+             staged, sessions, bodies)
     return purged

@@ -122,6 +122,32 @@ PUBLISHED_DESCRIPTION = N_(
     "afgeschermd. Aantallen die uw eigen organisatie meldde, staan er zoals gemeld. Alleen om te "
     "lezen: dit bestand kan niet worden ingelezen; aantallen meldt u met het werkblad Monitor.")
 
+def stored_as_published(session, region, user, rows):
+    """The preview hook of both sheets: a stored count as the user may read it on the region page.
+
+    Counts the user's organisation reported (and every count for platform
+    admins) are shown as stored; any other count as the page publishes it
+    ("<5", "afgeschermd" or the number), so uploading a row over another
+    organisation's count does not give that count away.
+    """
+    viewer = access.viewer_of(user)
+    if viewer.raw or not rows:
+        return rows
+    names = figures.municipalities(region)
+    threshold = settings_of(region).min_count
+    stored = figures.region_rows(region.id, session)
+    tables = {period: figures.table(stored, period, names, threshold=threshold, viewer=viewer)
+              for period in {row["period"] for row in rows}}
+    shown = []
+    for row in rows:
+        if row.get("organisation_id") in viewer.org_ids or "count" not in row:
+            shown.append(row)
+            continue
+        cell = tables[row["period"]].cells.get((row["municipality"], row["category"]))
+        shown.append({**row, "count": cell.text if cell is not None and cell.hidden else row["count"]})
+    return shown
+
+
 MONITOR = SheetSpec(
     name="monitor",
     title="Monitor",
@@ -136,6 +162,7 @@ MONITOR = SheetSpec(
     natural_key=NATURAL_KEY,
     rules=RULES,
     screen=screen,
+    stored_shown=stored_as_published,
 )
 
 
@@ -182,4 +209,5 @@ PUBLISHED = SheetSpec(
     rules=RULES,
     screen=screen,
     export_rows=published_rows,
+    stored_shown=stored_as_published,
 )

@@ -107,3 +107,47 @@ def test_an_english_upload_is_refused_in_english(world):
     assert "C4: '2025-K1' is a quarter, but region" in page and "reports per school year" in page
     assert "persoonsgegevens" not in page and str(VALID_BSN) not in page
     assert world.counts() == {}
+
+
+def test_a_second_sheet_with_names_and_a_bsn_refuses_the_workbook_and_nothing_is_kept(world):
+    """A valid monitor sheet, plus a (hidden) sheet "Blad 2" with names and a BSN: refused, naming sheet and cell."""
+    import openpyxl
+    from sqlalchemy import select
+
+    from core.db import db_session
+    from core.excel import stage
+    from core.excel.models import StagedImport
+
+    wb = openpyxl.load_workbook(io.BytesIO(workbook([ROW])))
+    extra = wb.create_sheet("Blad 2")
+    extra.append(["Voornaam", "Woonplaats", "Nummer"])
+    extra.append(["Jan", "Utrecht", VALID_BSN])
+    extra.sheet_state = "hidden"
+    out = io.BytesIO()
+    wb.save(out)
+    client = world.client("utrecht")
+    response = client.post(f"{BASE}/excel/monitor/", data={"file": (io.BytesIO(out.getvalue()), "monitor.xlsx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/fouten")
+    page = client.get(response.headers["Location"]).get_data(as_text=True).replace("&#39;", "'")
+    assert "'Blad 2'!A1: de kolom 'Voornaam' lijkt persoonsgegevens te bevatten" in page
+    assert "'Blad 2'!B1: de kolom 'Woonplaats' lijkt persoonsgegevens te bevatten" in page
+    assert "'Blad 2'!C2: deze cel bevat een getal van 9 cijfers" in page
+    assert str(VALID_BSN) not in page and "Jan" not in page
+    assert client.get(response.headers["Location"].replace("/fouten", "/gemarkeerd.xlsx")).status_code == 404
+    with world.app.app_context():  # only the error list is stored, never the workbook
+        staged = db_session().scalars(select(StagedImport)).all()
+        assert [s.upload for s in staged] == [None]
+        stored = repr(stage.errors_of(staged[0]))
+        assert "'Blad 2'!C2" in stored and str(VALID_BSN) not in stored and "Jan" not in stored
+    assert world.counts() == {}
+
+
+def test_the_platforms_own_export_with_its_explanation_sheets_imports_again(world):
+    """Toelichting and Lijsten (header "Naam") are screened as values only: an export reads in unchanged."""
+    world.add_counts([("GM0344", "GM0344", "2024-2025", "in beeld", 12)])
+    client = world.client("utrecht")
+    exported = client.get(f"{BASE}/excel/monitor/export.xlsx").data
+    response = client.post(f"{BASE}/excel/monitor/", data={"file": (io.BytesIO(exported), "monitor.xlsx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 303 and not response.headers["Location"].endswith("/fouten")

@@ -11,6 +11,8 @@ from core.testing import DEFAULT_PASSWORD, login, make_user
 from .conftest import code_for, db, signed_in, totp_secret
 
 EMAIL = "lezer@example.nl"
+SECRET_RE = re.compile(r"<code>([A-Z2-7]{32})</code>")
+PENDING_RE = re.compile(r'name="pending" value="([^"]+)"')
 RECOVERY_RE = re.compile(r"<code>([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})</code>")
 
 
@@ -20,11 +22,13 @@ def enrol(client, app, email=EMAIL) -> tuple[str, list[str]]:
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert 'src="data:image/svg+xml' in html and 'alt="QR-code' in html
-    secret = totp_secret(app, email)
-    assert secret and secret in html  # the key to type in by hand, next to the QR code
-    assert client.post("/account/tweestapsverificatie", data={"code": "000000" if code_for(secret) != "000000"
-                                                              else "111111"}).status_code == 400
-    done = client.post("/account/tweestapsverificatie", data={"code": code_for(secret)})
+    assert totp_secret(app, email) is None  # showing the page stores nothing
+    secret = SECRET_RE.search(html).group(1)  # the key to type in by hand, next to the QR code
+    pending = PENDING_RE.search(html).group(1)
+    wrong = client.post("/account/tweestapsverificatie", data={
+        "code": "000000" if code_for(secret) != "000000" else "111111", "pending": pending})
+    assert wrong.status_code == 400 and secret in wrong.get_data(as_text=True)  # the same QR code again
+    done = client.post("/account/tweestapsverificatie", data={"code": code_for(secret), "pending": pending})
     assert done.status_code == 200
     codes = RECOVERY_RE.findall(done.get_data(as_text=True))
     assert len(codes) == 10 and len(set(codes)) == 10
@@ -140,3 +144,35 @@ def test_new_recovery_codes_replace_the_old_ones(app):
     assert len(new) == 10 and not set(new) & set(old)
     assert password_step(app).post("/inloggen/code", data={"code": old[0]}).status_code == 200
     assert password_step(app).post("/inloggen/code", data={"code": new[0]}).status_code == 302
+
+
+def test_the_enrolment_page_changes_nothing_and_its_code_is_for_this_user_only(app):
+    """GET stores no secret (a second look, or a page loaded by another site, spoils no enrolment under way);
+    the sealed secret of one user's page does not enrol another."""
+    make_user(app, EMAIL, org="GM0344", role="viewer")
+    make_user(app, "ander@example.nl", org="GM0344", role="viewer")
+    client, other = app.test_client(), app.test_client()
+    assert login(client, EMAIL).status_code == 302 and login(other, "ander@example.nl").status_code == 302
+    first = client.get("/account/tweestapsverificatie").get_data(as_text=True)
+    second = client.get("/account/tweestapsverificatie").get_data(as_text=True)
+    assert totp_secret(app, EMAIL) is None
+    secret, pending = SECRET_RE.search(first).group(1), PENDING_RE.search(first).group(1)
+    assert secret not in second
+    stolen = other.post("/account/tweestapsverificatie", data={"code": code_for(secret), "pending": pending})
+    assert stolen.status_code == 400 and totp_secret(app, "ander@example.nl") is None
+    done = client.post("/account/tweestapsverificatie", data={"code": code_for(secret), "pending": pending})
+    assert done.status_code == 200 and len(RECOVERY_RE.findall(done.get_data(as_text=True))) == 10
+    assert totp_secret(app, EMAIL) == secret
+
+
+def test_the_home_page_lists_no_regions_before_a_required_enrolment(app):
+    make_user(app, "teken@example.nl", org="GM0344", role="signatory", two_factor=False)
+    client = app.test_client()
+    response = login(client, "teken@example.nl")
+    assert response.status_code == 302
+    home = client.get("/")
+    assert home.status_code == 302 and home.headers["Location"] == "/account/tweestapsverificatie"
+    assert "Utrecht" not in home.get_data(as_text=True)
+    # once enrolled, the home page lists the region
+    enrol(client, app, "teken@example.nl")
+    assert "Utrecht" in client.get("/").get_data(as_text=True)

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from core.operations.logs import JsonFormatter
-from core.testing import login, make_user
+from core.testing import DEFAULT_PASSWORD, login, make_user, totp_code
 
 
 def lines(caplog, logger: str) -> list[logging.LogRecord]:
@@ -153,3 +153,18 @@ def test_metrics_add_up_the_workers_in_multiprocess_mode(tmp_path):
     text = subprocess.run([sys.executable, "-c", reader], env=env, check=True, capture_output=True, text=True,
                           timeout=120).stdout
     assert _sample(text, "regio_http_requests_total", endpoint="operations.healthz", status="200") == 4
+
+
+def test_a_failed_second_step_and_signing_out_are_security_events(app, logged):
+    make_user(app, "teken@example.nl", org="GM0344", role="signatory", two_factor=True)
+    client = app.test_client()
+    response = client.post("/inloggen", data={"email": "teken@example.nl", "password": DEFAULT_PASSWORD})
+    assert response.headers["Location"] == "/inloggen/code"
+    good = totp_code(app, "teken@example.nl")
+    assert client.post("/inloggen/code", data={"code": "000000" if good != "000000" else "111111"}).status_code == 200
+    assert client.post("/inloggen/code", data={"code": good}).status_code == 302
+    assert client.post("/uitloggen").status_code in (302, 303)
+    events = [as_json(r) for r in lines(logged, "regioplatform.security")]
+    assert [(e["event"], e.get("step")) for e in events] == [
+        ("signin.failure", "second factor"), ("signin.success", None), ("signout", None)]
+    assert events[1]["user_id"] == events[2]["user_id"] and isinstance(events[2]["user_id"], int)

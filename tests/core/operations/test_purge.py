@@ -57,3 +57,26 @@ def test_ended_sessions_are_removed_and_a_signed_in_user_stays_signed_in(app, ed
     assert "1 beëindigde sessies" in purge(app)
     assert _count(app, UserSession) == 1
     assert client.get("/account").status_code == 200  # still signed in
+
+
+def test_a_delivered_mails_body_is_cleared_and_an_unsent_one_kept(app):
+    """A delivered invitation's link is gone after `regio purge`; the outbox still logs recipient and subject."""
+    from core.db import db_session, utcnow
+    from core.mail import OutboxMessage, queue_mail
+
+    with app.app_context():
+        session = db_session()
+        sent = queue_mail(session, ["a@example.org"], "Uitnodiging", "Stel uw wachtwoord in: https://x/t/geheim")
+        waiting = queue_mail(session, ["b@example.org"], "Herstel", "https://x/t/nog-niet-verstuurd")
+        session.flush()
+        sent.sent_at = utcnow()
+        session.commit()
+        sent_id, waiting_id = sent.id, waiting.id
+
+    assert "1 teksten van verzonden e-mails" in purge(app)
+    with app.app_context():
+        session = db_session()
+        delivered = session.get(OutboxMessage, sent_id)
+        assert delivered.body is None and delivered.subject == "Uitnodiging" and delivered.recipients
+        assert session.get(OutboxMessage, waiting_id).body == "https://x/t/nog-niet-verstuurd"
+    assert "0 teksten van verzonden e-mails" in purge(app)  # twice: nothing more
