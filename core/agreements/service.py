@@ -18,9 +18,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, object_session
 
 from core.agreements.models import (CONCEPT, ENDED, SENT, STATUS_CONCEPT, STATUS_IN_FORCE, STATUS_SIGNING,
@@ -35,6 +35,7 @@ from core.mail import queue_mail
 from core.orgs.models import Organisation
 from core.regions.context import RuleContext
 from core.regions.models import Region, RegionMember
+from core.request_memo import request_memo
 
 
 class AgreementError(Exception):
@@ -472,22 +473,13 @@ def agreement_in_force(region, instrument_key: str, template_key: str | None = N
     """
     region_id = region.id if isinstance(region, Region) else int(region)
     session = db_session()
-    if not has_request_context():
+    kept = request_memo("agreement_in_force", session)  # vsv asks per school year, widgets per card
+    if kept is None:
         return in_force_for(session, region_id, instrument_key, template_key)
-    # Read once per request (an instrument asks per school year, per widget): the answer is kept until the
-    # session writes anything (see `_forget_in_force`), and never used while changes wait to be flushed.
-    cache = g.setdefault("agreements_in_force", {})
     key = (region_id, instrument_key, template_key)
-    if key not in cache or session.new or session.dirty or session.deleted:
-        cache[key] = in_force_for(session, region_id, instrument_key, template_key)
-    return cache[key]
-
-
-@event.listens_for(Session, "after_flush")
-def _forget_in_force(session, flush_context) -> None:
-    """A flush may sign, end or supersede a version: the request's kept answers no longer hold."""
-    if has_request_context():
-        g.pop("agreements_in_force", None)
+    if key not in kept:
+        kept[key] = in_force_for(session, region_id, instrument_key, template_key)
+    return kept[key]
 
 
 # --- notifications ---------------------------------------------------------
