@@ -208,8 +208,8 @@ def _org_in_regions(org_id: int, region_id: int | None, regions: set[int]) -> bo
         ) is not None
     key = frozenset(regions)
     if key not in kept:
-        kept[key] = set(session.execute(select(RegionMember.region_id, RegionMember.organisation_id)
-                                        .where(RegionMember.region_id.in_(regions))).tuples())
+        kept[key] = {tuple(row) for row in session.execute(
+            select(RegionMember.region_id, RegionMember.organisation_id).where(RegionMember.region_id.in_(regions)))}
     return any((region, org_id) in kept[key] for region in regions)
 
 

@@ -473,7 +473,7 @@ def agreement_in_force(region, instrument_key: str, template_key: str | None = N
     """
     region_id = region.id if isinstance(region, Region) else int(region)
     session = db_session()
-    kept = request_memo("agreement_in_force", session)  # vsv asks per school year, widgets per card
+    kept = request_memo("agreement_in_force", session)  # asked per school year, per widget
     if kept is None:
         return in_force_for(session, region_id, instrument_key, template_key)
     key = (region_id, instrument_key, template_key)
