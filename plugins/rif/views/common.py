@@ -53,13 +53,14 @@ def _common():
 
 # --- list ----------------------------------------------------------------------
 
-def visible_applications(region):
+def visible_applications(region, *, with_money: bool = True):
     """What the user sees: their penvoerder's (coordinators: all), those they are a partner in, and
-    for assessors every application that is no longer a concept."""
+    for assessors every application that is no longer a concept.
+
+    `with_money`: load every application's budget lines and partners too (two statements for all of them,
+    not two per row), for pages that show the money figures."""
     session = db_session()
-    # The list shows every application's money figures: its budget lines and partners come in two statements
-    # for all of them, not two per row.
-    money = (selectinload(Application.budget_lines), selectinload(Application.partners))
+    money = (selectinload(Application.budget_lines), selectinload(Application.partners)) if with_money else ()
     seen = {a.id: a for a in session.scalars(
         scoped(select(Application).where(Application.region_id == region.id), "rif.view").options(*money))}
     mine = set(user_roles(current_user))
