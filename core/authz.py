@@ -36,6 +36,7 @@ from core.identity.models import today as _today
 from core.instruments import Permission
 from core.orgs.models import Organisation
 from core.regions.models import Region, RegionMember
+from core.request_memo import request_memo
 
 ALL_ROLES = frozenset(ROLES)
 CORE_PERMISSIONS: dict[str, Permission] = {
@@ -199,9 +200,17 @@ def _org_in_regions(org_id: int, region_id: int | None, regions: set[int]) -> bo
         regions = regions & {region_id}
     if not regions:
         return False
-    return db_session().scalar(
-        select(RegionMember.id).where(RegionMember.region_id.in_(regions), RegionMember.organisation_id == org_id)
-    ) is not None
+    session = db_session()
+    kept = request_memo("region_members", session)  # a list page asks once per row
+    if kept is None:
+        return session.scalar(
+            select(RegionMember.id).where(RegionMember.region_id.in_(regions), RegionMember.organisation_id == org_id)
+        ) is not None
+    key = frozenset(regions)
+    if key not in kept:
+        kept[key] = {tuple(row) for row in session.execute(
+            select(RegionMember.region_id, RegionMember.organisation_id).where(RegionMember.region_id.in_(regions)))}
+    return any((region, org_id) in kept[key] for region in regions)
 
 
 def _decide_org(ctx: UserContext, action: str, org_id: int, region_id: int | None) -> Decision:

@@ -59,6 +59,8 @@ def load_config(instance_path: str | os.PathLike) -> dict:
         "MAX_CONTENT_LENGTH": _int_env("MAX_UPLOAD_MB", 10) * 1024 * 1024,  # also the Excel upload limit
         # Excel engine (core/excel): what an upload may unpack to and contain, how long a preview lives.
         "EXCEL_MAX_ROWS": _int_env("EXCEL_MAX_ROWS", 200_000),
+        # The most rows a list page renders (core/pagination.py); exports give every row.
+        "LIST_PAGE_SIZE": _int_env("LIST_PAGE_SIZE", 100),
         "EXCEL_MAX_COLUMNS": _int_env("EXCEL_MAX_COLUMNS", 200),
         "EXCEL_MAX_CELLS": _int_env("EXCEL_MAX_CELLS", 4_000_000),  # grid the reader may allocate
         "EXCEL_MAX_UNCOMPRESSED_MB": _int_env("EXCEL_MAX_UNCOMPRESSED_MB", 100),

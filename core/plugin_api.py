@@ -45,6 +45,7 @@ from core.i18n import N_, euro, long_date, number, percentage
 from core.hookspecs import hookimpl
 from core.instruments import Instrument, NavItem, Permission, Widget
 from core.orgs.models import Organisation
+from core.pagination import Page, keyset_page
 from core.regions.context import RuleContext, current_region, instrument_settings
 from core.regions.models import Region
 from core.regions.settings import RegionSettings
@@ -74,6 +75,8 @@ __all__ = [
     "DemoAgreement", "DemoConsortiumMember",
     # authorization; a user's memberships and roles that apply today (an ended mandate grants nothing)
     "authorize", "may", "scoped", "active_memberships", "active_roles",
+    # lists: one page of a query (keyset: a cursor, not an offset), its total count; at most LIST_PAGE_SIZE rows
+    "keyset_page", "Page",
     # no lost update (core.concurrency): a Versioned model, the form's hidden VersionField, save_edit / add_new
     # that return a Conflict (shown with the form macro conflict_notice) instead of overwriting or a 500; a form
     # that saves a set of rows carries their digest and saves under lock_for_update of the row they belong to

@@ -22,7 +22,13 @@ POST_PAYLOADS = {"<endpoint>": lambda world, who, rule: {form data an allowed us
 CONTROL_USERS = {"<endpoint>": "<world user who may POST there>"}  # default: rmc-19's coordinator
 PLATFORM_ADMIN_ONLY = {"<endpoint>"}            # pages only platform admins may open (403 for others)
 ADMIN_IMPORT_SHEETS = {("<key>", "<sheet>")}    # sheets only platform admins import
+MAIN_PAGES = {"<path under /regio/<region>/>": <most statements>}  # pages counted (tests/core/perf)
+def multiply_rows(conn, tables, factor): ...    # add (factor - 1) copies of its demo rows, in bulk
 ```
+
+MAIN_PAGES and multiply_rows feed the statement-count test (issue 21): each main page of the
+instrument is opened by rmc-19's coordinator with the demo data and again after multiply_rows; its
+count must be the same at both sizes and at most 10, or the number given (a ceiling still to lower).
 
 `build_world` runs after the core's world exists: `world.orgs` (identifier -> id),
 `world.users` / `world.emails` (viewer, neighbour, coordinator, outsider, twente,

@@ -20,7 +20,7 @@ from typing import Any, Iterable
 
 from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, object_session
 
 from core.agreements.models import (CONCEPT, ENDED, SENT, STATUS_CONCEPT, STATUS_IN_FORCE, STATUS_SIGNING,
@@ -35,6 +35,7 @@ from core.mail import queue_mail
 from core.orgs.models import Organisation
 from core.regions.context import RuleContext
 from core.regions.models import Region, RegionMember
+from core.request_memo import request_memo
 
 
 class AgreementError(Exception):
@@ -380,23 +381,47 @@ class AgreementInForceView:
 
 def in_force_for(session: Session, region_id: int, instrument_key: str,
                  template_key: str | None = None) -> AgreementInForceView | None:
-    """The most recent agreement in force for (region, instrument[, template]), or None."""
-    stmt = select(Agreement).where(Agreement.region_id == region_id, Agreement.instrument_key == instrument_key)
+    """The most recent agreement in force for (region, instrument[, template]), or None.
+
+    One statement, whatever the number of agreements, versions and signatures: a version is in force when
+    it was sent and every required party signed it (`AgreementVersion.status`); "since" is its in-force
+    event, else its last signature. Versions and signatures are not loaded.
+    """
+    signed = (select(func.max(AgreementSignature.signed_at))
+              .where(AgreementSignature.version_id == AgreementVersion.id).scalar_subquery())
+    unsigned_party = (select(AgreementParty.id)
+                      .where(AgreementParty.version_id == AgreementVersion.id,
+                             ~select(AgreementSignature.id)
+                             .where(AgreementSignature.version_id == AgreementVersion.id,
+                                    AgreementSignature.organisation_id == AgreementParty.organisation_id)
+                             .exists())
+                      .exists())
+    any_party = select(AgreementParty.id).where(AgreementParty.version_id == AgreementVersion.id).exists()
+    since = func.coalesce(AgreementInForce.at, signed)
+    stmt = (select(Agreement.id, Agreement.template_key, AgreementVersion.title, AgreementVersion.number,
+                   AgreementVersion.terms, AgreementVersion.fingerprint, since)
+            .join(AgreementVersion, AgreementVersion.agreement_id == Agreement.id)
+            .outerjoin(AgreementInForce, AgreementInForce.version_id == AgreementVersion.id)
+            .where(Agreement.region_id == region_id, Agreement.instrument_key == instrument_key,
+                   AgreementVersion.state == SENT, any_party, ~unsigned_party)
+            .order_by(since.desc(), AgreementVersion.number.desc())
+            .limit(1))
     if template_key is not None:
         stmt = stmt.where(Agreement.template_key == template_key)
-    best = None
-    for agreement in session.scalars(stmt):
-        version = agreement.in_force
-        if version is None:
-            continue
-        since = version.in_force_event.at if version.in_force_event else max(s.signed_at for s in version.signatures)
-        if best is None or since > best[0]:
-            best = (since, agreement, version)
-    if best is None:
+    row = session.execute(stmt).first()
+    if row is None:
         return None
-    since, agreement, version = best
-    return AgreementInForceView(agreement.id, agreement.template_key, version.title, version.number,
-                                dict(version.terms), version.fingerprint, since)
+    agreement_id, template, title, number, terms, fingerprint, at = row
+    return AgreementInForceView(agreement_id, template, title, number, dict(terms), fingerprint, _aware(at))
+
+
+def _aware(moment):
+    """SQLite gives back naive datetimes from an expression; the stored moments are UTC."""
+    import datetime as dt
+
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.timezone.utc)
+    return moment
 
 
 def draft_agreement(region: Region, instrument_key: str, template_key: str, *, terms: dict,
@@ -447,7 +472,14 @@ def agreement_in_force(region, instrument_key: str, template_key: str | None = N
     strings). The caller has authorized the page it shows them on.
     """
     region_id = region.id if isinstance(region, Region) else int(region)
-    return in_force_for(db_session(), region_id, instrument_key, template_key)
+    session = db_session()
+    kept = request_memo("agreement_in_force", session)  # asked per school year, per widget
+    if kept is None:
+        return in_force_for(session, region_id, instrument_key, template_key)
+    key = (region_id, instrument_key, template_key)
+    if key not in kept:
+        kept[key] = in_force_for(session, region_id, instrument_key, template_key)
+    return kept[key]
 
 
 # --- notifications ---------------------------------------------------------

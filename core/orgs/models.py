@@ -1,7 +1,8 @@
 """The organisation model and its kinds."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask import g, has_request_context
+from flask_babel import get_locale, lazy_gettext as _l
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,7 +36,14 @@ class Organisation(Audited, Base):
 
     @property
     def kind_label(self) -> str:
-        return str(ORG_KINDS.get(self.kind, (self.kind, ""))[0])
+        """The kind in the reader's language: translated once per request and kind, not per organisation."""
+        if not has_request_context():
+            return str(ORG_KINDS.get(self.kind, (self.kind, ""))[0])
+        labels = g.setdefault("org_kind_labels", {})
+        key = (str(get_locale()), self.kind)  # a page may render a part in another language (force_locale)
+        if key not in labels:
+            labels[key] = str(ORG_KINDS.get(self.kind, (self.kind, ""))[0])
+        return labels[key]
 
     def __repr__(self) -> str:
         return f"<Organisation {self.identifier} {self.name}>"

@@ -19,7 +19,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import func, select
 
 from core.plugin_api import (RuleContext, Series, _, add_new, agreement_in_force, authorize, bar_chart,
-                             current_region, current_user, db_session, instrument_settings, may, save_edit, scoped)
+                             current_region, current_user, db_session, instrument_settings, keyset_page, may,
+                             save_edit, scoped)
 
 from . import agreement, sheets
 from . import figures as numbers  # the module's name is also a page's below
@@ -102,28 +103,36 @@ def figures():
     settings = instrument_settings(region)
     session = db_session()
     mine = VsvFigure.region_id == region.id
-    years = session.scalars(scoped(select(VsvFigure.school_year).where(mine), "vsv.view").distinct()
-                            .order_by(VsvFigure.school_year.desc())).all()
+    # The school years, and whether the user sees more than one municipality, in one statement: per year the
+    # lowest and highest municipality (one municipality in all: the same one everywhere).
+    per_year = session.execute(scoped(select(VsvFigure.school_year, func.min(VsvFigure.organisation_id),
+                                             func.max(VsvFigure.organisation_id)).where(mine), "vsv.view")
+                               .group_by(VsvFigure.school_year).order_by(VsvFigure.school_year.desc())).all()
+    years = [year for year, _lowest, _highest in per_year]
     # A region-wide reader (coordinator, RMC) sees one school year at a time, the latest by default; a user who
     # sees one municipality's figures sees all of its years, as before.
-    several = len(session.scalars(scoped(select(VsvFigure.organisation_id).where(mine), "vsv.view").distinct()
-                                  .limit(2)).all()) > 1
+    several = len({org for _year, lowest, highest in per_year for org in (lowest, highest)}) > 1
     school_year = request.args.get("schooljaar", "")
     if school_year != ALL_YEARS and school_year not in years:
         school_year = years[0] if years and several else ALL_YEARS
     stmt = scoped(select(VsvFigure).where(mine), "vsv.view")
     if school_year != ALL_YEARS:
         stmt = stmt.where(VsvFigure.school_year == school_year)
-    every = session.scalars(stmt.order_by(VsvFigure.school_year.desc(), VsvFigure.organisation_id,
-                                          VsvFigure.brin)).all()
-    rows = [f for f in every if f.brin is None]
-    per_institution = [f for f in every if f.brin is not None]
+    # One page of each table (at most LIST_PAGE_SIZE rows, ?schooljaar=alle included); the export has them all.
+    order = [(VsvFigure.school_year, True), (VsvFigure.organisation_id, False)]
+    municipal = keyset_page(session, stmt.where(VsvFigure.brin.is_(None)), order + [(VsvFigure.id, False)],
+                            request.args.get("na"))
+    institutional = keyset_page(session, stmt.where(VsvFigure.brin.is_not(None)),
+                                order + [(VsvFigure.brin, False), (VsvFigure.id, False)],
+                                request.args.get("na_instelling"))
+    every = municipal.rows + institutional.rows
     names = {m.organisation_id: m.organisation for m in region.members}
-    institutions = numbers.institution_names(session, {f.brin for f in per_institution})
+    institutions = numbers.institution_names(session, {f.brin for f in institutional.rows})
     may_write = {org: _may_write(region, org) for org in {f.organisation_id for f in every}}  # once per municipality
-    return render_template("vsv/figures.html", region=region, settings=settings, rows=rows, years=years,
-                           school_year=school_year, all_years=ALL_YEARS,
-                           per_institution=per_institution, names=names, institutions=institutions,
+    return render_template("vsv/figures.html", region=region, settings=settings, rows=municipal.rows, years=years,
+                           school_year=school_year, all_years=ALL_YEARS, municipal=municipal,
+                           institutional=institutional,
+                           per_institution=institutional.rows, names=names, institutions=institutions,
                            writable={r.id for r in every if may_write[r.organisation_id]},
                            may_edit=may(current_user, "vsv.edit", region), today=_context(region).today,
                            school_years=_context(region).school_years)

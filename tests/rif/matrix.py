@@ -66,3 +66,28 @@ POST_PAYLOADS = {
     "regio.rif.draft_cooperation": lambda w, who, rule: {},
 }
 CONTROL_USERS = {"regio.rif.new": "platform", "regio.rif.assess": "platform"}
+
+
+# The statement-count test (tests/core/perf): pages and their ceilings above 10 (issue 21: still to lower).
+# Before issue 21: rif/ 23 and rif/overzicht 14 with the demo's 3 applications, plus 2 for every application more.
+MAIN_PAGES = {"rif/": 15, "rif/overzicht": 13}
+
+
+def multiply_rows(conn, tables, factor) -> None:
+    """Copies of every application with a new reference, with its budget lines and partners."""
+    from sqlalchemy import insert
+
+    from tests.core.perf.bulk import insert_rows, rows_of
+
+    applications, lines, partners = tables["rif_application"], tables["rif_budget_line"], tables["rif_partner"]
+    originals = rows_of(conn, applications)
+    for copy in range(1, factor):
+        for row in originals:
+            reference = f"{row['reference']}-{copy}"
+            new = {k: v for k, v in row.items() if k not in ("id", "agreement_id")} | {"reference": reference}
+            new_id = conn.execute(insert(applications).values(**new).returning(applications.c.id)).scalar_one()
+            insert_rows(conn, lines, [{k: v for k, v in line.items() if k != "id"} | {"application_id": new_id}
+                                      for line in rows_of(conn, lines, lines.c.application_id == row["id"])])
+            insert_rows(conn, partners, [{k: v for k, v in p.items() if k != "id"} | {"application_ref": reference}
+                                         for p in rows_of(conn, partners, partners.c.application_ref == row["reference"],
+                                                          partners.c.region_id == row["region_id"])])

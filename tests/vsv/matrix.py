@@ -29,3 +29,13 @@ POST_PAYLOADS = {
     "regio.vsv.edit": lambda w, who, rule: {"participants": "901", "new_leavers": "9",
                                             "version": "1"},  # the version the world's figure was stored with
 }
+
+
+# The statement-count test (tests/core/perf): pages and their ceilings above 10 (issue 21: still to lower).
+MAIN_PAGES = {"vsv/": 16, "vsv/cijfers": 13, "vsv/cijfers?schooljaar=alle": 13, "afspraken/vsv/": 13}
+
+
+def multiply_rows(conn, tables, factor) -> None:
+    from tests.core.perf.bulk import copy_by_year
+
+    copy_by_year(conn, tables["vsv_figure"], "school_year", factor)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from core.plugin_api import (_, consortium_organisations, current_region, current_user, db_session, euro,
                              instrument_settings, may, scoped)
@@ -52,20 +53,25 @@ def _common():
 
 # --- list ----------------------------------------------------------------------
 
-def visible_applications(region):
+def visible_applications(region, *, with_money: bool = True):
     """What the user sees: their penvoerder's (coordinators: all), those they are a partner in, and
-    for assessors every application that is no longer a concept."""
+    for assessors every application that is no longer a concept.
+
+    `with_money`: load every application's budget lines and partners too (two statements for all of them,
+    not two per row), for pages that show the money figures."""
     session = db_session()
+    money = (selectinload(Application.budget_lines), selectinload(Application.partners)) if with_money else ()
     seen = {a.id: a for a in session.scalars(
-        scoped(select(Application).where(Application.region_id == region.id), "rif.view"))}
+        scoped(select(Application).where(Application.region_id == region.id), "rif.view").options(*money))}
     mine = set(user_roles(current_user))
     if mine:
         for a in session.scalars(select(Application).join(Partner, Partner.application_ref == Application.reference)
-                                 .where(Application.region_id == region.id, Partner.partner_id.in_(mine))):
+                                 .where(Application.region_id == region.id, Partner.partner_id.in_(mine))
+                                 .options(*money)):
             seen[a.id] = a
     if is_assessor(current_user, region):
         for a in session.scalars(select(Application).where(Application.region_id == region.id,
-                                                           Application.status != CONCEPT)):
+                                                           Application.status != CONCEPT).options(*money)):
             seen[a.id] = a
     return sorted(seen.values(), key=lambda a: a.reference)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import render_template
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from core.plugin_api import Region, authorize, current_region, current_user, db_session, may, scoped
 
@@ -34,7 +35,9 @@ def platform():
 
     session = db_session()
     applications = session.scalars(scoped(select(Application).where(Application.status != CONCEPT)
-                                          .order_by(Application.reference), "rif.view")).all()
+                                          .order_by(Application.reference), "rif.view")
+                                   .options(selectinload(Application.budget_lines),
+                                            selectinload(Application.partners))).all()
     regions = {r.id: r.name for r in session.scalars(scoped(select(Region), "rif.view"))}
     threshold = RifSettings().highlight_below
     return render_template("rif/platform.html", data=fund_figures.platform(applications, regions, threshold),
@@ -44,7 +47,7 @@ def platform():
 
 def widget_summary(region) -> dict:
     """The region dashboard card: what the user sees, in three figures."""
-    applications = visible_applications(region)
+    applications = visible_applications(region, with_money=False)
     submitted = [a for a in applications if a.status != CONCEPT]
     granted = [a for a in submitted if a.status in (GRANTED, MIDTERM, "afgerond")]
     return {"applications": len(submitted), "granted": len(granted),
