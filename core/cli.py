@@ -1,6 +1,7 @@
 """The `regio` command: the Flask CLI of the app plus the platform's own commands."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -161,6 +162,43 @@ def regions_check(directory):
         click.echo(f"{len(exc.errors)} fout(en) gevonden.", err=True)
         sys.exit(1)
     click.echo(f"{len(decls)} regiobestanden in orde.")
+
+
+@regions.command("generate")
+@click.option("--data", "data_dir", default=None, help="Map met de referentiedata (standaard ../shared/data)")
+@click.option("--write", "do_write", is_flag=True, help="Schrijf de bestanden (zonder: alleen tonen wat verandert)")
+@click.argument("directory", required=False)
+@with_appcontext
+def regions_generate(data_dir, do_write, directory):
+    """Regenerate the region files in DIRECTORY from the reference data; a dry run unless --write."""
+    from core.regions import generate
+
+    directory = directory or current_app.config["REGIONS_DIR"]
+    data_dir = data_dir or os.path.join(os.path.dirname(os.path.abspath(directory)), "..", "shared", "data")
+    schemas = {k: e.settings_schema for k, e in current_app.extensions["regioplatform"].entries.items()}
+    try:
+        result = generate.plan(data_dir, directory, schemas)
+    except RegionFileError as exc:
+        for line in exc.errors:
+            click.echo(line, err=True)
+        click.echo(f"{len(exc.errors)} fout(en) gevonden; er is niets geschreven.", err=True)
+        sys.exit(1)
+    moved = {ident for ident, _f, _t in result.moved}
+    for code, kind, ident in result.added:
+        if ident not in moved:
+            click.echo(f"+ {code}: {kind} {ident}")
+    for code, kind, ident in result.dropped:
+        if ident not in moved:
+            click.echo(f"- {code}: {kind} {ident}")
+    for ident, old, new in result.moved:
+        click.echo(f"~ {ident}: {old} -> {new}")
+    click.echo(f"{len(result.added)} toegevoegd, {len(result.moved)} verplaatst, {len(result.dropped)} vervallen; "
+               f"{len(result.changed_files)} van {len(result.texts)} bestanden wijzigen.")
+    if do_write:
+        generate.write(result)
+        click.echo(f"{len(result.changed_files)} bestanden geschreven.")
+    elif result.changed_files:
+        click.echo("Proefdraai: niets geschreven (schrijf met --write).")
 
 
 @regions.command("sync")

@@ -10,6 +10,7 @@ A file looks like::
     rmc = ["MC17"]
     gemeente = ["GM0344", "GM0307"]
     mbo = ["25PJ"]
+    mbo = [{ id = "25PJ", locations = ["25PJ00", "25PJ01"] }]   # its locations (vestigingen) in this region
     werkgever = [{ id = "90000001", name = "Voorbeeld Bouw BV" }]
 
     [instruments.proef]                    # an instrument's key; its settings per its RegionSettings
@@ -42,6 +43,7 @@ TOP_KEYS = {"rmc_code", "name", "coordinators", "members", "instruments", "remin
 REMINDER_KEYS = ("days_before", "days_after")
 MAX_REMINDER_DAYS = 365
 CORE_INSTRUMENT_KEYS = {"enabled"}
+MEMBER_KEYS = {"id", "name", "locations"}
 
 
 class RegionFileError(RuntimeError):
@@ -57,6 +59,9 @@ class MemberDecl:
     kind: str
     identifier: str
     name: str
+    # the organisation's locations (DUO vestigingscodes) in this region; a school is a member of every
+    # region where it has one (written by `regio regions generate`)
+    locations: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -199,12 +204,13 @@ def _parse_members(table, c: _Collector) -> list[MemberDecl]:
             continue
         for i, item in enumerate(items):
             where = f"members.{kind}[{i}]"
+            locations: list[str] = []
             if isinstance(item, str):
                 ident, name = item, None
             elif isinstance(item, dict):
-                unknown = set(item) - {"id", "name"}
+                unknown = set(item) - MEMBER_KEYS
                 if unknown:
-                    c.add(where, f"onbekende sleutel {sorted(unknown)[0]!r} (bekend: id, name)")
+                    c.add(where, f"onbekende sleutel {sorted(unknown)[0]!r} (bekend: {', '.join(sorted(MEMBER_KEYS))})")
                 ident, name = item.get("id"), item.get("name")
             else:
                 c.add(where, "moet een identificatie of { id = ..., name = ... } zijn")
@@ -219,13 +225,34 @@ def _parse_members(table, c: _Collector) -> list[MemberDecl]:
             if ident in seen:
                 c.add(where, f"organisatie {ident} staat dubbel in dit bestand (ook {seen[ident]})")
                 continue
+            if isinstance(item, dict) and "locations" in item:
+                locations = _parse_locations(item["locations"], kind, ident, f"{where}.locations", c)
             seen[ident] = where
             name = name or reference_name(kind, ident)
             if not isinstance(name, str) or not name.strip():
                 c.add(where, f"naam ontbreekt voor {ident}: schrijf {{ id = \"{ident}\", name = \"...\" }}")
                 continue
-            members.append(MemberDecl(kind, ident, name.strip()))
+            members.append(MemberDecl(kind, ident, name.strip(), locations))
     return members
+
+
+def _parse_locations(value, kind: str, ident: str, where: str, c: _Collector) -> list[str]:
+    """A school's locations: DUO vestigingscodes, its BRIN followed by two digits."""
+    if ORG_KINDS[kind][1] != "brin":
+        c.add(where, "alleen scholen (BRIN) hebben vestigingen")
+        return []
+    if not isinstance(value, list):
+        c.add(where, f"moet een lijst van vestigingscodes zijn, bv. [\"{ident}00\"]")
+        return []
+    out: list[str] = []
+    for i, code in enumerate(value):
+        if not isinstance(code, str) or not re.fullmatch(re.escape(ident) + r"[0-9]{2}", code):
+            c.add(f"{where}[{i}]", f"{code!r} is geen vestigingscode van {ident} ({ident} en twee cijfers, bv. {ident}00)")
+        elif code in out:
+            c.add(f"{where}[{i}]", f"vestiging {code} staat dubbel")
+        else:
+            out.append(code)
+    return out
 
 
 def _parse_instruments(table, schemas: dict, c: _Collector) -> dict[str, InstrumentDecl]:
