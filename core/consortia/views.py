@@ -10,10 +10,11 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_babel import gettext as _
 
 from core.authz import authorize
-from core.consortia.forms import AddConsortiumMemberForm, RemoveConsortiumMemberForm
+from core.consortia.forms import AddConsortiumMemberForm, OrganisationSearchForm, RemoveConsortiumMemberForm
 from core.consortia.models import ConsortiumMember
 from core.consortia.queries import consortium_members
 from core.db import db_session
+from core.orgs.search import PICKER_LIMIT, search_organisations
 from core.regions.guard import require_instrument
 
 
@@ -27,17 +28,20 @@ def consortium(instrument):
     authorize("consortium.manage", region)
     form = AddConsortiumMemberForm(instrument=instrument)
     taken = {cm.organisation_id for cm in consortium_members(region, instrument)}
-    form.organisation.choices = [
-        (m.organisation_id, f"{m.organisation.name} ({m.organisation.identifier})")
-        for m in sorted(region.members, key=lambda m: m.organisation.name) if m.organisation_id not in taken
-    ]
+    candidates = [m.organisation for m in region.members if m.organisation_id not in taken]
+    search = OrganisationSearchForm(request.args)
+    # a POST is checked against every candidate; a GET shows those the search (by name, identifier, kind) finds
+    found = search_organisations(candidates, *((search.q.data or "", search.kind.data or "")
+                                               if request.method == "GET" else ("", "")),
+                                 limit=PICKER_LIMIT if request.method == "GET" else len(candidates))
+    form.organisation.choices = [(o.id, f"{o.name} ({o.identifier}, {o.kind_label})") for o in found.shown]
     if form.validate_on_submit():
         db_session().add(ConsortiumMember(region_id=region.id, instrument_key=instrument,
                                           organisation_id=form.organisation.data, role=form.role.data))
         db_session().commit()
         flash(_("Organisatie toegevoegd aan het consortium."))
         return redirect(url_for(".consortium", instrument=instrument))
-    return render_template("core/consortium.html", region=region, entry=entry, form=form,
+    return render_template("core/consortium.html", region=region, entry=entry, form=form, search=search, found=found,
                            members=consortium_members(region, instrument), remove_form=RemoveConsortiumMemberForm()), \
         (400 if request.method == "POST" else 200)
 

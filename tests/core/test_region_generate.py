@@ -178,3 +178,19 @@ def test_a_file_the_loader_would_refuse_writes_nothing_and_names_the_real_file(a
         f"{display_path(regions_dir / 'rmc-12.toml')}: coordinators[1]: '90000002' staat niet onder members",
         "1 fout(en) gevonden; er is niets geschreven."]
     assert texts(regions_dir) == before
+
+
+def test_the_consortium_picker_is_a_search_without_javascript(app_factory, data_dir, regions_dir):
+    assert generate(app_factory(), data_dir, regions_dir, "--write").exit_code == 0
+    app = app_factory(reuse_db=True, REGIONS_DIR=str(regions_dir))
+    assert app.test_cli_runner().invoke(main, ["regions", "sync"]).exit_code == 0
+    make_user(app, "coordinator@example.nl", org="MC19", role="admin")
+    client = app.test_client()
+    login(client, "coordinator@example.nl")
+    page = client.get("/regio/rmc-19/consortium/hello").get_data(as_text=True)
+    assert "50 van " in page and "verfijn de zoekopdracht" in page  # hundreds of schools: the first 50 shown
+    found = client.get("/regio/rmc-19/consortium/hello?q=kranenburg&kind=pro").get_data(as_text=True)
+    assert "1 van " in found
+    assert "Kranenburg Praktijkonderwijs (01EK, praktijkonderwijs)" in found
+    by_code = client.get("/regio/rmc-19/consortium/hello?q=25lh").get_data(as_text=True)
+    assert "ROC Midden Nederland (25LH, mbo-instelling)" in by_code and "Kranenburg" not in by_code
