@@ -100,6 +100,17 @@ def test_unknown_instrument(regions_dir, schemas):
     ]
 
 
+def test_locations_of_a_member_must_be_its_own(regions_dir, schemas):
+    edit(regions_dir / "rmc-19.toml", '"25LH",', '{ id = "25LH", locations = ["25LH00", "25LP01", "25LH00"] },')
+    edit(regions_dir / "rmc-19.toml", '"GM0344",  # Utrecht', '{ id = "GM0344", locations = ["GM034401"] },')
+    assert errors_of(regions_dir, schemas) == [
+        "regions/rmc-19.toml: members.gemeente[5].locations: alleen scholen (BRIN) hebben vestigingen",
+        "regions/rmc-19.toml: members.mbo[3].locations[1]: '25LP01' is geen vestigingscode van 25LH "
+        "(25LH en twee cijfers, bv. 25LH00)",
+        "regions/rmc-19.toml: members.mbo[3].locations[2]: vestiging 25LH00 staat dubbel",
+    ]
+
+
 def test_setting_with_wrong_type_date(regions_dir, schemas):
     edit(regions_dir / "rmc-19.toml", 'greeting = "Goedemorgen"', BROKEN_DATE)
     assert errors_of(regions_dir, schemas) == [
