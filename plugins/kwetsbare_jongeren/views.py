@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.plugin_api import (Conflict, Series, _, active_memberships, agreement_in_force, authorize, bar_chart,
-                             current_region, current_user, db_session, digest, instrument_settings, lock_for_update,
+                             consortium_organisations, current_region, current_user, db_session, digest, instrument_settings, lock_for_update,
                              may, ngettext, number, scoped)
 
 from . import access, figures
@@ -31,7 +31,18 @@ KIND_ORDER = ("rmc", "gemeente", "pro", "vso", "vo", "mbo", "zorg", "werkgever",
 
 def _parties(region) -> list:
     """The region's organisations, the RMC first, then municipalities, schools, care, employers."""
-    orgs = [m.organisation for m in region.members]
+    return _ranked(m.organisation for m in region.members)
+
+
+def _matrix_parties(region, rows) -> list:
+    """The matrix's parties: the consortium's organisations (a region has hundreds of schools), plus any
+    organisation that still holds a stored cell (so it can be cleared after it left the consortium)."""
+    orgs = {o.id: o for o in consortium_organisations(db_session(), region, KEY)}
+    orgs.update({r.party.id: r.party for r in rows if r.party.id not in orgs})
+    return _ranked(orgs.values())
+
+
+def _ranked(orgs) -> list:
     rank = {k: i for i, k in enumerate(KIND_ORDER)}
     return sorted(orgs, key=lambda o: (rank.get(o.kind, len(rank)), o.name))
 
@@ -127,9 +138,9 @@ def aanpak():
     region = authorize("agreement.draft", current_region())
     settings = instrument_settings(region)
     tasks = settings.task_list
-    parties = _parties(region)
-    form_class = matrix_form_class(tasks, parties)
     rows, stored = _stored_matrix(region)
+    parties = _matrix_parties(region, rows)
+    form_class = matrix_form_class(tasks, parties)
     if request.method == "POST":
         form = form_class()
     else:

@@ -1,6 +1,7 @@
 """kwetsbare_jongeren's part of the route matrix (protocol: tests/plugin_matrix.py).
 
-One monitor count of the RMC in rmc-19, so the sheet "monitor" exports a row. The
+One monitor count of the RMC in rmc-19, so the sheet "monitor" exports a row; the RMC
+sits in the consortium, so it is a party of the responsibility matrix. The
 coordinator (admin of MC19) maintains the matrix and reports for MC19: the default
 control user.
 """
@@ -10,8 +11,11 @@ KEY = "kwetsbare_jongeren"
 
 
 def build_world(session, world, regions) -> None:
+    from core.consortia.models import ConsortiumMember
     from plugins.kwetsbare_jongeren.models import MonitorCount
 
+    session.add(ConsortiumMember(region_id=regions["rmc-19"], instrument_key=KEY, organisation_id=world.orgs["MC19"],
+                                 role="deelnemer"))
     session.add(MonitorCount(region_id=regions["rmc-19"], organisation_id=world.orgs["MC19"],
                              municipality="GM0310", period="2023-2024", category="in beeld", count=12))
 

@@ -13,7 +13,7 @@ import html
 import re
 
 from .conftest import BASE
-from .test_matrix import matrix_form
+from .test_matrix import add_consortium, matrix_form
 from .test_suppression import cells_of
 
 P = "2024-2025"
@@ -97,6 +97,7 @@ def test_after_choosing_english_the_dashboard_is_english_with_english_numbers(wo
 
 
 def test_the_approach_page_in_dutch_and_in_english(world):
+    add_consortium(world.app, "rmc-19", "kwetsbare_jongeren", ["MC19", "GM0344"])  # the matrix's parties
     coord = world.client("coord")
     incomplete = {("MC19", 0): "eindverantwoordelijk", ("GM0344", 0): "eindverantwoordelijk",
                   ("MC19", 1): "eindverantwoordelijk", ("MC19", 2): "uitvoerend", ("MC19", 3): "eindverantwoordelijk"}

@@ -120,6 +120,7 @@ def test_coordinator_cannot_put_an_incomplete_matrix_to_signing_and_then_can(wor
 def test_only_the_coordinator_maintains_the_matrix(world):
     from plugins.kwetsbare_jongeren.models import Responsibility
 
+    add_consortium(world.app, "rmc-19", "kwetsbare_jongeren", ["MC19", "GM0344"])
     data = matrix_form(world, {("MC19", 0): "eindverantwoordelijk"})
     assert world.client("utrecht").post(f"{BASE}/aanpak", data=data).status_code == 403
     assert world.client("utrecht_viewer").get(f"{BASE}/aanpak").status_code == 403
@@ -151,3 +152,12 @@ def test_a_matrix_save_over_someone_elses_is_refused_with_the_stored_cells(world
     basis = re.search(r'name="basis"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="basis"',
                       refused.get_data(as_text=True))
     assert coord.post(f"{BASE}/aanpak", data={**shown, "basis": basis.group(1) or basis.group(2)}).status_code == 303
+
+
+def test_the_matrix_lists_only_the_consortiums_organisations(world):
+    coord = world.client("coord")
+    assert f"cel_{world.org_id('GM0344')}_0" not in coord.get(f"{BASE}/aanpak").get_data(as_text=True)
+    add_consortium(world.app, "rmc-19", "kwetsbare_jongeren", ["MC19", "GM0344"])
+    page = coord.get(f"{BASE}/aanpak").get_data(as_text=True)
+    assert f"cel_{world.org_id('GM0344')}_0" in page and f"cel_{world.org_id('MC19')}_0" in page
+    assert f"cel_{world.org_id('GM0356')}_0" not in page  # Nieuwegein: a member of the region, not of the consortium
