@@ -30,6 +30,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 
 from core.agreements.models import Agreement
 from core.agreements.service import agreement_in_force, consortium_organisations, draft_agreement
+from core.orgs.search import OrganisationSearchForm, search_organisations
 from core.agreements.templates import AgreementTemplate, AgreementTerm
 from core.audit.models import Audited
 from core.charts import Series, bar_chart
@@ -81,6 +82,9 @@ __all__ = [
     # that return a Conflict (shown with the form macro conflict_notice) instead of overwriting or a 500; a form
     # that saves a set of rows carries their digest and saves under lock_for_update of the row they belong to
     "Versioned", "VersionField", "Conflict", "save_edit", "add_new", "digest", "lock_for_update",
+    # an organisation picker that works without JavaScript: the GET search form (name or identifier, kind) and
+    # the filtered list (consortium first, at most 50 shown); core/_picker.html renders the search
+    "OrganisationSearchForm", "search_organisations",
     # UI and errors
     "Form", "NotFound", "Forbidden", "bar_chart", "Series",
     # issue 18: school years are one closed set per instrument and region (settings derive from

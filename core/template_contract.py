@@ -8,7 +8,8 @@ tests/core/test_template_contract.py fails on anything else:
   `title` and `content`;
 * the form macros of `core/_forms.html` (`{% from ... import %}`): `error_summary`,
   `field`, `field_errors`, `described_by`, `conflict_notice` (a refused save, core.concurrency),
-  `pager` (one page of a long list, core.pagination);
+  `pager` (one page of a long list, core.pagination),
+  `picker_search` (the search of an organisation picker);
 * the URL helpers below for the core's pages about the instrument (its Excel
   sheets, its agreements, the region overview), instead of the core's endpoint
   names; `url_for` only for the plugin's own endpoints (`url_for('.index')`);
@@ -24,7 +25,8 @@ from flask import url_for
 BASE_TEMPLATE = "core/base.html"
 BASE_BLOCKS = ("title", "content")
 FORMS_TEMPLATE = "core/_forms.html"
-FORM_MACROS = ("error_summary", "field", "field_errors", "described_by", "conflict_notice", "pager")
+FORM_MACROS = ("error_summary", "field", "field_errors", "described_by", "conflict_notice", "pager",
+               "picker_search")
 
 
 def _region(region) -> dict:

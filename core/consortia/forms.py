@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, HiddenField, SearchField, SelectField
+from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired
 
 from core.consortia.models import CONSORTIUM_ROLES
 from core.forms import DutchForm
-from core.orgs.models import ORG_KINDS
 
 
 class AddConsortiumMemberForm(DutchForm):
@@ -21,10 +20,3 @@ class AddConsortiumMemberForm(DutchForm):
 class RemoveConsortiumMemberForm(DutchForm):
     pass
 
-
-class OrganisationSearchForm(Form):
-    """The picker's search (a GET form, no CSRF): part of a name or identifier, and a kind."""
-
-    q = SearchField(_l("Naam of code (BRIN, CBS, KvK)"))
-    kind = SelectField(_l("Soort"), choices=[("", _l("Alle soorten"))] + [(k, label) for k, (label, _s) in ORG_KINDS.items()],
-                       validate_choice=False)

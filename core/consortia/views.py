@@ -10,11 +10,11 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_babel import gettext as _
 
 from core.authz import authorize
-from core.consortia.forms import AddConsortiumMemberForm, OrganisationSearchForm, RemoveConsortiumMemberForm
+from core.consortia.forms import AddConsortiumMemberForm, RemoveConsortiumMemberForm
 from core.consortia.models import ConsortiumMember
 from core.consortia.queries import consortium_members
 from core.db import db_session
-from core.orgs.search import PICKER_LIMIT, search_organisations
+from core.orgs.search import PICKER_LIMIT, OrganisationSearchForm, search_organisations
 from core.regions.guard import require_instrument
 
 

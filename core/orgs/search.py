@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+from wtforms import Form, SearchField, SelectField
+
 from core.orgs.models import ORG_KINDS
 
 PICKER_LIMIT = 50  # options shown at once; the search narrows the rest
@@ -35,3 +38,11 @@ def search_organisations(organisations, text: str = "", kind: str = "", first=fr
                and (not needle or needle in o.name.casefold() or needle in o.identifier.casefold())]
     matched.sort(key=lambda o: (o.id not in first, o.name.casefold(), o.identifier))
     return PickerResult(matched[:limit], len(matched), len(organisations))
+
+
+class OrganisationSearchForm(Form):
+    """The picker's search (a GET form, no CSRF): part of a name or identifier, and a kind."""
+
+    q = SearchField(_l("Naam of code (BRIN, CBS, KvK)"))
+    kind = SelectField(_l("Soort"), choices=[("", _l("Alle soorten"))] + [(k, label) for k, (label, _s) in ORG_KINDS.items()],
+                       validate_choice=False)

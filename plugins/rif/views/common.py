@@ -2,12 +2,12 @@
 the application page (shown again by every action on it) and what it says about the cooperation agreement."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from core.plugin_api import (_, consortium_organisations, current_region, current_user, db_session, euro,
-                             instrument_settings, may, scoped)
+from core.plugin_api import (_, OrganisationSearchForm, consortium_organisations, current_region, current_user,
+                             db_session, euro, instrument_settings, may, scoped, search_organisations)
 
 from .. import agreement as cooperation
 from ..access import conflicted, is_assessor, is_coordinator, may_assess, user_roles
@@ -76,10 +76,20 @@ def visible_applications(region, *, with_money: bool = True):
     return sorted(seen.values(), key=lambda a: a.reference)
 
 
-def _partner_choices(region, application):
+def _partner_search(region, application, search=None):
+    """The region's organisations that are not yet partners: with `search` (the page's GET search) those it
+    finds, the RIF consortium first, at most 50; without, all of them (what an added partner is checked against)."""
     taken = {p.partner_id for p in application.partners}
     orgs = [m.organisation for m in region.members if m.organisation_id not in taken]
-    return [(o.id, f"{o.name} ({o.identifier})") for o in sorted(orgs, key=lambda o: (o.kind, o.name))]
+    first = {o.id for o in consortium_organisations(db_session(), region, "rif")}
+    if search is None:
+        return search_organisations(orgs, first=first, limit=len(orgs))
+    return search_organisations(orgs, search.q.data or "", search.kind.data or "", first=first)
+
+
+def _partner_choices(region, application, search=None):
+    found = _partner_search(region, application, search)
+    return [(o.id, f"{o.name} ({o.identifier}, {o.kind_label})") for o in found.shown]
 
 
 def _allowed_transitions(application):
@@ -101,7 +111,11 @@ def _show(application, *, budget_form=None, partner_form=None, scores=None, midt
     editable = application.status == CONCEPT and may(current_user, "rif.edit", application)
     budget_form = budget_form or BudgetForm(formdata=None)
     partner_form = partner_form or PartnerForm(formdata=None)
-    partner_form.partner.choices = _partner_choices(region, application)
+    partner_search = OrganisationSearchForm(request.args)
+    partners_found = _partner_search(region, application, partner_search)
+    if partner_form.partner.data and partner_form.partner.data not in {o.id for o in partners_found.shown}:
+        partners_found = _partner_search(region, application)  # a refused POST: keep the organisation chosen
+    partner_form.partner.choices = [(o.id, f"{o.name} ({o.identifier}, {o.kind_label})") for o in partners_found.shown]
     stored = {s.criterion: s.score for s in application.scores}
     assessing = application.status == ASSESSING and may_assess(current_user, application)
     if scores is None and assessing:
@@ -122,6 +136,7 @@ def _show(application, *, budget_form=None, partner_form=None, scores=None, midt
         criteria=[(c, weight_of(c, application.target_group_list, settings.entree_weight)) for c in CRITERIA],
         midterm=midterm if midterm_allowed else None, problems=problems, share=share,
         cooperation=_cooperation(application), draft_form=DraftAgreementForm(formdata=None),
+        partner_search=partner_search, partners_found=partners_found,
         conflict=is_assessor(current_user, region) and conflicted(current_user, application)
         and not getattr(current_user, "is_platform_admin", False),
         **_common()), status
