@@ -49,6 +49,10 @@ PLUGIN_API_SNAPSHOT = sorted([
     # issue 18: one closed set of school years (settings, value, message, form field) and completeness of totals
     "SchoolYearSettings", "SchoolYears", "InvalidSchoolYear", "normalise_school_year", "SchoolYearField",
     "Completeness", "completeness",
+    # issue 21: keyset pagination of long lists (a page of rows, its total, the cursor of the next page)
+    "Page", "keyset_page",
+    # issue 20: organisation pickers as a search that works without JavaScript
+    "OrganisationSearchForm", "search_organisations",
 ])
 
 
