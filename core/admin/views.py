@@ -20,7 +20,9 @@ from core.identity import notices, sessions, twofactor
 from core.identity.invite_mail import send_invite
 from core.identity.models import Membership, User, today
 from core.mail import OutboxMessage, commit_and_deliver
-from core.orgs.models import Organisation
+from core.orgs.models import ORG_KINDS, Organisation
+from core.orgs.search import OrganisationSearchForm
+from core.pagination import keyset_page
 from core.regions.models import Region
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
@@ -147,10 +149,20 @@ def remove_membership(user_id, membership_id):
 
 @bp.route("/organisaties")
 def organisations():
+    """Every organisation, a page at a time (thousands with the vo schools), filtered by name, code and kind."""
     authorize("admin.access")
-    rows = db_session().scalars(scoped(select(Organisation).order_by(Organisation.kind, Organisation.name),
-                                       "organisation.view")).all()
-    return render_template("admin/organisations.html", organisations=rows)
+    search = OrganisationSearchForm(request.args)
+    stmt = scoped(select(Organisation), "organisation.view")
+    text = " ".join((search.q.data or "").split())
+    if text:
+        stmt = stmt.where(Organisation.name.icontains(text, autoescape=True)
+                          | Organisation.identifier.icontains(text, autoescape=True))
+    if search.kind.data in ORG_KINDS:
+        stmt = stmt.where(Organisation.kind == search.kind.data)
+    page = keyset_page(db_session(), stmt, [(Organisation.kind, False), (Organisation.name, False),
+                                            (Organisation.id, False)], request.args.get("na"))
+    return render_template("admin/organisations.html", page=page, search=search, filtered=bool(text or
+                           search.kind.data in ORG_KINDS))
 
 
 @bp.route("/organisaties/nieuw", methods=["GET", "POST"])

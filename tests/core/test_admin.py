@@ -145,6 +145,34 @@ def test_admin_creates_an_organisation(app, admin):
     assert "<th scope=\"row\">Vakschool Voorbeeld</th><td>mbo-instelling</td><td>99ZZ</td>" in listing
 
 
+def test_the_organisations_list_is_searchable_and_shown_a_page_at_a_time(app, admin):
+    import html
+
+    from core.orgs.models import Organisation
+
+    found = admin.get("/beheer/organisaties?q=utRECHT").get_data(as_text=True)
+    assert "Gemeente Utrecht" in found and "Gemeente De Bilt" not in found
+    by_code = admin.get("/beheer/organisaties?q=gm0310").get_data(as_text=True)
+    assert "Gemeente De Bilt" in by_code and "Gemeente Utrecht" not in by_code
+    mbo = admin.get("/beheer/organisaties?kind=mbo").get_data(as_text=True)
+    assert "mbo-instelling" in mbo and "<td>gemeente</td>" not in mbo
+    assert "Geen organisaties gevonden." in admin.get("/beheer/organisaties?q=%25_").get_data(as_text=True)
+
+    app.config["LIST_PAGE_SIZE"] = 7
+    total = run(app, lambda s: s.scalar(select(func.count()).select_from(Organisation)))
+    seen, url = [], "/beheer/organisaties"
+    while url:
+        page = admin.get(url)
+        assert page.status_code == 200
+        text = page.get_data(as_text=True)
+        rows = re.findall(r'<th scope="row">(.*?)</th><td>.*?</td><td>(.*?)</td>', text)
+        assert 0 < len(rows) <= 7
+        seen += [code for _name, code in rows]
+        following = re.search(r'<a href="([^"]+)" rel="next">', text)
+        url = html.unescape(following.group(1)) if following else None
+    assert len(seen) == len(set(seen)) == total  # every organisation once, over several pages
+
+
 # --- bad input: Dutch message next to the field and in the summary; nothing written -------
 
 BAD_INPUT = [
