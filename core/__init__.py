@@ -30,6 +30,8 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     """
     from core import errors, i18n, mail, proxies, secret_box, security, signing, template_contract, urlids
     from core.admin.views import bp as admin_bp
+    from core.api import models as _api_models  # noqa: F401  (API tokens in Base.metadata)
+    from core.api.views import bp as api_tokens_bp
     from core.agreements import models as _agreement_models  # noqa: F401  (agreements in Base.metadata)
     from core.agreements.views import add_agreement_routes, public_bp as agreements_public_bp
     from core.audit import capture
@@ -115,6 +117,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     app.register_blueprint(account_bp)
     app.register_blueprint(agenda_bp)  # reminder choices, the iCal address and its feed
     app.register_blueprint(orgs_bp)
+    app.register_blueprint(api_tokens_bp)  # an organisation admin's API tokens
     app.register_blueprint(admin_bp)
     app.register_blueprint(agreements_public_bp)
     regio = make_regio_blueprint(registry)
