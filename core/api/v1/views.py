@@ -1,0 +1,190 @@
+"""The read endpoints of /api/v1/: what the token's organisation may see, as JSON.
+
+Every view is public to the sign-in net (a system has no session): the blueprint checks the bearer
+token itself (401 problem+json without a valid one) and every view authorizes through the one core
+function with the token's principal (core.api.principal). Lists go through `scoped`.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+
+from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+
+from core.agreements.models import Agreement
+from core.api.principal import TokenPrincipal
+from core.api.problems import from_http_exception, problem
+from core.api.tokens import find_token, record_use
+from core.authz import authorize, scoped
+from core.db import db_session
+from core.identity.models import today
+from core.orgs.models import Organisation
+from core.regions.models import Region, RegionInstrument, RegionMember
+from core.security import public
+
+bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 100
+
+
+def principal() -> TokenPrincipal:
+    return g.api_principal
+
+
+@bp.before_request
+def authenticate():
+    """Find the active token in the Authorization header, or answer 401; note its use."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    session = db_session()
+    token = find_token(session, secret.strip(), today()) if scheme.lower() == "bearer" else None
+    if token is None:
+        return problem(401)
+    record_use(session, token, request.remote_addr)
+    session.commit()
+    g.api_principal = TokenPrincipal(token)
+    return None
+
+
+@bp.errorhandler(HTTPException)
+def http_problem(error):
+    return from_http_exception(error)
+
+
+def rate_limit_key() -> str:
+    """The limiter's key for an API request: the token (its hash), else the address."""
+    from core.api.tokens import token_hash
+
+    secret = request.headers.get("Authorization", "").partition(" ")[2].strip()
+    return "api:" + token_hash(secret) if secret else "api-anon:" + (request.remote_addr or "")
+
+
+def install_rate_limit(app, limiter) -> None:
+    """Limit each token's requests (API_RATE_LIMIT) on the shared limiter storage."""
+    limiter.limit(lambda: app.config.get("API_RATE_LIMIT", "600/minute"), key_func=rate_limit_key)(bp)
+
+
+def _bad(detail: str):
+    error = HTTPException()
+    error.code = 400
+    error.api_detail = detail
+    raise error
+
+
+def page_args() -> tuple[int, int]:
+    """(after id, limit) from ?cursor= and ?limit=, or a 400 problem naming the parameter."""
+    from flask_babel import gettext as _
+
+    raw_limit = request.args.get("limit", str(DEFAULT_LIMIT))
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+        _bad(_("De parameter limit moet een geheel getal van 1 tot en met %(max)d zijn.", max=MAX_LIMIT))
+    after = 0
+    cursor = request.args.get("cursor")
+    if cursor:
+        try:
+            after = int(json.loads(base64.urlsafe_b64decode(cursor.encode() + b"==="))["after"])
+        except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+            _bad(_("De parameter cursor is ongeldig; gebruik de waarde uit next van het vorige antwoord."))
+    return after, int(raw_limit)
+
+
+def paged(stmt, id_col, serialise, endpoint: str):
+    """One page of `stmt` ordered by `id_col`, with the URL of the next page (or null)."""
+    after, limit = page_args()
+    rows = db_session().scalars(stmt.where(id_col > after).order_by(id_col).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_url = None
+    if more:
+        cursor = base64.urlsafe_b64encode(json.dumps({"after": rows[-1].id}).encode()).decode().rstrip("=")
+        args = {k: v for k, v in request.args.items() if k != "cursor"}
+        next_url = url_for(endpoint, **args, cursor=cursor)
+    return jsonify({"data": [serialise(r) for r in rows], "next": next_url})
+
+
+def _token_regions() -> list[int]:
+    return list(db_session().scalars(select(RegionMember.region_id)
+                                     .where(RegionMember.organisation_id == principal().organisation_id)))
+
+
+def enabled_instruments() -> dict[str, str]:
+    """instrument key -> the token's scope, for the instruments enabled in the organisation's regions."""
+    enabled = set(db_session().scalars(select(RegionInstrument.instrument_key).where(
+        RegionInstrument.region_id.in_(_token_regions()), RegionInstrument.enabled.is_(True))))
+    return {key: scope for key, scope in principal().token.scopes.items() if key in enabled}
+
+
+@bp.route("/regions")
+@public
+def regions():
+    """The regions the token's organisation is a member of."""
+    authorize("region.view", user=principal())
+    stmt = scoped(select(Region), "region.view", user=principal())
+    return paged(stmt, Region.id, lambda r: {"slug": r.slug, "name": r.name, "rmc_code": r.rmc_code},
+                 ".regions")
+
+
+@bp.route("/organisations")
+@public
+def organisations():
+    """The organisations the token's organisation may see; ?kind= filters."""
+    authorize("organisation.view", user=principal())
+    stmt = scoped(select(Organisation), "organisation.view", user=principal())
+    if request.args.get("kind"):
+        stmt = stmt.where(Organisation.kind == request.args["kind"])
+    return paged(stmt, Organisation.id, lambda o: {"id": o.id, "identifier": o.identifier, "kind": o.kind,
+                                                   "name": o.name}, ".organisations")
+
+
+@bp.route("/organisations/<int:org_id>")
+@public
+def organisation(org_id):
+    """One organisation (404 when the token may not see it)."""
+    org = db_session().get(Organisation, org_id) or abort(404)
+    authorize("organisation.view", org, user=principal())
+    return jsonify({"id": org.id, "identifier": org.identifier, "kind": org.kind, "name": org.name})
+
+
+@bp.route("/instruments")
+@public
+def instruments():
+    """The instruments enabled in the organisation's regions that the token reaches, with its scope."""
+    authorize("region.view", user=principal())
+    registry = current_app.extensions["regioplatform"]
+    scopes = enabled_instruments()
+    return jsonify({"data": [{"key": e.key, "name": e.info.name, "scope": scopes[e.key],
+                              "sheets": [s.name for s in e.sheets]}
+                             for e in registry.ordered() if e.key in scopes], "next": None})
+
+
+def _agreement_json(a: Agreement) -> dict:
+    leading = a.leading
+    return {"id": a.id, "region": a.region.slug, "instrument": a.instrument_key, "title": leading.title,
+            "status": a.status, "version": leading.number, "fingerprint": leading.fingerprint}
+
+
+@bp.route("/agreements")
+@public
+def agreements():
+    """Agreements of the instruments the token reaches, in the organisation's regions; ?instrument= filters."""
+    authorize("agreement.view", user=principal())
+    keys = set(enabled_instruments())
+    wanted = request.args.get("instrument")
+    if wanted:
+        keys &= {wanted}
+    stmt = scoped(select(Agreement), "agreement.view", user=principal()).where(Agreement.instrument_key.in_(keys))
+    return paged(stmt, Agreement.id, _agreement_json, ".agreements")
+
+
+@bp.route("/agreements/<int:agreement_id>")
+@public
+def agreement(agreement_id):
+    """One agreement with its status and fingerprint."""
+    found = db_session().get(Agreement, agreement_id) or abort(404)
+    authorize("agreement.view", found, user=principal())
+    if found.instrument_key not in enabled_instruments():
+        abort(404)
+    return jsonify(_agreement_json(found))
