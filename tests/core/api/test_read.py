@@ -18,7 +18,11 @@ def utrecht(world):
 
 @pytest.fixture
 def twente(world):
-    return make_token(world, "beheer-twente@example.nl", "MC12", scopes={"hello": "write"})
+    from core.api.views import organisation_instruments
+
+    with world.app.test_request_context():
+        first = organisation_instruments(world.org_id("MC12"))[0][0]  # rmc-12 has no hello
+    return make_token(world, "beheer-twente@example.nl", "MC12", scopes={first: "write"})
 
 
 def test_without_a_valid_token_every_endpoint_answers_401_problem_json(world, utrecht):
