@@ -60,7 +60,7 @@ PUBLIC_ENDPOINTS |= {"agenda.feed"}
 # The JSON API (issue 23): no session; the blueprint answers 401 problem+json without an active bearer token and
 # every view authorizes with the token's principal (tests/core/api/ proves 401, and 404/403 for another organisation).
 PUBLIC_ENDPOINTS |= {"api_v1.regions", "api_v1.organisations", "api_v1.organisation", "api_v1.instruments",
-                     "api_v1.agreements", "api_v1.agreement"}
+                     "api_v1.agreements", "api_v1.agreement", "api_v1.dataset"}
 # A signed-in user's own account: every user may POST here, for themselves only (authorize("account.self")).
 # The viewer and control tests skip them; tests/core/accounts/ covers them.
 SELF_SERVICE_ENDPOINTS = {"account.change_password", "account.two_factor_setup", "account.logout_everywhere",
@@ -154,6 +154,8 @@ ARG_OVERRIDES = {
     ("regio.excel_job_retry", "job"): lambda w, region, rule: w.jobs[(*sheet_of(rule), "killed")],
     ("regio.excel_job_file", "job"): lambda w, region, rule: w.jobs[(*sheet_of(rule), "done")],
 }
+# The JSON API's dataset of a declared sheet: hello's (tests/core/api/ covers the endpoint; the matrix builds its URL).
+ARG_OVERRIDES[("api_v1.dataset", "sheet")] = lambda w, region, rule: hello_hooks.register_sheets()[0].name
 OWNED = {"token", "job"}  # arguments naming another user's own object: staged uploads, background jobs
 OWNED_READS = {"regio.excel_job_file"}  # an export's workbook: the sheet's read permission, then its owner only
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import json
 
 from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
@@ -18,6 +19,8 @@ from core.agreements.models import Agreement
 from core.api.principal import TokenPrincipal
 from core.api.problems import from_http_exception, problem
 from core.api.tokens import find_token, record_use
+from core.api.v1.values import row_object
+from core.excel import engine
 from core.authz import authorize, scoped
 from core.db import db_session
 from core.identity.models import today
@@ -188,3 +191,70 @@ def agreement(agreement_id):
     if found.instrument_key not in enabled_instruments():
         abort(404)
     return jsonify(_agreement_json(found))
+
+
+def _sheet_and_region(instrument: str, sheet: str, scope: str):
+    """The declared sheet and the region of the request (?region=, or the organisation's only region with the
+    instrument), after the token's instrument scope; 404 for what the token does not reach."""
+    from flask_babel import gettext as _
+
+    registry = current_app.extensions["regioplatform"]
+    spec = engine.find_sheet(registry, instrument, sheet)
+    if spec is None or instrument not in enabled_instruments() or not principal().token.may(instrument, scope):
+        abort(404)
+    session = db_session()
+    candidates = session.scalars(select(Region).join(RegionInstrument, RegionInstrument.region_id == Region.id).where(
+        Region.id.in_(_token_regions()), RegionInstrument.instrument_key == instrument,
+        RegionInstrument.enabled.is_(True)).order_by(Region.slug)).all()
+    wanted = request.args.get("region")
+    if wanted:
+        candidates = [r for r in candidates if r.slug == wanted]
+        if not candidates:
+            abort(404)
+    elif len(candidates) > 1:
+        _bad(_("Uw organisatie zit in meer regio's met dit instrument; kies er een met de parameter region."))
+    return spec, candidates[0]
+
+
+def _offset_cursor() -> tuple[int, int]:
+    from flask_babel import gettext as _
+
+    after, limit = 0, DEFAULT_LIMIT
+    raw_limit = request.args.get("limit", str(DEFAULT_LIMIT))
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+        _bad(_("De parameter limit moet een geheel getal van 1 tot en met %(max)d zijn.", max=MAX_LIMIT))
+    limit = int(raw_limit)
+    cursor = request.args.get("cursor")
+    if cursor:
+        try:
+            after = int(json.loads(base64.urlsafe_b64decode(cursor.encode() + b"==="))["offset"])
+        except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+            _bad(_("De parameter cursor is ongeldig; gebruik de waarde uit next van het vorige antwoord."))
+        if after < 0:
+            _bad(_("De parameter cursor is ongeldig; gebruik de waarde uit next van het vorige antwoord."))
+    return after, limit
+
+
+@bp.route("/datasets/<instrument>/<sheet>")
+@public
+def dataset(instrument, sheet):
+    """The rows of a declared sheet the token's organisation may see (what its Excel export holds), as objects
+    keyed by column key, a page at a time; ?<column key>=<value> filters on a column."""
+    spec, region = _sheet_and_region(instrument, sheet, "read")
+    authorize(spec.read_permission, region, user=principal())
+    offset, limit = _offset_cursor()
+    session = db_session()
+    lookups = engine.build_lookups(session, region)
+    identifiers = {org.id: org.identifier for org in lookups.members.values()}
+    filters = {k: v for k, v in request.args.items() if k in {c.key for c in spec.columns}}
+    rows = (row_object(spec, values, identifiers) for values in engine.export_rows(session, spec, region, principal()))
+    if filters:
+        rows = (r for r in rows if all(str(r[k]) == v for k, v in filters.items()))
+    page = list(itertools.islice(rows, offset, offset + limit + 1))
+    next_url = None
+    if len(page) > limit:
+        page = page[:limit]
+        cursor = base64.urlsafe_b64encode(json.dumps({"offset": offset + limit}).encode()).decode().rstrip("=")
+        args = {k: v for k, v in request.args.items() if k != "cursor"}
+        next_url = url_for(".dataset", instrument=instrument, sheet=sheet, **args, cursor=cursor)
+    return jsonify({"region": region.slug, "data": page, "next": next_url})
