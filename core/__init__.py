@@ -120,6 +120,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     app.register_blueprint(orgs_bp)
     app.register_blueprint(api_tokens_bp)  # an organisation admin's API tokens
     api_v1.install_rate_limit(app, limiter)
+    app.extensions["csrf"].exempt(api_v1.bp)  # bearer tokens, no cookies: nothing to forge across sites
     app.register_blueprint(api_v1.bp)  # the JSON API (bearer tokens, problem+json)
     app.register_blueprint(admin_bp)
     app.register_blueprint(agreements_public_bp)

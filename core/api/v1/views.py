@@ -19,7 +19,11 @@ from core.agreements.models import Agreement
 from core.api.principal import TokenPrincipal
 from core.api.problems import from_http_exception, problem
 from core.api.tokens import find_token, record_use
+from core.api.rows import opened_rows, pointer, unknown_keys
 from core.api.v1.values import row_object
+from core.excel.reader import Problem
+from core.excel.safety import Limits
+from core.excel.store import StaleImport
 from core.excel import engine
 from core.authz import authorize, scoped
 from core.db import db_session
@@ -235,11 +239,13 @@ def _offset_cursor() -> tuple[int, int]:
     return after, limit
 
 
-@bp.route("/datasets/<instrument>/<sheet>")
+@bp.route("/datasets/<instrument>/<sheet>", methods=["GET", "POST"])
 @public
 def dataset(instrument, sheet):
     """The rows of a declared sheet the token's organisation may see (what its Excel export holds), as objects
     keyed by column key, a page at a time; ?<column key>=<value> filters on a column."""
+    if request.method == "POST":
+        return write_rows(instrument, sheet)
     spec, region = _sheet_and_region(instrument, sheet, "read")
     authorize(spec.read_permission, region, user=principal())
     offset, limit = _offset_cursor()
@@ -258,3 +264,81 @@ def dataset(instrument, sheet):
         args = {k: v for k, v in request.args.items() if k != "cursor"}
         next_url = url_for(".dataset", instrument=instrument, sheet=sheet, **args, cursor=cursor)
     return jsonify({"region": region.slug, "data": page, "next": next_url})
+
+
+SCALARS = (str, int, float, bool, type(None))
+
+
+def _batch(spec) -> list[dict]:
+    """The request's {"rows": [...]}, or a 400/422 problem saying what is wrong where."""
+    from flask_babel import gettext as _
+
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("rows"), list):
+        _bad(_('Stuur een JSON-object met een lijst "rows": elke rij een object met de kolomsleutels van het blad.'))
+    rows = body["rows"]
+    errors = []
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            errors.append({"pointer": f"/rows/{index}", "detail": _("Een rij moet een JSON-object zijn.")})
+            continue
+        for key, value in row.items():
+            if not isinstance(value, SCALARS):
+                errors.append({"pointer": f"/rows/{index}/{key}",
+                               "detail": _("Een waarde moet tekst, een getal, true/false of null zijn.")})
+    errors += [{"pointer": where, "detail": _("%(key)s is geen kolom van dit blad.", key=key)}
+               for where, key in unknown_keys(spec, [r for r in rows if isinstance(r, dict)])]
+    if errors:
+        raise _Unprocessable(errors)
+    return rows
+
+
+class _Unprocessable(Exception):
+    def __init__(self, errors: list[dict]):
+        self.errors = errors
+
+
+@bp.errorhandler(_Unprocessable)
+def unprocessable(error):
+    from flask_babel import gettext as _
+
+    return problem(422, _("Er is niets opgeslagen. Verbeter de gegevens op de genoemde plaatsen en stuur de hele "
+                          "partij opnieuw."), slug="validatie", errors=error.errors)
+
+
+def _problems_json(spec, problems: list[Problem]) -> list[dict]:
+    return [{"pointer": pointer(spec, p), "detail": p.message} for p in problems]
+
+
+def write_rows(instrument: str, sheet: str):
+    """Validate a batch of rows as the Excel import does and write it all, or nothing (?dry_run=1: only say what
+    would change). Re-sending the same batch changes nothing (an upsert on the sheet's natural key)."""
+    from flask_babel import gettext as _
+
+    spec, region = _sheet_and_region(instrument, sheet, "write")
+    if not spec.permission or spec.model is None:
+        abort(405)
+    authorize(spec.permission, region, user=principal())
+    rows = _batch(spec)
+    limits = Limits.from_config(current_app.config)
+    session = db_session()
+    prepared = engine.Prepared(spec=spec, filename="api")
+    engine.require_instrument(region, instrument)
+    prepared = engine.prepare_opened(session, prepared, opened_rows(spec, instrument, rows), spec=spec,
+                                     instrument=instrument, region=region, user=principal(),
+                                     max_rows=limits.max_rows)
+    if not prepared.ok:
+        raise _Unprocessable(_problems_json(spec, prepared.problems))
+    diff = prepared.diff
+    summary = {"new": len(diff.new), "changed": len(diff.changed), "unchanged": diff.unchanged}
+    if request.args.get("dry_run") in ("1", "true"):
+        session.rollback()
+        return jsonify({"dry_run": True, **summary})
+    token = principal().token
+    actor = (None, f"API-sleutel {token.name} (#{token.id}, {token.organisation.identifier})")
+    try:
+        engine.commit_prepared(session, prepared, region, actor)
+    except StaleImport:
+        session.rollback()
+        return problem(409, _("De gegevens zijn intussen gewijzigd; stuur de partij opnieuw."))
+    return jsonify({"dry_run": False, **summary})

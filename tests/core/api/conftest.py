@@ -40,6 +40,7 @@ def world(app):
     w = World(app)
     w.users["utrecht"] = make_user(app, "beheer-utrecht@example.nl", org="GM0344", role="admin")  # rmc-19
     w.users["viewer"] = make_user(app, "lezer-utrecht@example.nl", org="GM0344", role="viewer")
+    w.users["editor"] = make_user(app, "invoer-utrecht@example.nl", org="GM0344", role="admin", two_factor=True)
     w.users["debilt"] = make_user(app, "beheer-debilt@example.nl", org="GM0310", role="admin")  # rmc-19 too
     w.users["twente"] = make_user(app, "beheer-twente@example.nl", org="MC12", role="admin")  # rmc-12
     return w
