@@ -60,7 +60,7 @@ PUBLIC_ENDPOINTS |= {"agenda.feed"}
 # The JSON API (issue 23): no session; the blueprint answers 401 problem+json without an active bearer token and
 # every view authorizes with the token's principal (tests/core/api/ proves 401, and 404/403 for another organisation).
 PUBLIC_ENDPOINTS |= {"api_v1.regions", "api_v1.organisations", "api_v1.organisation", "api_v1.instruments",
-                     "api_v1.agreements", "api_v1.agreement", "api_v1.dataset"}
+                     "api_v1.agreements", "api_v1.agreement", "api_v1.dataset", "api_v1.openapi", "api_v1.docs"}
 # A signed-in user's own account: every user may POST here, for themselves only (authorize("account.self")).
 # The viewer and control tests skip them; tests/core/accounts/ covers them.
 SELF_SERVICE_ENDPOINTS = {"account.change_password", "account.two_factor_setup", "account.logout_everywhere",

@@ -11,11 +11,12 @@ import binascii
 import itertools
 import json
 
-from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from core.agreements.models import Agreement
+from core.api.openapi import MAX_ID
 from core.api.principal import TokenPrincipal
 from core.api.problems import from_http_exception, problem
 from core.api.tokens import find_token, record_use
@@ -41,9 +42,14 @@ def principal() -> TokenPrincipal:
     return g.api_principal
 
 
+OPEN_ENDPOINTS = frozenset({"api_v1.openapi", "api_v1.docs"})  # the API's description needs no token
+
+
 @bp.before_request
 def authenticate():
     """Find the active token in the Authorization header, or answer 401; note its use."""
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
     header = request.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")
     session = db_session()
@@ -150,7 +156,7 @@ def organisations():
 @public
 def organisation(org_id):
     """One organisation (404 when the token may not see it)."""
-    org = db_session().get(Organisation, org_id) or abort(404)
+    org = (org_id <= MAX_ID and db_session().get(Organisation, org_id)) or abort(404)
     authorize("organisation.view", org, user=principal())
     return jsonify({"id": org.id, "identifier": org.identifier, "kind": org.kind, "name": org.name})
 
@@ -190,7 +196,7 @@ def agreements():
 @public
 def agreement(agreement_id):
     """One agreement with its status and fingerprint."""
-    found = db_session().get(Agreement, agreement_id) or abort(404)
+    found = (agreement_id <= MAX_ID and db_session().get(Agreement, agreement_id)) or abort(404)
     authorize("agreement.view", found, user=principal())
     if found.instrument_key not in enabled_instruments():
         abort(404)
@@ -342,3 +348,22 @@ def write_rows(instrument: str, sheet: str):
         session.rollback()
         return problem(409, _("De gegevens zijn intussen gewijzigd; stuur de partij opnieuw."))
     return jsonify({"dry_run": False, **summary})
+
+
+@bp.route("/openapi.json")
+@public
+def openapi():
+    """The OpenAPI document, generated from the instruments' declared sheets (no token needed: no data)."""
+    from core.api.openapi import document
+
+    return jsonify(document(current_app.extensions["regioplatform"], base_url=current_app.config.get("BASE_URL", "")))
+
+
+@bp.route("/")
+@public
+def docs():
+    """A readable page beside the OpenAPI document: the endpoints and each sheet's columns."""
+    from core.api.openapi import document
+
+    registry = current_app.extensions["regioplatform"]
+    return render_template("api/docs.html", doc=document(registry), entries=registry.ordered())
