@@ -1,7 +1,7 @@
 """API tokens (core/api): an organisation's hashed tokens with scope, expiry and last use.
 
 Revision ID: c0de0000a501
-Revises: c0de0000a4e1
+Revises: c0de0000a4f8
 Create Date: 2026-12-04
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c0de0000a501"
-down_revision = "c0de0000a4e1"
+down_revision = "c0de0000a4f8"
 branch_labels = None
 depends_on = None
 
