@@ -32,6 +32,7 @@ from core.identity.models import today
 from core.orgs.models import Organisation
 from core.regions.models import Region, RegionInstrument, RegionMember
 from core.security import public
+from flask_babel import gettext as _
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 MAX_LIMIT = 500
@@ -50,8 +51,10 @@ def authenticate():
     """Find the active token in the Authorization header, or answer 401; note its use."""
     if request.endpoint in OPEN_ENDPOINTS:
         return None
+    if any("\x00" in value for value in request.args.values()):  # PostgreSQL refuses NUL in text
+        return problem(400, _("Een parameter bevat een ongeldig teken (NUL)."))
     header = request.headers.get("Authorization", "")
-    scheme, _, secret = header.partition(" ")
+    scheme, _sep, secret = header.partition(" ")
     session = db_session()
     token = find_token(session, secret.strip(), today()) if scheme.lower() == "bearer" else None
     if token is None:
@@ -100,6 +103,8 @@ def page_args() -> tuple[int, int]:
         try:
             after = int(json.loads(base64.urlsafe_b64decode(cursor.encode() + b"==="))["after"])
         except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+            _bad(_("De parameter cursor is ongeldig; gebruik de waarde uit next van het vorige antwoord."))
+        if not 0 <= after <= MAX_ID:  # an id the database can compare with
             _bad(_("De parameter cursor is ongeldig; gebruik de waarde uit next van het vorige antwoord."))
     return after, int(raw_limit)
 

@@ -128,3 +128,8 @@ def test_each_token_has_its_own_rate_limit(world, utrecht, twente):
     assert refused.mimetype == "application/problem+json"
     assert refused.get_json(force=True)["title"] == "Too many requests"
     assert client.get("/api/v1/regions", headers=bearer(twente)).status_code == 200  # another token: its own count
+
+
+def test_a_nul_character_in_a_parameter_is_a_400_problem_not_a_server_error(world, utrecht):
+    response = world.app.test_client().get("/api/v1/organisations?kind=a%00b", headers=bearer(utrecht))
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"

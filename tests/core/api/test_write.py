@@ -77,3 +77,15 @@ def test_a_read_token_or_another_organisations_token_writes_nothing(world):
     assert {e["pointer"] for e in refused.get_json(force=True)["errors"]} == {"/rows/0/organisation_id",
                                                                                "/rows/1/organisation_id"}
     assert count(world) == 0
+
+
+def test_numbers_the_database_cannot_hold_are_refused_by_pointer(world):
+    secret = make_token(world, "invoer-utrecht@example.nl", "GM0344", scopes={"hello": "write"})
+    client = world.app.test_client()
+    huge = [dict(ROWS[0], sent=2**63 - 1)]
+    response = client.post(URL, json={"rows": huge}, headers=bearer(secret))
+    assert response.status_code == 422
+    assert [e["pointer"] for e in response.get_json(force=True)["errors"]] == ["/rows/0/sent"]
+    cursor = "eyJhZnRlciI6IDkyMjMzNzIwMzY4NTQ3NzU4MDd9"  # {"after": 9223372036854775807}
+    assert client.get(f"/api/v1/agreements?cursor={cursor}", headers=bearer(secret)).status_code == 400
+    assert count(world) == 0
