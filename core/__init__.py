@@ -30,6 +30,9 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     """
     from core import errors, i18n, mail, proxies, secret_box, security, signing, template_contract, urlids
     from core.admin.views import bp as admin_bp
+    from core.api import models as _api_models  # noqa: F401  (API tokens in Base.metadata)
+    from core.api.views import bp as api_tokens_bp
+    from core.api.v1 import views as api_v1
     from core.agreements import models as _agreement_models  # noqa: F401  (agreements in Base.metadata)
     from core.agreements.views import add_agreement_routes, public_bp as agreements_public_bp
     from core.audit import capture
@@ -115,6 +118,10 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     app.register_blueprint(account_bp)
     app.register_blueprint(agenda_bp)  # reminder choices, the iCal address and its feed
     app.register_blueprint(orgs_bp)
+    app.register_blueprint(api_tokens_bp)  # an organisation admin's API tokens
+    api_v1.install_rate_limit(app, limiter)
+    app.extensions["csrf"].exempt(api_v1.bp)  # bearer tokens, no cookies: nothing to forge across sites
+    app.register_blueprint(api_v1.bp)  # the JSON API (bearer tokens, problem+json)
     app.register_blueprint(admin_bp)
     app.register_blueprint(agreements_public_bp)
     regio = make_regio_blueprint(registry)

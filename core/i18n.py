@@ -82,10 +82,13 @@ def catalogue_directories(registry) -> list[Path]:
 
 
 def select_language() -> str:
-    """The language of this request: the remembered choice, else Dutch."""
+    """The language of this request: the remembered choice, else (on the JSON API) the
+    Accept-Language header, else Dutch."""
     if not has_request_context():
         return SOURCE_LANGUAGE
     chosen = request.cookies.get(COOKIE, "")
+    if chosen not in LANGUAGES and request.path.startswith("/api/"):
+        chosen = request.accept_languages.best_match(list(LANGUAGES), default=SOURCE_LANGUAGE)
     return chosen if chosen in LANGUAGES else SOURCE_LANGUAGE
 
 

@@ -141,20 +141,30 @@ def prepare_import(session: Session, *, spec: SheetSpec, instrument: str, region
         return prepared
     if rows_seen is not None:
         opened.rows = rows_seen(opened.rows)
+    return prepare_opened(session, prepared, opened, spec=spec, instrument=instrument, region=region, user=user,
+                          max_rows=limits.max_rows, hidden=hidden, workbook=data)
+
+
+def prepare_opened(session: Session, prepared: Prepared, opened, *, spec: SheetSpec, instrument: str,
+                   region: Region, user, max_rows: int, hidden: str | None = None,
+                   workbook: bytes | None = None) -> Prepared:
+    """Validate and diff the rows of an opened sheet (a workbook's, or another row source such as the JSON
+    API's, core.api.rows) into `prepared`. Writes nothing. `workbook`: the upload, whose other sheets are
+    screened too (None: the rows have no workbook around them)."""
     lookups = build_lookups(session, region, instrument)
     if lookups.school_years is not None:
         lookups.stored_school_years = stored_school_years(session, spec, region)
     prepared.lookups = lookups
     validated = validate(opened, spec, instrument=instrument, region=region, user=user, lookups=lookups,
-                         max_rows=limits.max_rows, context=RuleContext(region, instrument, user),
+                         max_rows=max_rows, context=RuleContext(region, instrument, user),
                          hidden=hidden_choice(hidden, spec))
     del opened  # lets go of the reader's grid before the stored rows are loaded
     prepared.sheet_name = validated.sheet_name
     prepared.row_count = validated.row_count
     prepared.hidden_rows = validated.hidden_rows
     screen = screen_of(spec, RuleContext(region, instrument, user))
-    if screen is not None:  # personal data on any other sheet refuses the workbook too
-        others, refused_cells = screen_other_sheets(data, validated.sheet_name, screen)
+    if screen is not None and workbook is not None:  # personal data on any other sheet refuses the workbook too
+        others, refused_cells = screen_other_sheets(workbook, validated.sheet_name, screen)
         if refused_cells:
             validated.errors = [*validated.errors, *others]
             validated.error_count += refused_cells

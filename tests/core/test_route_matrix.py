@@ -27,6 +27,7 @@ import re
 import shutil
 import types
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,10 @@ PUBLIC_ENDPOINTS |= {"operations.healthz", "operations.readyz", "operations.metr
 # Deadlines (issue 24): a calendar app fetches a user's feed with only its secret address (stored hashed);
 # an unknown or revoked address answers 404 (tests/core/deadlines/test_ical.py).
 PUBLIC_ENDPOINTS |= {"agenda.feed"}
+# The JSON API (issue 23): no session; the blueprint answers 401 problem+json without an active bearer token and
+# every view authorizes with the token's principal (tests/core/api/ proves 401, and 404/403 for another organisation).
+PUBLIC_ENDPOINTS |= {"api_v1.regions", "api_v1.organisations", "api_v1.organisation", "api_v1.instruments",
+                     "api_v1.agreements", "api_v1.agreement", "api_v1.dataset", "api_v1.openapi", "api_v1.docs"}
 # A signed-in user's own account: every user may POST here, for themselves only (authorize("account.self")).
 # The viewer and control tests skip them; tests/core/accounts/ covers them.
 SELF_SERVICE_ENDPOINTS = {"account.change_password", "account.two_factor_setup", "account.logout_everywhere",
@@ -96,6 +101,7 @@ class World:
     # ("killed": its retry stages the upload) and a finished export ("done": its workbook).
     jobs: dict[tuple[str, str, str], str] = field(default_factory=dict)
     viewer_membership: int = 0
+    api_token: int = 0  # an API token of the coordinator's organisation (MC19)
     invite_token: str = ""
     # Each instrument's own objects (its matrix.py's build_world keeps its ids here): key -> {name: value}.
     data: dict[str, dict] = field(default_factory=dict)
@@ -131,6 +137,7 @@ ARG_BUILDERS = {
     "agreement_id": lambda w, region, rule: w.agreement.get(region, w.agreement[CONTROL_REGION])[0],
     "number": lambda w, region, rule: 1,
     "org_id": lambda w, region, rule: w.orgs["MC19"],  # the coordinator's own organisation (its admin)
+    "api_token_id": lambda w, region, rule: w.api_token,  # MC19's API token (its admin is the coordinator)
     "session_id": lambda w, region, rule: 1,  # account.end_session: self-service, covered in tests/core/accounts/
 }
 # Where one endpoint needs another object than the builder's, so that an
@@ -147,6 +154,8 @@ ARG_OVERRIDES = {
     ("regio.excel_job_retry", "job"): lambda w, region, rule: w.jobs[(*sheet_of(rule), "killed")],
     ("regio.excel_job_file", "job"): lambda w, region, rule: w.jobs[(*sheet_of(rule), "done")],
 }
+# The JSON API's dataset of a declared sheet: hello's (tests/core/api/ covers the endpoint; the matrix builds its URL).
+ARG_OVERRIDES[("api_v1.dataset", "sheet")] = lambda w, region, rule: hello_hooks.register_sheets()[0].name
 OWNED = {"token", "job"}  # arguments naming another user's own object: staged uploads, background jobs
 OWNED_READS = {"regio.excel_job_file"}  # an export's workbook: the sheet's read permission, then its owner only
 
@@ -177,6 +186,9 @@ POST_PAYLOADS = {
     "regio.excel_cancel": lambda w, who, rule: {},
     "regio.excel_job_retry": lambda w, who, rule: {},
     "orgs.members": lambda w, who, rule: {"email": "genodigd@matrix.example", "name": "Genodigd", "role": "viewer"},
+    "api_tokens.tokens": lambda w, who, rule: {"name": "Matrix", "scope_hello": "read",
+                                               "expires_on": (date.today() + timedelta(days=30)).isoformat()},
+    "api_tokens.revoke": lambda w, who, rule: {},
     **{endpoint: (lambda w, who, rule: {}) for endpoint in SELF_SERVICE_ENDPOINTS},
 }
 # Who may do what a POST rule does (default: the platform admin on /beheer,
@@ -296,6 +308,7 @@ def request(client, rule, world, method: str, who: str | None, region: str = CON
 # --- the world ---------------------------------------------------------------
 
 def make_world(app) -> World:
+    from core.api.tokens import new_token as new_api_token
     from core.consortia.models import ConsortiumMember
     from core.db import db_session
     from core.identity.password_links import make_token
@@ -329,6 +342,10 @@ def make_world(app) -> World:
         session.add(invitee)
         session.commit()
         world.invite_token = make_token(invitee)
+        world.api_token = new_api_token(session, organisation_id=world.orgs["MC19"], name="Matrix",
+                                        scopes={AGREEMENT_INSTRUMENT: "read"}, expires_on=date.today() + timedelta(days=30),
+                                        created_by_id=world.users["coordinator"])[0].id
+        session.commit()
         for module in MATRIX.values():  # each instrument's own objects (its tests/<key>/matrix.py)
             if hasattr(module, "build_world"):
                 module.build_world(session, world, regions)

@@ -1,0 +1,52 @@
+"""Errors of the JSON API as RFC 9457 problem details (application/problem+json), in the reader's language."""
+from __future__ import annotations
+
+from flask import Response, json, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from core.i18n import current_language
+
+PROBLEM_TYPE = "https://regioplatform.nl/problemen/"
+
+
+def titles() -> dict[int, str]:
+    return {
+        400: _("Ongeldig verzoek"),
+        401: _("Geen geldige API-sleutel"),
+        403: _("Niet toegestaan"),
+        404: _("Niet gevonden"),
+        405: _("Methode niet toegestaan"),
+        409: _("Conflict"),
+        413: _("Verzoek te groot"),
+        415: _("Verkeerd inhoudstype"),
+        422: _("De gegevens kloppen niet"),
+        429: _("Te veel verzoeken"),
+    }
+
+
+def details() -> dict[int, str]:
+    return {
+        401: _("Stuur een geldige API-sleutel mee als kop: Authorization: Bearer <sleutel>. Een ingetrokken of "
+               "verlopen sleutel werkt niet."),
+        403: _("Deze API-sleutel geeft geen toegang tot deze handeling."),
+        404: _("Dit bestaat niet, of deze API-sleutel geeft er geen toegang toe."),
+        429: _("Deze API-sleutel heeft te veel verzoeken gedaan; probeer het later opnieuw."),
+    }
+
+
+def problem(status: int, detail: str | None = None, *, slug: str | None = None, **extra) -> Response:
+    """A problem+json response; `extra` members (such as `errors`) are added as they are."""
+    body = {"type": PROBLEM_TYPE + (slug or str(status)), "title": titles().get(status, str(status)),
+            "status": status, "detail": detail or details().get(status, ""), "instance": request.path, **extra}
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json")
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="regioplatform"'
+    response.headers["Content-Language"] = current_language()
+    return response
+
+
+def from_http_exception(error: HTTPException) -> Response:
+    """An abort() in an API view, as problem details."""
+    description = getattr(error, "api_detail", None)
+    return problem(error.code or 500, description)
