@@ -182,7 +182,9 @@ def deadlines(region):
               outside a request (read the region, not request state).
     Receives: region (plugin_api.Region).
     Returns:  a list of plugin_api.Deadline, or None. kind is one of report, sign,
-              assess, midterm, end; organisations (ids) and roles say who must act;
+              assess, midterm, end; organisations (ids) and roles say who must act,
+              and people (e-mail addresses, any case) names more; members of the
+              excluded organisations (ids) never act (a conflict of interest);
               link names the instrument's own endpoint (link_args without the region);
               ref is stable (reminders go once per ref, date, recipient and offset).
               Past dates stay in the list (the calendar shows them). The core adds its

@@ -80,14 +80,20 @@ def region_deadlines(region: Region, today: dt.date | None = None) -> list[Dated
     return sorted(found, key=lambda d: (d.deadline.date, d.source, d.deadline.ref))
 
 
-def concerns(deadline: Deadline, roles: dict[int, str]) -> bool:
-    """Whether a user with `roles` (organisation id -> role, the memberships that apply today) must act."""
+def concerns(deadline: Deadline, roles: dict[int, str], email: str | None = None) -> bool:
+    """Whether a user with `roles` (organisation id -> role, the memberships that apply today) and e-mail
+    address `email` must act: one of the organisations and roles, or one of the named people; never a
+    member of an excluded organisation."""
+    if deadline.excluded and any(org_id in deadline.excluded for org_id in roles):
+        return False
+    if email and email.strip().lower() in deadline.people:
+        return True
     return any(org_id in deadline.organisations and role in deadline.roles for org_id, role in roles.items())
 
 
-def visible(dated: Dated, roles: dict[int, str]) -> bool:
+def visible(dated: Dated, roles: dict[int, str], email: str | None = None) -> bool:
     """Whether the region calendar shows this date to a user with `roles`: private ones only to whom they concern."""
-    return not dated.deadline.private or concerns(dated.deadline, roles)
+    return not dated.deadline.private or concerns(dated.deadline, roles, email)
 
 
 def roles_of(user, day: dt.date | None = None) -> dict[int, str]:
@@ -110,10 +116,11 @@ def regions_of(roles: dict[int, str]) -> list[Region]:
 
 
 def user_deadlines(user, today: dt.date | None = None) -> list[Dated]:
-    """Every date, in every region of the user's organisations, that concerns the user."""
+    """Every date, in every region of the user's organisations, that concerns the user (by role or by
+    e-mail address: a named person is found in the regions of their organisations)."""
     today = today or netherlands_today()
     roles = roles_of(user, today)
     out = []
     for region in regions_of(roles):
-        out.extend(d for d in region_deadlines(region, today) if concerns(d.deadline, roles))
+        out.extend(d for d in region_deadlines(region, today) if concerns(d.deadline, roles, user.email))
     return sorted(out, key=lambda d: (d.deadline.date, d.region.name, d.uid))

@@ -29,6 +29,10 @@ class Deadline:
     organisations: ids of the organisations it concerns; roles: the roles there that must act.
                    A user is concerned when a membership that applies today is in one of the
                    organisations with one of the roles.
+    people:        e-mail addresses of named people it concerns besides (e.g. a region's appointed assessors);
+                   compared case-insensitively. A user is concerned when their address is one of them.
+    excluded:      ids of organisations whose members (a membership that applies today) are never concerned,
+                   whatever the above says (e.g. an application's own parties: a conflict of interest).
     link:          the endpoint of the page to act on (the instrument's own, "regio.<key>.<view>", or a
                    core page); link_args: its URL arguments except the region.
     locks:         passing the date locks something (figures, a report); shown in the calendar.
@@ -42,6 +46,8 @@ class Deadline:
     ref: str
     organisations: frozenset[int] = field(default_factory=frozenset)
     roles: frozenset[str] = field(default_factory=frozenset)
+    people: frozenset[str] = field(default_factory=frozenset)
+    excluded: frozenset[int] = field(default_factory=frozenset)
     link: str | None = None
     link_args: dict = field(default_factory=dict)
     locks: bool = False
@@ -51,6 +57,8 @@ class Deadline:
     def __post_init__(self):
         object.__setattr__(self, "organisations", frozenset(self.organisations))
         object.__setattr__(self, "roles", frozenset(self.roles))
+        object.__setattr__(self, "people", frozenset(p.strip().lower() for p in self.people if p and p.strip()))
+        object.__setattr__(self, "excluded", frozenset(self.excluded))
         object.__setattr__(self, "link_args", dict(self.link_args))
 
     def problems(self) -> list[str]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import force_locale, gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -58,18 +58,25 @@ def due_offset(offsets, date: dt.date, today: dt.date) -> int | None:
 
 
 def recipients(session: Session, dated: Dated, today: dt.date) -> list[User]:
-    """Active users with a membership that applies today in an organisation and role the date concerns,
-    minus those who switched this kind off."""
+    """Active users with a membership that applies today in an organisation and role the date concerns, and
+    the active users it names by e-mail address; minus members of its excluded organisations and those who
+    switched this kind off."""
     d = dated.deadline
-    if not d.organisations or not d.roles:
+    applies = Membership.ends_on.is_(None) | (Membership.ends_on >= today)
+    who = []
+    if d.organisations and d.roles:
+        who.append(User.id.in_(select(Membership.user_id).where(
+            Membership.organisation_id.in_(d.organisations), Membership.role.in_(d.roles), applies)))
+    if d.people:
+        who.append(func.lower(User.email).in_(sorted(d.people)))
+    if not who:
         return []
     opted_out = select(ReminderOptOut.user_id).where(ReminderOptOut.kind == d.kind)
-    concerned = select(Membership.user_id).where(
-        Membership.organisation_id.in_(d.organisations), Membership.role.in_(d.roles),
-        Membership.ends_on.is_(None) | (Membership.ends_on >= today))
-    return list(session.scalars(
-        select(User).where(User.id.in_(concerned), User.active.is_(True), User.id.not_in(opted_out))
-        .order_by(User.id)))
+    query = select(User).where(or_(*who), User.active.is_(True), User.id.not_in(opted_out))
+    if d.excluded:
+        query = query.where(User.id.not_in(select(Membership.user_id).where(
+            Membership.organisation_id.in_(d.excluded), applies)))
+    return list(session.scalars(query.order_by(User.id)))
 
 
 def claim(session: Session, uid: str, due: dt.date, user_id: int, offset: int) -> bool:

@@ -35,7 +35,7 @@ def calendar():
     region = authorize("region.view", g.region)
     today = netherlands_today()
     roles = roles_of(current_user, today)
-    every = [d for d in region_deadlines(region, today) if visible(d, roles)]
+    every = [d for d in region_deadlines(region, today) if visible(d, roles, current_user.email)]
     registry = current_app.extensions["regioplatform"]
     sources = [(e.key, e.info.name) for e in registry.ordered() if region.has_instrument(e.key)]
     source = request.args.get("instrument", "")
@@ -49,7 +49,7 @@ def calendar():
     past = list(reversed([d for d in shown if d.deadline.date < today]))
     return render_template("deadlines/calendar.html", region=region, today=today, sources=sources, kinds=KINDS,
                            source=source, kind=kind, when=when, core_source=CORE,
-                           mine={d.uid for d in every if concerns(d.deadline, roles)},
+                           mine={d.uid for d in every if concerns(d.deadline, roles, current_user.email)},
                            coming=coming if when in ("komend", "alle") else None,
                            past=past if when in ("voorbij", "alle") else None)
 
