@@ -1,15 +1,17 @@
-"""The rif dates for the region calendar: the application deadline of the call and, per granted project,
-its midterm account halfway the project's runtime ("één verantwoordingsmoment halverwege de looptijd")."""
+"""The rif dates for the region calendar: the application deadline of the call, per submitted application
+its assessment (for each appointed assessor who has not scored it) and, per granted project, its midterm
+account halfway the project's runtime ("één verantwoordingsmoment halverwege de looptijd")."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from core.plugin_api import Deadline, Region, db_session, lazy_gettext
 
-from .models import Application
-from .rules import DELIVERY_STATES
+from .models import Application, Assessor, StatusChange
+from .rules import ASSESSING, CRITERIA, DELIVERY_STATES, SUBMITTED
 from .settings import RifSettings
 
 KEY = "rif"
@@ -47,9 +49,60 @@ def submission_problem(settings: RifSettings, today: dt.date) -> str | None:
     return None
 
 
+# Awaiting the assessors: submitted (to start the assessment) or being assessed (to score).
+AWAITING_ASSESSMENT = (SUBMITTED, ASSESSING)
+NL = ZoneInfo("Europe/Amsterdam")
+
+
+def assessment_date(settings: RifSettings, submitted: dt.datetime | None) -> dt.date | None:
+    """The day the assessors must have scored an application: the region's assessment_deadline, else
+    assessment_days after the call's deadline, else after the application's submission (None when unknown)."""
+    period = dt.timedelta(days=settings.assessment_days)
+    if settings.assessment_deadline is not None:
+        return settings.assessment_deadline
+    if settings.deadline is not None:
+        return settings.deadline + period
+    if submitted is None:
+        return None
+    return submitted.astimezone(NL).date() + period
+
+
+def assessment_deadlines(region: Region, settings: RifSettings) -> list[Deadline]:
+    """Per application awaiting assessment: a task for each assessor of the region who has not scored every
+    criterion (an assessor of the penvoerder or a partner is excluded: a conflict of interest)."""
+    session = db_session()
+    assessors = set(session.scalars(select(Assessor.email).where(Assessor.region_id == region.id)))
+    if not assessors:
+        return []
+    waiting = session.scalars(select(Application).where(
+        Application.region_id == region.id, Application.status.in_(AWAITING_ASSESSMENT)).order_by(Application.id))
+    out = []
+    for application in waiting:
+        submitted = session.scalar(select(StatusChange.at).where(
+            StatusChange.application_id == application.id, StatusChange.to_status == SUBMITTED)
+            .order_by(StatusChange.id.desc()).limit(1))
+        day = assessment_date(settings, submitted)
+        if day is None:
+            continue
+        scored: dict[str, set[str]] = {}
+        for score in application.scores:
+            scored.setdefault((score.assessor or "").lower(), set()).add(score.criterion)
+        everything = {c.key for c in CRITERIA}
+        people = {email for email in assessors if not everything <= scored.get(email.lower(), set())}
+        if not people:
+            continue
+        out.append(Deadline(kind="assess", date=day, ref=f"assess:{application.id}", people=people,
+                            excluded={application.organisation_id} | {p.partner_id for p in application.partners},
+                            link="regio.rif.show", link_args={"rif_application_id": application.id}, private=True,
+                            title=lazy_gettext("Beoordelen %(reference)s", reference=application.reference),
+                            detail=application.title))
+    return out
+
+
 def deadlines(region: Region) -> list[Deadline]:
-    """The application deadline (for the mbo institutions' editors and signatories) and each granted
-    project's midterm account (for its penvoerder)."""
+    """The application deadline (for the mbo institutions' editors and signatories), the assessment of each
+    submitted application (for the assessors who have not scored it) and each granted project's midterm
+    account (for its penvoerder)."""
     out = []
     settings = RifSettings.from_json(region.settings_for(KEY))
     if settings.deadline is not None:
@@ -58,6 +111,7 @@ def deadlines(region: Region) -> list[Deadline]:
                             organisations=organisations, roles={"editor", "signatory", "admin"},
                             link="regio.rif.index", locks=True,
                             title=lazy_gettext("Uiterste indieningsdatum RIF-aanvragen")))
+    out.extend(assessment_deadlines(region, settings))
     granted = db_session().scalars(select(Application).where(
         Application.region_id == region.id, Application.status.in_(DELIVERY_STATES)).order_by(Application.id))
     for application in granted:
