@@ -7,6 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from core.plugin_api import Deadline, Region, db_session, lazy_gettext
 
@@ -54,16 +55,22 @@ AWAITING_ASSESSMENT = (SUBMITTED, ASSESSING)
 NL = ZoneInfo("Europe/Amsterdam")
 
 
-def assessment_date(settings: RifSettings, submitted: dt.datetime | None) -> dt.date | None:
+def assessment_date(settings: RifSettings, application_id: int) -> dt.date | None:
     """The day the assessors must have scored an application: the region's assessment_deadline, else
-    assessment_days after the call's deadline, else after the application's submission (None when unknown)."""
+    assessment_days after the call's deadline, else after the application's (last) submission (None when
+    unknown: an application that came in without a recorded submission)."""
     period = dt.timedelta(days=settings.assessment_days)
     if settings.assessment_deadline is not None:
         return settings.assessment_deadline
     if settings.deadline is not None:
         return settings.deadline + period
+    submitted = db_session().scalar(select(StatusChange.at).where(
+        StatusChange.application_id == application_id, StatusChange.to_status == SUBMITTED)
+        .order_by(StatusChange.id.desc()).limit(1))
     if submitted is None:
         return None
+    if submitted.tzinfo is None:  # SQLite hands back a naive UTC time
+        submitted = submitted.replace(tzinfo=dt.timezone.utc)
     return submitted.astimezone(NL).date() + period
 
 
@@ -75,13 +82,11 @@ def assessment_deadlines(region: Region, settings: RifSettings) -> list[Deadline
     if not assessors:
         return []
     waiting = session.scalars(select(Application).where(
-        Application.region_id == region.id, Application.status.in_(AWAITING_ASSESSMENT)).order_by(Application.id))
+        Application.region_id == region.id, Application.status.in_(AWAITING_ASSESSMENT))
+        .options(selectinload(Application.scores), selectinload(Application.partners)).order_by(Application.id))
     out = []
     for application in waiting:
-        submitted = session.scalar(select(StatusChange.at).where(
-            StatusChange.application_id == application.id, StatusChange.to_status == SUBMITTED)
-            .order_by(StatusChange.id.desc()).limit(1))
-        day = assessment_date(settings, submitted)
+        day = assessment_date(settings, application.id)
         if day is None:
             continue
         scored: dict[str, set[str]] = {}

@@ -59,6 +59,13 @@ def test_the_assessment_date_is_the_regions_own_when_it_sets_one(app, as_, decem
     assert "Vóór 8 januari 2027: Beoordelen RIF-MC19-0001" in words(as_("assessor").get("/"))
 
 
+def test_without_a_call_deadline_the_assessment_is_due_a_period_after_the_submission(app, as_, december):
+    app_id = create(app, as_)
+    appoint(as_, "assessor")
+    assert as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"}).status_code == 303
+    assert "Vóór 21 januari 2027: Beoordelen RIF-MC19-0001" in words(as_("assessor").get("/"))  # 10 Dec + 42
+
+
 def test_reminders_send_reminds_the_assessor_once(app, as_, december):
     from core.db import db_session
     from core.mail import OutboxMessage
