@@ -49,4 +49,8 @@ def problem(status: int, detail: str | None = None, *, slug: str | None = None, 
 def from_http_exception(error: HTTPException) -> Response:
     """An abort() in an API view, as problem details."""
     description = getattr(error, "api_detail", None)
-    return problem(error.code or 500, description)
+    response = problem(error.code or 500, description)
+    allowed = getattr(error, "valid_methods", None)  # a 405 says which methods the URL takes
+    if allowed:
+        response.headers["Allow"] = ", ".join(sorted(allowed))
+    return response
