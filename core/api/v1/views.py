@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from core.agreements.models import Agreement
 from core.api.openapi import MAX_ID
 from core.api.principal import TokenPrincipal
+from core.api import idempotency
 from core.api.problems import from_http_exception, problem
 from core.api.tokens import find_token, record_use
 from core.api.rows import opened_rows, pointer, unknown_keys
@@ -321,6 +322,51 @@ def _problems_json(spec, problems: list[Problem]) -> list[dict]:
     return [{"pointer": pointer(spec, p), "detail": p.message} for p in problems]
 
 
+def _dry_run() -> bool:
+    return request.args.get("dry_run") in ("1", "true")
+
+
+def _token_owner(token) -> str:
+    return token.organisation.identifier if token.organisation is not None else "platform"
+
+
+def _fingerprint() -> str:
+    return idempotency.request_fingerprint(request.method, request.path, request.query_string,
+                                           request.get_data(cache=True))
+
+
+def _idempotency_key() -> str | None:
+    """The request's Idempotency-Key (None without one, or on a dry run, which writes nothing), or a 400."""
+    from flask_babel import gettext as _
+
+    key = request.headers.get(idempotency.HEADER)
+    if key is None or _dry_run():
+        return None
+    key = key.strip()
+    if not key or len(key) > idempotency.MAX_KEY_LENGTH:
+        _bad(_("De kop Idempotency-Key moet 1 tot en met %(max)d tekens hebben.", max=idempotency.MAX_KEY_LENGTH))
+    return key
+
+
+def _replay_or_none():
+    """The stored first response to this token's Idempotency-Key (written nothing again), a 422 problem when
+    the key came with another request, or None to go on writing."""
+    from flask_babel import gettext as _
+
+    key = _idempotency_key()
+    if key is None:
+        return None
+    stored = idempotency.find(db_session(), principal().token.id, key, current_app.config)
+    if stored is None:
+        return None
+    if stored.request_hash != _fingerprint():
+        return problem(422, _("Deze Idempotency-Key is al gebruikt voor een ander verzoek; gebruik een nieuwe "
+                              "sleutel voor een andere partij."), slug="idempotency-key")
+    response = current_app.response_class(stored.body, status=stored.status, mimetype="application/json")
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
 def write_rows(instrument: str, sheet: str):
     """Validate a batch of rows as the Excel import does and write it all, or nothing (?dry_run=1: only say what
     would change). Re-sending the same batch changes nothing (an upsert on the sheet's natural key)."""
@@ -330,6 +376,9 @@ def write_rows(instrument: str, sheet: str):
     if not spec.permission or spec.model is None:
         abort(405)
     authorize(spec.permission, region, user=principal())
+    replay = _replay_or_none()
+    if replay is not None:
+        return replay
     rows = _batch(spec)
     limits = Limits.from_config(current_app.config)
     session = db_session()
@@ -342,11 +391,14 @@ def write_rows(instrument: str, sheet: str):
         raise _Unprocessable(_problems_json(spec, prepared.problems))
     diff = prepared.diff
     summary = {"new": len(diff.new), "changed": len(diff.changed), "unchanged": diff.unchanged}
-    if request.args.get("dry_run") in ("1", "true"):
+    if _dry_run():
         session.rollback()
         return jsonify({"dry_run": True, **summary})
     token = principal().token
-    actor = (None, f"API-sleutel {token.name} (#{token.id}, {token.organisation.identifier})")
+    actor = (None, f"API-sleutel {token.name} (#{token.id}, {_token_owner(token)})")
+    key = _idempotency_key()
+    if key is not None:  # committed with the write, or not at all
+        idempotency.remember(session, token.id, key, _fingerprint(), 200, {"dry_run": False, **summary})
     try:
         engine.commit_prepared(session, prepared, region, actor)
     except StaleImport:

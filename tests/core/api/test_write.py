@@ -89,3 +89,33 @@ def test_numbers_the_database_cannot_hold_are_refused_by_pointer(world):
     cursor = "eyJhZnRlciI6IDkyMjMzNzIwMzY4NTQ3NzU4MDd9"  # {"after": 9223372036854775807}
     assert client.get(f"/api/v1/agreements?cursor={cursor}", headers=bearer(secret)).status_code == 400
     assert count(world) == 0
+
+
+def test_an_idempotency_key_replays_the_first_answer_and_refuses_another_batch(world):
+    from core.api.idempotency import IdempotentResponse
+    from core.db import db_session
+
+    secret = make_token(world, "invoer-utrecht@example.nl", "GM0344", scopes={"hello": "write"})
+    client = world.app.test_client()
+    first = client.post(URL, json={"rows": ROWS}, headers=bearer(secret, **{"Idempotency-Key": "partij-1"}))
+    assert first.status_code == 200 and first.get_json()["new"] == 2
+    with world.app.app_context():  # someone changes a row in between: a replay must not write it back
+        db_session().execute(Greeting.__table__.update().values(sent=99))
+        db_session().commit()
+    again = client.post(URL, json={"rows": ROWS}, headers=bearer(secret, **{"Idempotency-Key": "partij-1"}))
+    assert (again.status_code, again.get_json()) == (200, first.get_json())  # the first answer: new 2, not changed 2
+    with world.app.app_context():
+        assert set(db_session().scalars(select(Greeting.sent))) == {99}
+    other = client.post(URL, json={"rows": ROWS[:1]}, headers=bearer(secret, **{"Idempotency-Key": "partij-1"}))
+    assert other.status_code == 422 and other.mimetype == "application/problem+json"
+    assert "Idempotency-Key" in other.get_json()["detail"]
+    # keys are per token: another token may use the same key and is not answered from the first token's store
+    second = make_token(world, "invoer-utrecht@example.nl", "GM0344", name="Tweede", scopes={"hello": "write"})
+    fresh = client.post(URL, json={"rows": ROWS}, headers=bearer(second, **{"Idempotency-Key": "partij-1"}))
+    assert fresh.status_code == 200 and fresh.get_json()["changed"] == 2
+    # an expired key is forgotten: the same key with another batch writes again
+    world.app.config["API_IDEMPOTENCY_HOURS"] = 0
+    later = client.post(URL, json={"rows": ROWS[:1]}, headers=bearer(secret, **{"Idempotency-Key": "partij-1"}))
+    assert later.status_code == 200 and later.get_json()["unchanged"] == 1
+    with world.app.app_context():
+        assert db_session().scalar(select(func.count(IdempotentResponse.id))) == 2
