@@ -125,6 +125,8 @@ def paged(stmt, id_col, serialise, endpoint: str):
 
 
 def _token_regions() -> list[int]:
+    if principal().token.is_platform:
+        return list(db_session().scalars(select(Region.id)))
     return list(db_session().scalars(select(RegionMember.region_id)
                                      .where(RegionMember.organisation_id == principal().organisation_id)))
 
@@ -133,7 +135,10 @@ def enabled_instruments() -> dict[str, str]:
     """instrument key -> the token's scope, for the instruments enabled in the organisation's regions."""
     enabled = set(db_session().scalars(select(RegionInstrument.instrument_key).where(
         RegionInstrument.region_id.in_(_token_regions()), RegionInstrument.enabled.is_(True))))
-    return {key: scope for key, scope in principal().token.scopes.items() if key in enabled}
+    token = principal().token
+    if token.is_platform:
+        return {key: "read" for key in sorted(enabled)}
+    return {key: scope for key, scope in token.scopes.items() if key in enabled}
 
 
 @bp.route("/regions")
