@@ -13,6 +13,7 @@ import json
 
 from flask import Blueprint, abort, current_app, g, jsonify, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from core.agreements.models import Agreement
@@ -406,8 +407,11 @@ def write_rows(instrument: str, sheet: str):
         idempotency.remember(session, token.id, key, _fingerprint(), 200, {"dry_run": False, **summary})
     try:
         engine.commit_prepared(session, prepared, region, actor)
-    except StaleImport:
+    except (StaleImport, IntegrityError):  # IntegrityError: the same key's record, flushed by a request alongside
         session.rollback()
+        replay = _replay_or_none() if key is not None else None  # that request's answer, once it is committed
+        if replay is not None:
+            return replay
         return problem(409, _("De gegevens zijn intussen gewijzigd; stuur de partij opnieuw."))
     return jsonify({"dry_run": False, **summary})
 

@@ -119,3 +119,22 @@ def test_an_idempotency_key_replays_the_first_answer_and_refuses_another_batch(w
     assert later.status_code == 200 and later.get_json()["unchanged"] == 1
     with world.app.app_context():
         assert db_session().scalar(select(func.count(IdempotentResponse.id))) == 2
+
+
+def test_two_requests_with_one_key_at_once_give_the_first_answer_to_both(world, monkeypatch):
+    from core.api import idempotency
+
+    secret = make_token(world, "invoer-utrecht@example.nl", "GM0344", scopes={"hello": "write"})
+    client = world.app.test_client()
+    key = bearer(secret, **{"Idempotency-Key": "tegelijk"})
+    first = client.post(URL, json={"rows": ROWS}, headers=key)
+    real_find, calls = idempotency.find, []
+
+    def find_too_early(*args):  # the second request looked before the first had committed its key
+        calls.append(args)
+        return None if len(calls) == 1 else real_find(*args)
+
+    monkeypatch.setattr(idempotency, "find", find_too_early)
+    second = client.post(URL, json={"rows": ROWS}, headers=key)
+    assert (second.status_code, second.get_json()) == (200, first.get_json())
+    assert count(world) == 2
