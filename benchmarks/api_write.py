@@ -49,7 +49,6 @@ def child_api(args) -> dict:
     from core.orgs.models import Organisation
 
     app = xl.build_app(args.database_url)
-    app.config["MAX_CONTENT_LENGTH"] = None  # the batch is larger than a form post may be
     xl.clear(app)
     body = batch(args.rows)
     with app.app_context():

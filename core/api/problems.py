@@ -31,6 +31,8 @@ def details() -> dict[int, str]:
                "verlopen sleutel werkt niet."),
         403: _("Deze API-sleutel geeft geen toegang tot deze handeling."),
         404: _("Dit bestaat niet, of deze API-sleutel geeft er geen toegang toe."),
+        405: _("Deze methode werkt niet op dit adres; de kop Allow noemt de methoden die wel werken."),
+        413: _("Het verzoek is te groot; stuur de rijen in kleinere partijen."),
         429: _("Deze API-sleutel heeft te veel verzoeken gedaan; probeer het later opnieuw."),
     }
 

@@ -39,6 +39,7 @@ from flask_babel import gettext as _
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
+API_MAX_BODY_MB = 64  # about 350,000 rows of an eight-column sheet as JSON: above the Excel row limit
 
 
 def principal() -> TokenPrincipal:
@@ -53,6 +54,8 @@ def authenticate():
     """Find the active token in the Authorization header, or answer 401; note its use."""
     if request.endpoint in OPEN_ENDPOINTS:
         return None
+    # a batch of rows may be larger than a form post or an upload (MAX_CONTENT_LENGTH); EXCEL_MAX_ROWS still binds
+    request.max_content_length = int(float(current_app.config.get("API_MAX_BODY_MB", API_MAX_BODY_MB)) * 1024 * 1024)
     if any("\x00" in value for value in request.args.values()):  # PostgreSQL refuses NUL in text
         return problem(400, _("Een parameter bevat een ongeldig teken (NUL)."))
     header = request.headers.get("Authorization", "")

@@ -138,3 +138,14 @@ def test_two_requests_with_one_key_at_once_give_the_first_answer_to_both(world, 
     second = client.post(URL, json={"rows": ROWS}, headers=key)
     assert (second.status_code, second.get_json()) == (200, first.get_json())
     assert count(world) == 2
+
+
+def test_a_batch_may_exceed_the_upload_limit_up_to_the_api_body_limit(world):
+    secret = make_token(world, "invoer-utrecht@example.nl", "GM0344", scopes={"hello": "write"})
+    client = world.app.test_client()
+    world.app.config["MAX_CONTENT_LENGTH"] = 200  # the form and upload limit: smaller than the batch
+    assert client.post(URL, json={"rows": ROWS}, headers=bearer(secret)).status_code == 200
+    world.app.config["API_MAX_BODY_MB"] = 0.0001  # about 100 bytes
+    too_big = client.post(URL, json={"rows": ROWS}, headers=bearer(secret))
+    assert too_big.status_code == 413 and too_big.mimetype == "application/problem+json"
+    assert "kleinere partijen" in too_big.get_json()["detail"]
