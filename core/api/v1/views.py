@@ -307,6 +307,9 @@ def _batch(spec) -> list[dict]:
             if not isinstance(value, SCALARS):
                 errors.append({"pointer": f"/rows/{index}/{key}",
                                "detail": _("Een waarde moet tekst, een getal, true/false of null zijn.")})
+            elif isinstance(value, str) and "\x00" in value:  # PostgreSQL refuses NUL in text
+                errors.append({"pointer": f"/rows/{index}/{key}",
+                               "detail": _("De waarde bevat een ongeldig teken (NUL).")})
     errors += [{"pointer": where, "detail": _("%(key)s is geen kolom van dit blad.", key=key)}
                for where, key in unknown_keys(spec, [r for r in rows if isinstance(r, dict)])]
     if errors:

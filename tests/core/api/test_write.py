@@ -149,3 +149,12 @@ def test_a_batch_may_exceed_the_upload_limit_up_to_the_api_body_limit(world):
     too_big = client.post(URL, json={"rows": ROWS}, headers=bearer(secret))
     assert too_big.status_code == 413 and too_big.mimetype == "application/problem+json"
     assert "kleinere partijen" in too_big.get_json()["detail"]
+
+
+def test_a_nul_character_in_a_value_is_a_422_with_its_pointer(world):
+    secret = make_token(world, "invoer-utrecht@example.nl", "GM0344", scopes={"hello": "write"})
+    rows = [ROWS[0], dict(ROWS[1], organisation_id="\x00")]
+    response = world.app.test_client().post(URL, json={"rows": rows}, headers=bearer(secret))
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["pointer"] == "/rows/1/organisation_id"
+    assert count(world) == 0
