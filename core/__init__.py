@@ -31,6 +31,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     from core import errors, i18n, mail, proxies, secret_box, security, signing, template_contract, urlids
     from core.admin.views import bp as admin_bp
     from core.api import models as _api_models  # noqa: F401  (API tokens in Base.metadata)
+    from core.api import idempotency as _api_idempotency  # noqa: F401  (Idempotency-Key records)
     from core.api.views import bp as api_tokens_bp
     from core.api.v1 import views as api_v1
     from core.agreements import models as _agreement_models  # noqa: F401  (agreements in Base.metadata)

@@ -71,6 +71,7 @@ class UserContext:
     """What one user may reach: roles per organisation, regions, coordinated regions."""
 
     is_platform_admin: bool = False
+    reads_everywhere: bool = False  # a platform API token (core.api.principal): every read action, no write
     org_roles: dict[int, str] = field(default_factory=dict)
     region_orgs: dict[int, set[int]] = field(default_factory=dict)  # region -> user's orgs there
     coordinated: set[int] = field(default_factory=set)  # regions where the user is coordinator
@@ -106,7 +107,8 @@ def user_context(user) -> UserContext:
     cache = g.setdefault("_authz_contexts", {}) if has_request_context() else {}
     if user.id in cache:
         return cache[user.id]
-    ctx = UserContext(is_platform_admin=bool(user.is_platform_admin))
+    ctx = UserContext(is_platform_admin=bool(user.is_platform_admin),
+                      reads_everywhere=bool(getattr(user, "reads_everywhere", False)))
     today = _today()
     ctx.org_roles = {m.organisation_id: m.role for m in user.memberships if m.applies_on(today)}
     if ctx.org_roles:
@@ -161,6 +163,9 @@ def decide(user, action: str, obj=None) -> Decision:
     ctx = user_context(user)
     if ctx.is_platform_admin:
         return Decision.ALLOW
+    if ctx.reads_everywhere:
+        readable = is_read_action(action) and action not in ("admin.access", "audit.view")
+        return Decision.ALLOW if readable and not isinstance(obj, AuditEntry) else Decision.FORBIDDEN
     if obj is None:
         if action in ("admin.access", "audit.view"):
             return Decision.FORBIDDEN
@@ -265,6 +270,8 @@ def scoped(stmt: Select, action: str, user=None) -> Select:
     entity = stmt.column_descriptions[0]["entity"]
     if entity is AuditEntry:
         return stmt.where(false())
+    if ctx.reads_everywhere:
+        return stmt if is_read_action(action) else stmt.where(false())
     if entity is Region:
         allowed = [r for r in ctx.region_orgs if r in ctx.coordinated or any(
             role_grants(role, action) for role in ctx.roles_in_region(r))]

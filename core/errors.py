@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -87,6 +87,10 @@ def install(app: Flask) -> None:
             return database_unavailable(original)
         if isinstance(exc, SchemaBehind):
             return static_page(503, *SCHEMA_BEHIND)
+        if request.path == "/api" or request.path.startswith("/api/"):  # a system reads problem+json, not a page
+            from core.api.problems import from_http_exception
+
+            return from_http_exception(exc)
         title, text = MESSAGES.get(code, (exc.name, exc.description or ""))
         return _page(code, title, text)
 

@@ -1,4 +1,4 @@
-"""The form an organisation admin fills in to make an API token."""
+"""The forms an organisation admin (or a platform admin, for a platform read token) fills in to make an API token."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,15 +14,13 @@ MAX_DAYS = 730  # a token lives at most two years; a new one is made before it e
 SCOPE_CHOICES = [("", _l("geen toegang")), ("read", _l("lezen")), ("write", _l("lezen en schrijven"))]
 
 
-class TokenForm(DutchForm):
-    """Name, expiry and, per instrument enabled for the organisation, a scope (see `token_form`)."""
+class PlatformTokenForm(DutchForm):
+    """Name and expiry: what a platform admin fills in for a platform read token (no scopes: it reads all)."""
 
     name = StringField(_l("Naam (waarvoor is deze sleutel?)"), validators=[
         DataRequired(_l("Vul een naam in.")),
         Length(max=100, message=_l("Een naam heeft hoogstens 100 tekens."))])
     expires_on = DateField(_l("Geldig tot en met"), validators=[DataRequired(_l("Vul een geldige datum in."))])
-
-    instrument_keys: tuple[str, ...] = ()
 
     def validate_expires_on(self, field):
         if field.data is None:
@@ -32,6 +30,12 @@ class TokenForm(DutchForm):
             raise ValidationError(_l("De einddatum ligt in het verleden; kies vandaag of later."))
         if field.data > now + dt.timedelta(days=MAX_DAYS):
             raise ValidationError(_l("Een sleutel is hoogstens twee jaar geldig; kies een eerdere einddatum."))
+
+
+class TokenForm(PlatformTokenForm):
+    """Name, expiry and, per instrument enabled for the organisation, a scope (see `token_form`)."""
+
+    instrument_keys: tuple[str, ...] = ()
 
     def scope_fields(self):
         return [self[f"scope_{key}"] for key in self.instrument_keys]
@@ -47,6 +51,12 @@ class TokenForm(DutchForm):
             first.errors = [*first.errors, _l("Geef de sleutel toegang tot minstens één instrument.")]
             return False
         return ok
+
+
+def platform_token_form(**kwargs) -> PlatformTokenForm:
+    """A PlatformTokenForm, valid for a year unless changed."""
+    kwargs.setdefault("expires_on", today() + dt.timedelta(days=365))
+    return PlatformTokenForm(**kwargs)
 
 
 def token_form(instruments: list[tuple[str, str]], **kwargs) -> TokenForm:

@@ -15,6 +15,7 @@ SCOPES = ("read", "write")  # per instrument; "write" includes reading
 class ApiToken(Audited, Base):
     """A secret a system of the organisation sends as `Authorization: Bearer <token>`.
 
+    A platform token has no organisation and empty `scopes`: it reads every instrument in every region.
     `scopes` maps an instrument key to "read" or "write". The token acts for its organisation
     only; a revoked or expired token opens nothing. Last use (time and address) is kept for the
     organisation admin, outside the audit log (see core.api.tokens.record_use).
@@ -24,7 +25,9 @@ class ApiToken(Audited, Base):
     __audit_exclude__ = ("token_hash",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    # None: a platform token (made by a platform admin), which reads every region and writes nothing
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"),
+                                                        index=True, nullable=True)
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(8))  # the first characters, to recognise a token in a list
@@ -44,7 +47,14 @@ class ApiToken(Audited, Base):
         """Not revoked and not past its expiry day."""
         return self.revoked_at is None and today <= self.expires_on
 
+    @property
+    def is_platform(self) -> bool:
+        """A platform token: no organisation, read scope over every region and instrument."""
+        return self.organisation_id is None
+
     def may(self, instrument_key: str, scope: str) -> bool:
         """Whether the token reaches `instrument_key` for `scope` ("read" or "write")."""
+        if self.is_platform:
+            return scope == "read"
         granted = self.scopes.get(instrument_key)
         return granted == "write" or (granted == "read" and scope == "read")

@@ -135,7 +135,11 @@ def document(registry, *, base_url: str = "") -> dict:
                                f"{', '.join(spec.natural_key) or 'the rows'}",
                     "parameters": [{"name": "dry_run", "in": "query", "required": False,
                                     "schema": {"type": "string", "enum": ["0", "1"]}},
-                                   {"name": "region", "in": "query", "required": False, "schema": text}],
+                                   {"name": "region", "in": "query", "required": False, "schema": text},
+                                   {"name": "Idempotency-Key", "in": "header", "required": False,
+                                    "description": "The same key with the same request answers the first "
+                                                   "response again without writing; with another request: 422",
+                                    "schema": {"type": "string", "minLength": 1, "maxLength": 255}}],
                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
                         "type": "object", "required": ["rows"], "properties": {"rows": {
                             "type": "array", "items": {"$ref": f"#/components/schemas/{name}.row"}}}}}}},

@@ -4,6 +4,9 @@
 membership, in the token's organisation, with role "editor" when the token may write for some
 instrument and "viewer" otherwise. The token's instrument scope is checked on top (`require_scope`),
 so a read-only scope for an instrument never writes there whatever the role grants.
+
+A platform token (no organisation, made by a platform admin) has no membership and `reads_everywhere`:
+`authorize` allows it every read action in every region and nothing else (core.authz).
 """
 from __future__ import annotations
 
@@ -36,8 +39,11 @@ class TokenPrincipal:
         self.id = f"api-token:{token.id}"  # never a user id: the authorization cache keys on it
         self.name = f"API-sleutel {token.name}"
         self.organisation_id = token.organisation_id
+        # a platform token has no membership: core.authz lets it do every read action, in every region
+        self.reads_everywhere = token.is_platform
         role = "editor" if "write" in token.scopes.values() else "viewer"
-        self.memberships = [TokenMembership(token.organisation_id, role, token.organisation)]
+        self.memberships = [] if token.is_platform else [TokenMembership(token.organisation_id, role,
+                                                                         token.organisation)]
 
     def get_id(self) -> str:
         return self.id

@@ -31,6 +31,8 @@ def details() -> dict[int, str]:
                "verlopen sleutel werkt niet."),
         403: _("Deze API-sleutel geeft geen toegang tot deze handeling."),
         404: _("Dit bestaat niet, of deze API-sleutel geeft er geen toegang toe."),
+        405: _("Deze methode werkt niet op dit adres; de kop Allow noemt de methoden die wel werken."),
+        413: _("Het verzoek is te groot; stuur de rijen in kleinere partijen."),
         429: _("Deze API-sleutel heeft te veel verzoeken gedaan; probeer het later opnieuw."),
     }
 
@@ -49,4 +51,8 @@ def problem(status: int, detail: str | None = None, *, slug: str | None = None, 
 def from_http_exception(error: HTTPException) -> Response:
     """An abort() in an API view, as problem details."""
     description = getattr(error, "api_detail", None)
-    return problem(error.code or 500, description)
+    response = problem(error.code or 500, description)
+    allowed = getattr(error, "valid_methods", None)  # a 405 says which methods the URL takes
+    if allowed:
+        response.headers["Allow"] = ", ".join(sorted(allowed))
+    return response

@@ -18,7 +18,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def new_token(session, *, organisation_id: int, name: str, scopes: dict[str, str], expires_on: dt.date,
+def new_token(session, *, organisation_id: int | None, name: str, scopes: dict[str, str], expires_on: dt.date,
               created_by_id: int | None) -> tuple[ApiToken, str]:
     """Add a token and return it with its secret, which is shown once and never stored."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)

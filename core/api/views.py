@@ -1,4 +1,5 @@
-"""An organisation admin's API token pages: make a token (shown once), list them with last use, revoke."""
+"""API token pages: an organisation admin's tokens, and a platform admin's platform read tokens (no organisation,
+reading every region): make a token (shown once), list them with last use, revoke."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
@@ -6,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.api.forms import token_form
+from core.api.forms import platform_token_form, token_form
 from core.api.models import ApiToken
 from core.api.tokens import new_token
 from core.authz import authorize
@@ -70,3 +71,39 @@ def revoke(org_id, api_token_id):
         session.commit()
     flash(_("De sleutel %(name)s is ingetrokken; hij werkt niet meer.", name=row.name))
     return redirect(url_for(".tokens", org_id=org_id), 303)
+
+
+@bp.route("/beheer/api-sleutels", methods=["GET", "POST"])
+def platform_tokens():
+    """A platform admin's platform tokens: read access to every region, no organisation; made and shown once."""
+    authorize("admin.access")
+    session = db_session()
+    form = platform_token_form()
+    secret = None
+    if form.validate_on_submit():
+        row, secret = new_token(session, organisation_id=None, name=form.name.data.strip(), scopes={},
+                                expires_on=form.expires_on.data, created_by_id=current_user.id)
+        session.commit()
+        form = platform_token_form(formdata=None)
+    rows = session.scalars(select(ApiToken).where(ApiToken.organisation_id.is_(None))
+                           .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())).all()
+    status = 400 if form.errors else 200
+    return render_template("api/platform_tokens.html", tokens=rows, form=form, secret=secret, today=today(),
+                           action_form=DutchForm()), status
+
+
+@bp.route("/beheer/api-sleutels/<int:api_token_id>/intrekken", methods=["POST"])
+def platform_revoke(api_token_id):
+    """Revoke a platform token."""
+    authorize("admin.access")
+    session = db_session()
+    row = session.get(ApiToken, api_token_id)
+    if row is None or not row.is_platform:
+        abort(404)
+    if not DutchForm().validate_on_submit():
+        abort(400)
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.commit()
+    flash(_("De sleutel %(name)s is ingetrokken; hij werkt niet meer.", name=row.name))
+    return redirect(url_for(".platform_tokens"), 303)

@@ -102,6 +102,7 @@ class World:
     jobs: dict[tuple[str, str, str], str] = field(default_factory=dict)
     viewer_membership: int = 0
     api_token: int = 0  # an API token of the coordinator's organisation (MC19)
+    platform_api_token: int = 0  # a platform read token (no organisation)
     invite_token: str = ""
     # Each instrument's own objects (its matrix.py's build_world keeps its ids here): key -> {name: value}.
     data: dict[str, dict] = field(default_factory=dict)
@@ -189,6 +190,9 @@ POST_PAYLOADS = {
     "api_tokens.tokens": lambda w, who, rule: {"name": "Matrix", "scope_hello": "read",
                                                "expires_on": (date.today() + timedelta(days=30)).isoformat()},
     "api_tokens.revoke": lambda w, who, rule: {},
+    "api_tokens.platform_tokens": lambda w, who, rule: {
+        "name": "Matrix", "expires_on": (date.today() + timedelta(days=30)).isoformat()},
+    "api_tokens.platform_revoke": lambda w, who, rule: {},
     **{endpoint: (lambda w, who, rule: {}) for endpoint in SELF_SERVICE_ENDPOINTS},
 }
 # Who may do what a POST rule does (default: the platform admin on /beheer,
@@ -198,6 +202,7 @@ CONTROL_USERS = {"regio.excel_sheet": "platform", "regio.excel_confirm": "platfo
 
 # Accounts (issue 4): a platform admin resets a user's two-factor; it needs a user who has it
 # (the coordinator, an organisation admin, is enrolled), or the reset writes nothing.
+ARG_OVERRIDES[("api_tokens.platform_revoke", "api_token_id")] = lambda w, region, rule: w.platform_api_token
 ARG_OVERRIDES[("admin.reset_two_factor", "user_id")] = lambda w, region, rule: w.users["coordinator"]
 POST_PAYLOADS["admin.reset_two_factor"] = lambda w, who, rule: {}
 
@@ -345,6 +350,9 @@ def make_world(app) -> World:
         world.api_token = new_api_token(session, organisation_id=world.orgs["MC19"], name="Matrix",
                                         scopes={AGREEMENT_INSTRUMENT: "read"}, expires_on=date.today() + timedelta(days=30),
                                         created_by_id=world.users["coordinator"])[0].id
+        world.platform_api_token = new_api_token(session, organisation_id=None, name="Matrix platform", scopes={},
+                                                 expires_on=date.today() + timedelta(days=30),
+                                                 created_by_id=world.users["platform"])[0].id
         session.commit()
         for module in MATRIX.values():  # each instrument's own objects (its tests/<key>/matrix.py)
             if hasattr(module, "build_world"):

@@ -13,11 +13,13 @@ import json
 
 from flask import Blueprint, abort, current_app, g, jsonify, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from core.agreements.models import Agreement
 from core.api.openapi import MAX_ID
 from core.api.principal import TokenPrincipal
+from core.api import idempotency
 from core.api.problems import from_http_exception, problem
 from core.api.tokens import find_token, record_use
 from core.api.rows import opened_rows, pointer, unknown_keys
@@ -37,6 +39,7 @@ from flask_babel import gettext as _
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
+API_MAX_BODY_MB = 64  # about 350,000 rows of an eight-column sheet as JSON: above the Excel row limit
 
 
 def principal() -> TokenPrincipal:
@@ -51,6 +54,8 @@ def authenticate():
     """Find the active token in the Authorization header, or answer 401; note its use."""
     if request.endpoint in OPEN_ENDPOINTS:
         return None
+    # a batch of rows may be larger than a form post or an upload (MAX_CONTENT_LENGTH); EXCEL_MAX_ROWS still binds
+    request.max_content_length = int(float(current_app.config.get("API_MAX_BODY_MB", API_MAX_BODY_MB)) * 1024 * 1024)
     if any("\x00" in value for value in request.args.values()):  # PostgreSQL refuses NUL in text
         return problem(400, _("Een parameter bevat een ongeldig teken (NUL)."))
     header = request.headers.get("Authorization", "")
@@ -124,6 +129,8 @@ def paged(stmt, id_col, serialise, endpoint: str):
 
 
 def _token_regions() -> list[int]:
+    if principal().token.is_platform:
+        return list(db_session().scalars(select(Region.id)))
     return list(db_session().scalars(select(RegionMember.region_id)
                                      .where(RegionMember.organisation_id == principal().organisation_id)))
 
@@ -132,7 +139,10 @@ def enabled_instruments() -> dict[str, str]:
     """instrument key -> the token's scope, for the instruments enabled in the organisation's regions."""
     enabled = set(db_session().scalars(select(RegionInstrument.instrument_key).where(
         RegionInstrument.region_id.in_(_token_regions()), RegionInstrument.enabled.is_(True))))
-    return {key: scope for key, scope in principal().token.scopes.items() if key in enabled}
+    token = principal().token
+    if token.is_platform:
+        return {key: "read" for key in sorted(enabled)}
+    return {key: scope for key, scope in token.scopes.items() if key in enabled}
 
 
 @bp.route("/regions")
@@ -297,6 +307,9 @@ def _batch(spec) -> list[dict]:
             if not isinstance(value, SCALARS):
                 errors.append({"pointer": f"/rows/{index}/{key}",
                                "detail": _("Een waarde moet tekst, een getal, true/false of null zijn.")})
+            elif isinstance(value, str) and "\x00" in value:  # PostgreSQL refuses NUL in text
+                errors.append({"pointer": f"/rows/{index}/{key}",
+                               "detail": _("De waarde bevat een ongeldig teken (NUL).")})
     errors += [{"pointer": where, "detail": _("%(key)s is geen kolom van dit blad.", key=key)}
                for where, key in unknown_keys(spec, [r for r in rows if isinstance(r, dict)])]
     if errors:
@@ -321,6 +334,51 @@ def _problems_json(spec, problems: list[Problem]) -> list[dict]:
     return [{"pointer": pointer(spec, p), "detail": p.message} for p in problems]
 
 
+def _dry_run() -> bool:
+    return request.args.get("dry_run") in ("1", "true")
+
+
+def _token_owner(token) -> str:
+    return token.organisation.identifier if token.organisation is not None else "platform"
+
+
+def _fingerprint() -> str:
+    return idempotency.request_fingerprint(request.method, request.path, request.query_string,
+                                           request.get_data(cache=True))
+
+
+def _idempotency_key() -> str | None:
+    """The request's Idempotency-Key (None without one, or on a dry run, which writes nothing), or a 400."""
+    from flask_babel import gettext as _
+
+    key = request.headers.get(idempotency.HEADER)
+    if key is None or _dry_run():
+        return None
+    key = key.strip()
+    if not key or len(key) > idempotency.MAX_KEY_LENGTH:
+        _bad(_("De kop Idempotency-Key moet 1 tot en met %(max)d tekens hebben.", max=idempotency.MAX_KEY_LENGTH))
+    return key
+
+
+def _replay_or_none():
+    """The stored first response to this token's Idempotency-Key (written nothing again), a 422 problem when
+    the key came with another request, or None to go on writing."""
+    from flask_babel import gettext as _
+
+    key = _idempotency_key()
+    if key is None:
+        return None
+    stored = idempotency.find(db_session(), principal().token.id, key, current_app.config)
+    if stored is None:
+        return None
+    if stored.request_hash != _fingerprint():
+        return problem(422, _("Deze Idempotency-Key is al gebruikt voor een ander verzoek; gebruik een nieuwe "
+                              "sleutel voor een andere partij."), slug="idempotency-key")
+    response = current_app.response_class(stored.body, status=stored.status, mimetype="application/json")
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
 def write_rows(instrument: str, sheet: str):
     """Validate a batch of rows as the Excel import does and write it all, or nothing (?dry_run=1: only say what
     would change). Re-sending the same batch changes nothing (an upsert on the sheet's natural key)."""
@@ -330,6 +388,9 @@ def write_rows(instrument: str, sheet: str):
     if not spec.permission or spec.model is None:
         abort(405)
     authorize(spec.permission, region, user=principal())
+    replay = _replay_or_none()
+    if replay is not None:
+        return replay
     rows = _batch(spec)
     limits = Limits.from_config(current_app.config)
     session = db_session()
@@ -342,15 +403,21 @@ def write_rows(instrument: str, sheet: str):
         raise _Unprocessable(_problems_json(spec, prepared.problems))
     diff = prepared.diff
     summary = {"new": len(diff.new), "changed": len(diff.changed), "unchanged": diff.unchanged}
-    if request.args.get("dry_run") in ("1", "true"):
+    if _dry_run():
         session.rollback()
         return jsonify({"dry_run": True, **summary})
     token = principal().token
-    actor = (None, f"API-sleutel {token.name} (#{token.id}, {token.organisation.identifier})")
+    actor = (None, f"API-sleutel {token.name} (#{token.id}, {_token_owner(token)})")
+    key = _idempotency_key()
+    if key is not None:  # committed with the write, or not at all
+        idempotency.remember(session, token.id, key, _fingerprint(), 200, {"dry_run": False, **summary})
     try:
         engine.commit_prepared(session, prepared, region, actor)
-    except StaleImport:
+    except (StaleImport, IntegrityError):  # IntegrityError: the same key's record, flushed by a request alongside
         session.rollback()
+        replay = _replay_or_none() if key is not None else None  # that request's answer, once it is committed
+        if replay is not None:
+            return replay
         return problem(409, _("De gegevens zijn intussen gewijzigd; stuur de partij opnieuw."))
     return jsonify({"dry_run": False, **summary})
 

@@ -133,3 +133,16 @@ def test_each_token_has_its_own_rate_limit(world, utrecht, twente):
 def test_a_nul_character_in_a_parameter_is_a_400_problem_not_a_server_error(world, utrecht):
     response = world.app.test_client().get("/api/v1/organisations?kind=a%00b", headers=bearer(utrecht))
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
+
+
+def test_an_unknown_api_url_and_a_wrong_method_answer_problem_json(world):
+    client = world.app.test_client()
+    missing = client.get("/api/v1/bestaat-niet")
+    assert missing.status_code == 404
+    assert missing.mimetype == "application/problem+json"
+    assert missing.get_json()["status"] == 404 and missing.get_json()["instance"] == "/api/v1/bestaat-niet"
+    assert client.get("/api/v2/regions").mimetype == "application/problem+json"
+    wrong = client.delete("/api/v1/regions")
+    assert wrong.status_code == 405 and wrong.mimetype == "application/problem+json"
+    assert "GET" in wrong.headers["Allow"]
+    assert client.get("/bestaat-niet").mimetype == "text/html"  # pages keep the HTML error page

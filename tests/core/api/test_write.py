@@ -89,3 +89,72 @@ def test_numbers_the_database_cannot_hold_are_refused_by_pointer(world):
     cursor = "eyJhZnRlciI6IDkyMjMzNzIwMzY4NTQ3NzU4MDd9"  # {"after": 9223372036854775807}
     assert client.get(f"/api/v1/agreements?cursor={cursor}", headers=bearer(secret)).status_code == 400
     assert count(world) == 0
+
+
+def test_an_idempotency_key_replays_the_first_answer_and_refuses_another_batch(world):
+    from core.api.idempotency import IdempotentResponse
+    from core.db import db_session
+
+    secret = make_token(world, "invoer-utrecht@example.nl", "GM0344", scopes={"hello": "write"})
+    client = world.app.test_client()
+    first = client.post(URL, json={"rows": ROWS}, headers=bearer(secret, **{"Idempotency-Key": "partij-1"}))
+    assert first.status_code == 200 and first.get_json()["new"] == 2
+    with world.app.app_context():  # someone changes a row in between: a replay must not write it back
+        db_session().execute(Greeting.__table__.update().values(sent=99))
+        db_session().commit()
+    again = client.post(URL, json={"rows": ROWS}, headers=bearer(secret, **{"Idempotency-Key": "partij-1"}))
+    assert (again.status_code, again.get_json()) == (200, first.get_json())  # the first answer: new 2, not changed 2
+    with world.app.app_context():
+        assert set(db_session().scalars(select(Greeting.sent))) == {99}
+    other = client.post(URL, json={"rows": ROWS[:1]}, headers=bearer(secret, **{"Idempotency-Key": "partij-1"}))
+    assert other.status_code == 422 and other.mimetype == "application/problem+json"
+    assert "Idempotency-Key" in other.get_json()["detail"]
+    # keys are per token: another token may use the same key and is not answered from the first token's store
+    second = make_token(world, "invoer-utrecht@example.nl", "GM0344", name="Tweede", scopes={"hello": "write"})
+    fresh = client.post(URL, json={"rows": ROWS}, headers=bearer(second, **{"Idempotency-Key": "partij-1"}))
+    assert fresh.status_code == 200 and fresh.get_json()["changed"] == 2
+    # an expired key is forgotten: the same key with another batch writes again
+    world.app.config["API_IDEMPOTENCY_HOURS"] = 0
+    later = client.post(URL, json={"rows": ROWS[:1]}, headers=bearer(secret, **{"Idempotency-Key": "partij-1"}))
+    assert later.status_code == 200 and later.get_json()["unchanged"] == 1
+    with world.app.app_context():
+        assert db_session().scalar(select(func.count(IdempotentResponse.id))) == 2
+
+
+def test_two_requests_with_one_key_at_once_give_the_first_answer_to_both(world, monkeypatch):
+    from core.api import idempotency
+
+    secret = make_token(world, "invoer-utrecht@example.nl", "GM0344", scopes={"hello": "write"})
+    client = world.app.test_client()
+    key = bearer(secret, **{"Idempotency-Key": "tegelijk"})
+    first = client.post(URL, json={"rows": ROWS}, headers=key)
+    real_find, calls = idempotency.find, []
+
+    def find_too_early(*args):  # the second request looked before the first had committed its key
+        calls.append(args)
+        return None if len(calls) == 1 else real_find(*args)
+
+    monkeypatch.setattr(idempotency, "find", find_too_early)
+    second = client.post(URL, json={"rows": ROWS}, headers=key)
+    assert (second.status_code, second.get_json()) == (200, first.get_json())
+    assert count(world) == 2
+
+
+def test_a_batch_may_exceed_the_upload_limit_up_to_the_api_body_limit(world):
+    secret = make_token(world, "invoer-utrecht@example.nl", "GM0344", scopes={"hello": "write"})
+    client = world.app.test_client()
+    world.app.config["MAX_CONTENT_LENGTH"] = 200  # the form and upload limit: smaller than the batch
+    assert client.post(URL, json={"rows": ROWS}, headers=bearer(secret)).status_code == 200
+    world.app.config["API_MAX_BODY_MB"] = 0.0001  # about 100 bytes
+    too_big = client.post(URL, json={"rows": ROWS}, headers=bearer(secret))
+    assert too_big.status_code == 413 and too_big.mimetype == "application/problem+json"
+    assert "kleinere partijen" in too_big.get_json()["detail"]
+
+
+def test_a_nul_character_in_a_value_is_a_422_with_its_pointer(world):
+    secret = make_token(world, "invoer-utrecht@example.nl", "GM0344", scopes={"hello": "write"})
+    rows = [ROWS[0], dict(ROWS[1], organisation_id="\x00")]
+    response = world.app.test_client().post(URL, json={"rows": rows}, headers=bearer(secret))
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["pointer"] == "/rows/1/organisation_id"
+    assert count(world) == 0
