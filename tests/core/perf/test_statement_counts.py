@@ -22,7 +22,7 @@ LIMIT = 10
 REGION = "/regio/rmc-19/"
 # A region coordinator's core pages (path under REGION, or absolute) and their ceilings above LIMIT. Before issue
 # 21's first fixes: home 18, region page 26, agreements 13.
-CORE_PAGES = {"/": 20,  # 19: its two-factor enrolment check (issue 19); 20: the RIF assessment tasks (issue 24)
+CORE_PAGES = {"/": 20,  # 19: its two-factor enrolment check (issue 19); 20: an instrument's assessment tasks (issue 24)
                "": 20, "afspraken/": 13}
 # A platform admin's pages.
 ADMIN_PAGES = {"/beheer/": LIMIT, "/beheer/gebruikers": LIMIT, "/beheer/organisaties": LIMIT, "/beheer/audit": LIMIT,
