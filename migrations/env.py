@@ -47,14 +47,17 @@ def run_migrations_online() -> None:
             include_object=include_object,
             compare_type=True,
         )
-        with context.begin_transaction():
-            context.run_migrations()
-            if sqlite:
-                dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if dangling:
-                    raise RuntimeError(f"the migration left rows that refer to missing rows: {dangling[:5]}")
-        if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if dangling:
+                        raise RuntimeError(f"the migration left rows that refer to missing rows: {dangling[:5]}")
+        finally:
+            if sqlite:  # the pooled connection goes back to the app: enforce foreign keys again, also after a failure
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -41,7 +41,8 @@ class Purged:
 
 
 def purge(session: Session, config, now: dt.datetime | None = None) -> Purged:
-    """Delete expired staged imports and dead sessions, and commit; returns what was removed.
+    """Delete expired staged imports and dead sessions, clear delivered mail bodies, and commit; returns what
+    was removed.
 
     `config`: the app's config (the session time-outs SESSION_IDLE_MINUTES and SESSION_ABSOLUTE_MINUTES).
     """
