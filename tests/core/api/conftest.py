@@ -3,36 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 
 import pytest
-from sqlalchemy import select
 
-from core.testing import login, make_user
+from core.testing import make_user
+from tests.core.agreements.conftest import World  # signed-in clients per user, org ids by identifier
 
 SECRET_RE = re.compile(r"<code>(rp_[A-Za-z0-9_-]+)</code>")
-
-
-@dataclass
-class World:
-    app: object
-    users: dict[str, int] = field(default_factory=dict)
-    clients: dict[str, object] = field(default_factory=dict)
-
-    def client(self, email: str):
-        """A signed-in test client for `email` (one per user, created on first use)."""
-        if email not in self.clients:
-            client = self.app.test_client()
-            assert login(client, email).status_code == 302
-            self.clients[email] = client
-        return self.clients[email]
-
-    def org_id(self, identifier: str) -> int:
-        from core.db import db_session
-        from core.orgs.models import Organisation
-
-        with self.app.app_context():
-            return db_session().scalar(select(Organisation.id).where(Organisation.identifier == identifier))
 
 
 @pytest.fixture
