@@ -45,6 +45,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     from core.excel import models as _excel_models  # noqa: F401  (staged imports in Base.metadata)
     from core.excel.views import add_excel_routes
     from core.jobs import models as _job_models  # noqa: F401  (background jobs in Base.metadata)
+    from core.national.views import bp as national_bp
     from core.home import bp as home_bp, language_bp
     from core.identity.account import bp as account_bp
     from core.identity import throttle
@@ -124,6 +125,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     app.extensions["csrf"].exempt(api_v1.bp)  # bearer tokens, no cookies: nothing to forge across sites
     app.register_blueprint(api_v1.bp)  # the JSON API (bearer tokens, problem+json)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(national_bp)  # /landelijk/: every region side by side (the ministry, platform admins)
     app.register_blueprint(agreements_public_bp)
     regio = make_regio_blueprint(registry)
     add_excel_routes(regio, registry)  # the Excel pages of every declared sheet, behind the region guard

@@ -15,6 +15,9 @@ through `scoped`. Rules:
 * Every signed-in user may manage their own account (`account.self`).
 * An object with an owner (`owner_id`, a background job) is seen by its
   owner only, and only while the owner may still do `action` in its region.
+* A platform role (`User.platform_role`, no organisation) holds the actions whose
+  `Permission.platform_roles` name it, in every region. The ministry also reads
+  everything a platform read token reads (`reads_everywhere`) and writes nothing else.
 * Region coordinators (admins of a region's coordinating organisation) get
   the read permissions over every organisation in their region, and the
   coordinator actions (consortium management, drafting agreements).
@@ -31,7 +34,7 @@ from sqlalchemy import Select, false, select
 
 from core.audit.models import AuditEntry
 from core.db import db_session
-from core.identity.models import ROLES
+from core.identity.models import PLATFORM_ROLES, ROLES
 from core.identity.models import today as _today
 from core.instruments import Permission
 from core.orgs.models import Organisation
@@ -42,7 +45,7 @@ ALL_ROLES = frozenset(ROLES)
 CORE_PERMISSIONS: dict[str, Permission] = {
     p.name: p
     for p in (
-        Permission("region.view", lazy_gettext("Regio bekijken"), ALL_ROLES),
+        Permission("region.view", lazy_gettext("Regio bekijken"), ALL_ROLES, platform_roles=PLATFORM_ROLES),
         Permission("organisation.view", lazy_gettext("Organisatie bekijken"), ALL_ROLES),
         Permission("organisation.manage", lazy_gettext("Organisatie beheren"), {"admin"}),
         Permission("consortium.view", lazy_gettext("Consortium bekijken"), ALL_ROLES),
@@ -53,6 +56,9 @@ CORE_PERMISSIONS: dict[str, Permission] = {
                    {"signatory", "admin"}),
         Permission("audit.view", lazy_gettext("Auditlog bekijken"), frozenset()),  # platform admins only
         Permission("admin.access", lazy_gettext("Platformbeheer"), frozenset()),  # platform admins only
+        # the national overview: every region side by side (the ministry and platform admins)
+        Permission("national.view", lazy_gettext("Landelijk overzicht bekijken"), frozenset(),
+                   platform_roles={"ministry"}),
         # every signed-in user, own account only
         Permission("account.self", lazy_gettext("Eigen account beheren"), frozenset()),
     )
@@ -71,7 +77,8 @@ class UserContext:
     """What one user may reach: roles per organisation, regions, coordinated regions."""
 
     is_platform_admin: bool = False
-    reads_everywhere: bool = False  # a platform API token (core.api.principal): every read action, no write
+    reads_everywhere: bool = False  # a platform API token (core.api.principal) or the ministry: every read, no write
+    platform_role: str | None = None  # a key of PLATFORM_ROLES (core.identity.models)
     org_roles: dict[int, str] = field(default_factory=dict)
     region_orgs: dict[int, set[int]] = field(default_factory=dict)  # region -> user's orgs there
     coordinated: set[int] = field(default_factory=set)  # regions where the user is coordinator
@@ -95,6 +102,12 @@ def role_grants(role: str, action: str) -> bool:
     return role in perm.default_roles
 
 
+def platform_role_grants(platform_role: str | None, action: str) -> bool:
+    """Whether a platform role (ministry, assessor) holds `action` in every region."""
+    perm = all_permissions().get(action)
+    return platform_role is not None and perm is not None and platform_role in perm.platform_roles
+
+
 def is_read_action(action: str) -> bool:
     perm = all_permissions().get(action)
     return perm is not None and "viewer" in perm.default_roles
@@ -107,8 +120,10 @@ def user_context(user) -> UserContext:
     cache = g.setdefault("_authz_contexts", {}) if has_request_context() else {}
     if user.id in cache:
         return cache[user.id]
+    platform_role = getattr(user, "platform_role", None)
     ctx = UserContext(is_platform_admin=bool(user.is_platform_admin),
-                      reads_everywhere=bool(getattr(user, "reads_everywhere", False)))
+                      reads_everywhere=bool(getattr(user, "reads_everywhere", False)) or platform_role == "ministry",
+                      platform_role=platform_role)
     today = _today()
     ctx.org_roles = {m.organisation_id: m.role for m in user.memberships if m.applies_on(today)}
     if ctx.org_roles:
@@ -163,9 +178,19 @@ def decide(user, action: str, obj=None) -> Decision:
     ctx = user_context(user)
     if ctx.is_platform_admin:
         return Decision.ALLOW
+    if platform_role_grants(ctx.platform_role, action) and not isinstance(obj, AuditEntry):
+        return Decision.ALLOW
     if ctx.reads_everywhere:
         readable = is_read_action(action) and action not in ("admin.access", "audit.view")
         return Decision.ALLOW if readable and not isinstance(obj, AuditEntry) else Decision.FORBIDDEN
+    decision = _decide_by_membership(ctx, action, obj)
+    if decision is Decision.NOT_FOUND and ctx.platform_role and not isinstance(obj, AuditEntry):
+        return Decision.FORBIDDEN  # a platform role sees every region: seen, not allowed
+    return decision
+
+
+def _decide_by_membership(ctx: UserContext, action: str, obj) -> Decision:
+    """What the user's organisations' roles (and coordinated regions) allow on `obj`."""
     if obj is None:
         if action in ("admin.access", "audit.view"):
             return Decision.FORBIDDEN
@@ -270,6 +295,8 @@ def scoped(stmt: Select, action: str, user=None) -> Select:
     entity = stmt.column_descriptions[0]["entity"]
     if entity is AuditEntry:
         return stmt.where(false())
+    if platform_role_grants(ctx.platform_role, action):
+        return stmt
     if ctx.reads_everywhere:
         return stmt if is_read_action(action) else stmt.where(false())
     if entity is Region:

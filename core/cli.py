@@ -224,8 +224,10 @@ def users():
 @click.option("--org", "org_identifier", help="Organisation identifier (BRIN, CBS code, KvK, RMC code)")
 @click.option("--role", type=click.Choice(["viewer", "editor", "signatory", "admin"]), help="Role in --org")
 @click.option("--platform-admin", is_flag=True, help="Make the user a platform admin")
+@click.option("--platform-role", type=click.Choice(["ministry", "assessor"]),
+              help="A role above the regions, without an organisation: the ministry or a national assessor")
 @with_appcontext
-def users_add(email, name, org_identifier, role, platform_admin):
+def users_add(email, name, org_identifier, role, platform_admin, platform_role):
     """Create a user and print a one-time invite link to set the password."""
     from core.identity.password_links import invite_url
     from core.identity.models import Membership, User
@@ -242,7 +244,7 @@ def users_add(email, name, org_identifier, role, platform_admin):
         org = session.scalar(select(Organisation).where(Organisation.identifier == org_identifier.strip().upper()))
         if org is None:
             raise click.ClickException(f"organisatie {org_identifier} bestaat niet (laad eerst de regio's: regio regions sync)")
-    user = User(email=email, name=name, is_platform_admin=platform_admin)
+    user = User(email=email, name=name, is_platform_admin=platform_admin, platform_role=platform_role)
     session.add(user)
     session.flush()
     if org is not None:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from core.consortia.models import ConsortiumMember
 from core.identity import twofactor
-from core.identity.models import ROLES, Membership, User
+from core.identity.models import PLATFORM_ROLES, ROLES, Membership, User
 from core.identity.passwords import hash_password
 from core.orgs.models import Organisation
 from core.regions.models import Region
@@ -46,6 +46,9 @@ DEMO_USERS = [
     ("coordinator.rijnmond", "Rana Rijnmond", "MC29", "admin", False),
     ("invoer.rotterdam", "Rob Rotterdam", "GM0599", "editor", False),
     ("beheer.zadkine", "Zara Zadkine", "25LP", "admin", False),
+    # roles above the regions (no organisation): the ministry reads every region; a national assessor
+    ("ministerie", "Mira Ministerie", None, "ministry", False),
+    ("commissie", "Kees Commissie", None, "assessor", False),
 ]
 
 @dataclass(frozen=True)
@@ -113,17 +116,24 @@ def load_demo(session: Session, app: Flask) -> list[DemoAccount]:
     for local, name, ident, role, is_admin in DEMO_USERS:
         email = f"{local}@{DOMAIN}"
         password = demo_password(app.config["SECRET_KEY"], email)
+        platform_role = role if ident is None and role in PLATFORM_ROLES else None
         user = session.scalar(select(User).where(User.email == email))
         if user is None:
-            user = User(email=email, name=name, is_platform_admin=is_admin, password_hash=hash_password(password))
+            user = User(email=email, name=name, is_platform_admin=is_admin, platform_role=platform_role,
+                        password_hash=hash_password(password))
             session.add(user)
             session.flush()
         org = orgs.get(ident) if ident else None
         if org is not None and not any(m.organisation_id == org.id for m in user.memberships):
             session.add(Membership(user_id=user.id, organisation_id=org.id, role=role))
-        what = "platformbeheerder" if is_admin else f"{ROLES[role]} bij {org.name if org else ident}"
+        if is_admin:
+            what = "platformbeheerder"
+        elif platform_role:
+            what = str(PLATFORM_ROLES[platform_role])
+        else:
+            what = f"{ROLES[role]} bij {org.name if org else ident}"
         secret = None
-        if is_admin or role in twofactor.TWO_FACTOR_ROLES:
+        if is_admin or platform_role or role in twofactor.TWO_FACTOR_ROLES:
             secret = demo_totp_secret(app.config["SECRET_KEY"], email)
             if not twofactor.has_two_factor(session, user):
                 twofactor.enrol_with_secret(session, user, secret)

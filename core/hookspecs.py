@@ -174,6 +174,20 @@ def dashboard_widgets(region, user):
 
 
 @hookspec
+def national_overview(user):
+    """Offer this instrument's part of the national overview (/landelijk/): every region side by side.
+
+    Called:   when the national overview or one of its .xlsx exports is requested (by the
+              ministry or a platform admin); once per instrument, whatever the regions.
+    Receives: user (the reader; platform_role "ministry", or a platform admin); you may accept none.
+    Returns:  a list of plugin_api.NationalSection, or None. Read maintained aggregates, not the
+              rows: the page must not slow down with the number of figures. Apply the
+              instrument's own small-number suppression across regions. Sections whose
+              permission the reader lacks are dropped by the core.
+    """
+
+
+@hookspec
 def deadlines(region):
     """Declare this instrument's dates in `region`: what is due, for whom, and whether it locks.
 

@@ -44,7 +44,7 @@ from core.excel.spec import Column, Kind, RowRule, SheetSpec
 from core.forms import DutchForm as Form, SchoolYearField
 from core.i18n import N_, euro, long_date, number, percentage
 from core.hookspecs import hookimpl
-from core.instruments import Instrument, NavItem, Permission, Widget
+from core.instruments import Instrument, NationalSection, NationalTable, NavItem, Permission, Widget
 from core.orgs.models import Organisation
 from core.pagination import Page, keyset_page
 from core.regions.context import RuleContext, current_region, instrument_settings
@@ -59,6 +59,8 @@ __all__ = [
     "hookimpl",
     # declarations
     "Instrument", "Permission", "NavItem", "Widget", "AgreementTemplate", "AgreementTerm", "RegionSettings",
+    # the national overview (the national_overview hook): a section per instrument with its table per region
+    "NationalSection", "NationalTable",
     # a date in the region calendar (the deadlines hook): reminders, the task list and the iCal feed follow from it
     "Deadline",
     # Excel declarations (the core reads, validates, writes and exports; plugins never touch Excel)

@@ -22,13 +22,14 @@ TEST_CONFIG = {
 
 def make_user(app, email: str, *, org: str | None = None, role: str | None = None,
               platform_admin: bool = False, password: str = DEFAULT_PASSWORD,
-              two_factor: bool | None = None, ends_on=None):
+              two_factor: bool | None = None, ends_on=None, platform_role: str | None = None):
     """Create a user (with a membership in the organisation with identifier `org`) and return its id.
 
     `two_factor`: enrol a TOTP app (the secret is kept in the database; `login`
     and `totp_code` use it). None (default): enrol exactly the users who must
     have two-factor before they can act (platform admins, signatories, admins),
     so they sign in and act as before. `ends_on`: the membership's end date.
+    `platform_role`: a role above the regions ("ministry", "assessor"), without an organisation.
     """
     from core.db import db_session
     from core.identity import twofactor
@@ -39,7 +40,7 @@ def make_user(app, email: str, *, org: str | None = None, role: str | None = Non
     with app.app_context():
         session = db_session()
         user = User(email=email, name=email.split("@")[0], is_platform_admin=platform_admin,
-                    password_hash=hash_password(password))
+                    platform_role=platform_role, password_hash=hash_password(password))
         session.add(user)
         session.flush()
         if org is not None:
@@ -50,7 +51,7 @@ def make_user(app, email: str, *, org: str | None = None, role: str | None = Non
                                    ends_on=ends_on))
         session.flush()
         if two_factor is None:
-            two_factor = platform_admin or (org is not None and (role or "viewer") in twofactor.TWO_FACTOR_ROLES)
+            two_factor = platform_admin or bool(platform_role) or (org is not None and (role or "viewer") in twofactor.TWO_FACTOR_ROLES)
         if two_factor:
             import pyotp
 

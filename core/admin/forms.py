@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from core.concurrency import VersionField
 from core.forms import DutchForm
-from core.identity.models import ROLES
+from core.identity.models import PLATFORM_ROLES, ROLES
 from core.orgs.identifiers import identifier_problem
 from core.orgs.models import ORG_KINDS
 
@@ -20,6 +20,15 @@ class UserForm(DutchForm):
     ])
     name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)])
     is_platform_admin = BooleanField(_l("Platformbeheerder"))
+    platform_role = SelectField(_l("Landelijke rol (zonder organisatie)"),
+                                choices=[("", _l("geen"))] + list(PLATFORM_ROLES.items()), default="")
+
+
+class PlatformRoleForm(DutchForm):
+    """A platform admin gives a user a role above the regions (the ministry, a national assessor), or takes it."""
+
+    platform_role = SelectField(_l("Landelijke rol (zonder organisatie)"),
+                                choices=[("", _l("geen"))] + list(PLATFORM_ROLES.items()), default="")
 
 
 class MembershipForm(DutchForm):

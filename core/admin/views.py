@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from core.admin.forms import AuditFilterForm, MembershipForm, OrganisationForm, UserForm
+from core.admin.forms import AuditFilterForm, MembershipForm, OrganisationForm, PlatformRoleForm, UserForm
 from core.audit.bulk import row_changes, touches_row
 from core.audit.models import AuditEntry
 from core.authz import authorize, scoped
@@ -52,7 +52,8 @@ def new_user():
         if db_session().scalar(select(User).where(func.lower(User.email) == email)):
             form.email.errors.append(_("Er bestaat al een gebruiker met dit e-mailadres."))
         else:
-            user = User(email=email, name=form.name.data.strip(), is_platform_admin=form.is_platform_admin.data)
+            user = User(email=email, name=form.name.data.strip(), is_platform_admin=form.is_platform_admin.data,
+                        platform_role=form.platform_role.data or None)
             db_session().add(user)
             try:
                 db_session().flush()
@@ -90,7 +91,9 @@ def user(user_id):
             flash(_("Lidmaatschap opgeslagen."))
             return redirect(url_for(".user", user_id=person.id))
     status = 409 if conflict else 400 if request.method == "POST" else 200
+    role_form = PlatformRoleForm(formdata=None, platform_role=person.platform_role or "")
     return render_template("admin/user.html", person=person, form=form, remove_form=DutchForm(), conflict=conflict,
+                           role_form=role_form,
                            two_factor=twofactor.has_two_factor(db_session(), person),
                            two_factor_pending=twofactor.credential(db_session(), person) is not None,
                            two_factor_required=twofactor.requires_two_factor(person)), status
@@ -111,6 +114,21 @@ def _save_membership(session, person, form) -> Conflict | None:
     membership = Membership(user_id=person.id, organisation_id=form.organisation.data)
     fill(membership)
     return add_new(session, membership, form, stored)
+
+
+@bp.route("/gebruikers/<int:user_id>/landelijke-rol", methods=["POST"])
+def set_platform_role(user_id):
+    """Give a user a role above the regions (the ministry, a national assessor), or take it (audited)."""
+    authorize("admin.access")
+    person = db_session().get(User, user_id) or abort(404)
+    form = PlatformRoleForm()
+    if not form.validate_on_submit():
+        flash(_("Kies een landelijke rol uit de lijst."))
+        return redirect(url_for(".user", user_id=person.id))
+    person.platform_role = form.platform_role.data or None
+    db_session().commit()
+    flash(_("Landelijke rol van %(name)s opgeslagen.", name=person.name))
+    return redirect(url_for(".user", user_id=person.id))
 
 
 @bp.route("/gebruikers/<int:user_id>/tweestapsverificatie-herstellen", methods=["POST"])

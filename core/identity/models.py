@@ -22,6 +22,14 @@ ROLES: dict[str, str] = {
     "admin": _l("beheerder"),
 }
 
+# A role above the regions (no organisation): the ministry reads every region and records its own
+# decisions; an assessor (a national committee) acts on what instruments give it. Which actions each holds
+# is declared per permission (core.instruments.Permission.platform_roles).
+PLATFORM_ROLES: dict[str, str] = {
+    "ministry": _l("ministerie (landelijk, alleen lezen)"),
+    "assessor": _l("beoordelaar (landelijke commissie)"),
+}
+
 
 class User(UserMixin, Audited, Base):
     """A person who signs in with e-mail and password."""
@@ -34,6 +42,8 @@ class User(UserMixin, Audited, Base):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # None, or a key of PLATFORM_ROLES: a role in every region, without an organisation
+    platform_role: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Raised by "log out everywhere", a password change and a reset: every session

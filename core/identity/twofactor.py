@@ -73,8 +73,9 @@ def has_two_factor(session, user) -> bool:
 
 
 def requires_two_factor(user) -> bool:
-    """Platform admins and users with a role that may sign (mandate not ended) need two-factor."""
-    if user.is_platform_admin:
+    """Platform admins, platform roles (ministry, assessor) and users with a role that may sign
+    (mandate not ended) need two-factor."""
+    if user.is_platform_admin or getattr(user, "platform_role", None):
         return True
     return any(m.role in TWO_FACTOR_ROLES and m.applies_on() for m in user.memberships)
 

@@ -23,7 +23,7 @@ CORE_DIR = ROOT / "core"
 FACADE = "core.plugin_api"
 
 PLUGIN_API_SNAPSHOT = sorted([
-    "AgreementTemplate", "AgreementTerm", "Audited", "Base", "Column", "Forbidden", "Form", "Instrument", "NavItem",
+    "AgreementTemplate", "AgreementTerm", "Audited", "Base", "Column", "Forbidden", "Form", "Instrument", "NationalSection", "NationalTable", "NavItem",
     "NotFound", "Organisation", "Permission", "Region", "RegionSettings", "SheetSpec", "Widget",
     "Kind", "RowRule",  # Excel engine: column kinds and cross-column rules of a SheetSpec
     "Series", "bar_chart",  # accessible SVG charts, shown beside a table with the same numbers

@@ -267,6 +267,32 @@ def test_hook_dashboard_widgets(app):
     assert "Deelnemende organisaties" in page  # the overview itself did render
 
 
+def test_hook_national_overview(app):
+    """hello's national section: its chart text and its table per region on /landelijk/ for the ministry, the
+    same table as a typed .xlsx; a regional coordinator gets 403 on both."""
+    import openpyxl
+
+    add_greetings(app, "rmc-19", "GM0344", "Hoi", "Dag")
+    add_greetings(app, "rmc-29", "GM0599", "Moi")
+    make_user(app, "bureau@ministerie.example", platform_role="ministry")
+    ministry = app.test_client()
+    assert login(ministry, "bureau@ministerie.example").status_code == 302
+    page = html(ministry.get("/landelijk/"))
+    assert '<p class="hello-national">3 groeten in het hele land</p>' in page
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th>\s*<td class="num">(\d+)</td>', page))
+    assert rows["Utrecht"] == "2" and rows["Rijnmond"] == "1"
+    assert "waar groeten aan staat." in page  # the completeness note under the table
+    book = ministry.get("/landelijk/hello-0.xlsx")
+    assert book.status_code == 200 and book.headers["Content-Disposition"].startswith("attachment")
+    ws = openpyxl.load_workbook(io.BytesIO(book.data)).active
+    values = {r[0]: r[1] for r in ws.iter_rows(min_row=4, values_only=True) if r[0]}
+    assert values["Utrecht"] == 2 and values["Rijnmond"] == 1
+    assert ministry.get("/landelijk/hello-1.xlsx").status_code == 404
+    coordinator = signed_in(app, "rmc@twente.example", "MC12", "admin")
+    assert coordinator.get("/landelijk/").status_code == 403
+    assert coordinator.get("/landelijk/hello-0.xlsx").status_code == 403
+
+
 def test_hook_deadlines(app):
     """hello's deadline (its [instruments.hello] deadline setting) in the region calendar and on the home page's
     task list, where hello is enabled, for the people it concerns; a region without hello never asks it."""

@@ -140,6 +140,8 @@ ARG_BUILDERS = {
     "org_id": lambda w, region, rule: w.orgs["MC19"],  # the coordinator's own organisation (its admin)
     "api_token_id": lambda w, region, rule: w.api_token,  # MC19's API token (its admin is the coordinator)
     "session_id": lambda w, region, rule: 1,  # account.end_session: self-service, covered in tests/core/accounts/
+    "key": lambda w, region, rule: "hello",  # a national overview section: hello's first
+    "index": lambda w, region, rule: 0,
 }
 # Where one endpoint needs another object than the builder's, so that an
 # allowed user gets a real page or a real write: (endpoint, argument) -> builder.
@@ -204,11 +206,12 @@ CONTROL_USERS = {"regio.excel_sheet": "platform", "regio.excel_confirm": "platfo
 # (the coordinator, an organisation admin, is enrolled), or the reset writes nothing.
 ARG_OVERRIDES[("api_tokens.platform_revoke", "api_token_id")] = lambda w, region, rule: w.platform_api_token
 ARG_OVERRIDES[("admin.reset_two_factor", "user_id")] = lambda w, region, rule: w.users["coordinator"]
+POST_PAYLOADS["admin.set_platform_role"] = lambda w, who, rule: {"platform_role": "ministry"}
 POST_PAYLOADS["admin.reset_two_factor"] = lambda w, who, rule: {}
 
 # Pages only platform admins may open (403 for everyone else who sees the region), and sheets only
 # platform admins import: the instruments' matrix modules add theirs.
-PLATFORM_ADMIN_ONLY: set[str] = set()
+PLATFORM_ADMIN_ONLY: set[str] = {"landelijk.overview", "landelijk.export"}  # and the ministry (test_platform_roles)
 ADMIN_IMPORT_SHEETS: set[tuple[str, str]] = set()
 
 # What every instrument's test folder adds (tests/<key>/matrix.py; protocol: tests/plugin_matrix.py).

@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
-from core.plugin_api import (Deadline, DemoConsortiumMember, Instrument, NavItem, Permission, Widget, db_session, hookimpl,
-                             lazy_gettext)
+from core.plugin_api import (Deadline, DemoConsortiumMember, Instrument, NationalSection, NationalTable, NavItem,
+                             Permission, Region, Widget, db_session, hookimpl, lazy_gettext)
 
 from . import agreement, models, settings, sheets, views
 
@@ -39,7 +39,9 @@ def migration_location():
 @hookimpl
 def register_permissions():
     return [
-        Permission("hello.view", lazy_gettext("Groeten bekijken"), {"viewer", "editor", "signatory", "admin"}),
+        # a national assessor reads the greetings of every region (platform_roles), without a membership
+        Permission("hello.view", lazy_gettext("Groeten bekijken"), {"viewer", "editor", "signatory", "admin"},
+                   platform_roles={"assessor"}),
         Permission("hello.post", lazy_gettext("Groeten plaatsen"), {"editor", "admin"}),
         Permission("hello.moderate", lazy_gettext("Groeten van de hele regio beheren"), {"editor", "admin"},
                    region_wide=True),
@@ -89,6 +91,22 @@ def dashboard_widgets(region):
 
     return [Widget(title=lazy_gettext("Groeten"), template="hello/widget.html", context=context,
                    permission="hello.view")]
+
+
+@hookimpl
+def national_overview():
+    """Greetings per region, every region side by side (a real instrument reads maintained aggregates)."""
+    def table():
+        counts = dict(db_session().execute(
+            select(models.Greeting.region_id, func.count(models.Greeting.id)).group_by(models.Greeting.region_id)).all())
+        regions = db_session().scalars(select(Region).order_by(Region.name)).all()
+        rows = tuple((r.name, counts.get(r.id, 0)) for r in regions if r.has_instrument(KEY))
+        return NationalTable(caption=lazy_gettext("Groeten per regio"),
+                             headers=(lazy_gettext("Regio"), lazy_gettext("Groeten")), kinds=("text", "count"),
+                             rows=rows, note=lazy_gettext("Alle regio's waar groeten aan staat."))
+
+    return [NationalSection(title=lazy_gettext("Groeten"), template="hello/national.html", table=table,
+                            context=lambda: {"total": db_session().scalar(select(func.count(models.Greeting.id)))})]
 
 
 @hookimpl
