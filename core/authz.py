@@ -293,7 +293,7 @@ def scoped(stmt: Select, action: str, user=None) -> Select:
     if ctx.is_platform_admin:
         return stmt
     entity = stmt.column_descriptions[0]["entity"]
-    if entity is AuditEntry:
+    if entity is AuditEntry or getattr(entity, "__platform_only__", False):  # audit and security logs
         return stmt.where(false())
     if platform_role_grants(ctx.platform_role, action):
         return stmt

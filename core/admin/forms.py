@@ -78,3 +78,20 @@ class AuditFilterForm(DutchForm):
     date_from = DateField(_l("Vanaf datum"), validators=[Optional()])
     date_to = DateField(_l("Tot en met datum"), validators=[Optional()])
     page = IntegerField(_l("Pagina"), default=1, validators=[Optional()])
+
+
+class SecurityEventFilterForm(DutchForm):
+    """The filters of the security log: kind, account, dates and address (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField(_l("Soort gebeurtenis"), validators=[Optional()])
+    email = StringField(_l("Account (e-mailadres, of een deel ervan)"), validators=[Optional(), Length(max=254)])
+    date_from = DateField(_l("Vanaf datum"), validators=[Optional()])
+    date_to = DateField(_l("Tot en met datum"), validators=[Optional()])
+    address = StringField(_l("IP-adres (of het begin ervan)"), validators=[Optional(), Length(max=64)])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("De einddatum ligt vóór de begindatum."))

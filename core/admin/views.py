@@ -9,7 +9,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from core.admin.forms import AuditFilterForm, MembershipForm, OrganisationForm, PlatformRoleForm, UserForm
+from core.admin.forms import (AuditFilterForm, MembershipForm, OrganisationForm, PlatformRoleForm,
+                              SecurityEventFilterForm, UserForm)
 from core.audit.bulk import row_changes, touches_row
 from core.audit.models import AuditEntry
 from core.authz import authorize, scoped
@@ -20,6 +21,8 @@ from core.identity import notices, sessions, twofactor
 from core.identity.invite_mail import send_invite
 from core.identity.models import Membership, User, today
 from core.mail import OutboxMessage, commit_and_deliver
+from core.operations.logs import security_event
+from core.operations.security_log import KINDS as SECURITY_KINDS, SecurityEvent
 from core.orgs.models import ORG_KINDS, Organisation
 from core.orgs.search import OrganisationSearchForm
 from core.pagination import keyset_page
@@ -145,6 +148,7 @@ def reset_two_factor(user_id):
     sessions.end_all(person)  # audited: the session version of the user changes
     notices.notify(session_, person, "two_factor_reset")
     commit_and_deliver(session_)
+    security_event("twofactor.reset", user_id=person.id, email=person.email, detail=f"door {current_user.email}")
     flash(_("De tweestapsverificatie van %(name)s is uitgezet en %(name)s is overal uitgelogd.", name=person.name)
           + " " + (_("Bij de volgende keer inloggen moet opnieuw een app worden ingesteld.")
                    if twofactor.requires_two_factor(person) else _("Opnieuw instellen kan via de accountpagina.")))
@@ -235,6 +239,33 @@ def audit():
     shown = {e.id: shown_rows(e, (form.object_id.data or "").strip()) for e in entries}
     return render_template("admin/audit.html", form=form, entries=entries, shown=shown, page=page,
                            has_next=has_next, args={k: v for k, v in request.args.items() if k != "page"}), status
+
+
+@bp.route("/beveiliging")
+def security_events():
+    """The security log (sign-ins, refusals, sign-outs, two-factor and password changes), newest first, a page
+    at a time, filtered by kind, account, dates and address."""
+    authorize("audit.view")
+    form = SecurityEventFilterForm(request.args)
+    form.kind.choices = [("", _("Alle soorten"))] + [(key, str(label)) for key, label in SECURITY_KINDS.items()]
+    stmt = scoped(select(SecurityEvent), "audit.view")
+    page = None
+    if form.validate():
+        if form.kind.data:
+            stmt = stmt.where(SecurityEvent.kind == form.kind.data)
+        email = (form.email.data or "").strip().lower()
+        if email:
+            stmt = stmt.where(SecurityEvent.email.icontains(email, autoescape=True))
+        address = (form.address.data or "").strip()
+        if address:
+            stmt = stmt.where(SecurityEvent.address.startswith(address, autoescape=True))
+        if form.date_from.data:
+            stmt = stmt.where(SecurityEvent.at >= dt.datetime.combine(form.date_from.data, dt.time.min, dt.timezone.utc))
+        if form.date_to.data:
+            stmt = stmt.where(SecurityEvent.at < dt.datetime.combine(form.date_to.data + dt.timedelta(days=1),
+                                                                     dt.time.min, dt.timezone.utc))
+        page = keyset_page(db_session(), stmt, [(SecurityEvent.id, True)], request.args.get("na"))
+    return render_template("admin/security_events.html", form=form, page=page), 200 if page else 400
 
 
 def shown_rows(entry: AuditEntry, object_id: str) -> dict:

@@ -20,6 +20,7 @@ from core.identity.models import User
 from core.identity.passwords import check_password, hash_password, password_problem
 from core.identity.throttle import count_attempt
 from core.mail import commit_and_deliver, queue_mail
+from core.operations.logs import security_event
 from core.security import public
 
 bp = Blueprint("account", __name__)
@@ -91,6 +92,7 @@ def set_password(token):
         if purpose == RESET:  # a first password (invite) is no change to notify of
             notices.notify(db_session(), user, "password_reset")
         commit_and_deliver(db_session())
+        security_event("password.changed", user_id=user.id, email=user.email, detail=purpose)
         session.clear()
         flash(_("Uw wachtwoord is ingesteld. U kunt nu inloggen."))
         return redirect(url_for("auth.login"))
@@ -188,6 +190,7 @@ def change_password():
             sessions.end_all(user)
             notices.notify(db_session(), user, "password_changed")
             commit_and_deliver(db_session())
+            security_event("password.changed", detail="account")
             # Every other session has ended; this one continues as a new session.
             session.clear()
             login_user(user)
@@ -218,6 +221,7 @@ def two_factor_setup():
             if codes is not None:
                 notices.notify(session_, user, "two_factor_enrolled")
                 commit_and_deliver(session_)
+                security_event("twofactor.enabled")
                 # Shown once, in this response only; never stored in plain text.
                 return render_template("core/recovery_codes.html", codes=codes)
         session_.rollback()
@@ -252,4 +256,5 @@ def new_recovery_codes():
     codes = twofactor.new_recovery_codes(session_, user)
     notices.notify(session_, user, "recovery_codes_renewed")
     commit_and_deliver(session_)
+    security_event("twofactor.recovery_codes")
     return render_template("core/recovery_codes.html", codes=codes)

@@ -6,8 +6,11 @@ log line written during the request. The request line (logger
 `regioplatform.request`) has the id, the user id, method, path, endpoint,
 status and duration in ms. Security events (logger `regioplatform.security`):
 `signin.success`, `signin.failure` and `signin.throttled` (each with `step`:
-password or second factor), `signout` and `access.forbidden` (a 403), each
-with the user id or the account tried.
+password or second factor), `signout`, `access.forbidden` (a 403),
+`password.changed`, `twofactor.enabled` and `twofactor.reset`, each with the
+user id or the account tried; each is also stored in the `security_event`
+table (core.operations.security_log) that platform admins filter at
+/beheer/beveiliging.
 
 `LOG_FORMAT=json` (the default in production) writes JSON lines to stderr;
 `text` writes plain lines; tests see both through the standard logging.
@@ -23,6 +26,8 @@ import time
 import uuid
 
 from flask import Flask, g, has_request_context, request
+
+from core.operations import security_log
 
 REQUEST_LOG = logging.getLogger("regioplatform.request")
 SECURITY_LOG = logging.getLogger("regioplatform.security")
@@ -81,11 +86,23 @@ def _user_id() -> int | None:
     return getattr(user, "id", None) if user is not None and user.is_authenticated else None
 
 
-def security_event(event: str, **fields) -> None:
-    """Log one security event with the request's context."""
-    SECURITY_LOG.info(event, extra={"event": event, "request_id": g.get("request_id"), "user_id": _user_id(),
-                                    "ip": request.remote_addr,
-                                    "path": request.path, **fields})
+def security_event(event: str, *, email: str | None = None, **fields) -> None:
+    """Log one security event with the request's context, and keep it for the security log's table.
+
+    `email`: the account's address when the event is about another user than the signed-in one (or none is
+    signed in); else the signed-in user's, or the `account` typed into a sign-in form.
+    """
+    extra = {"event": event, "request_id": g.get("request_id"), "user_id": _user_id(), "ip": request.remote_addr,
+             "path": request.path, **fields}
+    SECURITY_LOG.info(event, extra=extra)
+    user = g.get("_login_user")
+    if email is None and fields.get("account"):
+        email = fields["account"]
+    elif email is None and user is not None and getattr(user, "is_authenticated", False):
+        email = getattr(user, "email", None)
+    detail = " ".join(str(fields[key]) for key in ("step", "endpoint", "detail") if fields.get(key))
+    security_log.remember(event, user_id=extra["user_id"], email=email, address=request.remote_addr,
+                          path=request.path, detail=detail, request_id=extra["request_id"])
 
 
 def _sign_in_events(response) -> None:
@@ -105,11 +122,11 @@ def _account_tried() -> str | None:
 
 
 def _signed_in(_sender, user, **_extra) -> None:
-    security_event("signin.success", user_id=user.id)
+    security_event("signin.success", user_id=user.id, email=user.email)
 
 
 def _signed_out(_sender, user, **_extra) -> None:
-    security_event("signout", user_id=getattr(user, "id", None))
+    security_event("signout", user_id=getattr(user, "id", None), email=getattr(user, "email", None))
 
 
 def install(app: Flask) -> None:
@@ -148,5 +165,7 @@ def install(app: Flask) -> None:
         })
         return response
 
+    # Registered first, so it runs after every other teardown_request handler: the request is done with its session.
+    app.teardown_request(security_log.store_pending)
     user_logged_in.connect(_signed_in)  # a module-level receiver: blinker keeps it (weakly), once for all apps
     user_logged_out.connect(_signed_out)
