@@ -553,10 +553,14 @@ def restore_command(file, yes):
 @main.command("purge")
 @with_appcontext
 def purge_command():
-    """Remove expired uploads (staged imports) and ended sign-in sessions; run it periodically (cron)."""
+    """Remove expired uploads (staged imports), ended sign-in sessions and what is past its retention period
+    (RETENTION_* settings); run it periodically (cron)."""
     from core.db import db_session
     from core.operations.purge import purge
 
     purged = purge(db_session(), current_app.config)
     click.echo(f"Opgeruimd: {purged.staged_imports} verlopen uploads, {purged.sessions} beëindigde sessies, "
                f"{purged.mail_bodies} teksten van verzonden e-mails.")
+    click.echo(f"Na hun bewaartermijn verwijderd: {purged.security_events} beveiligingsgebeurtenissen, "
+               f"{purged.mail_messages} e-mails uit de outbox, {purged.jobs} achtergrondtaken, "
+               f"{purged.idempotency_keys} opgeslagen API-antwoorden (Idempotency-Key).")

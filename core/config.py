@@ -78,6 +78,9 @@ def load_config(instance_path: str | os.PathLike) -> dict:
         "JOBS_TIMEOUT": _int_env("JOBS_TIMEOUT", 3600),  # seconds before RQ ends a job (nothing is stored)
         "JOBS_NICE": _int_env("JOBS_NICE", 10),  # `regio worker` runs this much lower in CPU priority (0: as is)
         "JOBS_KEEP_DAYS": _int_env("JOBS_KEEP_DAYS", 7),  # job records (and export workbooks) kept this long
+        # Retention (core/operations/purge.py, `regio purge`): how long logs of what happened are kept.
+        "RETENTION_SECURITY_EVENTS_DAYS": _int_env("RETENTION_SECURITY_EVENTS_DAYS", 365),  # the security log
+        "RETENTION_MAIL_DAYS": _int_env("RETENTION_MAIL_DAYS", 365),  # the outbox (recipients, subject, status)
         "JOBS_MAIL_RETRIES": _int_env("JOBS_MAIL_RETRIES", 4),  # times failed mail is tried again (on RQ)
         "JOBS_MAIL_BACKOFF": os.environ.get("JOBS_MAIL_BACKOFF", "60,300,1800,7200"),  # seconds before each retry
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),

@@ -7,6 +7,17 @@
 * Sign-in sessions that ended, or whose idle or absolute time-out passed: nothing can use them again,
   and they hold addresses and browser descriptions.
 
+Retention periods (configuration, README "Configuration"): what is only a log of what happened goes once its
+period has passed:
+
+* security events (addresses, accounts tried) after RETENTION_SECURITY_EVENTS_DAYS (default 365);
+* outbox messages (recipients and subject) after RETENTION_MAIL_DAYS (default 365);
+* background-job records, with an upload or export workbook they may still hold, after JOBS_KEEP_DAYS;
+* stored API answers for an Idempotency-Key after API_IDEMPOTENCY_HOURS.
+
+The audit log is never purged (its chain and checkpoints must stay whole); a purge that removed anything
+writes one audit entry saying how many rows of each kind went, so the removal itself is on record.
+
 Each purge is one DELETE (or UPDATE) per table in one transaction; running it twice, or on two servers at once,
 removes each row once and never more than it should.
 """
@@ -19,10 +30,14 @@ from dataclasses import dataclass
 from sqlalchemy import delete, or_, update
 from sqlalchemy.orm import Session
 
+from core.api.idempotency import IdempotentResponse, lifetime as idempotency_lifetime
+from core.audit.store import append_entries
 from core.db import utcnow
 from core.excel.models import StagedImport
 from core.identity.models import UserSession
+from core.jobs.models import BackgroundJob
 from core.mail import OutboxMessage
+from core.operations.security_log import SecurityEvent
 
 log = logging.getLogger("regioplatform.purge")
 
@@ -34,17 +49,23 @@ class Purged:
     staged_imports: int
     sessions: int
     mail_bodies: int = 0
+    security_events: int = 0
+    mail_messages: int = 0
+    jobs: int = 0
+    idempotency_keys: int = 0
 
     @property
     def total(self) -> int:
-        return self.staged_imports + self.sessions + self.mail_bodies
+        return (self.staged_imports + self.sessions + self.mail_bodies + self.security_events + self.mail_messages
+                + self.jobs + self.idempotency_keys)
 
 
 def purge(session: Session, config, now: dt.datetime | None = None) -> Purged:
-    """Delete expired staged imports and dead sessions, clear delivered mail bodies, and commit; returns what
-    was removed.
+    """Delete expired staged imports and dead sessions, clear delivered mail bodies, remove what is past its
+    retention period, audit the removal, and commit; returns what was removed.
 
-    `config`: the app's config (the session time-outs SESSION_IDLE_MINUTES and SESSION_ABSOLUTE_MINUTES).
+    `config`: the app's config (SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_MINUTES, RETENTION_SECURITY_EVENTS_DAYS,
+    RETENTION_MAIL_DAYS, JOBS_KEEP_DAYS, API_IDEMPOTENCY_HOURS).
     """
     now = now or utcnow()
     idle = dt.timedelta(minutes=config["SESSION_IDLE_MINUTES"])
@@ -55,8 +76,30 @@ def purge(session: Session, config, now: dt.datetime | None = None) -> Purged:
     sessions = session.execute(delete(UserSession).where(dead)).rowcount
     bodies = session.execute(update(OutboxMessage).where(OutboxMessage.sent_at.is_not(None),
                                                          OutboxMessage.body.is_not(None)).values(body=None)).rowcount
+    events = session.execute(delete(SecurityEvent).where(
+        SecurityEvent.at < now - _days(config, "RETENTION_SECURITY_EVENTS_DAYS"))).rowcount
+    messages = session.execute(delete(OutboxMessage).where(
+        OutboxMessage.created_at < now - _days(config, "RETENTION_MAIL_DAYS"))).rowcount
+    jobs = session.execute(delete(BackgroundJob).where(
+        BackgroundJob.created_at < now - _days(config, "JOBS_KEEP_DAYS"))).rowcount
+    keys = session.execute(delete(IdempotentResponse).where(
+        IdempotentResponse.created_at < now - idempotency_lifetime(config))).rowcount
+    purged = Purged(staged_imports=staged, sessions=sessions, mail_bodies=bodies, security_events=events,
+                    mail_messages=messages, jobs=jobs, idempotency_keys=keys)
+    if purged.total:
+        append_entries(session.connection(), (None, "regio purge"), [{
+            "action": "purge", "object_type": "retention", "object_id": now.date().isoformat(),
+            "region_id": None, "organisation_id": None, "before": None,
+            "after": {"staged_imports": staged, "sessions": sessions, "mail_bodies": bodies,
+                      "security_events": events, "mail_messages": messages, "jobs": jobs,
+                      "idempotency_keys": keys},
+        }])
     session.commit()
-    purged = Purged(staged_imports=staged, sessions=sessions, mail_bodies=bodies)
-    log.info("purge: %d expired staged imports, %d ended sessions, %d delivered mail bodies removed",
-             staged, sessions, bodies)
+    log.info("purge: %d expired staged imports, %d ended sessions, %d delivered mail bodies, %d security events, "
+             "%d outbox messages, %d job records, %d idempotency keys removed",
+             staged, sessions, bodies, events, messages, jobs, keys)
     return purged
+
+
+def _days(config, name: str) -> dt.timedelta:
+    return dt.timedelta(days=int(config[name]))

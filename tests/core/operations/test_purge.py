@@ -80,3 +80,78 @@ def test_a_delivered_mails_body_is_cleared_and_an_unsent_one_kept(app):
         assert delivered.body is None and delivered.subject == "Uitnodiging" and delivered.recipients
         assert session.get(OutboxMessage, waiting_id).body == "https://x/t/nog-niet-verstuurd"
     assert "0 teksten van verzonden e-mails" in purge(app)  # twice: nothing more
+
+
+def test_logs_past_their_retention_period_go_and_the_purge_is_audited(app_factory):
+    """Security events and outbox messages older than RETENTION_*_DAYS are removed by `regio purge`; younger
+    ones stay; the removal is one audit entry and the audit chain still verifies."""
+    from core.audit.models import AuditEntry
+    from core.db import db_session, utcnow
+    from core.mail import OutboxMessage, queue_mail
+    from core.operations.security_log import SecurityEvent
+
+    app = app_factory(RETENTION_SECURITY_EVENTS_DAYS=30, RETENTION_MAIL_DAYS=90)
+    now = utcnow()
+    with app.app_context():
+        session = db_session()
+        for days in (31, 29):
+            session.add(SecurityEvent(at=now - dt.timedelta(days=days), kind="signin.failure", email=f"d{days}@x.nl",
+                                      address="10.0.0.1", path="/inloggen", detail="password", request_id=""))
+        for days in (91, 89):
+            message = queue_mail(session, [f"m{days}@example.org"], f"Bericht {days}", "tekst")
+            session.flush()
+            message.created_at, message.sent_at = now - dt.timedelta(days=days), now - dt.timedelta(days=days)
+        session.commit()
+
+    output = purge(app)
+    assert "1 beveiligingsgebeurtenissen, 1 e-mails uit de outbox" in output
+    with app.app_context():
+        session = db_session()
+        assert session.scalars(select(SecurityEvent.email)).all() == ["d29@x.nl"]
+        assert session.scalars(select(OutboxMessage.subject)).all() == ["Bericht 89"]
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "purge")).one()
+        assert entry.actor == "regio purge"
+        assert (entry.after["security_events"], entry.after["mail_messages"]) == (1, 1)
+    assert "0 beveiligingsgebeurtenissen, 0 e-mails uit de outbox" in purge(app)  # twice: nothing more
+    with app.app_context():  # nothing removed: no second entry
+        assert db_session().scalar(select(func.count()).where(AuditEntry.action == "purge")) == 1
+    verified = app.test_cli_runner().invoke(main, ["audit", "verify"])
+    assert verified.exit_code == 0, verified.output
+
+
+def test_old_job_records_and_expired_idempotency_answers_go(app_factory):
+    """A job record older than JOBS_KEEP_DAYS (it may hold an upload) and an Idempotency-Key answer older than
+    API_IDEMPOTENCY_HOURS are removed; newer ones stay."""
+    from core.api.idempotency import IdempotentResponse
+    from core.api.models import ApiToken
+    from core.db import db_session, utcnow
+    from core.identity.models import User
+    from core.jobs.models import BackgroundJob
+    from core.regions.models import Region
+
+    app = app_factory(JOBS_KEEP_DAYS=7, API_IDEMPOTENCY_HOURS=24)
+    now = utcnow()
+    with app.app_context():
+        session = db_session()
+        user = User(email="owner@example.nl", name="Eigenaar")
+        session.add(user)
+        session.flush()
+        region = session.scalars(select(Region)).first()
+        for days in (8, 6):
+            session.add(BackgroundJob(token=f"job-{days}", kind="import", owner_id=user.id, region_id=region.id,
+                                      instrument_key="x", sheet_name="y", created_at=now - dt.timedelta(days=days),
+                                      payload=b"upload"))
+        token = ApiToken(name="koppeling", token_hash="0" * 64, prefix="rp_00000", scopes={},
+                         expires_on=now.date() + dt.timedelta(days=30))
+        session.add(token)
+        session.flush()
+        for hours in (25, 23):
+            session.add(IdempotentResponse(token_id=token.id, key=f"k{hours}", request_hash="0" * 64, status=200,
+                                           body="{}", created_at=now - dt.timedelta(hours=hours)))
+        session.commit()
+
+    output = purge(app)
+    assert "1 achtergrondtaken, 1 opgeslagen API-antwoorden" in output
+    with app.app_context():
+        assert db_session().scalars(select(BackgroundJob.token)).all() == ["job-6"]
+        assert db_session().scalars(select(IdempotentResponse.key)).all() == ["k23"]
