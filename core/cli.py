@@ -563,4 +563,5 @@ def purge_command():
                f"{purged.mail_bodies} teksten van verzonden e-mails.")
     click.echo(f"Na hun bewaartermijn verwijderd: {purged.security_events} beveiligingsgebeurtenissen, "
                f"{purged.mail_messages} e-mails uit de outbox, {purged.jobs} achtergrondtaken, "
-               f"{purged.idempotency_keys} opgeslagen API-antwoorden (Idempotency-Key).")
+               f"{purged.idempotency_keys} opgeslagen API-antwoorden (Idempotency-Key), "
+               f"{purged.invitations} verlopen uitnodigingen.")

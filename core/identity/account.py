@@ -14,7 +14,7 @@ from core.audit.capture import ACTOR_KEY
 from core.authz import authorize
 from core.db import db_session, utcnow
 from core.forms import DutchForm
-from core.identity import notices, sessions, twofactor
+from core.identity import invitations as membership_invitations, notices, sessions, twofactor
 from core.identity.password_links import RESET, invite_url, read_token
 from core.identity.models import User
 from core.identity.passwords import check_password, hash_password, password_problem
@@ -144,6 +144,44 @@ def security():
         recovery_left=twofactor.unused_recovery_codes(session_, current_user),
         form=DutchForm(),
     )
+
+
+@bp.route("/account/uitnodigingen")
+def invitations():
+    """The signed-in user's invitations into organisations, each to accept or decline."""
+    authorize("account.self")
+    return render_template("core/invitations.html", form=DutchForm(),
+                           invitations=membership_invitations.open_invitations(db_session(), current_user))
+
+
+@bp.route("/account/uitnodigingen/<int:invitation_id>/accepteren", methods=["POST"])
+def accept_invitation(invitation_id):
+    """Become a member as the invitation offers (only one's own, unexpired invitation: else 404)."""
+    authorize("account.self")
+    session_ = db_session()
+    invitation = membership_invitations.own_invitation(session_, current_user, invitation_id) or abort(404)
+    if not DutchForm().validate_on_submit():
+        abort(400)
+    name, role = invitation.organisation.name, invitation.role_label
+    membership_invitations.accept(session_, invitation)
+    session_.commit()
+    flash(_("U bent nu %(role)s bij %(organisation)s.", role=role, organisation=name))
+    return redirect(url_for(".invitations"))
+
+
+@bp.route("/account/uitnodigingen/<int:invitation_id>/weigeren", methods=["POST"])
+def decline_invitation(invitation_id):
+    """Decline an invitation: it is removed and nothing else changes."""
+    authorize("account.self")
+    session_ = db_session()
+    invitation = membership_invitations.own_invitation(session_, current_user, invitation_id) or abort(404)
+    if not DutchForm().validate_on_submit():
+        abort(400)
+    name = invitation.organisation.name
+    session_.delete(invitation)
+    session_.commit()
+    flash(_("U heeft de uitnodiging van %(organisation)s geweigerd.", organisation=name))
+    return redirect(url_for(".invitations"))
 
 
 @bp.route("/account/overal-uitloggen", methods=["POST"])

@@ -90,6 +90,33 @@ class Membership(Versioned, Audited, Base):
         return self.ends_on is None or (day or today()) <= self.ends_on
 
 
+class MembershipInvitation(Audited, Base):
+    """An organisation admin's invitation of a person: the membership exists only once its owner accepts.
+
+    `email` is the address the admin typed (what the admin's page shows: never the account's name);
+    one open invitation per person and organisation, renewed when the admin invites again.
+    """
+
+    __tablename__ = "membership_invitation"
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(20))
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    invited_by: Mapped[str] = mapped_column(String(200))  # the admin's name, as the invitation shows it
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+    @property
+    def role_label(self) -> str:
+        return str(ROLES.get(self.role, self.role))
+
+
 def today() -> dt.date:
     """Today's date in the Netherlands (mandates end at the end of a Dutch day)."""
     from zoneinfo import ZoneInfo

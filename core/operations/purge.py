@@ -13,7 +13,8 @@ period has passed:
 * security events (addresses, accounts tried) after RETENTION_SECURITY_EVENTS_DAYS (default 365);
 * outbox messages (recipients and subject) after RETENTION_MAIL_DAYS (default 365);
 * background-job records, with an upload or export workbook they may still hold, after JOBS_KEEP_DAYS;
-* stored API answers for an Idempotency-Key after API_IDEMPOTENCY_HOURS.
+* stored API answers for an Idempotency-Key after API_IDEMPOTENCY_HOURS;
+* invitations into an organisation that expired unanswered (INVITE_HOURS).
 
 The audit log is never purged (its chain and checkpoints must stay whole); a purge that removed anything
 writes one audit entry saying how many rows of each kind went, so the removal itself is on record.
@@ -34,7 +35,7 @@ from core.api.idempotency import IdempotentResponse, lifetime as idempotency_lif
 from core.audit.store import append_entries
 from core.db import utcnow
 from core.excel.models import StagedImport
-from core.identity.models import UserSession
+from core.identity.models import MembershipInvitation, UserSession
 from core.jobs.models import BackgroundJob
 from core.mail import OutboxMessage
 from core.operations.security_log import SecurityEvent
@@ -53,11 +54,12 @@ class Purged:
     mail_messages: int = 0
     jobs: int = 0
     idempotency_keys: int = 0
+    invitations: int = 0
 
     @property
     def total(self) -> int:
         return (self.staged_imports + self.sessions + self.mail_bodies + self.security_events + self.mail_messages
-                + self.jobs + self.idempotency_keys)
+                + self.jobs + self.idempotency_keys + self.invitations)
 
 
 def purge(session: Session, config, now: dt.datetime | None = None) -> Purged:
@@ -84,20 +86,22 @@ def purge(session: Session, config, now: dt.datetime | None = None) -> Purged:
         BackgroundJob.created_at < now - _days(config, "JOBS_KEEP_DAYS"))).rowcount
     keys = session.execute(delete(IdempotentResponse).where(
         IdempotentResponse.created_at < now - idempotency_lifetime(config))).rowcount
+    invitations = session.execute(delete(MembershipInvitation).where(
+        MembershipInvitation.expires_at < now)).rowcount
     purged = Purged(staged_imports=staged, sessions=sessions, mail_bodies=bodies, security_events=events,
-                    mail_messages=messages, jobs=jobs, idempotency_keys=keys)
+                    mail_messages=messages, jobs=jobs, idempotency_keys=keys, invitations=invitations)
     if purged.total:
         append_entries(session.connection(), (None, "regio purge"), [{
             "action": "purge", "object_type": "retention", "object_id": now.date().isoformat(),
             "region_id": None, "organisation_id": None, "before": None,
             "after": {"staged_imports": staged, "sessions": sessions, "mail_bodies": bodies,
                       "security_events": events, "mail_messages": messages, "jobs": jobs,
-                      "idempotency_keys": keys},
+                      "idempotency_keys": keys, "invitations": invitations},
         }])
     session.commit()
     log.info("purge: %d expired staged imports, %d ended sessions, %d delivered mail bodies, %d security events, "
-             "%d outbox messages, %d job records, %d idempotency keys removed",
-             staged, sessions, bodies, events, messages, jobs, keys)
+             "%d outbox messages, %d job records, %d idempotency keys, %d expired invitations removed",
+             staged, sessions, bodies, events, messages, jobs, keys, invitations)
     return purged
 
 

@@ -80,16 +80,22 @@ def test_a_new_user_that_someone_else_has_just_created_is_shown_not_a_500(app, a
     assert CLASH in page_text(response) and "Door de ander" in page_text(response)
 
 
-def test_a_member_that_someone_else_has_just_added_is_shown_not_a_500(app, client):
-    from core.identity.models import Membership
+def test_an_invitation_that_someone_else_has_just_sent_is_shown_not_a_500(app, client):
+    import datetime as dt
+
+    from core.identity.models import MembershipInvitation
 
     make_user(app, "coord@example.nl", org="MC19", role="admin")
     person = make_user(app, "persoon@example.nl")
     mc19 = org_id(app, "MC19")
     assert login(client, "coord@example.nl").status_code == 302
-    with someone_else_first(app, Membership, lambda conn: conn.execute(insert(Membership.__table__).values(
-            user_id=person, organisation_id=mc19, role="signatory"))) as happened:
+    now = dt.datetime.now(dt.timezone.utc)
+    with someone_else_first(app, MembershipInvitation, lambda conn: conn.execute(
+            insert(MembershipInvitation.__table__).values(
+                user_id=person, organisation_id=mc19, email="persoon@example.nl", role="signatory",
+                invited_by="Collega", created_at=now, expires_at=now + dt.timedelta(days=7)))) as happened:
         response = client.post(f"/organisaties/{mc19}/leden",
                                data={"email": "persoon@example.nl", "name": "Persoon", "role": "viewer"})
     assert happened and response.status_code == 409
     assert CLASH in page_text(response) and "Rol ondertekenaar" in page_text(response)
+    assert "persoon (" not in page_text(response)  # the account's own name is never shown

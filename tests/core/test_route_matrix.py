@@ -66,6 +66,8 @@ PUBLIC_ENDPOINTS |= {"api_v1.regions", "api_v1.organisations", "api_v1.organisat
 SELF_SERVICE_ENDPOINTS = {"account.change_password", "account.two_factor_setup", "account.logout_everywhere",
                           "account.new_recovery_codes"}
 SELF_SERVICE_ENDPOINTS |= {"account.end_session"}  # only the user's own sessions (404 for any other id)
+# Invitations into an organisation: only the invited person's own (404 for another's; tests/core/accounts/).
+SELF_SERVICE_ENDPOINTS |= {"account.accept_invitation", "account.decline_invitation"}
 # The user's own reminder choices and iCal address (tests/core/deadlines/ covers them).
 SELF_SERVICE_ENDPOINTS |= {"agenda.reminders", "agenda.feed_new", "agenda.feed_revoke"}
 
@@ -142,6 +144,7 @@ ARG_BUILDERS = {
     "session_id": lambda w, region, rule: 1,  # account.end_session: self-service, covered in tests/core/accounts/
     "key": lambda w, region, rule: "hello",  # a national overview section: hello's first
     "index": lambda w, region, rule: 0,
+    "invitation_id": lambda w, region, rule: 1,  # account.*_invitation: self-service, tests/core/accounts/
 }
 # Where one endpoint needs another object than the builder's, so that an
 # allowed user gets a real page or a real write: (endpoint, argument) -> builder.

@@ -69,3 +69,10 @@ def db(app, fn):
         result = fn(session)
         session.commit()
         return result
+
+
+def invitation_ids(client) -> list[int]:
+    """The ids of the invitations the signed-in user is shown at /account/uitnodigingen (their accept forms)."""
+    page = client.get("/account/uitnodigingen")
+    assert page.status_code == 200
+    return [int(i) for i in re.findall(r'/account/uitnodigingen/(\d+)/accepteren', page.get_data(as_text=True))]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core.testing import DEFAULT_PASSWORD, login, make_user
 
-from .conftest import db, link_in, outbox, signed_in
+from .conftest import db, invitation_ids, link_in, outbox, signed_in
 
 NEW = "fietsen-langs-de-vecht-2026"
 
@@ -116,13 +116,19 @@ def test_organisation_admin_invites_into_their_own_organisation_only(app):
     page = client.post(f"/organisaties/{utrecht}/leden", data={"email": "Nieuw@Example.nl", "name": "Nina Nieuw",
                                                                "role": "signatory", "ends_on": "2030-12-31"})
     assert page.status_code == 302
-    membership = db(app, lambda s: s.scalar(select(Membership).join(User).where(User.email == "nieuw@example.nl")))
-    assert (membership.organisation_id, membership.role, str(membership.ends_on)) == (utrecht, "signatory",
-                                                                                      "2030-12-31")
+    # No membership before the person accepts (tests/core/accounts/test_invitations.py).
+    assert db(app, lambda s: s.scalar(select(Membership).join(User).where(User.email == "nieuw@example.nl"))) is None
     path = link_in(outbox(app, "nieuw@example.nl")[0])
     done = app.test_client().post(path, data={"password": NEW, "confirm": NEW})
     assert done.status_code == 302
     assert app.test_client().get(path).status_code == 404  # single use
+    invited = app.test_client()
+    assert login(invited, "nieuw@example.nl", NEW).status_code == 302
+    (invitation,) = invitation_ids(invited)
+    assert invited.post(f"/account/uitnodigingen/{invitation}/accepteren").status_code == 302
+    membership = db(app, lambda s: s.scalar(select(Membership).join(User).where(User.email == "nieuw@example.nl")))
+    assert (membership.organisation_id, membership.role, str(membership.ends_on)) == (utrecht, "signatory",
+                                                                                      "2030-12-31")
     # A viewer of the same organisation may not invite.
     make_user(app, "lezer@example.nl", org="GM0344", role="viewer")
     viewer = app.test_client()
