@@ -12,6 +12,7 @@ from core.admin.forms import InviteForm
 from core.authz import authorize
 from core.concurrency import Conflict, stored_values
 from core.db import db_session, utcnow
+from core.forms import DutchForm
 from core.identity import invitations
 from core.identity.models import Membership, MembershipInvitation, User, today
 from core.mail import commit_and_deliver
@@ -59,7 +60,29 @@ def members(org_id):
     status = 409 if conflict else 400 if request.method == "POST" else 200
     return render_template("orgs/members.html", organisation=organisation, memberships=rows, ending=ending,
                            today=now, days=days, form=form, conflict=conflict,
-                           invitations=invitations.pending_for(session, org_id), now=utcnow()), status
+                           invitations=invitations.pending_for(session, org_id), now=utcnow(),
+                           remove_form=DutchForm()), status
+
+
+@bp.route("/organisaties/<int:org_id>/leden/<int:membership_id>/verwijderen", methods=["POST"])
+def remove_member(org_id, membership_id):
+    """End a person's membership of the admin's organisation (audited); not one's own (ask another admin)."""
+    organisation = db_session().get(Organisation, org_id) or abort(404)
+    authorize("organisation.manage", organisation)
+    session = db_session()
+    membership = session.get(Membership, membership_id)
+    if membership is None or membership.organisation_id != org_id:
+        abort(404)
+    if not DutchForm().validate_on_submit():
+        abort(400)
+    if membership.user_id == current_user.id:
+        flash(_("U kunt uw eigen lidmaatschap niet verwijderen; vraag dat een andere beheerder."))
+        return redirect(url_for(".members", org_id=org_id))
+    email = membership.user.email
+    session.delete(membership)
+    session.commit()
+    flash(_("%(email)s is geen lid meer van %(organisation)s.", email=email, organisation=organisation.name))
+    return redirect(url_for(".members", org_id=org_id))
 
 
 def _clash(session, email: str, org_id: int, form) -> Conflict | None:

@@ -103,6 +103,7 @@ class World:
     # ("killed": its retry stages the upload) and a finished export ("done": its workbook).
     jobs: dict[tuple[str, str, str], str] = field(default_factory=dict)
     viewer_membership: int = 0
+    colleague_membership: int = 0  # a viewer's membership of MC19, the coordinator's organisation
     api_token: int = 0  # an API token of the coordinator's organisation (MC19)
     platform_api_token: int = 0  # a platform read token (no organisation)
     invite_token: str = ""
@@ -192,6 +193,7 @@ POST_PAYLOADS = {
     "regio.excel_cancel": lambda w, who, rule: {},
     "regio.excel_job_retry": lambda w, who, rule: {},
     "orgs.members": lambda w, who, rule: {"email": "genodigd@matrix.example", "name": "Genodigd", "role": "viewer"},
+    "orgs.remove_member": lambda w, who, rule: {},
     "api_tokens.tokens": lambda w, who, rule: {"name": "Matrix", "scope_hello": "read",
                                                "expires_on": (date.today() + timedelta(days=30)).isoformat()},
     "api_tokens.revoke": lambda w, who, rule: {},
@@ -210,6 +212,8 @@ CONTROL_USERS = {"regio.excel_sheet": "platform", "regio.excel_confirm": "platfo
 ARG_OVERRIDES[("api_tokens.platform_revoke", "api_token_id")] = lambda w, region, rule: w.platform_api_token
 ARG_OVERRIDES[("admin.reset_two_factor", "user_id")] = lambda w, region, rule: w.users["coordinator"]
 POST_PAYLOADS["admin.set_platform_role"] = lambda w, who, rule: {"platform_role": "ministry"}
+# An organisation admin removes a member of their own organisation: a colleague of the coordinator's.
+ARG_OVERRIDES[("orgs.remove_member", "membership_id")] = lambda w, region, rule: w.colleague_membership
 POST_PAYLOADS["admin.reset_two_factor"] = lambda w, who, rule: {}
 
 # Pages only platform admins may open (403 for everyone else who sees the region), and sheets only
@@ -349,6 +353,12 @@ def make_world(app) -> World:
         session.flush()
         make_agreements(session, world, regions)
         world.viewer_membership = session.scalar(select(Membership.id).where(Membership.user_id == world.users["viewer"]))
+        colleague = User(email="collega-mc19@matrix.example", name="Collega")
+        session.add(colleague)
+        session.flush()
+        session.add(Membership(user_id=colleague.id, organisation_id=world.orgs["MC19"], role="viewer"))
+        session.flush()
+        world.colleague_membership = session.scalar(select(Membership.id).where(Membership.user_id == colleague.id))
         invitee = User(email="uitgenodigd@matrix.example", name="Uitgenodigd")
         session.add(invitee)
         session.commit()

@@ -155,3 +155,32 @@ def test_a_current_member_is_not_invited_again(app):
     page = invite(admin, org_id(app, "GM0344"), "lid@example.nl")
     assert page.status_code == 400
     assert "Deze persoon is al lid van uw organisatie." in html_lib.unescape(page.get_data(as_text=True))
+
+
+def test_an_organisation_admin_removes_a_member_but_not_themselves_nor_another_organisations(app):
+    from core.audit.models import AuditEntry
+    from core.identity.models import Membership, User
+
+    make_user(app, "lid@example.nl", org="GM0344", role="editor")
+    make_user(app, "elders@example.nl", org="GM0599", role="editor")
+    admin = admin_of_utrecht(app)
+    utrecht, rotterdam = org_id(app, "GM0344"), org_id(app, "GM0599")
+
+    def membership_of(email):
+        return db(app, lambda s: s.scalar(select(Membership.id).join(User).where(User.email == email)))
+
+    elsewhere = membership_of("elders@example.nl")
+    assert admin.post(f"/organisaties/{utrecht}/leden/{elsewhere}/verwijderen").status_code == 404
+    assert admin.post(f"/organisaties/{rotterdam}/leden/{elsewhere}/verwijderen").status_code == 404
+    own = membership_of("beheer.utrecht@example.nl")
+    assert admin.post(f"/organisaties/{utrecht}/leden/{own}/verwijderen").status_code == 302
+    assert memberships(app, "beheer.utrecht@example.nl") == [("GM0344", "admin")]
+
+    removed = admin.post(f"/organisaties/{utrecht}/leden/{membership_of('lid@example.nl')}/verwijderen")
+    assert removed.status_code == 302
+    assert "lid@example.nl is geen lid meer van Gemeente Utrecht." in html_lib.unescape(
+        admin.get(removed.headers["Location"]).get_data(as_text=True))
+    assert memberships(app, "lid@example.nl") == [] and memberships(app, "elders@example.nl") == [("GM0599", "editor")]
+    entry = db(app, lambda s: s.scalars(select(AuditEntry).where(AuditEntry.object_type == "membership",
+                                                                 AuditEntry.action == "delete")).one())
+    assert entry.actor == "beheer.utrecht@example.nl" and entry.before["role"] == "editor"
