@@ -33,3 +33,27 @@ def someone_else_first(app, model, write, params: dict | None = None):
     finally:
         event.remove(Session, "before_flush", insert_first)
         other.dispose()
+
+
+def race(work, count: int, timeout: float = 120) -> list:
+    """Run work(i) for i in range(count) in `count` threads released together (real concurrent requests:
+    give each thread its own test client); the results (or the exception raised) in thread order."""
+    import threading
+
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(i):
+        barrier.wait()
+        try:
+            results[i] = work(i)
+        except BaseException as exc:  # noqa: BLE001 - returned to the test, which reports it
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+        assert not t.is_alive(), "a request hung: a lock was never released"
+    return results

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from core.authz import authorize
+from core.concurrency import add_new
 from core.consortia.forms import AddConsortiumMemberForm, RemoveConsortiumMemberForm
 from core.consortia.models import ConsortiumMember
 from core.consortia.queries import consortium_members
@@ -35,15 +37,29 @@ def consortium(instrument):
                                                if request.method == "GET" else ("", "")),
                                  limit=PICKER_LIMIT if request.method == "GET" else len(candidates))
     form.organisation.choices = [(o.id, f"{o.name} ({o.identifier}, {o.kind_label})") for o in found.shown]
+    conflict = None
     if form.validate_on_submit():
-        db_session().add(ConsortiumMember(region_id=region.id, instrument_key=instrument,
-                                          organisation_id=form.organisation.data, role=form.role.data))
-        db_session().commit()
-        flash(_("Organisatie toegevoegd aan het consortium."))
-        return redirect(url_for(".consortium", instrument=instrument))
+        conflict = _add(region, instrument, form)
+        if conflict is None:
+            flash(_("Organisatie toegevoegd aan het consortium."))
+            return redirect(url_for(".consortium", instrument=instrument))
     return render_template("core/consortium.html", region=region, entry=entry, form=form, search=search, found=found,
-                           members=consortium_members(region, instrument), remove_form=RemoveConsortiumMemberForm()), \
-        (400 if request.method == "POST" else 200)
+                           members=consortium_members(region, instrument), remove_form=RemoveConsortiumMemberForm(),
+                           conflict=conflict), 409 if conflict else 400 if request.method == "POST" else 200
+
+
+def _add(region, instrument, form):
+    """Add the chosen organisation; a Conflict with the stored member if someone else has just added it."""
+    session = db_session()
+
+    def stored():
+        return session.scalar(select(ConsortiumMember).where(
+            ConsortiumMember.region_id == region.id, ConsortiumMember.instrument_key == instrument,
+            ConsortiumMember.organisation_id == form.organisation.data))
+
+    member = ConsortiumMember(region_id=region.id, instrument_key=instrument,
+                              organisation_id=form.organisation.data, role=form.role.data)
+    return add_new(session, member, form, stored)
 
 
 def remove_consortium_member(instrument, member_id):

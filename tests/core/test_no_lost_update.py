@@ -1,19 +1,22 @@
-"""No lost update in the core's own forms (issue 17): memberships, new organisations, inviting a member.
+"""No lost update in the core's own forms (issue 17): memberships, new organisations, inviting a member, a
+consortium member.
 
 A membership change the admin's form did not show is refused with the stored membership; a create that meets
 the same key, inserted by someone else between the form's look-up and its insert (tests/interleave.py), is
 answered with "is net door iemand anders ingevoerd" and the stored values, never a 500. Runs on SQLite and,
-with TEST_DATABASE_URL / PG_URL set to PostgreSQL, there as well.
+with TEST_DATABASE_URL / PG_URL set to PostgreSQL, there as well; there also with real concurrent requests
+(each thread its own test client) adding the same consortium member.
 """
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
 from sqlalchemy import insert, select
 
 from core.testing import login, make_user
-from tests.interleave import someone_else_first
+from tests.interleave import race, someone_else_first
 
 ADMIN = "beheer@example.nl"
 CLASH = "Dit is net door iemand anders ingevoerd"
@@ -99,3 +102,67 @@ def test_an_invitation_that_someone_else_has_just_sent_is_shown_not_a_500(app, c
     assert happened and response.status_code == 409
     assert CLASH in page_text(response) and "Rol ondertekenaar" in page_text(response)
     assert "persoon (" not in page_text(response)  # the account's own name is never shown
+
+
+# --- a consortium member (the test plugin's instrument) -----------------------------------------------------------
+
+CONSORTIUM = "/regio/rmc-19/consortium/hello"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _coordinators(app, count):
+    clients = []
+    for i in range(count):
+        make_user(app, f"coord{i}@example.nl", org="MC19", role="admin")
+        client = app.test_client()
+        assert login(client, f"coord{i}@example.nl").status_code == 302
+        clients.append(client)
+    return clients
+
+
+def _consortium(app):
+    from core.consortia.models import ConsortiumMember
+    from core.db import db_session
+    from core.orgs.models import Organisation
+
+    with app.app_context():
+        return db_session().execute(select(Organisation.identifier, ConsortiumMember.role).join(
+            ConsortiumMember.organisation).where(ConsortiumMember.instrument_key == "hello")).all()
+
+
+def test_a_consortium_member_that_someone_else_has_just_added_is_shown_not_a_500(app):
+    from core.consortia.models import ConsortiumMember
+    from core.regions.models import Region
+
+    (client,) = _coordinators(app, 1)
+    mbo = org_id(app, "25LH")
+    with app.app_context():
+        from core.db import db_session
+
+        region = db_session().scalar(select(Region.id).where(Region.slug == "rmc-19"))
+    with someone_else_first(app, ConsortiumMember, lambda conn: conn.execute(insert(ConsortiumMember.__table__).values(
+            region_id=region, instrument_key="hello", organisation_id=mbo, role="adviseur"))) as happened:
+        response = client.post(CONSORTIUM, data={"instrument": "hello", "organisation": mbo, "role": "penvoerder"})
+    assert happened and response.status_code == 409
+    page = page_text(response)
+    assert CLASH in page and "Rol in het consortium adviseur" in page and "ROC Midden Nederland" in page
+    assert _consortium(app) == [("25LH", "adviseur")]
+
+
+@pytest.mark.skipif(not PG_URL.startswith("postgresql"),
+                    reason="needs PostgreSQL for real concurrent transactions: set TEST_DATABASE_URL=postgresql://…")
+def test_simultaneous_adds_of_one_consortium_member_store_one_and_never_fail(app):
+    roles = ["penvoerder", "coordinator", "deelnemer", "partner", "adviseur"] * 2
+    clients = _coordinators(app, len(roles))
+    mbo = org_id(app, "25LH")
+    responses = race(lambda i: clients[i].post(CONSORTIUM, data={
+        "instrument": "hello", "organisation": mbo, "role": roles[i]}), len(roles))
+    assert not [r for r in responses if isinstance(r, BaseException)], responses
+    statuses = [r.status_code for r in responses]
+    # one is stored; the others clash at the insert (409) or came later and no longer find it offered (400)
+    assert statuses.count(302) == 1 and set(statuses) <= {302, 400, 409}, statuses
+    stored = _consortium(app)
+    assert stored == [("25LH", roles[statuses.index(302)])]
+    for response in responses:
+        if response.status_code == 409:
+            assert CLASH in page_text(response)
