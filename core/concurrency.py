@@ -129,6 +129,8 @@ def _shown(value, form_field) -> str:
         return _("(leeg)")
     if isinstance(value, bool):
         return _("ja") if value else _("nee")
+    if isinstance(value, Decimal) and value.as_tuple().exponent < 0:  # the stored scale: an amount keeps its cents
+        return number(value, -value.as_tuple().exponent)
     if isinstance(value, (int, Decimal)):
         return number(value)
     if isinstance(value, dt.date):

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from core.plugin_api import _, authorize, current_region, current_user, db_session, euro, may, save_edit
+from core.plugin_api import (_, add_new, authorize, current_region, current_user, db_session, euro, lock_for_update,
+                             may, save_edit)
 
 from ..access import is_assessor, is_coordinator, load_application, require
 from ..forms import ApplicationForm, BudgetForm, EditForm, PartnerForm, RemoveLineForm
@@ -35,6 +36,10 @@ def _penvoerder_choices(region):
 
 
 def _next_reference(region) -> str:
+    """The region's next free reference (RIF-<rmc code>-0001, ...), under the region's row lock until the
+    application is committed: two applications made at the same moment are numbered one after the other
+    instead of meeting on the same number (a unique clash, a 500)."""
+    lock_for_update(db_session(), region)
     prefix = f"RIF-{region.rmc_code}-"
     count = db_session().scalar(select(func.count(Application.id)).where(Application.reference.like(prefix + "%")))
     number = (count or 0) + 1
@@ -129,8 +134,12 @@ def add_partner(rif_application_id):
                       mkb=bool(form.mkb.data), pledged_cash=form.pledged_cash.data,
                       pledged_in_kind=form.pledged_in_kind.data,
                       in_kind_description=(form.in_kind_description.data or "").strip() or None)
-    application.partners.append(partner)
-    db_session().commit()
+    session = db_session()
+    clash = add_new(session, partner, form, lambda: session.scalar(select(Partner).where(
+        Partner.region_id == partner.region_id, Partner.application_ref == partner.application_ref,
+        Partner.partner_id == partner.partner_id)))
+    if clash is not None:  # someone else added this partner at the same moment: their line, not a 500
+        return _show(application, partner_form=form, clash=clash, status=409)
     flash(_("Partner toegevoegd."))
     return redirect(url_for(".show", rif_application_id=application.id, _anchor="partners"), 303)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
-from core.plugin_api import _, authorize, current_region, current_user, db_session
+from core.plugin_api import _, add_new, authorize, current_region, current_user, db_session
 
 from ..access import is_coordinator, require
 from ..forms import AssessorForm
@@ -19,6 +19,7 @@ def assessors():
     require(is_coordinator(current_user, region))
     form = AssessorForm()
     session = db_session()
+    conflict = None
     if form.validate_on_submit():
         if form.remove.data:
             found = session.scalar(select(Assessor).where(Assessor.region_id == region.id,
@@ -35,11 +36,12 @@ def assessors():
             form.email.errors.append(_("Vul het e-mailadres van de beoordelaar in."))
         elif session.scalar(select(Assessor.id).where(Assessor.region_id == region.id, Assessor.email == email)):
             form.email.errors.append(_("%(email)s is al beoordelaar in deze regio.", email=email))
-        else:
-            session.add(Assessor(region_id=region.id, email=email))
-            session.commit()
-            flash(_("%(email)s is nu beoordelaar in regio %(region)s.", email=email, region=region.name))
-            return redirect(url_for(".assessors"), 303)
+        else:  # someone else appointing the same person at the same moment: their appointment, not a 500
+            conflict = add_new(session, Assessor(region_id=region.id, email=email), form, lambda: session.scalar(
+                select(Assessor).where(Assessor.region_id == region.id, Assessor.email == email)))
+            if conflict is None:
+                flash(_("%(email)s is nu beoordelaar in regio %(region)s.", email=email, region=region.name))
+                return redirect(url_for(".assessors"), 303)
     listed = session.scalars(select(Assessor).where(Assessor.region_id == region.id).order_by(Assessor.email)).all()
-    return render_template("rif/assessors.html", form=form, assessors=listed, **_common()), \
-        400 if form.errors else 200
+    return render_template("rif/assessors.html", form=form, assessors=listed, conflict=conflict, **_common()), \
+        409 if conflict else 400 if form.errors else 200

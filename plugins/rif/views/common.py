@@ -105,7 +105,8 @@ def _allowed_transitions(application):
 
 
 def _show(application, *, budget_form=None, partner_form=None, scores=None, midterm=None, problems=(),
-          status=200):
+          clash=None, status=200):
+    """The application page; `clash`: the core Conflict of a line someone else has just added (shown first)."""
     region = current_region()
     settings = _settings()
     editable = application.status == CONCEPT and may(current_user, "rif.edit", application)
@@ -136,7 +137,7 @@ def _show(application, *, budget_form=None, partner_form=None, scores=None, midt
         criteria=[(c, weight_of(c, application.target_group_list, settings.entree_weight)) for c in CRITERIA],
         midterm=midterm if midterm_allowed else None, problems=problems, share=share,
         cooperation=_cooperation(application), draft_form=DraftAgreementForm(formdata=None),
-        partner_search=partner_search, partners_found=partners_found,
+        partner_search=partner_search, partners_found=partners_found, clash=clash,
         conflict=is_assessor(current_user, region) and conflicted(current_user, application)
         and not getattr(current_user, "is_platform_admin", False),
         **_common()), status
