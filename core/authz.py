@@ -15,6 +15,8 @@ through `scoped`. Rules:
 * Every signed-in user may manage their own account (`account.self`).
 * An object with an owner (`owner_id`, a background job) is seen by its
   owner only, and only while the owner may still do `action` in its region.
+  An object an API token made for its organisation (`api_organisation_id`,
+  a batch write run as a job) is seen by that organisation's tokens only.
 * A platform role (`User.platform_role`, no organisation) holds the actions whose
   `Permission.platform_roles` name it, in every region. The ministry also reads
   everything a platform read token reads (`reads_everywhere`) and writes nothing else.
@@ -174,6 +176,9 @@ def decide(user, action: str, obj=None) -> Decision:
         return Decision.ALLOW if signed_in and (obj is None or getattr(obj, "id", None) == user.id) else Decision.NOT_FOUND
     owner_id = getattr(obj, "owner_id", None)
     if owner_id is not None and owner_id != getattr(user, "id", None):
+        return Decision.NOT_FOUND
+    made_for = getattr(obj, "api_organisation_id", None)
+    if made_for is not None and (getattr(user, "token", None) is None or user.organisation_id != made_for):
         return Decision.NOT_FOUND
     ctx = user_context(user)
     if ctx.is_platform_admin:

@@ -74,6 +74,7 @@ def load_config(instance_path: str | os.PathLike) -> dict:
         "JOBS_UPLOAD_MIN_BYTES": _int_env("JOBS_UPLOAD_MIN_BYTES", 1024 * 1024),  # larger uploads: a job
         "JOBS_CONFIRM_MIN_ROWS": _int_env("JOBS_CONFIRM_MIN_ROWS", 5000),  # confirms writing this many rows: a job
         "JOBS_EXPORT_MIN_ROWS": _int_env("JOBS_EXPORT_MIN_ROWS", 20_000),  # exports of sheets this large: a job
+        "API_JOB_MIN_ROWS": _int_env("API_JOB_MIN_ROWS", 5000),  # API batches of more rows: a job (202 Accepted)
         "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "regioplatform"),  # the RQ queue's name (one per deployment)
         "JOBS_TIMEOUT": _int_env("JOBS_TIMEOUT", 3600),  # seconds before RQ ends a job (nothing is stored)
         "JOBS_NICE": _int_env("JOBS_NICE", 10),  # `regio worker` runs this much lower in CPU priority (0: as is)

@@ -19,6 +19,22 @@ PAGE_PARAMS = [
 ]
 
 
+_INTEGER = {"type": "integer"}
+WRITE_RESULT = {"type": "object", "required": ["new", "changed", "unchanged"],
+                "properties": {"dry_run": {"type": "boolean"}, "new": _INTEGER, "changed": _INTEGER,
+                               "unchanged": _INTEGER}}
+JOB_REF = {"$ref": "#/components/schemas/Job"}
+JOB = {"type": "object", "required": ["id", "state", "location"], "properties": {
+    "id": {"type": "string"},
+    "state": {"type": "string", "enum": ["queued", "running", "done", "failed", "killed"]},
+    "location": {"type": "string", "description": "This job's status URL"},
+    "rows": {"type": "object", "properties": {"read": _INTEGER, "validated": _INTEGER, "written": _INTEGER}},
+    "status": {"type": ["integer", "null"],
+               "description": "Once ended: the HTTP status the write answers (200, or that of the problem)"},
+    "result": {"anyOf": [{"$ref": "#/components/schemas/WriteResult"}, PROBLEM, {"type": "null"}],
+               "description": "Once ended: the body a batch written in the request answers"}}}
+
+
 def _bound(value: Any) -> Any:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
@@ -119,7 +135,15 @@ def document(registry, *, base_url: str = "") -> dict:
     }
     schemas: dict = {"Problem": {"type": "object", "required": ["type", "title", "status"], "properties": {
         "type": text, "title": text, "status": integer, "detail": text, "instance": text,
-        "errors": {"type": "array", "items": {"type": "object", "properties": {"pointer": text, "detail": text}}}}}}
+        "errors": {"type": "array", "items": {"type": "object", "properties": {"pointer": text, "detail": text}}}}},
+        "WriteResult": WRITE_RESULT, "Job": JOB}
+    paths["/jobs/{job_id}"] = {"get": {
+        "summary": "A batch write that runs as a job: its state and, once ended, its answer",
+        "description": "For the tokens of the organisation whose token sent the batch; others get 404. Ask again "
+                       "after Retry-After seconds while `status` is null.",
+        "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": text}],
+        "responses": {"200": {"description": "The job", "content": {"application/json": {"schema": JOB_REF}}},
+                      **_problem_responses(401, 404, 429)}}}
     for entry in registry.ordered():
         for spec in entry.sheets:
             write, read = sheet_schemas(spec)
@@ -145,9 +169,12 @@ def document(registry, *, base_url: str = "") -> dict:
                             "type": "array", "items": {"$ref": f"#/components/schemas/{name}.row"}}}}}}},
                     "responses": {"200": {"description": "What was (or, in a dry run, would be) written",
                                           "content": {"application/json": {"schema": {
-                                              "type": "object", "required": ["new", "changed", "unchanged"],
-                                              "properties": {"dry_run": {"type": "boolean"}, "new": integer,
-                                                             "changed": integer, "unchanged": integer}}}}},
+                                              "$ref": "#/components/schemas/WriteResult"}}}},
+                                  "202": {"description": "A large batch (more rows than the platform's job "
+                                                         "threshold) is written by a job: Location is its status "
+                                                         "URL (GET /jobs/{job_id})",
+                                          "headers": {"Location": {"schema": text}},
+                                          "content": {"application/json": {"schema": JOB_REF}}},
                                   **_problem_responses(400, 401, 404, 409, 422, 429)}}
             paths[f"/datasets/{entry.key}/{spec.name}"] = op
     return {

@@ -22,6 +22,7 @@ def titles() -> dict[int, str]:
         415: _("Verkeerd inhoudstype"),
         422: _("De gegevens kloppen niet"),
         429: _("Te veel verzoeken"),
+        503: _("Niet voltooid"),
     }
 
 
@@ -37,10 +38,21 @@ def details() -> dict[int, str]:
     }
 
 
+def problem_body(status: int, detail: str | None = None, *, slug: str | None = None, instance: str = "",
+                 **extra) -> dict:
+    """The problem document (RFC 9457) as a dict, also outside a request (a background job keeps it)."""
+    return {"type": PROBLEM_TYPE + (slug or str(status)), "title": titles().get(status, str(status)),
+            "status": status, "detail": detail or details().get(status, ""), "instance": instance, **extra}
+
+
 def problem(status: int, detail: str | None = None, *, slug: str | None = None, **extra) -> Response:
     """A problem+json response; `extra` members (such as `errors`) are added as they are."""
-    body = {"type": PROBLEM_TYPE + (slug or str(status)), "title": titles().get(status, str(status)),
-            "status": status, "detail": detail or details().get(status, ""), "instance": request.path, **extra}
+    return problem_response(problem_body(status, detail, slug=slug, instance=request.path, **extra))
+
+
+def problem_response(body: dict) -> Response:
+    """A problem document as the response, with its status."""
+    status = body["status"]
     response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json")
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="regioplatform"'

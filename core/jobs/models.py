@@ -3,7 +3,9 @@
 RQ (in Redis) runs the job; this row, in the platform's database, is what
 the progress page reads. It belongs to one user in one region (`owner_id`,
 `region_id`): `authorize` shows it to its owner only, and only while they see
-the region. Progress counts are written from a connection of their own, so
+the region. A job an API token started (a large batch write, core/api/jobs.py)
+has no owner but the token (`api_token_id`) and its organisation
+(`api_organisation_id`): `authorize` shows it to that organisation's tokens only. Progress counts are written from a connection of their own, so
 they show while the job's work is still one open transaction.
 """
 from __future__ import annotations
@@ -23,14 +25,20 @@ ACTIVE = (QUEUED, RUNNING)
 
 
 class BackgroundJob(Base):
-    """One upload, confirm or export run outside the request that asked for it."""
+    """One upload, confirm, export or API batch write run outside the request that asked for it."""
 
     __tablename__ = "background_job"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(43), unique=True)  # unguessable id used in URLs
     kind: Mapped[str] = mapped_column(String(40))  # a registered handler (core/jobs/runner.py)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    # the user whose job it is; None for a job an API token started
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True,
+                                                 nullable=True)
+    api_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_token.id", ondelete="CASCADE"), index=True,
+                                                     nullable=True)
+    api_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"),
+                                                            nullable=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"))
     instrument_key: Mapped[str] = mapped_column(String(40))
     sheet_name: Mapped[str] = mapped_column(String(80))

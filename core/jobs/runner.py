@@ -59,15 +59,25 @@ class Progress:
 
 
 def create(session: Session, *, kind: str, owner, region, instrument: str, sheet: str, locale: str,
-           options: dict | None = None, payload: bytes | None = None) -> BackgroundJob:
-    """A new job row for `owner` in `region` (committed, not started); records older than JOBS_KEEP_DAYS go."""
+           options: dict | None = None, payload: bytes | None = None, api_token=None,
+           commit: bool = True) -> BackgroundJob:
+    """A new job row for `owner` in `region` (committed, not started); records older than JOBS_KEEP_DAYS go.
+
+    `owner`: the user whose job it is, or None for a job an API token started (`api_token`: then its
+    organisation's tokens see it). `commit=False`: only flushed, committed by the caller with what goes with it.
+    """
     keep = dt.timedelta(days=current_app.config["JOBS_KEEP_DAYS"])
     session.execute(delete(BackgroundJob).where(BackgroundJob.created_at < utcnow() - keep))
-    job = BackgroundJob(token=secrets.token_urlsafe(32), kind=kind, owner_id=owner.id, region_id=region.id,
-                        instrument_key=instrument, sheet_name=sheet, locale=locale, state=QUEUED,
-                        options=json.dumps(options or {}), payload=payload)
+    job = BackgroundJob(token=secrets.token_urlsafe(32), kind=kind, owner_id=owner.id if owner is not None else None,
+                        api_token_id=api_token.id if api_token is not None else None,
+                        api_organisation_id=api_token.organisation_id if api_token is not None else None,
+                        region_id=region.id, instrument_key=instrument, sheet_name=sheet, locale=locale,
+                        state=QUEUED, options=json.dumps(options or {}), payload=payload)
     session.add(job)
-    session.commit()
+    if commit:
+        session.commit()
+    else:
+        session.flush()
     return job
 
 

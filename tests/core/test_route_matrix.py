@@ -61,6 +61,9 @@ PUBLIC_ENDPOINTS |= {"agenda.feed"}
 # every view authorizes with the token's principal (tests/core/api/ proves 401, and 404/403 for another organisation).
 PUBLIC_ENDPOINTS |= {"api_v1.regions", "api_v1.organisations", "api_v1.organisation", "api_v1.instruments",
                      "api_v1.agreements", "api_v1.agreement", "api_v1.dataset", "api_v1.openapi", "api_v1.docs"}
+# A large batch's job status (issue 23): the same token check; only tokens of the organisation whose token sent
+# the batch see it, any other token gets 404 (tests/core/api/test_write_jobs.py).
+PUBLIC_ENDPOINTS |= {"api_v1.job"}
 # A signed-in user's own account: every user may POST here, for themselves only (authorize("account.self")).
 # The viewer and control tests skip them; tests/core/accounts/ covers them.
 SELF_SERVICE_ENDPOINTS = {"account.change_password", "account.two_factor_setup", "account.logout_everywhere",
@@ -163,6 +166,7 @@ ARG_OVERRIDES = {
 }
 # The JSON API's dataset of a declared sheet: hello's (tests/core/api/ covers the endpoint; the matrix builds its URL).
 ARG_OVERRIDES[("api_v1.dataset", "sheet")] = lambda w, region, rule: hello_hooks.register_sheets()[0].name
+ARG_OVERRIDES[("api_v1.job", "job_id")] = lambda w, region, rule: "matrix-job"  # a public rule: only built here
 OWNED = {"token", "job"}  # arguments naming another user's own object: staged uploads, background jobs
 OWNED_READS = {"regio.excel_job_file"}  # an export's workbook: the sheet's read permission, then its owner only
 

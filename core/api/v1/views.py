@@ -10,24 +10,25 @@ import base64
 import binascii
 import itertools
 import json
+import re
 
 from flask import Blueprint, abort, current_app, g, jsonify, render_template, request, url_for
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from core.agreements.models import Agreement
+from core.api import idempotency, jobs as api_jobs
 from core.api.openapi import MAX_ID
 from core.api.principal import TokenPrincipal
-from core.api import idempotency
-from core.api.problems import from_http_exception, problem
+from core.api.problems import from_http_exception, problem, problem_response
 from core.api.tokens import find_token, record_use
-from core.api.rows import opened_rows, pointer, unknown_keys
+from core.api.rows import unknown_keys
 from core.api.v1.values import row_object
-from core.excel.reader import Problem
-from core.excel.safety import Limits
-from core.excel.store import StaleImport
+from core.api.writes import validation_problem, write_batch
 from core.excel import engine
+from core.i18n import current_language
+from core.jobs import runner
+from core.jobs.models import BackgroundJob
 from core.authz import authorize, scoped
 from core.db import db_session
 from core.identity.models import today
@@ -39,6 +40,7 @@ from flask_babel import gettext as _
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
+JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a job's token (secrets.token_urlsafe)
 API_MAX_BODY_MB = 64  # about 350,000 rows of an eight-column sheet as JSON: above the Excel row limit
 
 
@@ -324,22 +326,11 @@ class _Unprocessable(Exception):
 
 @bp.errorhandler(_Unprocessable)
 def unprocessable(error):
-    from flask_babel import gettext as _
-
-    return problem(422, _("Er is niets opgeslagen. Verbeter de gegevens op de genoemde plaatsen en stuur de hele "
-                          "partij opnieuw."), slug="validatie", errors=error.errors)
-
-
-def _problems_json(spec, problems: list[Problem]) -> list[dict]:
-    return [{"pointer": pointer(spec, p), "detail": p.message} for p in problems]
+    return problem_response(validation_problem(error.errors, request.path))
 
 
 def _dry_run() -> bool:
     return request.args.get("dry_run") in ("1", "true")
-
-
-def _token_owner(token) -> str:
-    return token.organisation.identifier if token.organisation is not None else "platform"
 
 
 def _fingerprint() -> str:
@@ -376,14 +367,17 @@ def _replay_or_none():
                               "sleutel voor een andere partij."), slug="idempotency-key")
     response = current_app.response_class(stored.body, status=stored.status, mimetype="application/json")
     response.headers["Idempotent-Replayed"] = "true"
+    if stored.status == 202:  # a batch written by a job: where its status is
+        response.headers["Location"] = json.loads(stored.body)["location"]
     return response
 
 
 def write_rows(instrument: str, sheet: str):
     """Validate a batch of rows as the Excel import does and write it all, or nothing (?dry_run=1: only say what
-    would change). Re-sending the same batch changes nothing (an upsert on the sheet's natural key)."""
-    from flask_babel import gettext as _
+    would change). Re-sending the same batch changes nothing (an upsert on the sheet's natural key).
 
+    A batch of more than API_JOB_MIN_ROWS rows is written by a background job: 202 Accepted, with the status
+    URL (under /api/v1/jobs/) in Location."""
     spec, region = _sheet_and_region(instrument, sheet, "write")
     if not spec.permission or spec.model is None:
         abort(405)
@@ -392,34 +386,62 @@ def write_rows(instrument: str, sheet: str):
     if replay is not None:
         return replay
     rows = _batch(spec)
-    limits = Limits.from_config(current_app.config)
-    session = db_session()
-    prepared = engine.Prepared(spec=spec, filename="api")
-    engine.require_instrument(region, instrument)
-    prepared = engine.prepare_opened(session, prepared, opened_rows(spec, instrument, rows), spec=spec,
-                                     instrument=instrument, region=region, user=principal(),
-                                     max_rows=limits.max_rows)
-    if not prepared.ok:
-        raise _Unprocessable(_problems_json(spec, prepared.problems))
-    diff = prepared.diff
-    summary = {"new": len(diff.new), "changed": len(diff.changed), "unchanged": diff.unchanged}
-    if _dry_run():
-        session.rollback()
-        return jsonify({"dry_run": True, **summary})
-    token = principal().token
-    actor = (None, f"API-sleutel {token.name} (#{token.id}, {_token_owner(token)})")
     key = _idempotency_key()
-    if key is not None:  # committed with the write, or not at all
-        idempotency.remember(session, token.id, key, _fingerprint(), 200, {"dry_run": False, **summary})
-    try:
-        engine.commit_prepared(session, prepared, region, actor)
-    except (StaleImport, IntegrityError):  # IntegrityError: the same key's record, flushed by a request alongside
-        session.rollback()
-        replay = _replay_or_none() if key is not None else None  # that request's answer, once it is committed
+    if api_jobs.runs_as_job(current_app.config, rows):
+        return _start_write_job(spec, region, instrument, key)
+    outcome = write_batch(db_session(), spec=spec, region=region, instrument=instrument, principal=principal(),
+                          rows=rows, dry_run=_dry_run(), config=current_app.config, instance=request.path,
+                          remember=(key, _fingerprint()) if key is not None else None)
+    if outcome.raced and key is not None:
+        replay = _replay_or_none()  # the answer of the request alongside that stored the same key first
         if replay is not None:
             return replay
-        return problem(409, _("De gegevens zijn intussen gewijzigd; stuur de partij opnieuw."))
-    return jsonify({"dry_run": False, **summary})
+    return _answer(outcome.status, outcome.body)
+
+
+def _answer(status: int, body: dict):
+    return problem_response(body) if status >= 400 else (jsonify(body), status)
+
+
+def _start_write_job(spec, region, instrument: str, key: str | None):
+    """Queue the batch as a job (inline without Redis) and answer 202 with its status document and URL."""
+    session = db_session()
+    token = principal().token
+    job = runner.create(session, kind=api_jobs.WRITE, owner=None, region=region, instrument=instrument,
+                        sheet=spec.name, locale=current_language(), api_token=token, commit=False,
+                        options={"dry_run": _dry_run(), "path": request.path}, payload=request.get_data(cache=True))
+    location = url_for(".job", job_id=job.token)
+    if key is not None:  # a re-send with the same key answers this 202 again: the same job, not a second one
+        idempotency.remember(session, token.id, key, _fingerprint(), 202,
+                             {"id": job.token, "state": "queued", "location": location})
+    runner.start(session, job)  # commits the job (and the key); without Redis it runs here and now
+    session.refresh(job)
+    return _job_response(job, location, 202)
+
+
+def _job_response(job, location: str, status: int):
+    document = api_jobs.status_document(job, current_app.config, location)
+    response = jsonify(document)
+    response.status_code = status
+    response.headers["Location"] = location
+    if document["status"] is None:  # still queued or running
+        response.headers["Retry-After"] = str(api_jobs.RETRY_AFTER)
+    return response
+
+
+@bp.route("/jobs/<job_id>")
+@public
+def job(job_id):
+    """The state of a batch write that runs as a job and, once it has ended, its answer (for the tokens of the
+    organisation whose token sent it; others get 404)."""
+    found = None
+    if JOB_ID.fullmatch(job_id):
+        found = db_session().scalar(select(BackgroundJob).where(BackgroundJob.token == job_id,
+                                                                BackgroundJob.kind == api_jobs.WRITE))
+    if found is None:
+        abort(404)
+    authorize("region.view", found, user=principal())
+    return _job_response(found, request.path, 200)
 
 
 @bp.route("/openapi.json")
@@ -438,4 +460,5 @@ def docs():
     from core.api.openapi import document
 
     registry = current_app.extensions["regioplatform"]
-    return render_template("api/docs.html", doc=document(registry), entries=registry.ordered())
+    return render_template("api/docs.html", doc=document(registry), entries=registry.ordered(),
+                           job_rows=int(current_app.config.get("API_JOB_MIN_ROWS", api_jobs.DEFAULT_MIN_ROWS)))

@@ -23,6 +23,9 @@ def test_the_document_is_generated_from_the_declared_sheets(world):
     sent = row["properties"]["sent"]["anyOf"][0]  # optional: null allowed
     assert (sent["type"], sent["minimum"]) == ("integer", 0)
     assert f"/datasets/hello/{GREETINGS.name}" in doc["paths"]
+    post = doc["paths"][f"/datasets/hello/{GREETINGS.name}"]["post"]["responses"]
+    assert post["202"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Job"}
+    assert "/jobs/{job_id}" in doc["paths"]  # a large batch's status URL
     page = client.get("/api/v1/")
     assert page.status_code == 200 and "school_year" in page.get_data(as_text=True)
 
@@ -33,13 +36,14 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(world):
                                                    status_code_conformance)
 
     secret = make_token(world, "beheer-utrecht@example.nl", "GM0344", scopes={"hello": "write"})
+    world.app.config["API_JOB_MIN_ROWS"] = 2  # batches of three rows or more answer 202 with a job (inline)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", world.app)
     checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
     wanted = {"/regions", "/organisations", "/organisations/{org_id}", "/agreements", "/instruments",
-              f"/datasets/hello/{GREETINGS.name}"}
+              f"/datasets/hello/{GREETINGS.name}", "/jobs/{job_id}"}
     operations = [r.ok() for r in schema.get_all_operations()]
     operations = [op for op in operations if op.path in wanted]
-    assert len(operations) == 7  # the dataset's GET and POST
+    assert len(operations) == 8  # the dataset's GET and POST
 
     for operation in operations:
         @given(case=operation.as_strategy())
