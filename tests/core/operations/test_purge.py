@@ -1,4 +1,5 @@
-"""`regio purge`: expired uploads and ended sessions are removed; live ones keep working."""
+"""`regio purge`: expired uploads, ended sessions and what is past its retention period (an API Idempotency-Key
+sent through the API among them) are removed; live ones keep working."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,6 +9,7 @@ from sqlalchemy import func, select, update
 from core.cli import main
 from core.testing import login
 from tests.core.excel.conftest import URL, editor, editor_client, openpyxl_file, row, upload  # noqa: F401
+from tests.core.api.conftest import make_token, world  # noqa: F401 - fixture
 
 
 def _count(app, model) -> int:
@@ -155,3 +157,29 @@ def test_old_job_records_and_expired_idempotency_answers_go(app_factory):
     with app.app_context():
         assert db_session().scalars(select(BackgroundJob.token)).all() == ["job-6"]
         assert db_session().scalars(select(IdempotentResponse.key)).all() == ["k23"]
+
+
+def test_expired_api_idempotency_keys_are_removed_and_a_live_one_still_answers(world):
+    """A key older than API_IDEMPOTENCY_HOURS (24 by default) goes; a key sent within them still replays."""
+    from core.api.idempotency import IdempotentResponse
+    from core.db import db_session
+    from tests.core.api.test_read import bearer
+    from tests.core.api.test_write import ROWS, URL
+
+    secret = make_token(world, "invoer-utrecht@example.nl", "GM0344", scopes={"hello": "write"})
+    client = world.app.test_client()
+    for key, rows in (("oud", ROWS[:1]), ("nieuw", ROWS)):
+        sent = client.post(URL, json={"rows": rows}, headers=bearer(secret, **{"Idempotency-Key": key}))
+        assert sent.status_code == 200, sent.get_data(as_text=True)
+    with world.app.app_context():
+        session = db_session()
+        session.execute(update(IdempotentResponse).where(IdempotentResponse.key == "oud").values(
+            created_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=25)))
+        session.commit()
+
+    assert "1 opgeslagen API-antwoorden (Idempotency-Key)" in purge(world.app)
+    with world.app.app_context():
+        assert list(db_session().scalars(select(IdempotentResponse.key))) == ["nieuw"]
+    again = client.post(URL, json={"rows": ROWS}, headers=bearer(secret, **{"Idempotency-Key": "nieuw"}))
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert "0 opgeslagen API-antwoorden (Idempotency-Key)" in purge(world.app)  # twice: nothing more
