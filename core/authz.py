@@ -61,6 +61,9 @@ CORE_PERMISSIONS: dict[str, Permission] = {
         # the national overview: every region side by side (the ministry and platform admins)
         Permission("national.view", lazy_gettext("Landelijk overzicht bekijken"), frozenset(),
                    platform_roles={"ministry"}),
+        # platform API tokens: read tokens over every region (the ministry and platform admins make and revoke them)
+        Permission("api.platform_tokens", lazy_gettext("Platform-API-sleutels beheren"), frozenset(),
+                   platform_roles={"ministry"}),
         # every signed-in user, own account only
         Permission("account.self", lazy_gettext("Eigen account beheren"), frozenset()),
     )

@@ -1,5 +1,5 @@
-"""API token pages: an organisation admin's tokens, and a platform admin's platform read tokens (no organisation,
-reading every region): make a token (shown once), list them with last use, revoke."""
+"""API token pages: an organisation admin's tokens, and the platform read tokens (no organisation, reading every
+region) that platform admins and the ministry make: make a token (shown once), list them with last use, revoke."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
@@ -75,8 +75,9 @@ def revoke(org_id, api_token_id):
 
 @bp.route("/beheer/api-sleutels", methods=["GET", "POST"])
 def platform_tokens():
-    """A platform admin's platform tokens: read access to every region, no organisation; made and shown once."""
-    authorize("admin.access")
+    """Platform tokens (platform admins and the ministry): read access to every region, no organisation; made and
+    shown once."""
+    authorize("api.platform_tokens")
     session = db_session()
     form = platform_token_form()
     secret = None
@@ -95,7 +96,7 @@ def platform_tokens():
 @bp.route("/beheer/api-sleutels/<int:api_token_id>/intrekken", methods=["POST"])
 def platform_revoke(api_token_id):
     """Revoke a platform token."""
-    authorize("admin.access")
+    authorize("api.platform_tokens")
     session = db_session()
     row = session.get(ApiToken, api_token_id)
     if row is None or not row.is_platform:
