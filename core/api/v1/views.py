@@ -296,7 +296,8 @@ def _batch(spec) -> list[dict]:
     """The request's {"rows": [...]}, or a 400/422 problem saying what is wrong where."""
     from flask_babel import gettext as _
 
-    body = request.get_json(silent=True)
+    request.get_data(cache=True)  # the raw body stays: the request fingerprint, a job's payload
+    body = request.get_json(silent=True, cache=False)  # the parsed rows are not kept: a job parses its own copy
     if not isinstance(body, dict) or not isinstance(body.get("rows"), list):
         _bad(_('Stuur een JSON-object met een lijst "rows": elke rij een object met de kolomsleutels van het blad.'))
     rows = body["rows"]
@@ -388,6 +389,7 @@ def write_rows(instrument: str, sheet: str):
     rows = _batch(spec)
     key = _idempotency_key()
     if api_jobs.runs_as_job(current_app.config, rows):
+        del rows  # the job reads the batch from its own row (inline too): one parsed copy in memory, not two
         return _start_write_job(spec, region, instrument, key)
     outcome = write_batch(db_session(), spec=spec, region=region, instrument=instrument, principal=principal(),
                           rows=rows, dry_run=_dry_run(), config=current_app.config, instance=request.path,
