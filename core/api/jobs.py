@@ -16,6 +16,7 @@ from core.api.models import ApiToken
 from core.api.principal import TokenPrincipal
 from core.api.problems import problem_body
 from core.api.writes import write_batch
+from core.authz import may
 from core.db import utcnow
 from core.excel import engine
 from core.identity.models import today
@@ -50,8 +51,6 @@ def write(session, job: BackgroundJob, progress) -> dict:
     if spec is None or region is None or not token.may(job.instrument_key, "write"):
         return {"result": _outcome(404, problem_body(404, instance=instance))}
     principal = TokenPrincipal(token)
-    from core.authz import may
-
     if not may(principal, spec.permission, region):
         return {"result": _outcome(403, problem_body(403, instance=instance))}
     rows = json.loads(job.payload)["rows"]

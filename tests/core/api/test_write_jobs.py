@@ -142,3 +142,32 @@ def test_a_large_batch_on_a_real_worker_is_queued_then_done(world, worker_app): 
         from core.db import db_session
 
         assert db_session().scalar(select(func.count(Greeting.id))) == 2
+
+
+def test_a_queued_job_says_so_and_writes_nothing_once_its_token_is_revoked(large, monkeypatch):
+    """The job runs with the token that sent the batch, as it is when the job runs: revoked, it writes nothing."""
+    from core.api.models import ApiToken
+    from core.db import db_session
+    from core.jobs import runner
+    from core.jobs.models import BackgroundJob
+
+    monkeypatch.setattr(runner, "run_inline", lambda job_id: None)  # as if a worker has not taken it yet
+    secret, client = _writer(large), large.app.test_client()
+    colleague = make_token(large, "beheer-utrecht@example.nl", "GM0344", name="Tweede systeem",
+                           scopes={"hello": "read"})
+    accepted = client.post(URL, json={"rows": ROWS}, headers=bearer(secret))
+    assert accepted.status_code == 202 and "Retry-After" in accepted.headers
+    queued = accepted.get_json()
+    assert (queued["state"], queued["status"], queued["result"]) == ("queued", None, None)
+    with large.app.app_context():
+        session = db_session()
+        token = session.scalar(select(ApiToken).where(ApiToken.name == "Leerlingadministratie"))
+        revoked = large.client("invoer-utrecht@example.nl").post(
+            f"/organisaties/{large.org_id('GM0344')}/api-sleutels/{token.id}/intrekken")
+        assert revoked.status_code == 303
+        job_id = session.scalar(select(BackgroundJob.id))
+    with large.app.app_context():
+        runner.execute(job_id)
+    ended = client.get(accepted.headers["Location"], headers=bearer(colleague)).get_json()
+    assert (ended["state"], ended["status"], ended["result"]["status"]) == ("failed", 401, 401)
+    assert count(large) == 0
