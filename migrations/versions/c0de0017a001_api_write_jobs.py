@@ -1,7 +1,7 @@
 """API write jobs: a background job may belong to an API token (and its organisation) instead of a user.
 
-Revision ID: c0de0000a505
-Revises: c0de0000a504
+Revision ID: c0de0017a001
+Revises: c0de0019a002
 Create Date: 2026-12-04
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "c0de0000a505"
-down_revision = "c0de0000a504"
+revision = "c0de0017a001"
+down_revision = "c0de0019a002"
 branch_labels = None
 depends_on = None
 
