@@ -34,6 +34,7 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     from core.api import idempotency as _api_idempotency  # noqa: F401  (Idempotency-Key records)
     from core.api.views import bp as api_tokens_bp
     from core.api.v1 import views as api_v1
+    from core.aggregates import maintain as _aggregates  # noqa: F401  (the sums' table and flush listener)
     from core.agreements import models as _agreement_models  # noqa: F401  (agreements in Base.metadata)
     from core.agreements.views import add_agreement_routes, public_bp as agreements_public_bp
     from core.audit import capture

@@ -126,6 +126,19 @@ def db_downgrade(target):
     click.echo(f"Database teruggezet naar {target}.")
 
 
+@db.command("rebuild-aggregates")
+@with_appcontext
+def db_rebuild_aggregates():
+    """Recompute the maintained sums (the national overview's figures) from the rows, in one transaction."""
+    from core.aggregates.maintain import rebuild
+    from core.db import db_session
+
+    session = db_session()
+    count = rebuild(session)
+    session.commit()
+    click.echo(f"Sommen opnieuw berekend: {count} waarden.")
+
+
 @db.command("revision")
 @click.argument("label")
 @click.option("-m", "--message", required=True)

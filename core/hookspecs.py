@@ -151,6 +151,19 @@ def register_commands():
 
 
 @hookspec
+def register_aggregates():
+    """Declare the sums of this instrument's rows the core keeps per region and period.
+
+    Called:   once, while the app is created.
+    Receives: nothing.
+    Returns:  a list of plugin_api.Aggregate ([] or None for none). The core recomputes a region's
+              sums in the same transaction as every write of the model's rows (form, import,
+              deletion); read them with plugin_api.aggregate_table (the national overview does).
+              Names must be unique within the instrument; the model needs a region_id column.
+    """
+
+
+@hookspec
 def navigation_items(region, user):
     """Offer links for the region menu.
 

@@ -44,6 +44,8 @@ from core.excel.spec import Column, Kind, RowRule, SheetSpec
 from core.forms import DutchForm as Form, SchoolYearField
 from core.i18n import N_, euro, long_date, number, percentage
 from core.hookspecs import hookimpl
+from core.aggregates.declare import Aggregate
+from core.aggregates.read import aggregate_table
 from core.instruments import Instrument, NationalSection, NationalTable, NavItem, Permission, Widget
 from core.orgs.models import Organisation
 from core.pagination import Page, keyset_page
@@ -61,6 +63,9 @@ __all__ = [
     "Instrument", "Permission", "NavItem", "Widget", "AgreementTemplate", "AgreementTerm", "RegionSettings",
     # the national overview (the national_overview hook): a section per instrument with its table per region
     "NationalSection", "NationalTable",
+    # maintained aggregates (the register_aggregates hook): sums per region and period the core keeps in the
+    # same transaction as the rows; aggregate_table reads them for the regions where the instrument is enabled
+    "Aggregate", "aggregate_table",
     # a date in the region calendar (the deadlines hook): reminders, the task list and the iCal feed follow from it
     "Deadline",
     # Excel declarations (the core reads, validates, writes and exports; plugins never touch Excel)

@@ -12,6 +12,8 @@ import pluggy
 from flask import Blueprint
 
 from core import discovery, hookspecs
+from core.aggregates import maintain as aggregates
+from core.aggregates.declare import Aggregate
 from core.agreements.templates import AgreementTemplate
 from core.excel.spec import SheetSpec
 from core.identity.models import ROLES
@@ -23,6 +25,7 @@ KEY_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 PHASE_A = (
     "instrument_info", "register_blueprint", "migration_location", "register_permissions",
     "region_settings_schema", "register_sheets", "agreement_templates", "register_commands",
+    "register_aggregates",
 )
 
 
@@ -45,6 +48,7 @@ class InstrumentEntry:
     sheets: tuple[SheetSpec, ...] = ()
     agreement_templates: tuple[AgreementTemplate, ...] = ()
     commands: click.Group | None = None
+    aggregates: tuple[Aggregate, ...] = ()
 
     @property
     def key(self) -> str:
@@ -214,7 +218,18 @@ def _collect(pm: pluggy.PluginManager, key: str) -> InstrumentEntry:
     commands = _single(answers["register_commands"], key, "register_commands")
     if commands is not None and not isinstance(commands, click.Group):
         raise PluginError(key, "register_commands", "must return a click.Group or None")
-    return InstrumentEntry(info, blueprint, migrations, permissions, schema, sheets, templates, commands)
+    declared = _flatten(answers["register_aggregates"])
+    for agg in declared:
+        if not isinstance(agg, Aggregate):
+            raise PluginError(key, "register_aggregates", "must return plugin_api.Aggregate items")
+        problems = agg.problems()
+        if problems:
+            raise PluginError(key, "register_aggregates", problems[0])
+    agg_names = [a.name for a in declared]
+    if len(agg_names) != len(set(agg_names)):
+        raise PluginError(key, "register_aggregates", "duplicate aggregate names")
+    aggregates.register(key, declared)
+    return InstrumentEntry(info, blueprint, migrations, permissions, schema, sheets, templates, commands, declared)
 
 
 def _validate_across(registry: InstrumentRegistry) -> None:

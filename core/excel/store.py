@@ -32,6 +32,7 @@ from sqlalchemy import bindparam, func, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.aggregates.maintain import touch
 from core.audit.bulk import record_rows
 from core.bulk_insert import insert_rows
 from core.excel.diff import Diff, stored_fingerprint
@@ -166,4 +167,5 @@ def write_diff(session: Session, spec: SheetSpec, region_id: int, diff: Diff,
         record_rows(conn, actor, spec.model, "update", stored_keys,
                     (((row_id, region_id, *old), (row_id, region_id, *new)) for row_id, old, new in diff.changed))
         stats.audit_seconds += time.perf_counter() - started
+    touch(session, spec.model, {region_id})  # the maintained sums (core.aggregates), in this transaction
     return stats

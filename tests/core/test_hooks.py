@@ -293,6 +293,33 @@ def test_hook_national_overview(app):
     assert coordinator.get("/landelijk/hello-0.xlsx").status_code == 403
 
 
+def test_hook_register_aggregates(app):
+    """hello's sums per region follow every write of its greetings in the same transaction: a new greeting,
+    a changed one, one moved to another region, a deleted one; the table never holds what the rows do not."""
+    from core.aggregates.maintain import recomputed, stored
+    from core.db import db_session
+
+    first, second = add_greetings(app, "rmc-19", "GM0344", "Hoi", "Dag")
+    utrecht, rijnmond = region_id(app, "rmc-19"), region_id(app, "rmc-29")
+    with app.app_context():
+        session = db_session()
+        assert stored(session)[("hello", "greetings", utrecht, "all", "greetings")] == 2
+        greeting = session.get(Greeting, first)
+        greeting.sent, greeting.school_year, greeting.mood = 7, "2024-2025", "blij"
+        session.flush()  # not yet committed: the sums changed in the same transaction
+        assert stored(session)[("hello", "by_year", utrecht, "2024-2025", "sent:blij")] == 7
+        session.rollback()
+        assert ("hello", "by_year", utrecht, "2024-2025", "sent:blij") not in stored(session)
+        greeting = session.get(Greeting, first)
+        greeting.region_id = rijnmond
+        session.delete(session.get(Greeting, second))
+        session.commit()
+        sums = stored(session)
+        assert ("hello", "greetings", utrecht, "all", "greetings") not in sums
+        assert sums[("hello", "greetings", rijnmond, "all", "greetings")] == 1
+        assert sums == recomputed(session)
+
+
 def test_hook_deadlines(app):
     """hello's deadline (its [instruments.hello] deadline setting) in the region calendar and on the home page's
     task list, where hello is enabled, for the people it concerns; a region without hello never asks it."""

@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
-from core.plugin_api import (Deadline, DemoConsortiumMember, Instrument, NationalSection, NationalTable, NavItem,
-                             Permission, Region, Widget, db_session, hookimpl, lazy_gettext)
+from core.plugin_api import (Aggregate, Deadline, DemoConsortiumMember, Instrument, NationalSection, NationalTable,
+                             NavItem, Permission, Widget, aggregate_table, db_session, hookimpl, lazy_gettext)
 
 from . import agreement, models, settings, sheets, views
 
@@ -94,19 +94,29 @@ def dashboard_widgets(region):
 
 
 @hookimpl
+def register_aggregates():
+    """Greetings and greetings sent per region (all school years together): the national overview reads these."""
+    return [Aggregate(name="greetings", model=models.Greeting, period=None,
+                      measures={"greetings": func.count(models.Greeting.id), "sent": func.sum(models.Greeting.sent)}),
+            # per school year and mood (greetings without a school year are left out): money and a split
+            Aggregate(name="by_year", model=models.Greeting, period="school_year", split_by="mood",
+                      measures={"sent": func.sum(models.Greeting.sent), "budget": func.sum(models.Greeting.budget)},
+                      where=models.Greeting.public.is_not(False))]
+
+
+@hookimpl
 def national_overview():
-    """Greetings per region, every region side by side (a real instrument reads maintained aggregates)."""
+    """Greetings per region, every region side by side, from the maintained aggregate (never the rows)."""
     def table():
-        counts = dict(db_session().execute(
-            select(models.Greeting.region_id, func.count(models.Greeting.id)).group_by(models.Greeting.region_id)).all())
-        regions = db_session().scalars(select(Region).order_by(Region.name)).all()
-        rows = tuple((r.name, counts.get(r.id, 0)) for r in regions if r.has_instrument(KEY))
+        sums = aggregate_table(KEY, "greetings")
+        rows = tuple((r.name, int(sums.value(r.id, "all", "greetings") or 0)) for r in sums.regions)
         return NationalTable(caption=lazy_gettext("Groeten per regio"),
                              headers=(lazy_gettext("Regio"), lazy_gettext("Groeten")), kinds=("text", "count"),
                              rows=rows, note=lazy_gettext("Alle regio's waar groeten aan staat."))
 
     return [NationalSection(title=lazy_gettext("Groeten"), template="hello/national.html", table=table,
-                            context=lambda: {"total": db_session().scalar(select(func.count(models.Greeting.id)))})]
+                            context=lambda: {"total": int(aggregate_table(KEY, "greetings").total("all", "greetings")
+                                                          or 0)})]
 
 
 @hookimpl

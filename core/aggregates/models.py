@@ -1,0 +1,22 @@
+"""The table of maintained sums: one value per (instrument, aggregate, region, period, measure)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import Base
+
+
+class AggregateValue(Base):
+    """A sum over an instrument's rows of one region and period; written only by core.aggregates.maintain."""
+
+    __tablename__ = "aggregate_value"
+
+    instrument: Mapped[str] = mapped_column(String(40), primary_key=True)
+    aggregate: Mapped[str] = mapped_column(String(40), primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(20), primary_key=True)
+    measure: Mapped[str] = mapped_column(String(120), primary_key=True)
+    value: Mapped[Decimal] = mapped_column(Numeric(20, 2))
