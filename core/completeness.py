@@ -80,6 +80,9 @@ def _label(noun: str, reported: int, expected: int) -> str:
     if noun == "instelling":
         return ngettext("%(reported)s van de %(expected)s instelling",
                         "%(reported)s van de %(expected)s instellingen", expected, **values)
+    if noun == "regio":
+        return ngettext("%(reported)s van de %(expected)s regio", "%(reported)s van de %(expected)s regio's",
+                        expected, **values)
     if noun == "partner":
         return ngettext("%(reported)s van de %(expected)s partner", "%(reported)s van de %(expected)s partners",
                         expected, **values)

@@ -19,6 +19,7 @@ class RegionRef:
     id: int
     slug: str
     name: str
+    settings: dict = field(default_factory=dict, compare=False)  # the instrument's settings in this region
 
 
 @dataclass
@@ -61,11 +62,11 @@ def _everything(session) -> tuple[dict, dict]:
                                     AggregateValue.period, AggregateValue.measure, AggregateValue.value)):
         values.setdefault((r[0], r[1]), {})[(r[2], r[3], r[4])] = Decimal(r[5])
     enabled: dict[str, list[RegionRef]] = {}
-    for rid, slug, name, key in session.execute(
-            select(Region.id, Region.slug, Region.name, RegionInstrument.instrument_key)
+    for rid, slug, name, key, conf in session.execute(
+            select(Region.id, Region.slug, Region.name, RegionInstrument.instrument_key, RegionInstrument.settings)
             .join(RegionInstrument, RegionInstrument.region_id == Region.id)
             .where(RegionInstrument.enabled.is_(True)).order_by(Region.name)):
-        enabled.setdefault(key, []).append(RegionRef(rid, slug, name))
+        enabled.setdefault(key, []).append(RegionRef(rid, slug, name, dict(conf or {})))
     answer = (values, enabled)
     if memo is not None:
         memo["all"] = answer

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from core.plugin_api import Instrument, NavItem, Permission, Widget, db_session, hookimpl, lazy_gettext
 
-from . import agreement, demo, figures, models, settings, sheets, views  # noqa: F401  (models: maps the vsv_ tables)
+from . import agreement, demo, figures, models, national, settings, sheets, views  # noqa: F401  (models: maps the vsv_ tables)
 from . import deadlines as deadline_dates
 
 KEY = "vsv"
@@ -84,3 +84,13 @@ def deadlines(region):
 @hookimpl
 def demo_data(session, regions):
     return demo.demo_data(session, regions)
+
+
+@hookimpl
+def register_aggregates():
+    return national.aggregates()
+
+
+@hookimpl
+def national_overview():
+    return national.sections()

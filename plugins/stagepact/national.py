@@ -1,0 +1,101 @@
+"""The stagepact part of the national overview: every region's reports side by side.
+
+Reads the maintained sums (plugin_api.aggregate_table), never the reports. A region where fewer
+institutions reported than its own `minimum_reports` shows no figures (as on its own page), so that no
+figure is one institution's numbers; the national totals add only the regions that are shown.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import case, func
+
+from core.plugin_api import (Aggregate, NationalSection, NationalTable, Series, aggregate_table, bar_chart,
+                             completeness, lazy_gettext)
+
+from .models import Report
+from .settings import StagepactSettings
+
+KEY = "stagepact"
+AGGREGATE = "reports"
+MEASURES = ("institutions", "with_desk", "received", "handled", "forwarded", "teams_matching", "teams_total")
+
+
+def aggregates() -> list[Aggregate]:
+    """Per region and school year: the reporting institutions and their summed reports."""
+    return [Aggregate(name=AGGREGATE, model=Report, period="school_year", measures={
+        "institutions": func.count(Report.id),
+        "with_desk": func.sum(case((Report.has_desk.is_(True), 1), else_=0)),
+        "received": func.sum(Report.reports_received),
+        "handled": func.sum(Report.reports_handled),
+        "forwarded": func.sum(Report.reports_forwarded),
+        "teams_matching": func.sum(Report.teams_matching),
+        "teams_total": func.sum(Report.teams_total),
+    })]
+
+
+def _share(part, whole) -> Decimal | None:
+    if part is None or not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.001"), ROUND_HALF_UP)
+
+
+def overview() -> dict:
+    """The school year shown (the latest any region reported) with a row per region."""
+    sums = aggregate_table(KEY, AGGREGATE)
+    periods = sums.periods()
+    year = periods[-1] if periods else None
+    rows, totals, shown = [], dict.fromkeys(MEASURES, 0), 0
+    for region in sums.regions:
+        values = {m: (int(v) if (v := sums.value(region.id, year, m)) is not None else None) for m in MEASURES} \
+            if year else dict.fromkeys(MEASURES)
+        minimum = StagepactSettings.from_json(region.settings).minimum_reports
+        hidden = values["institutions"] is not None and values["institutions"] < minimum
+        if values["institutions"] and not hidden:
+            shown += 1
+            for m in MEASURES:
+                totals[m] += values[m] or 0
+        rows.append({"name": region.name, "hidden": hidden, "minimum": minimum, **values})
+    done = completeness({r.id: r.name for r in sums.regions}, sums.reported(year) if year else (), noun="regio")
+    return {"year": year, "rows": rows, "totals": totals, "shown": shown, "completeness": done}
+
+
+def _table() -> NationalTable:
+    data = overview()
+    hidden = str(lazy_gettext("afgeschermd"))
+    rows = []
+    for r in data["rows"]:
+        if r["hidden"]:
+            rows.append((r["name"], r["institutions"], hidden, hidden, hidden, hidden, hidden))
+        else:
+            rows.append((r["name"], r["institutions"], _share(r["with_desk"], r["institutions"]), r["received"],
+                         r["handled"], r["forwarded"], _share(r["teams_matching"], r["teams_total"])))
+    return NationalTable(
+        caption=lazy_gettext("Stagediscriminatie: meldingen per regio, schooljaar %(year)s", year=data["year"] or "–"),
+        headers=(lazy_gettext("Regio"), lazy_gettext("Instellingen met een rapportage"),
+                 lazy_gettext("Instellingen met een meldpunt"), lazy_gettext("Meldingen ontvangen"),
+                 lazy_gettext("Meldingen afgehandeld"), lazy_gettext("Meldingen doorverwezen"),
+                 lazy_gettext("Teams met stagematching")),
+        kinds=("text", "count", "percent", "count", "count", "count", "percent"), rows=tuple(rows),
+        note=lazy_gettext("%(done)s hebben rapportages voor dit schooljaar. Een regio waar minder instellingen "
+                          "rapporteerden dan haar eigen minimum toont geen cijfers (afgeschermd), zodat geen "
+                          "getal de cijfers van één instelling is.", done=data["completeness"].label))
+
+
+def _context() -> dict:
+    data = overview()
+    chart = None
+    if data["year"]:
+        chart = bar_chart(
+            lazy_gettext("Meldingen van stagediscriminatie per regio, schooljaar %(year)s", year=data["year"]),
+            lazy_gettext("Per regio het aantal ontvangen en afgehandelde meldingen; regio's zonder (getoonde) "
+                         "cijfers hebben geen staaf. Dezelfde getallen staan in de tabel eronder."),
+            [r["name"] for r in data["rows"]],
+            [Series(str(lazy_gettext("Ontvangen")), tuple(None if r["hidden"] else r["received"] for r in data["rows"])),
+             Series(str(lazy_gettext("Afgehandeld")), tuple(None if r["hidden"] else r["handled"] for r in data["rows"]))])
+    return {**data, "chart": chart}
+
+
+def sections() -> list[NationalSection]:
+    return [NationalSection(title=lazy_gettext("Stagepact: meldingen van stagediscriminatie"),
+                            template="stagepact/national.html", table=_table, context=_context)]
