@@ -832,3 +832,68 @@ def test_plugin_view_without_authorize_answers_500(app, world, tmp_path):
         assert ("GET", "/regio/rmc-19/lek/", "regio.lek.index", 500) in get_problems(leaky, world)
     finally:
         leaky.extensions["regioplatform.db"].dispose()
+
+
+# --- (g) the ministry (issue 20): reads every region, writes nothing ---------------------------------------------
+
+MINISTRY = "ministerie@matrix.example"
+# A user's own objects that no one else opens, whatever they may read (a background job's result file): 403/404.
+OWNERS_ONLY = {"regio.excel_job_file"}
+
+
+def ministry_client(app):
+    from core.db import db_session
+    from core.identity.models import User
+
+    with app.app_context():
+        if db_session().scalar(select(User.id).where(User.email == MINISTRY)) is None:
+            make_user(app, MINISTRY, platform_role="ministry")
+    client = app.test_client()
+    assert login(client, MINISTRY).status_code == 302
+    return client
+
+
+def get_rules(app):
+    return [r for r in guarded_rules(app) if "GET" in r.methods and r.endpoint not in SELF_SERVICE_ENDPOINTS]
+
+
+def test_the_ministry_reads_every_region_and_gets_403_where_reading_is_not_its_part(app, world):
+    client = ministry_client(app)
+    wrong, answered = [], {}
+    for region in ("rmc-19", "rmc-29"):
+        for rule in get_rules(app):
+            if region != CONTROL_REGION and not rule.rule.startswith("/regio/"):
+                continue
+            if region != CONTROL_REGION and rule.arguments - {"region"}:
+                continue  # objects of the other region: the world builds them in rmc-19
+            response = request(client, rule, world, "GET", None, region)
+            answered[(region, rule.endpoint)] = response.status_code
+            expected = {403} if rule.rule.startswith("/beheer") else {200, 403}
+            if rule.endpoint in OWNERS_ONLY:
+                expected = {403, 404}
+            if response.status_code not in expected:
+                wrong.append(("GET", build_url(rule, world, region), rule.endpoint, response.status_code))
+    assert not wrong, "the ministry did not read (200) or was not refused (403):\n" + failures(wrong)
+    # it reads, in every region: the region overview, every instrument's own start page, the national overview
+    for region in ("rmc-19", "rmc-29"):
+        assert answered[(region, "regio.overview")] == 200
+    assert answered[(CONTROL_REGION, "landelijk.overview")] == 200
+    instrument_pages = [e for e, s in answered.items() if e[1].count(".") == 2 and e[1].endswith(".index")]
+    assert instrument_pages and all(answered[e] == 200 for e in instrument_pages)
+
+
+def test_the_ministry_post_is_refused_everywhere_and_writes_nothing(app, world):
+    client = ministry_client(app)
+    before = fingerprint(app)
+    wrong = []
+    rules = [r for r in post_rules(app) if r.endpoint not in SELF_SERVICE_ENDPOINTS]
+    assert len(rules) >= 6
+    for region in ("rmc-19", "rmc-29"):
+        for rule in rules:
+            if region != CONTROL_REGION and (not rule.rule.startswith("/regio/") or rule.arguments - {"region"}):
+                continue
+            response = request(client, rule, world, "POST", "viewer", region)
+            if response.status_code not in (403, 404):
+                wrong.append(("POST", build_url(rule, world, region), rule.endpoint, response.status_code))
+    assert not wrong, "a ministry POST was not refused:\n" + failures(wrong)
+    assert fingerprint(app) == before, "a refused ministry POST wrote to the database"
