@@ -91,4 +91,3 @@ def test_the_national_overview_issues_the_same_few_statements_with_ten_times_the
         db_session().commit()
     large = len(statements_of_get(app, ministry, "/landelijk/"))
     assert small == large <= LIMIT, (small, large)
-    print(f"/landelijk/: {small} statements (demo), {large} (10x the rows)")
