@@ -63,6 +63,8 @@ def _fmt(value, unit: str = "") -> str:
         text = format_decimal(_half_up(value, 1), format="#,##0.0", locale=language)
     elif isinstance(value, Decimal):
         text = format_decimal(value.normalize(), format="#,##0.###", locale=language)
+    elif type(value) is int and language in ("nl", "en"):  # Babel's "#,##0" for these two, without its parser
+        text = f"{value:,}".replace(",", "." if language == "nl" else ",")
     else:
         text = format_decimal(value, format="#,##0", locale=language)
     return text + unit

@@ -113,6 +113,8 @@ def number(value, digits: int | None = None) -> str:
     """A number the reader's way: `1.234` (nl), `1,234` (en); `digits` fixes the decimals."""
     if value is None:
         return "–"
+    if digits is None and type(value) is int:  # the common case, without Babel's pattern machinery (same text)
+        return grouped(value)
     if digits is None:
         return format_decimal(value)
     pattern = "#,##0" + ("." + "0" * digits if digits else "")

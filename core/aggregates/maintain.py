@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.aggregates.declare import ALL_PERIODS, Aggregate
 from core.aggregates.models import AggregateValue
+from core.aggregates.read import forget
 
 # model class -> the (instrument key, declaration) pairs that sum its rows; filled while apps are built
 _DECLARED: dict[type, list[tuple[str, Aggregate]]] = {}
@@ -81,8 +82,9 @@ def _write(conn, key: str, agg: Aggregate, region_ids) -> None:
 def touch(session: Session, model: type, region_ids) -> None:
     """Recompute every sum over `model`'s rows in `region_ids`, now, in the session's transaction."""
     region_ids = {r for r in region_ids if r is not None}
-    if not region_ids:
+    if not region_ids or model not in _DECLARED:
         return
+    forget()
     conn = session.connection()
     for key, agg in _DECLARED.get(model, ()):
         _write(conn, key, agg, region_ids)
@@ -105,6 +107,7 @@ def stored(session: Session) -> dict:
 
 def rebuild(session: Session) -> int:
     """Recompute the whole table from the rows (after an upgrade, or a write outside the app); returns its size."""
+    forget()
     conn = session.connection()
     conn.execute(delete(TABLE))
     rows = [dict(instrument=k, aggregate=a, region_id=r, period=p, measure=m, value=v)

@@ -30,13 +30,14 @@ def aggregates() -> list[Aggregate]:
 
 def overview() -> dict:
     """The latest period any region reported, published across regions with the instrument's suppression."""
-    sums = aggregate_table(KEY, "counts")
-    reported = aggregate_table(KEY, "reported")
+    sums = aggregate_table(KEY, "counts", latest_only=True)
+    reported = aggregate_table(KEY, "reported", latest_only=True)
     periods = sums.periods()
     period = periods[-1] if periods else None
     names = [r.name for r in sums.regions]
-    threshold = max([KwetsbareJongerenSettings.from_json(r.settings).min_count for r in sums.regions]
-                    + [KwetsbareJongerenSettings().min_count])
+    # the region's `threshold` setting (KwetsbareJongerenSettings.min_count: never below 2), the strictest wins
+    threshold = max([int(r.settings.get("threshold", KwetsbareJongerenSettings.threshold)) for r in sums.regions]
+                    + [KwetsbareJongerenSettings.threshold, 2])
     values = {}
     if period:
         for region in sums.regions:
@@ -58,8 +59,7 @@ def _cell(shown):
     return None if shown.text == "–" else shown.text
 
 
-def _table() -> NationalTable:
-    data = overview()
+def _table(data: dict) -> NationalTable:
     published = data["published"]
     rows = [(name, *(_cell(published.cell(name, c)) for c in CATEGORIES)) for name in data["names"]]
     if data["period"]:
@@ -75,8 +75,7 @@ def _table() -> NationalTable:
                           done=data["completeness"].label, threshold=data["threshold"]))
 
 
-def _context() -> dict:
-    data = overview()
+def _context(data: dict) -> dict:
     chart = None
     if data["period"]:
         published = data["published"]
@@ -90,5 +89,13 @@ def _context() -> dict:
 
 
 def sections() -> list[NationalSection]:
+    """The section; its chart and its table share one overview (read once per request)."""
+    kept: list[dict] = []
+
+    def once() -> dict:
+        if not kept:
+            kept.append(overview())
+        return kept[0]
+
     return [NationalSection(title=lazy_gettext("Kwetsbare jongeren"), template="kwetsbare_jongeren/national.html",
-                            table=_table, context=_context)]
+                            table=lambda: _table(once()), context=lambda: _context(once()))]

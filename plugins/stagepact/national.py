@@ -42,14 +42,14 @@ def _share(part, whole) -> Decimal | None:
 
 def overview() -> dict:
     """The school year shown (the latest any region reported) with a row per region."""
-    sums = aggregate_table(KEY, AGGREGATE)
+    sums = aggregate_table(KEY, AGGREGATE, latest_only=True)
     periods = sums.periods()
     year = periods[-1] if periods else None
     rows, totals, shown = [], dict.fromkeys(MEASURES, 0), 0
     for region in sums.regions:
         values = {m: (int(v) if (v := sums.value(region.id, year, m)) is not None else None) for m in MEASURES} \
             if year else dict.fromkeys(MEASURES)
-        minimum = StagepactSettings.from_json(region.settings).minimum_reports
+        minimum = int(region.settings.get("minimum_reports", StagepactSettings.minimum_reports))
         hidden = values["institutions"] is not None and values["institutions"] < minimum
         if values["institutions"] and not hidden:
             shown += 1
@@ -60,8 +60,7 @@ def overview() -> dict:
     return {"year": year, "rows": rows, "totals": totals, "shown": shown, "completeness": done}
 
 
-def _table() -> NationalTable:
-    data = overview()
+def _table(data: dict) -> NationalTable:
     hidden = str(lazy_gettext("afgeschermd"))
     rows = []
     for r in data["rows"]:
@@ -82,8 +81,7 @@ def _table() -> NationalTable:
                           "getal de cijfers van één instelling is.", done=data["completeness"].label))
 
 
-def _context() -> dict:
-    data = overview()
+def _context(data: dict) -> dict:
     chart = None
     if data["year"]:
         chart = bar_chart(
@@ -97,5 +95,13 @@ def _context() -> dict:
 
 
 def sections() -> list[NationalSection]:
+    """The section; its chart and its table share one overview (read once per request)."""
+    kept: list[dict] = []
+
+    def once() -> dict:
+        if not kept:
+            kept.append(overview())
+        return kept[0]
+
     return [NationalSection(title=lazy_gettext("Stagepact: meldingen van stagediscriminatie"),
-                            template="stagepact/national.html", table=_table, context=_context)]
+                            template="stagepact/national.html", table=lambda: _table(once()), context=lambda: _context(once()))]

@@ -36,7 +36,7 @@ def _int(value) -> int | None:
 
 def overview() -> dict:
     """The school year shown (the latest any region reported), its rows per region and the national sums."""
-    sums = aggregate_table(KEY, AGGREGATE)
+    sums = aggregate_table(KEY, AGGREGATE, latest_only=True)
     periods = sums.periods()
     year = periods[-1] if periods else None
     total_participants = (sums.total(year, "participants") or 0) if year else 0
@@ -57,8 +57,7 @@ def overview() -> dict:
             "completeness": done, "goal": NATIONAL_GOAL, "goal_year": GOAL_YEAR}
 
 
-def _table() -> NationalTable:
-    data = overview()
+def _table(data: dict) -> NationalTable:
     rows = tuple((r["name"], r["new"], r["participants"], r["rate"], r["share"], r["municipalities"])
                  for r in data["rows"])
     return NationalTable(
@@ -72,8 +71,7 @@ def _table() -> NationalTable:
                           "regio's.", done=data["completeness"].label))
 
 
-def _context() -> dict:
-    data = overview()
+def _context(data: dict) -> dict:
     chart = None
     if data["year"]:
         chart = bar_chart(
@@ -89,5 +87,13 @@ def _context() -> dict:
 
 
 def sections() -> list[NationalSection]:
+    """The section; its chart and its table share one overview (read once per request)."""
+    kept: list[dict] = []
+
+    def once() -> dict:
+        if not kept:
+            kept.append(overview())
+        return kept[0]
+
     return [NationalSection(title=lazy_gettext("Voortijdig schoolverlaten"), template="vsv/national.html",
-                            table=_table, context=_context)]
+                            table=lambda: _table(once()), context=lambda: _context(once()))]
