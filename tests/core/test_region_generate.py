@@ -129,6 +129,13 @@ def test_an_institution_in_three_regions_is_in_all_three_and_its_figures_land_in
         landed = db_session().execute(select(Region.slug, Greeting.text).join(Region, Greeting.region_id == Region.id)
                                       .where(Greeting.organisation_id == svo)).all()
     assert sorted(landed) == [("rmc-19", "Groeten uit Utrecht"), ("rmc-29", "Groeten uit Rotterdam")]
+    # and in the national figures (the maintained sums) each greeting counts for the region it concerns
+    from core.aggregates.read import aggregate_table
+
+    with app.app_context():
+        sums = aggregate_table("hello", "greetings", db_session())
+        per_region = {r.slug: sums.value(r.id, "all", "greetings") for r in sums.regions}
+    assert per_region["rmc-19"] == 1 and per_region["rmc-29"] == 1 and per_region.get("rmc-12") is None
 
 
 def test_a_vo_and_a_pro_school_can_be_consortium_members(app_factory, data_dir, regions_dir):
