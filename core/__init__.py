@@ -47,6 +47,8 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     from core.excel.views import add_excel_routes
     from core.jobs import models as _job_models  # noqa: F401  (background jobs in Base.metadata)
     from core.national.views import bp as national_bp
+    from core.public import models as _public_models  # noqa: F401  (the public page switch, published figures)
+    from core.public.views import add_public_routes, bp as public_region_bp
     from core.home import bp as home_bp, language_bp
     from core.identity.account import bp as account_bp
     from core.identity import throttle
@@ -128,10 +130,12 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     app.register_blueprint(admin_bp)
     app.register_blueprint(national_bp)  # /landelijk/: every region side by side (the ministry, platform admins)
     app.register_blueprint(agreements_public_bp)
+    app.register_blueprint(public_region_bp)  # /openbaar/<region>/: opt-in, no login
     regio = make_regio_blueprint(registry)
     add_excel_routes(regio, registry)  # the Excel pages of every declared sheet, behind the region guard
     add_agreement_routes(regio)  # each instrument's agreements, behind the region guard
     add_consortium_routes(regio)  # each instrument's consortium in the region
+    add_public_routes(regio)  # the coordinators switch the public page on and publish complete years
     add_calendar_routes(regio)  # the region calendar: every enabled instrument's dates and the core's
     app.register_blueprint(regio)
 

@@ -64,11 +64,13 @@ CORE_PERMISSIONS: dict[str, Permission] = {
         # platform API tokens: read tokens over every region (the ministry and platform admins make and revoke them)
         Permission("api.platform_tokens", lazy_gettext("Platform-API-sleutels beheren"), frozenset(),
                    platform_roles={"ministry"}),
+        # the region's public page (/openbaar/<region>/): switch it on, publish complete school years
+        Permission("public.manage", lazy_gettext("Openbare pagina beheren"), frozenset()),  # coordinators only
         # every signed-in user, own account only
         Permission("account.self", lazy_gettext("Eigen account beheren"), frozenset()),
     )
 }
-COORDINATOR_ACTIONS = frozenset({"consortium.manage", "agreement.draft"})
+COORDINATOR_ACTIONS = frozenset({"consortium.manage", "agreement.draft", "public.manage"})
 
 
 class Decision(enum.Enum):

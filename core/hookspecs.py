@@ -201,6 +201,20 @@ def national_overview(user):
 
 
 @hookspec
+def public_figures(region):
+    """Offer this instrument's school years for the region's public page (/openbaar/<region>/).
+
+    Called:   on the coordinators' publish page and when a coordinator publishes a year; only for
+              instruments enabled in `region`.
+    Receives: region (plugin_api.Region); you may accept none.
+    Returns:  a list of plugin_api.PublicFigures (one per school year or period with figures), or None.
+              The core refuses to publish a year that is not `complete` (showing `reason`) and stores
+              the table it returns as published: suppress small numbers by the instrument's own rule
+              there; the public page never shows anything else.
+    """
+
+
+@hookspec
 def deadlines(region):
     """Declare this instrument's dates in `region`: what is due, for whom, and whether it locks.
 

@@ -46,6 +46,7 @@ from core.i18n import N_, euro, long_date, number, percentage
 from core.hookspecs import hookimpl
 from core.aggregates.declare import Aggregate
 from core.aggregates.read import aggregate_table
+from core.public.declare import PublicFigures
 from core.instruments import Instrument, NationalSection, NationalTable, NavItem, Permission, Widget
 from core.orgs.models import Organisation
 from core.pagination import Page, keyset_page
@@ -66,6 +67,8 @@ __all__ = [
     # maintained aggregates (the register_aggregates hook): sums per region and period the core keeps in the
     # same transaction as the rows; aggregate_table reads them for the regions where the instrument is enabled
     "Aggregate", "aggregate_table",
+    # the opt-in public region page (the public_figures hook): a school year offered for publication
+    "PublicFigures",
     # a date in the region calendar (the deadlines hook): reminders, the task list and the iCal feed follow from it
     "Deadline",
     # Excel declarations (the core reads, validates, writes and exports; plugins never touch Excel)

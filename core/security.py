@@ -81,8 +81,9 @@ def install(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if app.config.get("ENV_NAME") == "production":
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if current_user.is_authenticated or not (request.endpoint or "").endswith("static"):
-            # Signed-in pages and downloads, and the sign-in, reset and code pages: never stored.
+        if current_user.is_authenticated or not ((request.endpoint or "").endswith("static") or g.get("public_cache")):
+            # Signed-in pages and downloads, and the sign-in, reset and code pages: never stored. A public page
+            # that says so (g.public_cache: the region's public page, seen signed out) keeps its own lifetime.
             response.headers["Cache-Control"] = "no-store"
             response.headers.pop("Expires", None)
         return response

@@ -320,6 +320,52 @@ def test_hook_register_aggregates(app):
         assert sums == recomputed(session)
 
 
+def test_hook_public_figures(app):
+    """hello's school years on the coordinators' publish page; an incomplete year is refused with the reason;
+    a complete one is published as a snapshot (small counts suppressed by hello's rule) and only then shows on
+    /openbaar/rmc-19/, which answers 404 until the coordinators switch it on, and needs no login."""
+    from core.consortia.models import ConsortiumMember
+    from core.db import db_session
+
+    utrecht = region_id(app, "rmc-19")
+    with app.app_context():
+        session = db_session()
+        for org in ("GM0344", "GM0310"):
+            session.add(ConsortiumMember(region_id=utrecht, instrument_key="hello", organisation_id=org_id(app, org),
+                                         role="deelnemer"))
+        session.add_all([Greeting(region_id=utrecht, organisation_id=org_id(app, "GM0344"), text=f"Hoi {i}",
+                                  school_year="2024-2025") for i in range(4)])
+        session.commit()
+    anonymous = app.test_client()
+    assert anonymous.get("/openbaar/rmc-19/").status_code == 404  # off until the coordinators switch it on
+    coordinator = signed_in(app, "rmc@utrecht.example", "MC19", "admin")
+    page = html(coordinator.get("/regio/rmc-19/openbaar"))
+    assert "2024-2025" in page and "nog geen groet van Gemeente De Bilt" in page
+    refused = coordinator.post("/regio/rmc-19/openbaar/hello/publiceren", data={"school_year": "2024-2025"})
+    assert refused.status_code == 400
+    assert "2024-2025 is niet compleet en kan niet gepubliceerd worden: nog geen groet van Gemeente De Bilt" in html(refused)
+    with app.app_context():
+        session = db_session()
+        session.add(Greeting(region_id=utrecht, organisation_id=org_id(app, "GM0310"), text="Dag",
+                             school_year="2024-2025"))
+        session.commit()
+    assert coordinator.post("/regio/rmc-19/openbaar/hello/publiceren",
+                            data={"school_year": "2024-2025"}).status_code == 302
+    assert coordinator.post("/regio/rmc-19/openbaar/schakelaar", data={"enabled": "1"}).status_code == 302
+    public = anonymous.get("/openbaar/rmc-19/")
+    assert public.status_code == 200 and public.headers["Cache-Control"] == "public, max-age=300"
+    text_ = html(public)
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th>\s*<td class="num">([^<]+)</td>', text_))
+    assert rows == {"Gemeente Utrecht": "4", "Gemeente De Bilt": "&lt;3"}
+    with app.app_context():  # a later change is not on the public page until it is published again
+        session = db_session()
+        session.add(Greeting(region_id=utrecht, organisation_id=org_id(app, "GM0344"), text="Later",
+                             school_year="2024-2025"))
+        session.commit()
+    assert '<td class="num">5</td>' not in html(anonymous.get("/openbaar/rmc-19/"))
+    assert anonymous.get("/openbaar/rmc-29/").status_code == 404
+
+
 def test_hook_deadlines(app):
     """hello's deadline (its [instruments.hello] deadline setting) in the region calendar and on the home page's
     task list, where hello is enabled, for the people it concerns; a region without hello never asks it."""

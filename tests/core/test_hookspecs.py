@@ -34,7 +34,8 @@ def test_the_spec_module_declares_the_documented_hooks():
     # adding or removing a hook a visible change.
     assert HOOKS == sorted([
         "agreement_templates", "dashboard_widgets", "deadlines", "demo_data", "instrument_info", "migration_location",
-        "national_overview", "navigation_items", "region_settings_schema", "register_aggregates", "register_blueprint",
+        "national_overview", "navigation_items", "public_figures", "region_settings_schema", "register_aggregates",
+        "register_blueprint",
         "register_commands",
         "register_permissions", "register_sheets",
     ])

@@ -64,6 +64,9 @@ PUBLIC_ENDPOINTS |= {"api_v1.regions", "api_v1.organisations", "api_v1.organisat
 # A large batch's job status (issue 23): the same token check; only tokens of the organisation whose token sent
 # the batch see it, any other token gets 404 (tests/core/api/test_write_jobs.py).
 PUBLIC_ENDPOINTS |= {"api_v1.job"}
+# The whole country (issue 20): a region's public page, off (404) until its coordinators switch it on; it shows only
+# what they published (tests/core/test_hooks.py::test_hook_public_figures, tests/<key>/test_public_page.py).
+PUBLIC_ENDPOINTS |= {"openbaar.region_page"}
 # A signed-in user's own account: every user may POST here, for themselves only (authorize("account.self")).
 # The viewer and control tests skip them; tests/core/accounts/ covers them.
 SELF_SERVICE_ENDPOINTS = {"account.change_password", "account.two_factor_setup", "account.logout_everywhere",
@@ -219,6 +222,11 @@ POST_PAYLOADS["admin.set_platform_role"] = lambda w, who, rule: {"platform_role"
 # An organisation admin removes a member of their own organisation: a colleague of the coordinator's.
 ARG_OVERRIDES[("orgs.remove_member", "membership_id")] = lambda w, region, rule: w.colleague_membership
 POST_PAYLOADS["admin.reset_two_factor"] = lambda w, who, rule: {}
+# The public region page (issue 20): the switch, and a publish of a complete year (make_world: every member of
+# hello's consortium in rmc-19 greeted in PUBLIC_YEAR).
+PUBLIC_YEAR = "2024-2025"
+POST_PAYLOADS["regio.public_switch"] = lambda w, who, rule: {"enabled": "1"}
+POST_PAYLOADS["regio.public_publish"] = lambda w, who, rule: {"school_year": PUBLIC_YEAR}
 
 # Pages only platform admins may open (403 for everyone else who sees the region), and sheets only
 # platform admins import: the instruments' matrix modules add theirs.
@@ -334,6 +342,7 @@ def make_world(app) -> World:
     from core.identity.models import Membership, User
     from core.orgs.models import Organisation
     from core.regions.models import Region
+    from tests.plugins.hello.models import Greeting
 
     world = World()
     for name, (org, role) in USERS.items():
@@ -354,6 +363,8 @@ def make_world(app) -> World:
             world.consortium_member[slug] = member.id
         session.add(ConsortiumMember(region_id=regions[CONTROL_REGION], instrument_key=AGREEMENT_INSTRUMENT,
                                      organisation_id=world.orgs["MC19"], role="coordinator"))
+        session.add_all([Greeting(region_id=regions[CONTROL_REGION], organisation_id=world.orgs[org], text="Publiek",
+                                  school_year=PUBLIC_YEAR) for org in ("GM0344", "MC19")])  # a complete year
         session.flush()
         make_agreements(session, world, regions)
         world.viewer_membership = session.scalar(select(Membership.id).where(Membership.user_id == world.users["viewer"]))

@@ -12,7 +12,8 @@ import click
 from sqlalchemy import func, select
 
 from core.plugin_api import (Aggregate, Deadline, DemoConsortiumMember, Instrument, NationalSection, NationalTable,
-                             NavItem, Permission, Widget, aggregate_table, db_session, hookimpl, lazy_gettext)
+                             NavItem, Permission, PublicFigures, Widget, aggregate_table, consortium_organisations,
+                             db_session, hookimpl, lazy_gettext)
 
 from . import agreement, models, settings, sheets, views
 
@@ -117,6 +118,39 @@ def national_overview():
     return [NationalSection(title=lazy_gettext("Groeten"), template="hello/national.html", table=table,
                             context=lambda: {"total": int(aggregate_table(KEY, "greetings").total("all", "greetings")
                                                           or 0)})]
+
+
+SMALL = 3  # hello's own small-number rule: a count of 1 or 2 greetings is shown as "<3"
+
+
+@hookimpl
+def public_figures(region):
+    """Greetings per consortium organisation per school year; a year is complete when every organisation of
+    hello's consortium in the region posted in it; counts below SMALL are suppressed."""
+    session = db_session()
+    members = consortium_organisations(session, region, KEY)
+    counts = {}
+    for org_id, year, n in session.execute(
+            select(models.Greeting.organisation_id, models.Greeting.school_year, func.count(models.Greeting.id))
+            .where(models.Greeting.region_id == region.id, models.Greeting.school_year.is_not(None))
+            .group_by(models.Greeting.organisation_id, models.Greeting.school_year)):
+        counts[(org_id, year)] = n
+    out = []
+    for year in sorted({y for _o, y in counts}):
+        posted = {o for o, y in counts if y == year}
+        missing = [m.name for m in members if m.id not in posted]
+
+        def table(year=year):
+            rows = tuple((m.name, (n if (n := counts.get((m.id, year), 0)) == 0 or n >= SMALL else f"<{SMALL}"))
+                         for m in members)
+            return NationalTable(caption=lazy_gettext("Groeten per organisatie, %(year)s", year=year),
+                                 headers=(lazy_gettext("Organisatie"), lazy_gettext("Groeten")),
+                                 kinds=("text", "count"), rows=rows)
+
+        out.append(PublicFigures(school_year=year, complete=bool(members) and not missing, table=table,
+                                 reason=lazy_gettext("nog geen groet van %(names)s", names=", ".join(missing))
+                                 if members else lazy_gettext("er is geen consortium")))
+    return out
 
 
 @hookimpl
