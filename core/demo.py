@@ -140,8 +140,19 @@ def load_demo(session: Session, app: Flask) -> list[DemoAccount]:
         accounts.append(DemoAccount(email, password, what, secret))
     session.flush()
     _instrument_demo_data(session, app)
+    _public_page(session)
     session.commit()
     return accounts
+
+
+def _public_page(session: Session) -> None:
+    """The demo coordinator's region shows its public page (consortia and agreements; nothing published yet)."""
+    from core.public.service import switch
+    from core.regions.models import Region
+
+    region_id = session.scalar(select(Region.id).where(Region.rmc_code == "MC19"))
+    if region_id is not None:
+        switch(session, region_id, True)
 
 
 def _instrument_demo_data(session: Session, app: Flask) -> None:

@@ -71,6 +71,9 @@ PAGES = [
     ("wachtwoord-wijzigen", "invoer.gemeente-utrecht", "/account/wachtwoord"),
     ("tweestapsverificatie", "invoer.gemeente-utrecht", "/account/tweestapsverificatie"),
     ("niet-gevonden", "invoer.gemeente-utrecht", "/regio/rmc-29/vsv/cijfers/999999"),
+    ("landelijk", "ministerie", "/landelijk/"),
+    ("openbaar-beheer", "coordinator.utrecht", f"{REGION}/openbaar"),
+    ("openbaar", None, "/openbaar/rmc-19/"),
     ("beheer", "beheerder", "/beheer/"),
     ("beheer-gebruikers", "beheerder", "/beheer/gebruikers"),
     ("beheer-gebruiker", "beheerder", ("/beheer/gebruikers", first_link(r"/beheer/gebruikers/\d+$"))),
@@ -93,7 +96,8 @@ def _open(browser, signed_in, demo_server, account, language):
 
 # Every page in Dutch (the default); in English the page types whose text differs most.
 ENGLISH = {"inloggen", "toegankelijkheid", "regio", "vsv-dashboard", "vsv-invoeren", "rif-aanvraag",
-           "stagepact-dashboard", "kj-dashboard", "afspraak", "account", "beheer-gebruikers", "kalender"}
+           "stagepact-dashboard", "kj-dashboard", "afspraak", "account", "beheer-gebruikers", "kalender",
+           "landelijk", "openbaar"}
 CASES = [(*page, "nl") for page in PAGES] + [(*page, "en") for page in PAGES if page[0] in ENGLISH]
 
 
