@@ -110,3 +110,8 @@ def register_aggregates():
 @hookimpl
 def national_overview():
     return national.sections()
+
+
+@hookimpl
+def public_figures(region):
+    return national.public_figures(region)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy import distinct, func
 
-from core.plugin_api import (Aggregate, NationalSection, NationalTable, Series, aggregate_table, bar_chart,
-                             completeness, lazy_gettext)
+from core.plugin_api import (Aggregate, NationalSection, NationalTable, PublicFigures, Series, aggregate_table,
+                             bar_chart, completeness, lazy_gettext)
 
 from .models import CATEGORIES, CATEGORY_LABELS, MonitorCount
 from .settings import KwetsbareJongerenSettings
@@ -99,3 +99,34 @@ def sections() -> list[NationalSection]:
 
     return [NationalSection(title=lazy_gettext("Kwetsbare jongeren"), template="kwetsbare_jongeren/national.html",
                             table=lambda: _table(once()), context=lambda: _context(once()))]
+
+
+def public_figures(region) -> list[PublicFigures]:
+    """Every period of the region for its public page: municipalities x categories with region totals, suppressed
+    as on the region's own pages for a reader who reported nothing (the region's own threshold); a period is
+    complete when every municipality of the region has counts in it."""
+    from .access import Viewer
+    from .figures import municipalities, period_completeness, periods, region_rows, table
+    from .settings import settings_of
+
+    rows = region_rows(region.id)
+    names = municipalities(region)
+    threshold = settings_of(region).min_count
+    out = []
+    for period in periods(rows):
+        done = period_completeness(rows, period, names)
+
+        def build(period=period):
+            published = table(rows, period, names, threshold=threshold, viewer=Viewer(frozenset(), False))
+            body = [(names.get(m, m), *(_cell(published.cell(m, c)) for c in CATEGORIES)) for m in published.rows]
+            body.append((str(lazy_gettext("Regio totaal")), *(_cell(published.totals[c]) for c in CATEGORIES)))
+            return NationalTable(
+                caption=lazy_gettext("Kwetsbare jongeren per gemeente en categorie, periode %(period)s",
+                                     period=period),
+                headers=(lazy_gettext("Gemeente"), *(CATEGORY_LABELS[c] for c in CATEGORIES)),
+                kinds=("text", *("count" for _c in CATEGORIES)), rows=tuple(body),
+                note=lazy_gettext("Aantallen onder de %(threshold)s zijn afgeschermd.", threshold=threshold))
+
+        out.append(PublicFigures(school_year=period, complete=done.is_complete, table=build,
+                                 reason=done.missing_text))
+    return out

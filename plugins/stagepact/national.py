@@ -10,8 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import case, func
 
-from core.plugin_api import (Aggregate, NationalSection, NationalTable, Series, aggregate_table, bar_chart,
-                             completeness, lazy_gettext)
+from core.plugin_api import (Aggregate, NationalSection, NationalTable, PublicFigures, Series, aggregate_table,
+                             bar_chart, completeness, lazy_gettext)
 
 from .models import Report
 from .settings import StagepactSettings
@@ -105,3 +105,32 @@ def sections() -> list[NationalSection]:
 
     return [NationalSection(title=lazy_gettext("Stagepact: meldingen van stagediscriminatie"),
                             template="stagepact/national.html", table=lambda: _table(once()), context=lambda: _context(once()))]
+
+
+def public_figures(region) -> list[PublicFigures]:
+    """Every school year with reports, for the region's public page: the region's totals only (never one
+    institution's). A year is complete when every mbo institution of the region reported; one with fewer
+    reports than the region's `minimum_reports` is not offered at all (as on the region's own page)."""
+    from .figures import expected_institutions, region_totals, shown_years
+
+    minimum = StagepactSettings.from_json(region.settings_for(KEY)).minimum_reports
+    shown, _held = shown_years(region_totals(region.id, expected_institutions(region)), minimum)
+    out = []
+    for year in shown:
+        def build(year=year):
+            rows = ((str(lazy_gettext("Instellingen met een rapportage")), year.institutions, None),
+                    (str(lazy_gettext("Instellingen met een meldpunt")), year.with_desk,
+                     _share(year.with_desk, year.institutions)),
+                    (str(lazy_gettext("Meldingen ontvangen")), year.received, None),
+                    (str(lazy_gettext("Meldingen afgehandeld")), year.handled, _share(year.handled, year.received)),
+                    (str(lazy_gettext("Meldingen doorverwezen")), year.forwarded, _share(year.forwarded, year.received)),
+                    (str(lazy_gettext("Teams met stagematching")), year.teams_matching,
+                     _share(year.teams_matching, year.teams_total)))
+            return NationalTable(
+                caption=lazy_gettext("Stagediscriminatie in de regio, schooljaar %(year)s", year=year.school_year),
+                headers=(lazy_gettext("Wat"), lazy_gettext("Aantal"), lazy_gettext("Aandeel")),
+                kinds=("text", "count", "percent"), rows=rows)
+
+        out.append(PublicFigures(school_year=year.school_year, complete=year.completeness.is_complete, table=build,
+                                 reason=year.completeness.missing_text))
+    return out

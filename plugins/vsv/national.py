@@ -11,8 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func
 
-from core.plugin_api import (Aggregate, NationalSection, NationalTable, Series, aggregate_table, bar_chart,
-                             completeness, lazy_gettext, number)
+from core.plugin_api import (Aggregate, NationalSection, NationalTable, PublicFigures, Series, aggregate_table,
+                             bar_chart, completeness, lazy_gettext, number)
 
 from .models import VsvFigure
 
@@ -97,3 +97,32 @@ def sections() -> list[NationalSection]:
 
     return [NationalSection(title=lazy_gettext("Voortijdig schoolverlaten"), template="vsv/national.html",
                             table=lambda: _table(once()), context=lambda: _context(once()))]
+
+
+def public_figures(region) -> list[PublicFigures]:
+    """Every school year with figures, for the region's public page: the region's sum and each municipality's
+    percentage; a year is complete when every municipality of the region reported (core's Completeness).
+    vsv counts are published as DUO publishes them: no small-number rule applies."""
+    from core.plugin_api import db_session
+
+    from .figures import municipality_rows, year_rows
+    from .settings import VsvSettings
+
+    session = db_session()
+    kind = VsvSettings.from_json(region.settings_for(KEY)).target_kind
+    out = []
+    for year in (y for y in year_rows(session, region, kind) if y.reported):
+        def build(year=year):
+            rows = [(str(lazy_gettext("Regio (alle gemeenten)")), year.new_leavers, year.participants,
+                     None if year.percentage is None else year.percentage / 100)]
+            rows += [(m.name, None, None, None if m.percentage is None else m.percentage / 100)
+                     for m in municipality_rows(session, region, year.school_year)]
+            return NationalTable(
+                caption=lazy_gettext("Nieuwe vsv'ers, schooljaar %(year)s", year=year.school_year),
+                headers=(lazy_gettext("Gemeente"), lazy_gettext("Nieuwe vsv'ers"), lazy_gettext("Deelnemers"),
+                         lazy_gettext("Percentage nieuwe vsv'ers")),
+                kinds=("text", "count", "count", "percent"), rows=tuple(rows))
+
+        out.append(PublicFigures(school_year=year.school_year, complete=year.completeness.is_complete, table=build,
+                                 reason=year.completeness.missing_text))
+    return out

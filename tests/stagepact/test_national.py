@@ -48,3 +48,29 @@ def test_reports_per_region_and_a_region_below_its_minimum_shows_none(app):
     assert "50" not in "".join(rows["Rijnmond"])
     assert re.search(r"2 van de \d+ regio's hebben rapportages voor dit schooljaar", page)
     assert "16 meldingen ontvangen" in page  # the national sum leaves out the region that shows nothing
+
+
+def test_the_public_page_shows_a_published_complete_year_of_region_totals_only(app):
+    from core.db import db_session
+    from core.regions.models import Region
+
+    with app.app_context():
+        region = db_session().scalar(select(Region).where(Region.slug == "rmc-19"))
+        institutions = [m.organisation.identifier for m in region.members if m.organisation.kind == "mbo"]
+    assert len(institutions) >= 2
+    _add(app, "rmc-19", institutions[0], 10)
+    make_user(app, "coord@sp-public.example", org="MC19", role="admin")
+    coordinator = app.test_client()
+    assert login(coordinator, "coord@sp-public.example").status_code == 302
+    # one institution: below the minimum, so the year is not even offered
+    assert coordinator.post("/regio/rmc-19/openbaar/stagepact/publiceren",
+                            data={"school_year": "2024-2025"}).status_code == 400
+    for org in institutions[1:]:
+        _add(app, "rmc-19", org, 6)
+    assert coordinator.post("/regio/rmc-19/openbaar/stagepact/publiceren",
+                            data={"school_year": "2024-2025"}).status_code == 302
+    assert coordinator.post("/regio/rmc-19/openbaar/schakelaar", data={"enabled": "1"}).status_code == 302
+    page = app.test_client().get("/openbaar/rmc-19/").get_data(as_text=True)
+    received = 10 + 6 * (len(institutions) - 1)
+    assert re.search(rf"Meldingen ontvangen</th>\s*<td class=\"num\">{received}</td>", page)
+    assert "ROC" not in page.split("Stagediscriminatie in de regio")[1].split("</table>")[0]  # no institution named

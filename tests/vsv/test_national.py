@@ -53,3 +53,26 @@ def test_in_english(app, users, clock):
     assert ministry.post("/taal", data={"taal": "en", "next": "/landelijk/"}).status_code in (302, 303)
     page = ministry.get("/landelijk/").get_data(as_text=True)
     assert "New early school leavers per region" in page
+
+
+def test_a_complete_school_year_published_on_the_public_page_and_an_incomplete_one_refused(app, users, clock):
+    from .conftest import COORD, DEBILT, municipality_codes
+
+    utrecht = signed_in(app, UTRECHT)
+    debilt = signed_in(app, DEBILT)
+    assert report(utrecht, "2024-2025", org_id(app, "GM0344"), 10000, 300).status_code == 303
+    coordinator = signed_in(app, COORD)
+    refused = coordinator.post("/regio/rmc-19/openbaar/vsv/publiceren", data={"school_year": "2024-2025"})
+    assert refused.status_code == 400 and "2024-2025 is niet compleet" in refused.get_data(as_text=True)
+    codes = municipality_codes(app)
+    for code in codes:
+        if code != "GM0344":
+            client = debilt if code == "GM0310" else coordinator
+            assert report(client, "2024-2025", org_id(app, code), 1000, 10).status_code == 303
+    assert coordinator.post("/regio/rmc-19/openbaar/vsv/publiceren",
+                            data={"school_year": "2024-2025"}).status_code == 302
+    assert coordinator.post("/regio/rmc-19/openbaar/schakelaar", data={"enabled": "1"}).status_code == 302
+    page = app.test_client().get("/openbaar/rmc-19/").get_data(as_text=True)
+    total = 300 + 10 * (len(codes) - 1)
+    assert f"<td class=\"num\">{total:,}</td>".replace(",", ".") in page
+    assert "Nieuwe vsv&#39;ers, schooljaar 2024-2025" in page
