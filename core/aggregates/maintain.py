@@ -125,8 +125,7 @@ def _region_ids(obj, *, old: bool) -> set:
         history = attr.history
         ids.update(history.deleted or ())
         ids.update(history.unchanged or ())
-        if "region_id" not in state.unloaded:
-            ids.add(obj.region_id)
+        ids.add(obj.region_id)  # loads it when expired (a row deleted after a commit): the row is still there
     else:
         ids.add(obj.region_id)
     return ids

@@ -318,6 +318,11 @@ def test_hook_register_aggregates(app):
         assert ("hello", "greetings", utrecht, "all", "greetings") not in sums
         assert sums[("hello", "greetings", rijnmond, "all", "greetings")] == 1
         assert sums == recomputed(session)
+        moved = session.get(Greeting, first)
+        session.commit()  # expires `moved`: its deletion must still find the region it counted in
+        session.delete(moved)
+        session.commit()
+        assert ("hello", "greetings", rijnmond, "all", "greetings") not in stored(session)
 
 
 def test_hook_public_figures(app):
