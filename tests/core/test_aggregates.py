@@ -127,3 +127,30 @@ def test_a_disabled_instrument_keeps_its_sums_and_the_reader_leaves_the_region_o
         session.commit()
         assert aggregate_table("hello", "by_year", session).value(region.id, "2024-2025", "budget:") == \
             decimal.Decimal("1.50")
+
+
+def test_rebuild_recomputes_the_sums_after_a_write_below_the_app(app):
+    """`regio db rebuild-aggregates`: rows written outside the app (a restore, a hand-made fix) counted again."""
+    from sqlalchemy import insert
+
+    from core.aggregates.maintain import recomputed, stored
+    from core.cli import main
+    from core.db import db_session
+    from core.orgs.models import Organisation
+    from core.regions.models import Region
+    from tests.plugins.hello.models import Greeting
+
+    with app.app_context():
+        session = db_session()
+        region = session.scalar(select(Region.id).where(Region.slug == "rmc-19"))
+        org = session.scalar(select(Organisation.id).where(Organisation.identifier == "GM0344"))
+        session.execute(insert(Greeting.__table__), [{"region_id": region, "organisation_id": org, "text": f"Rij {i}",
+                                                      "school_year": "2024-2025", "sent": i} for i in range(3)])
+        session.commit()
+        assert stored(session) != recomputed(session)  # a Core insert passes the flush listener by
+    result = app.test_cli_runner().invoke(main, ["db", "rebuild-aggregates"])
+    assert result.exit_code == 0 and "Sommen opnieuw berekend" in result.output
+    with app.app_context():
+        session = db_session()
+        assert stored(session) == recomputed(session)
+        assert stored(session)[("hello", "by_year", region, "2024-2025", "sent:")] == 3
