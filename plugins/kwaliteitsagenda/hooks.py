@@ -1,0 +1,91 @@
+"""Hook implementations of the kwaliteitsagenda instrument; the entry point names this module."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.plugin_api import Instrument, NavItem, Permission, Widget, hookimpl, lazy_gettext
+
+from . import agreement, demo, models, settings, sheets, views  # noqa: F401  (models: maps the tables)
+from .views import national
+
+KEY = "kwaliteitsagenda"
+READERS = {"viewer", "editor", "signatory", "admin"}
+
+
+@hookimpl
+def instrument_info():
+    return Instrument(
+        key=KEY,
+        name=lazy_gettext("Kwaliteitsagenda"),
+        description=lazy_gettext("De kwaliteitsagenda's van de mbo-instellingen: opgesteld met de regio, "
+                                 "beoordeeld door de commissie en per doel gevolgd tegen het richtpunt."),
+        order=50,
+    )
+
+
+@hookimpl
+def register_blueprint():
+    return views.bp
+
+
+@hookimpl
+def migration_location():
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def register_permissions():
+    return [
+        # the commission (platform_role "assessor") reads every agenda to assess it
+        Permission(f"{KEY}.view", lazy_gettext("Kwaliteitsagenda's bekijken"), READERS, platform_roles={"assessor"}),
+        Permission(f"{KEY}.edit", lazy_gettext("Kwaliteitsagenda opstellen en realisatie invoeren"),
+                   {"editor", "admin"}),
+        Permission(f"{KEY}.consent", lazy_gettext("Instemming van de raden vastleggen en ter ondertekening "
+                                                  "aanbieden"), {"signatory", "admin"}),
+        Permission(f"{KEY}.respond", lazy_gettext("Op een kwaliteitsagenda reageren"), {"editor", "signatory", "admin"}),
+        Permission(f"{KEY}.assess", lazy_gettext("Kwaliteitsagenda's beoordelen (commissie)"), frozenset(),
+                   platform_roles={"assessor"}),
+    ]
+
+
+@hookimpl
+def region_settings_schema():
+    return settings.KwaliteitsagendaSettings
+
+
+@hookimpl
+def register_sheets():
+    return [sheets.SPEC]
+
+
+@hookimpl
+def agreement_templates():
+    return [agreement.AGENDA, agreement.OUTFLOW]
+
+
+@hookimpl
+def navigation_items(region, user):
+    return [NavItem(lazy_gettext("Kwaliteitsagenda"), endpoint="regio.kwaliteitsagenda.index",
+                    permission=f"{KEY}.view")]
+
+
+@hookimpl
+def dashboard_widgets(region):
+    def context():
+        period = next(iter(settings.KwaliteitsagendaSettings.from_json(region.settings_for(KEY)).periods), None)
+        tallies = national.region_tallies(region, period)
+        return {"period": period, "institutions": len(tallies), "on_track": sum(t.on_track for t in tallies),
+                "goals": sum(t.goals for t in tallies)}
+
+    return [Widget(title=lazy_gettext("Kwaliteitsagenda"), template="kwaliteitsagenda/widget.html", context=context,
+                   permission=f"{KEY}.view")]
+
+
+@hookimpl
+def national_overview():
+    return national.sections()
+
+
+@hookimpl
+def demo_data(session, regions):
+    return demo.demo_data(session, regions)
