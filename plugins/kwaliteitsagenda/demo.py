@@ -62,7 +62,8 @@ def add_agendas(session, region) -> None:
                              lower_is_better=lower, investment=Decimal(rng.randrange(200, 900) * 1000),
                              result_dependent=Decimal(rng.randrange(50, 300) * 1000)))
             for i, year in enumerate((2024, 2025)):
-                drift = Decimal(rng.choice(("-1.5", "-0.5", "0", "0.5", "1")))
+                # mostly on track, sometimes behind (the sign follows the goal's direction)
+                drift = Decimal(rng.choice(("0.5", "0.2", "0", "-0.4", "-1.2"))) * (-1 if lower else 1)
                 session.add(Realisation(region_id=region.id, organisation_id=organisation.id, period=PERIOD,
                                         goal_code=f"K{number}", year=year, value=baseline + step * (i + 1) + drift,
                                         note="Gegenereerde demorealisatie", is_demo=True))

@@ -79,3 +79,31 @@ MAIN_PAGES = {"kwaliteitsagenda/": 12}
 def multiply_rows(conn, tables, factor) -> None:
     """Copies of the demo realisations under other periods' years would break the period rule: the
     statement count of the dashboard does not depend on them (one query for every goal), so nothing is added."""
+
+
+# The browser tests (tests/browser/test_pages.py): these pages with the demo data, checked by axe-core.
+def _agenda_link(suffix: str = ""):
+    """The first agenda on the dashboard (the demo's), plus `suffix` (a page of that agenda)."""
+    import re
+
+    def find(page, start: str) -> str:
+        page.goto(start)
+        for href in page.eval_on_selector_all("main a[href]", "links => links.map(a => a.getAttribute('href'))"):
+            if re.search(r"/kwaliteitsagenda/agenda/\d+$", href):
+                return href + suffix
+        raise AssertionError(f"no agenda linked on {start}")
+    return find
+
+
+_DASHBOARD = "/regio/rmc-19/kwaliteitsagenda/"
+BROWSER_PAGES = [
+    ("kwaliteitsagenda-dashboard", "coordinator.utrecht", _DASHBOARD),
+    ("kwaliteitsagenda-agenda", "coordinator.utrecht", (_DASHBOARD, _agenda_link())),
+    ("kwaliteitsagenda-nieuw", "invoer.roc-midden-nederland", f"{_DASHBOARD}agenda/nieuw"),
+    ("kwaliteitsagenda-doel", "invoer.roc-midden-nederland", (_DASHBOARD, _agenda_link("/doel/nieuw"))),
+    ("kwaliteitsagenda-realisatie", "invoer.roc-midden-nederland", (_DASHBOARD, _agenda_link("/realisatie"))),
+    ("kwaliteitsagenda-uitnodigen", "invoer.roc-midden-nederland", (_DASHBOARD, _agenda_link("/uitnodigen"))),
+    ("kwaliteitsagenda-instemming", "ondertekenaar.roc-midden-nederland", (_DASHBOARD, _agenda_link("/instemming"))),
+    ("kwaliteitsagenda-beoordeling", "commissie", (_DASHBOARD, _agenda_link("/beoordeling"))),
+]
+BROWSER_ENGLISH = {"kwaliteitsagenda-dashboard", "kwaliteitsagenda-agenda"}

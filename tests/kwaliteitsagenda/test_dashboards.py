@@ -33,8 +33,10 @@ def test_institution_dashboard_shows_realisation_against_the_richtpunt(app, clie
     realise(roc, agenda, 2024, "8", code="K2")  # K2 raises: 8 < 9, not on track
     page = roc.get(f"{BASE}/agenda/{agenda}").get_data(as_text=True)
     rows = {r[0].split()[0]: r for r in table(page, "kwaliteitsagenda-doelen")[1:]}
-    assert rows["K1"][2:5] == ["9,5", "9", "8,9"] and "op koers" in rows["K1"]
-    assert "niet op koers" in rows["K2"]
+    assert rows["K1"][2:4] == ["9,5", "op koers"] and rows["K2"][3] == "niet op koers"
+    progress = table(page, "kwaliteitsagenda-voortgang")
+    assert ["K1", "2024", "9", "8,9"] in progress and ["K1", "2025", "8,5", "–"] in progress
+    assert ["K2", "2024", "9", "8"] in progress
     assert "<svg" in page  # the chart, with the same numbers in the table
 
 
