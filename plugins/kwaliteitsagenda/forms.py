@@ -13,6 +13,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from core.plugin_api import Form, _, lazy_gettext
 
+from .privacy import personal_data
 from .models import AGREE, ASSESSMENT_KINDS, CONSENT_GIVEN, CONSENT_REFUSED, INSUFFICIENT, REMARKS, SUFFICIENT
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,19}$")
@@ -40,6 +41,15 @@ def parse_number(text: str | None, money: bool = False) -> Decimal | None:
         return Decimal(value)
     except InvalidOperation:
         raise ValueError(value) from None
+
+
+class NoPersonalData:
+    """A validator: the text holds no e-mail address, phone number or BSN (privacy.personal_data)."""
+
+    def __call__(self, form, field):
+        problem = personal_data(field.data)
+        if problem:
+            raise ValidationError(_("%(field)s %(problem)s.", field=field.label.text, problem=problem))
 
 
 class NumberField(StringField):
@@ -94,8 +104,8 @@ class GoalForm(Form):
     priority = SelectField(lazy_gettext("Prioriteit"), validate_choice=False,
                            validators=[InputRequired(lazy_gettext("Kies de prioriteit waaronder het doel valt."))])
     title = StringField(lazy_gettext("Doel"), validators=[
-        InputRequired(lazy_gettext("Beschrijf het doel.")), Length(max=300)])
-    indicator = StringField(lazy_gettext("Indicator"), validators=[Optional(), Length(max=200)])
+        InputRequired(lazy_gettext("Beschrijf het doel.")), Length(max=300), NoPersonalData()])
+    indicator = StringField(lazy_gettext("Indicator"), validators=[Optional(), Length(max=200), NoPersonalData()])
     baseline = NumberField(lazy_gettext("Startmeting"))
     lower_is_better = BooleanField(lazy_gettext("Het doel is een lagere waarde (bijvoorbeeld minder uitval)"))
     investment = NumberField(lazy_gettext("Investeringsbudget (euro)"), money=True,
@@ -178,7 +188,7 @@ class ResponseForm(Form):
     decision = SelectField(lazy_gettext("Reactie"), choices=[("", lazy_gettext("Kies akkoord of opmerkingen"))] + [
         (k, v) for k, v in RESPONSE_LABELS.items()],
         validators=[InputRequired(lazy_gettext("Kies akkoord of opmerkingen."))])
-    text = TextAreaField(lazy_gettext("Toelichting"), validators=[Optional(), Length(max=4000)])
+    text = TextAreaField(lazy_gettext("Toelichting"), validators=[Optional(), Length(max=4000), NoPersonalData()])
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
@@ -219,7 +229,7 @@ class RealisationForm(Form):
     year = SelectField(lazy_gettext("Jaar"), coerce=int, validate_choice=False,
                        validators=[InputRequired(lazy_gettext("Kies het jaar."))])
     value = NumberField(lazy_gettext("Realisatie"), validators=[InputRequired(lazy_gettext("Vul de realisatie in."))])
-    note = StringField(lazy_gettext("Toelichting"), validators=[Optional(), Length(max=500)])
+    note = StringField(lazy_gettext("Toelichting"), validators=[Optional(), Length(max=500), NoPersonalData()])
 
     def setup(self, goals, years) -> None:
         self.goal.choices = [(g.code, f"{g.code} {g.title}") for g in goals]

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from core.plugin_api import N_, Column, Kind, RowRule, SheetSpec, _, db_session, lazy_gettext
 
+from . import privacy
 from .models import Agenda, Goal, Realisation, period_years
 
 SHEET = "kwaliteitsagenda-realisatie"
@@ -95,4 +96,5 @@ SPEC = SheetSpec(
     columns=COLUMNS,
     natural_key=("organisation_id", "period", "goal_code", "year"),
     rules=RULES,
+    screen=privacy.screen,  # no personal data in a cell or a header
 )

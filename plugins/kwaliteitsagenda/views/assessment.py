@@ -10,6 +10,7 @@ from core.plugin_api import _, current_region, current_user, db_session
 
 from ..forms import KIND_LABELS, AssessmentForm
 from ..models import ASSESSMENT_KINDS, INSUFFICIENT, Assessment
+from ..privacy import personal_data
 from . import bp
 from .common import load_agenda, may_act
 
@@ -48,6 +49,8 @@ def assess(kwaliteitsagenda_agenda_id):
         for goal in agenda.goals:
             if len(reasons[goal.code]) > REASON_MAX:
                 reason_errors[goal.code] = _("De motivering is langer dan %(max)s tekens.", max=REASON_MAX)
+            elif personal_data(reasons[goal.code]):
+                reason_errors[goal.code] = _("De motivering %(problem)s.", problem=personal_data(reasons[goal.code]))
         if form.verdict.data == INSUFFICIENT and not any(reasons.values()) and agenda.goals:
             reason_errors[agenda.goals[0].code] = _("Geef bij een onvoldoende per doel de redenen.")
         if ok and not reason_errors:
