@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from core.plugin_api import Form, _, lazy_gettext
+from core.plugin_api import Form, VersionField, _, lazy_gettext
 
 from .privacy import personal_data
 from .models import AGREE, ASSESSMENT_KINDS, CONSENT_GIVEN, CONSENT_REFUSED, INSUFFICIENT, REMARKS, SUFFICIENT
@@ -114,6 +114,7 @@ class GoalForm(Form):
     result_dependent = NumberField(lazy_gettext("Resultaatafhankelijk budget (euro)"), money=True,
                                    validators=[InputRequired(lazy_gettext("Vul het resultaatafhankelijke budget in "
                                                                           "(0 als er geen is)."))])
+    version = VersionField()  # the version of the goal the form was shown with (empty for a new one)
 
     @classmethod
     def for_period(cls, years: list[int]):
@@ -161,6 +162,7 @@ class GoalForm(Form):
         return {str(year): str(f.number) for year, f in zip(self.years, self.target_fields()) if f.number is not None}
 
     def fill(self, goal) -> None:
+        self.version.data = goal.version
         self.code.data, self.priority.data, self.title.data = goal.code, goal.priority, goal.title
         self.indicator.data = goal.indicator
         self.baseline.data = "" if goal.baseline is None else str(goal.baseline)

@@ -6,6 +6,7 @@ from pathlib import Path
 from core.plugin_api import Instrument, NavItem, Permission, Widget, hookimpl, lazy_gettext
 
 from . import agreement, demo, models, settings, sheets, views  # noqa: F401  (models: maps the tables)
+from . import deadlines as deadline_dates
 from .views import national
 
 KEY = "kwaliteitsagenda"
@@ -84,6 +85,11 @@ def dashboard_widgets(region):
 @hookimpl
 def national_overview():
     return national.sections()
+
+
+@hookimpl
+def deadlines(region):
+    return deadline_dates.deadlines(region)
 
 
 @hookimpl

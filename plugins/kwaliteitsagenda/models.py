@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.plugin_api import Agreement, Audited, Base, Organisation
+from core.plugin_api import Agreement, Audited, Base, Organisation, Versioned
 
 MONEY = Numeric(14, 2)
 FIGURE = Numeric(12, 2)
@@ -97,8 +97,10 @@ class Agenda(Audited, Base):
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
-class Goal(Audited, Base):
+class Goal(Versioned, Audited, Base):
     """A goal of an agenda under one of the period's priorities: baseline, target per year, budget.
+
+    `Versioned`: a save over someone else's newer save of the goal is refused (the core's no-lost-update).
 
     `targets` maps the year (as text) to the richtpunt (a decimal as text); `lower_is_better` when the
     goal is to bring a figure down (early school leaving). `investment`: budget spent on the goal;

@@ -4,6 +4,9 @@
     enabled = true
     open_periods = ["2024-2027"]                  # periods institutions may draft an agenda for
     on_track_margin = "0"                          # how far below the richtpunt a goal still counts as on track
+    report_dates = [2026-03-01, 2027-03-01]        # the yearly realisation is due (region calendar, reminders)
+    midterm_date = 2025-12-31                      # the commission's midterm assessment (tussentijdse beoordeling)
+    final_date = 2028-06-30                        # the final assessment
     [instruments.kwaliteitsagenda.periods]
     "2024-2027" = ["Kansengelijkheid", "Aansluiting onderwijs-arbeidsmarkt", "Kwaliteit, onderzoek en innovatie"]
     "2015-2018" = ["Professionalisering", "Taal en rekenen", "Bpv", "Excellentie", "Vsv inclusief kwetsbare jongeren",
@@ -14,6 +17,7 @@ under a priority that does not belong to its agenda's period is refused.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,11 +42,15 @@ def period_problem(period) -> str | None:
 class KwaliteitsagendaSettings(RegionSettings):
     """periods: period -> its priorities (a TOML table; parsed here, the core has no dict setting);
     open_periods: the periods institutions may draft a new agenda for (default: all);
-    on_track_margin: a realisation this far short of the richtpunt still counts as on track."""
+    on_track_margin: a realisation this far short of the richtpunt still counts as on track;
+    report_dates, midterm_date, final_date: the dates in the region calendar (deadlines.py)."""
 
     periods: dict = field(default_factory=dict)
     open_periods: list[str] = field(default_factory=list)
     on_track_margin: Decimal = Decimal("0")
+    report_dates: list[dt.date] = field(default_factory=list)
+    midterm_date: dt.date | None = None
+    final_date: dt.date | None = None
 
     @classmethod
     def from_toml(cls, table: dict):
@@ -79,6 +87,7 @@ class KwaliteitsagendaSettings(RegionSettings):
     def to_json(self) -> dict:
         out = super().to_json()
         out["periods"] = dict(self.periods)
+        out["report_dates"] = [day.isoformat() for day in self.report_dates]
         return out
 
     def priorities(self, period: str) -> list[str]:

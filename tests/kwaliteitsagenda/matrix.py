@@ -6,20 +6,21 @@ platform's assessors write here, so the platform admin is the control user.
 """
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 KEY = "kwaliteitsagenda"
 PERIODS = {"2024-2027": ["Kansengelijkheid", "Aansluiting onderwijs-arbeidsmarkt", "Kwaliteit, onderzoek en innovatie"],
            "2015-2018": ["Professionalisering", "Taal en rekenen", "Bpv", "Excellentie",
                          "Vsv inclusief kwetsbare jongeren", "Studiesucces"]}
-REGIONS = {"rmc-19": {"enabled": True, "periods": PERIODS}, "rmc-29": {"enabled": True, "periods": PERIODS}}
+REGIONS = {"rmc-19": {"enabled": True, "periods": PERIODS, "report_dates": [dt.date(2026, 3, 1)],
+                      "midterm_date": dt.date(2025, 12, 31)},
+           "rmc-29": {"enabled": True, "periods": PERIODS}}
 GOAL = {"code": "K9", "priority": "Kansengelijkheid", "title": "Meer doorstroom", "baseline": "10",
         "target_2024": "11", "investment": "1000", "result_dependent": "0"}
 
 
 def build_world(session, world, regions) -> None:
-    import datetime as dt
-
     from core.consortia.models import ConsortiumMember
     from plugins.kwaliteitsagenda.models import CONSENT_GIVEN, Agenda, Goal, Realisation, Response
 
@@ -61,7 +62,7 @@ ARG_BUILDERS = {
 POST_PAYLOADS = {
     "regio.kwaliteitsagenda.new": lambda w, who, rule: {"organisation": w.orgs["01OE"], "period": "2024-2027"},
     "regio.kwaliteitsagenda.goal_new": lambda w, who, rule: dict(GOAL),
-    "regio.kwaliteitsagenda.goal_edit": lambda w, who, rule: {**GOAL, "code": "K1"},
+    "regio.kwaliteitsagenda.goal_edit": lambda w, who, rule: {**GOAL, "code": "K1", "version": "1"},
     "regio.kwaliteitsagenda.invite": lambda w, who, rule: {"organisation": w.orgs["GM0310"]},
     "regio.kwaliteitsagenda.respond": lambda w, who, rule: {"decision": "akkoord"},
     "regio.kwaliteitsagenda.consent": lambda w, who, rule: {"body": "works_council", "decided_on": "2025-01-10",

@@ -81,3 +81,15 @@ def test_another_institution_cannot_touch_the_agenda(app, client_of, agenda):
     before = counts(app)
     assert yuverta.post(f"{BASE}/agenda/{agenda}/doel/nieuw", data={**GOAL, "code": "K2"}).status_code == 404
     assert counts(app) == before
+
+
+def test_a_goal_saved_by_someone_else_in_between_is_not_overwritten(app, client_of, agenda):
+    goal_id = stored(app, "Goal")[0]["id"]
+    roc = client_of("roc")
+    first = roc.post(f"{BASE}/agenda/{agenda}/doel/{goal_id}", data={**GOAL, "title": "Eerste", "version": "1"})
+    assert first.status_code == 303
+    before = stored(app, "Goal")
+    late = roc.post(f"{BASE}/agenda/{agenda}/doel/{goal_id}", data={**GOAL, "title": "Tweede", "version": "1"})
+    assert late.status_code == 409
+    assert "Eerste" in late.get_data(as_text=True)  # the stored value is shown beside the user's input
+    assert stored(app, "Goal") == before

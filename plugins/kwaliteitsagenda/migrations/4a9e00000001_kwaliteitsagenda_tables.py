@@ -83,6 +83,7 @@ def upgrade() -> None:
     sa.Column('lower_is_better', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('investment', sa.Numeric(precision=14, scale=2), nullable=False),
     sa.Column('result_dependent', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.ForeignKeyConstraint(['agenda_id'], ['kwaliteitsagenda_agenda.id'], name=op.f('fk_kwaliteitsagenda_goal_agenda_id_kwaliteitsagenda_agenda'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['region_id'], ['region.id'], name=op.f('fk_kwaliteitsagenda_goal_region_id_region'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_kwaliteitsagenda_goal')),

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from core.plugin_api import (Organisation, Series, _, authorize, bar_chart, current_region, current_user,
-                             db_session, may, scoped)
+from core.plugin_api import (Organisation, Series, _, add_new, authorize, bar_chart, current_region, current_user,
+                             db_session, may, save_edit, scoped)
 
 from .. import figures
 from ..agreement import AGENDA_TEMPLATE, OUTFLOW_TEMPLATE
@@ -125,22 +125,28 @@ def _goal_page(agenda, goal=None):
                codes_taken=[g.code for g in agenda.goals if g is not goal])
     if goal is not None and request.method == "GET":
         form.fill(goal)
-    status = 200
+    status, conflict = 200, None
     if request.method == "POST":
         if lock:
             status = 409
         elif form.validate_on_submit():
-            target = goal or Goal(region_id=agenda.region_id, agenda_id=agenda.id)
-            form.apply(target)
+            session = db_session()
             if goal is None:
-                db_session().add(target)
-            db_session().commit()
-            flash(_("Doel %(code)s is opgeslagen.", code=target.code))
-            return redirect(url_for(".show", kwaliteitsagenda_agenda_id=agenda.id), 303)
+                target = Goal(region_id=agenda.region_id, agenda_id=agenda.id)
+                form.apply(target)
+                conflict = add_new(session, target, form, lambda: session.scalar(select(Goal).where(
+                    Goal.agenda_id == agenda.id, Goal.code == target.code)))
+            else:
+                target = goal
+                conflict = save_edit(session, goal, form, lambda: form.apply(goal))
+            if conflict is None:
+                flash(_("Doel %(code)s is opgeslagen.", code=target.code))
+                return redirect(url_for(".show", kwaliteitsagenda_agenda_id=agenda.id), 303)
+            status = 409
         else:
             status = 400
     return render_template("kwaliteitsagenda/goal.html", region=region, agenda=agenda, goal=goal, form=form,
-                           lock=lock, allowed=may_act("kwaliteitsagenda.edit", agenda)), status
+                           lock=lock, conflict=conflict, allowed=may_act("kwaliteitsagenda.edit", agenda)), status
 
 
 @bp.route("/agenda/<int:kwaliteitsagenda_agenda_id>/doel/nieuw", methods=["GET", "POST"])
