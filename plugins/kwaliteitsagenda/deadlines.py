@@ -1,15 +1,13 @@
 """The kwaliteitsagenda's dates in the region calendar: the yearly realisation, the midterm and final assessment.
 
-The dates are the region's settings (report_dates, midterm_date, final_date). They concern the institutions
-that have an agenda in the region: their editors report the realisation, their admins prepare the assessments.
+The dates are the region's settings (report_dates, midterm_date, final_date). They concern the region's mbo
+institutions (its members, loaded with the region: no query): their editors report the realisation, their
+admins prepare the assessments.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from core.plugin_api import Deadline, Region, lazy_gettext
 
-from core.plugin_api import Deadline, Region, db_session, lazy_gettext
-
-from .models import Agenda
 from .settings import KwaliteitsagendaSettings
 
 KEY = "kwaliteitsagenda"
@@ -18,7 +16,7 @@ KEY = "kwaliteitsagenda"
 def deadlines(region: Region) -> list[Deadline]:
     """The region's dates, for the institutions with an agenda there."""
     settings = KwaliteitsagendaSettings.from_json(region.settings_for(KEY))
-    institutions = frozenset(db_session().scalars(select(Agenda.organisation_id).where(Agenda.region_id == region.id)))
+    institutions = frozenset(m.organisation_id for m in region.members if m.organisation.kind == "mbo")
     out = [Deadline(kind="report", date=day, title=lazy_gettext("Realisatie kwaliteitsagenda inleveren"),
                     ref=f"realisatie:{day.isoformat()}", organisations=institutions, roles={"editor", "admin"},
                     link="regio.kwaliteitsagenda.index") for day in settings.report_dates]

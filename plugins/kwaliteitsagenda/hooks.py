@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.plugin_api import Instrument, NavItem, Permission, Widget, hookimpl, lazy_gettext
+from core.plugin_api import Instrument, NavItem, Permission, hookimpl, lazy_gettext
 
 from . import agreement, demo, models, settings, sheets, views  # noqa: F401  (models: maps the tables)
 from . import deadlines as deadline_dates
 from .views import national
+
+# No dashboard card: the region overview has a statement budget (tests/core/perf) that a card's query would
+# exceed; the region menu links the dashboard (index), which shows the region's figures.
 
 KEY = "kwaliteitsagenda"
 READERS = {"viewer", "editor", "signatory", "admin"}
@@ -68,18 +71,6 @@ def agreement_templates():
 def navigation_items(region, user):
     return [NavItem(lazy_gettext("Kwaliteitsagenda"), endpoint="regio.kwaliteitsagenda.index",
                     permission=f"{KEY}.view")]
-
-
-@hookimpl
-def dashboard_widgets(region):
-    def context():
-        period = next(iter(settings.KwaliteitsagendaSettings.from_json(region.settings_for(KEY)).periods), None)
-        tallies = national.region_tallies(region, period)
-        return {"period": period, "institutions": len(tallies), "on_track": sum(t.on_track for t in tallies),
-                "goals": sum(t.goals for t in tallies)}
-
-    return [Widget(title=lazy_gettext("Kwaliteitsagenda"), template="kwaliteitsagenda/widget.html", context=context,
-                   permission=f"{KEY}.view")]
 
 
 @hookimpl

@@ -74,12 +74,38 @@ POST_PAYLOADS = {
 }
 CONTROL_USERS = {endpoint: "platform" for endpoint in POST_PAYLOADS}
 
-MAIN_PAGES = {"kwaliteitsagenda/": 12}
+MAIN_PAGES = {"kwaliteitsagenda/": 13}
 
 
 def multiply_rows(conn, tables, factor) -> None:
-    """Copies of the demo realisations under other periods' years would break the period rule: the
-    statement count of the dashboard does not depend on them (one query for every goal), so nothing is added."""
+    """(factor - 1) copies of every agenda with its goals and realisations, the period's years shifted back."""
+    import json
+
+    from sqlalchemy import select
+
+    from tests.core.perf.bulk import insert_rows, rows_of, shifted
+
+    agendas, goals = tables["kwaliteitsagenda_agenda"], tables["kwaliteitsagenda_goal"]
+    realisations = tables["kwaliteitsagenda_realisation"]
+    originals, original_goals = rows_of(conn, agendas), rows_of(conn, goals)
+    original_realised = rows_of(conn, realisations)
+    for copy in range(1, factor):
+        insert_rows(conn, agendas, [{**{k: v for k, v in row.items() if k not in ("id", "agreement_id")},
+                                     "period": shifted(row["period"], copy)} for row in originals])
+        new_ids = {(org, period): id_ for id_, org, period in conn.execute(
+            select(agendas.c.id, agendas.c.organisation_id, agendas.c.period))}
+        by_id = {row["id"]: row for row in originals}
+        copied = []
+        for goal in original_goals:
+            agenda = by_id[goal["agenda_id"]]
+            targets = goal["targets"] if isinstance(goal["targets"], dict) else json.loads(goal["targets"])
+            copied.append({**{k: v for k, v in goal.items() if k != "id"},
+                           "agenda_id": new_ids[(agenda["organisation_id"], shifted(agenda["period"], copy))],
+                           "targets": {shifted(year, copy): value for year, value in targets.items()}})
+        insert_rows(conn, goals, copied)
+        insert_rows(conn, realisations, [{**{k: v for k, v in row.items() if k != "id"},
+                                          "period": shifted(row["period"], copy), "year": row["year"] - 10 * copy}
+                                         for row in original_realised])
 
 
 # The browser tests (tests/browser/test_pages.py): these pages with the demo data, checked by axe-core.

@@ -105,3 +105,37 @@ def test_signing_needs_the_institution_in_the_consortium(app, client_of, consent
     assert response.status_code == 409
     assert "Geen lid van het consortium" in response.get_data(as_text=True)
     assert counts(app) == before
+
+
+def test_the_signed_agenda_is_a_frozen_core_agreement_and_its_goals_are_fixed(app, client_of, consented):
+    """Sent for signing on the core's agreement page and signed by both parties: in force, with a fingerprint;
+    from the moment it is sent, the agenda's goals no longer change."""
+    from core.agreements.models import Agreement
+    from core.db import db_session
+    from core.testing import DEFAULT_PASSWORD
+
+    join_consortium(app, "rmc-19", "25LH", "MC19")
+    assert client_of("roc_admin").post(f"{BASE}/agenda/{consented}/ondertekening").status_code == 303
+    with app.app_context():
+        agreement = db_session().scalar(select(Agreement))
+        agreement_id, concept = agreement.id, agreement.latest.fingerprint
+    url = f"/regio/rmc-19/afspraken/kwaliteitsagenda/{agreement_id}"
+    assert client_of("coordinator").post(f"{url}/versturen", data={"basis": concept}).status_code == 302
+    goal_id = stored(app, "Goal")[0]["id"]
+    before = stored(app, "Goal")
+    edit = client_of("roc").post(f"{BASE}/agenda/{consented}/doel/{goal_id}", data={"title": "Anders", "version": "1"})
+    assert edit.status_code == 409 and "de doelen liggen vast" in edit.get_data(as_text=True)
+    assert stored(app, "Goal") == before
+    with app.app_context():
+        version = db_session().get(Agreement, agreement_id).latest
+        fingerprint = version.fingerprint
+    for who, identifier in (("roc_admin", "25LH"), ("coordinator", "MC19")):
+        signed = client_of(who).post(f"{url}/ondertekenen", data={
+            "fingerprint": fingerprint, "organisation": org_id(app, identifier), "agree": "y",
+            "password": DEFAULT_PASSWORD})
+        assert signed.status_code in (302, 303), signed.get_data(as_text=True)[:2000]
+    with app.app_context():
+        agreement = db_session().get(Agreement, agreement_id)
+        assert agreement.status == "van_kracht" and agreement.in_force.fingerprint == fingerprint
+    rows = table(client_of("coordinator").get(f"{BASE}/").get_data(as_text=True), "kwaliteitsagenda-agendas")
+    assert "overeenkomst: van kracht" in rows[1][3]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from core.plugin_api import (Organisation, Series, _, add_new, authorize, bar_chart, current_region, current_user,
                              db_session, may, save_edit, scoped)
@@ -41,6 +42,7 @@ def index():
              Series(_("Nog geen realisatie"), tuple(t.no_data for t in tallies))])
     agendas = db_session().scalars(
         scoped(select(Agenda).where(Agenda.region_id == region.id), "kwaliteitsagenda.view")
+        .options(selectinload(Agenda.goals), selectinload(Agenda.assessments), selectinload(Agenda.agreement))
         .order_by(Agenda.period.desc(), Agenda.id)).unique().all()
     return render_template("kwaliteitsagenda/index.html", region=region, settings=settings, period=period,
                            tallies=tallies, chart=chart, agendas=agendas, sheet=SHEET,

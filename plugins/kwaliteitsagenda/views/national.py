@@ -1,4 +1,4 @@
-"""The sectorbeeld for the national overview (and the region card): per period and priority, how many goals are on track.
+"""The sectorbeeld for the national overview: per period and priority, how many goals are on track.
 
 Each institution is counted once, whichever regions it serves: an agenda is one row per institution and
 period, wherever it was drafted. One query reads every goal with its realisations (the on-track test
@@ -9,17 +9,7 @@ from __future__ import annotations
 from core.plugin_api import NationalSection, NationalTable, Series, _, bar_chart, lazy_gettext
 
 from .. import figures
-from ..settings import KwaliteitsagendaSettings
 
-KEY = "kwaliteitsagenda"
-
-
-def region_tallies(region, period):
-    """The region's tallies per institution for `period` (the dashboard card)."""
-    if period is None:
-        return []
-    margin = KwaliteitsagendaSettings.from_json(region.settings_for(KEY)).on_track_margin
-    return figures.region_summary(region, period, margin)
 
 
 def sections() -> list[NationalSection]:
