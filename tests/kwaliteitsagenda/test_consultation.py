@@ -95,8 +95,13 @@ def test_with_consent_the_agenda_becomes_a_core_agreement(app, client_of, consen
     assert response.headers["Location"].endswith(f"/overeenkomsten/kwaliteitsagenda/{agreement_id}") or \
         str(agreement_id) in response.headers["Location"]
     assert stored(app, "Agenda")[0]["agreement_id"] == agreement_id
-    # The consent is now fixed, and a second agreement is refused.
+    # The consent and the goals are now fixed (the concept's text is the goals'), and a second agreement is refused.
     assert client_of("roc_admin").post(f"{BASE}/agenda/{consented}/ondertekening").status_code == 409
+    goal_id = stored(app, "Goal")[0]["id"]
+    edit = client_of("roc").post(f"{BASE}/agenda/{consented}/doel/{goal_id}", data={"title": "Anders", "version": "1"})
+    assert edit.status_code == 409 and "de doelen liggen vast" in edit.get_data(as_text=True)
+    assert client_of("roc_admin").post(f"{BASE}/agenda/{consented}/instemming", data={
+        "body": "works_council", "decided_on": "2025-01-10", "decision": "geen_instemming"}).status_code == 409
 
 
 def test_signing_needs_the_institution_in_the_consortium(app, client_of, consented):

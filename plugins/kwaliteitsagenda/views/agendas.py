@@ -13,6 +13,8 @@ from ..agreement import AGENDA_TEMPLATE, OUTFLOW_TEMPLATE
 from ..forms import KIND_LABELS, VERDICT_LABELS, AgendaForm, GoalForm
 from ..models import Agenda, Goal
 from ..sheets import SHEET
+
+ENDED = "beeindigd"  # the core's status of an ended agreement
 from . import bp
 from .common import KEY, load_agenda, may_act, settings_of, shown_period
 
@@ -78,12 +80,18 @@ def new():
         400 if form.errors else 200
 
 
+def open_agreement(agenda) -> bool:
+    """The agenda has an agreement that has not ended (a concept, out for signing or in force)."""
+    return agenda.agreement is not None and agenda.agreement.status != ENDED
+
+
 def lock_reason(agenda) -> str | None:
     """Why the agenda's goals can no longer change, or None."""
     if agenda.assessed:
         return _("Deze kwaliteitsagenda is beoordeeld; een beoordeelde versie kan niet meer veranderen.")
-    if agenda.agreement is not None and agenda.agreement.status != "concept":
-        return _("Deze kwaliteitsagenda is ter ondertekening aangeboden of ondertekend; de doelen liggen vast.")
+    if open_agreement(agenda):
+        return _("Van deze kwaliteitsagenda is een overeenkomst opgesteld (%(status)s); de doelen liggen vast.",
+                 status=agenda.agreement.status_label)
     return None
 
 
@@ -115,7 +123,8 @@ def render_agenda(agenda, problems=(), status=200):
         may_edit=may(current_user, "kwaliteitsagenda.edit", agenda),
         may_consent=may(current_user, "kwaliteitsagenda.consent", agenda),
         may_assess=may(current_user, "kwaliteitsagenda.assess", agenda),
-        agenda_template=AGENDA_TEMPLATE, key=KEY, problems=problems), status
+        agenda_template=AGENDA_TEMPLATE, key=KEY, problems=problems,
+        open_agreement=open_agreement(agenda)), status
 
 
 def _goal_page(agenda, goal=None):

@@ -14,7 +14,7 @@ from ..agreement import AGENDA_TEMPLATE, agenda_terms, agenda_text
 from ..forms import RESPONSE_LABELS, ConsentForm, InviteForm, ResponseForm, SignForm
 from ..models import Response
 from . import bp
-from .agendas import render_agenda
+from .agendas import open_agreement, render_agenda
 from .common import KEY, load_agenda, may_act
 
 
@@ -73,7 +73,7 @@ def consent(kwaliteitsagenda_agenda_id):
     agenda = load_agenda(kwaliteitsagenda_agenda_id, "kwaliteitsagenda.consent")
     form = ConsentForm()
     form.today = _today()
-    locked = agenda.agreement is not None or agenda.assessed
+    locked = open_agreement(agenda) or agenda.assessed
     status = 200
     if request.method == "POST":
         if locked:
@@ -105,7 +105,7 @@ def sign(kwaliteitsagenda_agenda_id):
                           "de ondernemingsraad en van de studentenraad is vastgelegd."))
     if not agenda.goals:
         problems.append(_("De kwaliteitsagenda heeft nog geen doelen."))
-    if agenda.agreement is not None:
+    if open_agreement(agenda):
         problems.append(_("Van deze kwaliteitsagenda is al een overeenkomst opgesteld."))
     if problems:
         return render_agenda(agenda, problems, 409)
