@@ -60,6 +60,7 @@ def new():
         abort(403)
     form = AgendaForm()
     form.setup(institutions, settings_of(region).draftable())
+    conflict = None
     if form.validate_on_submit():
         organisation = db_session().get(Organisation, form.organisation.data)
         authorize("kwaliteitsagenda.edit", organisation)
@@ -72,12 +73,15 @@ def new():
                                         _("een andere regio")))
         else:
             agenda = Agenda(region_id=region.id, organisation_id=organisation.id, period=form.period.data)
-            db_session().add(agenda)
-            db_session().commit()
-            flash(_("De kwaliteitsagenda %(period)s is aangemaakt. Voeg de doelen toe.", period=agenda.period))
-            return redirect(url_for(".show", kwaliteitsagenda_agenda_id=agenda.id), 303)
-    return render_template("kwaliteitsagenda/new.html", region=region, form=form, institutions=institutions), \
-        400 if form.errors else 200
+            session = db_session()
+            # a second request for the same institution and period at the same moment: a conflict, not a 500
+            conflict = add_new(session, agenda, form, lambda: session.scalar(select(Agenda).where(
+                Agenda.organisation_id == agenda.organisation_id, Agenda.period == agenda.period)))
+            if conflict is None:
+                flash(_("De kwaliteitsagenda %(period)s is aangemaakt. Voeg de doelen toe.", period=agenda.period))
+                return redirect(url_for(".show", kwaliteitsagenda_agenda_id=agenda.id), 303)
+    return render_template("kwaliteitsagenda/new.html", region=region, form=form, institutions=institutions,
+                           conflict=conflict), 409 if conflict else 400 if form.errors else 200
 
 
 def open_agreement(agenda) -> bool:
