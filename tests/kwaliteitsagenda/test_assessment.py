@@ -92,3 +92,13 @@ def test_regional_users_cannot_assess(app, client_of, agenda):
         assert client.post(f"{BASE}/agenda/{agenda}/beoordeling", data=ASSESSMENT).status_code == 403
     assert client_of("coordinator29").post(f"{BASE}/agenda/{agenda}/beoordeling", data=ASSESSMENT).status_code == 404
     assert counts(app) == before
+
+
+def test_the_ministry_reads_every_agenda_and_writes_nothing(app, client_of, agenda):
+    ministry = client_of("ministry")
+    assert ministry.get(f"{BASE}/agenda/{agenda}").status_code == 200
+    assert ministry.get("/regio/rmc-29/kwaliteitsagenda/").status_code == 200
+    before = counts(app)
+    assert ministry.post(f"{BASE}/agenda/{agenda}/beoordeling", data=ASSESSMENT).status_code == 403
+    assert ministry.post(f"{BASE}/agenda/{agenda}/doel/nieuw", data={**GOAL, "code": "K2"}).status_code == 403
+    assert counts(app) == before
