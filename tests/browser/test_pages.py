@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from tests import plugin_matrix
 from tests.browser import axe
 from tests.browser.conftest import leave, screenshot
 
@@ -84,6 +85,10 @@ PAGES = [
     ("beheer-audit", "beheerder", "/beheer/audit"),
     ("beheer-outbox", "beheerder", "/beheer/outbox"),
 ]
+# An instrument adds its own pages in its matrix.py (tests/plugin_matrix.py): BROWSER_PAGES in the form above,
+# BROWSER_ENGLISH the names of those also checked in English. A new instrument then edits nothing here.
+_MATRICES = plugin_matrix.matrix_modules().values()
+PAGES += [page for module in _MATRICES for page in getattr(module, "BROWSER_PAGES", ())]
 
 
 def _open(browser, signed_in, demo_server, account, language):
@@ -98,6 +103,7 @@ def _open(browser, signed_in, demo_server, account, language):
 ENGLISH = {"inloggen", "toegankelijkheid", "regio", "vsv-dashboard", "vsv-invoeren", "rif-aanvraag",
            "stagepact-dashboard", "kj-dashboard", "afspraak", "account", "beheer-gebruikers", "kalender",
            "landelijk", "openbaar"}
+ENGLISH |= {name for module in _MATRICES for name in getattr(module, "BROWSER_ENGLISH", ())}
 CASES = [(*page, "nl") for page in PAGES] + [(*page, "en") for page in PAGES if page[0] in ENGLISH]
 
 
