@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form, SearchField, SelectField
 
 from core.orgs.models import ORG_KINDS
+from core.orgs.places import organisation_places
 
 PICKER_LIMIT = 50  # options shown at once; the search narrows the rest
 
@@ -26,23 +27,25 @@ class PickerResult:
 
 def search_organisations(organisations, text: str = "", kind: str = "", first=frozenset(),
                          limit: int = PICKER_LIMIT) -> PickerResult:
-    """Filter `organisations` by name or identifier (`text`, case-insensitive) and `kind`.
+    """Filter `organisations` by name, identifier or place (`text`, case-insensitive) and `kind`.
 
     Those whose id is in `first` (the region's consortium) come first, then by name; at most `limit` shown.
     """
     organisations = list(organisations)
     needle = " ".join(text.split()).casefold()
     kind = kind if kind in ORG_KINDS else ""
+    places = organisation_places() if needle else {}
     matched = [o for o in organisations
                if (not kind or o.kind == kind)
-               and (not needle or needle in o.name.casefold() or needle in o.identifier.casefold())]
+               and (not needle or needle in o.name.casefold() or needle in o.identifier.casefold()
+                    or needle in places.get(o.identifier, ""))]
     matched.sort(key=lambda o: (o.id not in first, o.name.casefold(), o.identifier))
     return PickerResult(matched[:limit], len(matched), len(organisations))
 
 
 class OrganisationSearchForm(Form):
-    """The picker's search (a GET form, no CSRF): part of a name or identifier, and a kind."""
+    """The picker's search (a GET form, no CSRF): part of a name, place or identifier, and a kind."""
 
-    q = SearchField(_l("Naam of code (BRIN, CBS, KvK)"))
+    q = SearchField(_l("Naam, plaats of code (BRIN, CBS, KvK)"))
     kind = SelectField(_l("Soort"), choices=[("", _l("Alle soorten"))] + [(k, label) for k, (label, _s) in ORG_KINDS.items()],
                        validate_choice=False)

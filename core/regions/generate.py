@@ -15,12 +15,14 @@ file, key (or row) and reason, like the loader.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.orgs import places
 from core.orgs.identifiers import BRIN_RE
 from core.regions.loader import RegionFileError, display_path, load_regions
 
@@ -28,6 +30,7 @@ from core.regions.loader import RegionFileError, display_path, load_regions
 GENERATED_KINDS = ("rmc", "gemeente", "mbo", "vo", "pro")
 LOCATION_RE = re.compile(r"^([0-9]{2}[A-Z]{2})[0-9]{2}$")
 TABLE_RE = re.compile(r"^\s*\[", re.MULTILINE)
+PLACES_FILE = places.PLACES_FILE  # identifier -> places of its locations, read by core.orgs.places
 
 
 @dataclass
@@ -36,6 +39,7 @@ class School:
     brin: str
     name: str
     locations: dict[str, list[str]] = field(default_factory=dict)  # rmc_code -> vestigingscodes
+    places: set[str] = field(default_factory=set)  # where its locations are (the picker's search by place)
 
 
 @dataclass
@@ -137,8 +141,10 @@ def read_data(data_dir: str | Path) -> tuple[dict[str, RegionData], dict[str, st
             continue
         school = schools.setdefault(row["brin"], School("mbo", row["brin"], mbo_names[row["brin"]]))
         school.locations.setdefault(found[1], []).append(found[0])
+        school.places.add((row.get("place") or row.get("gemeente_name") or "").strip())
     vo: dict[str, list[tuple[str, str, bool]]] = {}
     vo_names: dict[str, str] = {}
+    vo_places: dict[str, set[str]] = {}
     seen = set()  # a location code may be in both files (an mbo institution's vmbo location)
     for line, row in _read(data_dir, "vo_locations.csv", cols | {"school_name", "is_pro"}, errors):
         found = location_row("vo_locations.csv", line, row, seen)
@@ -154,10 +160,12 @@ def read_data(data_dir: str | Path) -> tuple[dict[str, RegionData], dict[str, st
             continue  # an mbo institution's vmbo locations: it is already a member as an mbo institution
         vo_names.setdefault(row["brin"], row["school_name"].strip())
         vo.setdefault(row["brin"], []).append((found[0], found[1], row["is_pro"] == "yes"))
+        vo_places.setdefault(row["brin"], set()).add((row.get("gemeente_name") or "").strip())
     for brin, rows in vo.items():
         # praktijkonderwijs when every location is; a scholengemeenschap with a pro department stays vo
         kind = "pro" if all(is_pro for _c, _r, is_pro in rows) else "vo"
         school = schools.setdefault(brin, School(kind, brin, vo_names[brin]))
+        school.places |= vo_places[brin]
         for code, rmc, _p in rows:
             school.locations.setdefault(rmc, []).append(code)
     if errors:
@@ -287,8 +295,20 @@ def plan(data_dir: str | Path, regions_dir: str | Path, schemas: dict) -> Plan:
     for ident in sorted({i for _c, _k, i in dropped} & {i for _c, _k, i in added}):
         moved.append((ident, ", ".join(c for c, _k, i in dropped if i == ident),
                       ", ".join(c for c, _k, i in added if i == ident)))
+    texts[regions_dir / PLACES_FILE] = render_places(data)
     changed = [p for p, t in texts.items() if not p.exists() or p.read_text(encoding="utf-8") != t]
     return Plan(texts, added, dropped, moved, changed)
+
+
+def render_places(data: dict[str, RegionData]) -> str:
+    """`places.csv` beside the region files: every school's identifier and the places of its locations."""
+    schools = {s.brin: s for region in data.values() for s in region.schools}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["identifier", "places"])
+    for brin in sorted(schools):
+        writer.writerow([brin, "; ".join(sorted(p for p in schools[brin].places if p))])
+    return out.getvalue()
 
 
 def _validate(texts: dict[Path, str], schemas: dict) -> None:
@@ -296,6 +316,8 @@ def _validate(texts: dict[Path, str], schemas: dict) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         names = {}
         for path, text in texts.items():
+            if path.suffix != ".toml":
+                continue
             (Path(scratch) / path.name).write_text(text, encoding="utf-8")
             names[display_path(Path(scratch) / path.name)] = display_path(path)
         try:
@@ -312,6 +334,6 @@ def _validate(texts: dict[Path, str], schemas: dict) -> None:
 def write(result: Plan) -> None:
     """Write the planned files (only those that change)."""
     for path in result.changed_files:
-        scratch = path.with_suffix(".toml.tmp")
+        scratch = path.with_name(path.name + ".tmp")
         scratch.write_text(result.texts[path], encoding="utf-8")
         scratch.replace(path)

@@ -97,7 +97,8 @@ def test_dry_run_shows_the_changes_and_writes_nothing_then_write_keeps_the_deplo
         tail = text[text.index("[instruments."):]
         assert texts(regions_dir)[name].endswith(tail)
     again = generate(app, data_dir, regions_dir)
-    assert again.stdout.splitlines()[-1] == "0 toegevoegd, 0 verplaatst, 0 vervallen; 0 van 3 bestanden wijzigen."
+    # three region files and places.csv
+    assert again.stdout.splitlines()[-1] == "0 toegevoegd, 0 verplaatst, 0 vervallen; 0 van 4 bestanden wijzigen."
 
 
 def test_an_institution_in_three_regions_is_in_all_three_and_its_figures_land_in_the_right_one(
@@ -201,3 +202,24 @@ def test_the_consortium_picker_is_a_search_without_javascript(app_factory, data_
     assert "Kranenburg Praktijkonderwijs (01EK, praktijkonderwijs)" in found
     by_code = client.get("/regio/rmc-19/consortium/hello?q=25lh").get_data(as_text=True)
     assert "ROC Midden Nederland (25LH, mbo-instelling)" in by_code and "Kranenburg" not in by_code
+
+
+def test_the_picker_finds_schools_by_the_place_of_their_locations(app_factory, data_dir, regions_dir):
+    """generate writes places.csv beside the region files; the picker's one search box matches a place too."""
+    assert generate(app_factory(), data_dir, regions_dir, "--write").exit_code == 0
+    with open(regions_dir / "places.csv", newline="", encoding="utf-8") as fh:
+        places = {row["identifier"]: row["places"] for row in csv.DictReader(fh)}
+    assert set(places["25LH"].split("; ")) == {"Nieuwegein", "Utrecht"}  # ROC Midden Nederland's locations here
+    app = app_factory(reuse_db=True, REGIONS_DIR=str(regions_dir))
+    assert app.test_cli_runner().invoke(main, ["regions", "sync"]).exit_code == 0
+    make_user(app, "coordinator@example.nl", org="MC19", role="admin")
+    client = app.test_client()
+    login(client, "coordinator@example.nl")
+    nieuwegein = client.get("/regio/rmc-19/consortium/hello?q=nieuwegein&kind=mbo").get_data(as_text=True)
+    assert "ROC Midden Nederland (25LH, mbo-instelling)" in nieuwegein  # not in its name: by place
+    assert "Kranenburg" not in nieuwegein
+    nowhere = client.get("/regio/rmc-19/consortium/hello?q=groningen&kind=mbo").get_data(as_text=True)
+    assert "ROC Midden Nederland" not in nowhere
+    # a second run changes nothing: the places file is part of what generate owns
+    again = generate(app_factory(), data_dir, regions_dir)
+    assert "0 van " in again.output
