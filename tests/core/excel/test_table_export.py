@@ -16,11 +16,11 @@ def test_a_title_with_colons_and_brackets_and_over_31_characters_still_exports()
                           rows=(("Utrecht", 12, Decimal("1234.50"), Decimal("0.25")), ("=SOM(A1)", None, None, None)),
                           note="2 van de 40 regio's")
     out = io.BytesIO()
-    write_table(out, "Sectorbeeld: kwaliteitsagenda [2024/2027] per prioriteit", table)
+    write_table(out, "Sectorbeeld: voortgang [2024/2027] per prioriteit", table)
     book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
     ws = book.active
-    assert ws.title == "Sectorbeeld kwaliteitsagenda 20"
-    assert ws["A1"].value == "Sectorbeeld: kwaliteitsagenda [2024/2027] per prioriteit"
+    assert ws.title == "Sectorbeeld voortgang 2024 2027"
+    assert ws["A1"].value == "Sectorbeeld: voortgang [2024/2027] per prioriteit"
     assert [c.value for c in ws[4]] == ["Utrecht", 12, 1234.5, 0.25]
     assert ws["A5"].value == "=SOM(A1)" and ws["A5"].data_type == "s"  # text, never a formula
     assert ws["B5"].value is None
