@@ -232,6 +232,7 @@ class RealisationForm(Form):
                        validators=[InputRequired(lazy_gettext("Kies het jaar."))])
     value = NumberField(lazy_gettext("Realisatie"), validators=[InputRequired(lazy_gettext("Vul de realisatie in."))])
     note = StringField(lazy_gettext("Toelichting"), validators=[Optional(), Length(max=500), NoPersonalData()])
+    version = VersionField()  # the stored realisation the form was shown with ("version@id"; empty: a new one)
 
     def setup(self, goals, years) -> None:
         self.goal.choices = [(g.code, f"{g.code} {g.title}") for g in goals]

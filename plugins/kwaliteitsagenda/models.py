@@ -185,8 +185,11 @@ class Assessment(Audited, Base):
     agenda: Mapped[Agenda] = relationship(back_populates="assessments")
 
 
-class Realisation(Audited, Base):
+class Realisation(Versioned, Audited, Base):
     """What an institution realised on one goal in one year (the same unit as the goal's richtpunt).
+
+    `Versioned`: a save over someone else's newer save (form or Excel import) is refused, and a create that
+    clashes with one stored at the same moment is a conflict, not an error (the core's no-lost-update).
 
     Imported by the Excel sheet "kwaliteitsagenda-realisatie" (natural key: institution, period, goal code,
     year) or entered on the form.

@@ -1,8 +1,10 @@
 """The sectorbeeld for the national overview: per period and priority, how many goals are on track.
 
 Each institution is counted once, whichever regions it serves: an agenda is one row per institution and
-period, wherever it was drafted. One query reads every goal with its realisations (the on-track test
-compares JSON richtpunten per year, which a portable GROUP BY cannot); maintained aggregates can replace it.
+period, wherever it was drafted. One query reads every goal with its realisations. The core's maintained
+aggregates (plugin_api.Aggregate: SQL sums of one model's rows per region and period) cannot hold these counts:
+a goal's status compares its latest realisation (another table) with that year's richtpunt in the goal's JSON
+targets, and institutions are counted distinct, not summed.
 """
 from __future__ import annotations
 
