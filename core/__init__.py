@@ -52,7 +52,6 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     from core.home import bp as home_bp, language_bp
     from core.identity.account import bp as account_bp
     from core.identity import throttle
-    from core.identity.models import User
     from core.identity.views import make_auth_blueprint
     from core.operations import logs, readiness
     from core.operations.views import bp as operations_bp
@@ -92,9 +91,9 @@ def create_app(config: dict | None = None, *, extra_plugins=(), load_entry_point
     def load_user(user_id: str):
         from flask import session as cookie
 
-        from core.identity.sessions import session_is_valid
+        from core.identity.sessions import load_signed_in, session_is_valid
 
-        user = db_session().get(User, int(user_id))
+        user = load_signed_in(int(user_id))
         if user is None or not user.active or not session_is_valid(user):
             cookie.clear()  # a stale, ended or copied cookie: drop it
             return None

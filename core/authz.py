@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from flask import abort, current_app, g, has_request_context
 from flask_babel import lazy_gettext
 from flask_login import current_user
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, false, inspect, select
 
 from core.audit.models import AuditEntry
 from core.db import db_session
@@ -134,10 +134,7 @@ def user_context(user) -> UserContext:
     today = _today()
     ctx.org_roles = {m.organisation_id: m.role for m in user.memberships if m.applies_on(today)}
     if ctx.org_roles:
-        rows = db_session().execute(
-            select(RegionMember.region_id, RegionMember.organisation_id, RegionMember.is_coordinator)
-            .where(RegionMember.organisation_id.in_(ctx.org_roles))
-        )
+        rows = _region_links(user, ctx.org_roles)
         for region_id, org_id, is_coordinator in rows:
             ctx.region_orgs.setdefault(region_id, set()).add(org_id)
             if is_coordinator:
@@ -146,6 +143,19 @@ def user_context(user) -> UserContext:
                     ctx.coordinated.add(region_id)
     cache[user.id] = ctx
     return ctx
+
+
+def _region_links(user, org_ids) -> list[tuple[int, int, bool]]:
+    """(region, organisation, is coordinator) of every region the organisations `org_ids` are members of: from
+    the organisations' region links when they were loaded with the user (the signed-in user's are), else one
+    statement."""
+    orgs = [m.organisation for m in user.memberships if m.organisation_id in org_ids]
+    if all("region_links" not in inspect(org).unloaded for org in orgs):
+        return [(link.region_id, link.organisation_id, link.is_coordinator) for org in orgs for link in org.region_links]
+    return list(db_session().execute(
+        select(RegionMember.region_id, RegionMember.organisation_id, RegionMember.is_coordinator)
+        .where(RegionMember.organisation_id.in_(org_ids))
+    ))
 
 
 def active_memberships(user, day=None) -> list:

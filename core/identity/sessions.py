@@ -51,9 +51,40 @@ def current_row(user) -> UserSession | None:
     return row if row is not None and row.user_id == user.id else None
 
 
+def load_signed_in(user_id: int):
+    """The user of this request's cookie, with what every signed-in request reads, in one statement: their
+    memberships (with organisations), the session row of the cookie and whether two-factor is enrolled (kept
+    for `core.security.must_enrol`). None when no such user; the session row is checked by `session_is_valid`."""
+    from flask import g
+    from sqlalchemy import and_
+    from sqlalchemy.orm import joinedload
+
+    from core.identity.models import Membership, TotpCredential, User
+    from core.orgs.models import Organisation
+
+    token = session.get(SESSION_KEY)
+    found = db_session().execute(
+        select(User, UserSession, TotpCredential.confirmed_at)
+        .outerjoin(UserSession, and_(UserSession.user_id == User.id, UserSession.token_hash == _hash(token or "")))
+        .outerjoin(TotpCredential, TotpCredential.user_id == User.id)
+        .options(joinedload(User.memberships).joinedload(Membership.organisation)
+                 .joinedload(Organisation.region_links))
+        .where(User.id == user_id)
+    ).unique().first()
+    if found is None:
+        return None
+    user, row, confirmed_at = found
+    g._two_factor_enrolled = confirmed_at is not None
+    g._session_row = (user.id, row if token else None)
+    return user
+
+
 def session_is_valid(user) -> bool:
     """Whether this request's cookie points at a live session of `user`; refreshes its idle clock."""
-    row = current_row(user)
+    from flask import g
+
+    loaded = g.get("_session_row")
+    row = loaded[1] if loaded is not None and loaded[0] == user.id else current_row(user)
     if row is None or row.ended_at is not None or row.version != (user.session_version or 1):
         return False
     now = utcnow()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import g, has_request_context
 from flask_babel import get_locale, lazy_gettext as _l
 from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.audit.models import Audited
 from core.db import Base
@@ -33,6 +33,9 @@ class Organisation(Audited, Base):
     kind: Mapped[str] = mapped_column(String(20))
     identifier: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Read-only: the regions the organisation is a member of, loaded with a signed-in user's memberships
+    # (core.identity.sessions.load_signed_in) so the authorization context needs no statement of its own.
+    region_links: Mapped[list["RegionMember"]] = relationship("RegionMember", viewonly=True)  # noqa: F821
 
     @property
     def kind_label(self) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
 
 from core.authz import Decision, decide
@@ -25,7 +26,11 @@ def require_instrument(region: Region, key: str) -> None:
 
 def visible_region_or_404(slug: str, user) -> Region:
     """Load the region by slug, or 404 when it does not exist or the user may not see it."""
-    region = db_session().scalar(select(Region).where(Region.slug == slug))
+    # One statement: the region with its members (and their organisations) and instruments, which every
+    # region page reads.
+    region = db_session().scalars(
+        select(Region).where(Region.slug == slug).options(joinedload(Region.members), joinedload(Region.instruments))
+    ).unique().first()
     if region is None or decide(user, "region.view", region) is not Decision.ALLOW:
         abort(404)
     return region
