@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload
 
 from core.authz import scoped
 from core.db import db_session
@@ -33,7 +34,9 @@ def index():
     from core.deadlines.tasks import ended_memberships, tasks_for
     from core.identity.models import today as netherlands_today
 
-    regions = db_session().scalars(scoped(select(Region).order_by(Region.name), "region.view")).all()
+    # One statement: the list shows each region's instruments, not its members.
+    regions = db_session().scalars(scoped(select(Region).order_by(Region.name), "region.view").options(
+        joinedload(Region.instruments), lazyload(Region.members))).unique().all()
     today = netherlands_today()
     return render_template("core/home.html", regions=regions, today=today,
                            tasks=tasks_for(current_user, today, current_app.config["MANDATE_WARNING_DAYS"]),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from core.db import db_session
 from core.deadlines import core_dates
@@ -112,7 +113,8 @@ def regions_of(roles: dict[int, str]) -> list[Region]:
     return list(db_session().scalars(
         select(Region).where(Region.id.in_(select(RegionMember.region_id)
                                            .where(RegionMember.organisation_id.in_(roles))))
-        .order_by(Region.name)))
+        .options(joinedload(Region.members), joinedload(Region.instruments))  # one statement
+        .order_by(Region.name)).unique())
 
 
 def user_deadlines(user, today: dt.date | None = None) -> list[Dated]:

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
-from core.agreements.models import STATUS_SIGNING, Agreement
+from core.agreements.models import STATUS_SIGNING, Agreement, AgreementVersion
 from core.authz import CORE_PERMISSIONS
 from core.deadlines.model import Deadline
 from core.identity.models import ROLES, Membership, User
@@ -38,8 +38,10 @@ def agreement_deadlines(session: Session, region: Region, enabled: set[str]) -> 
     """Signatures awaited on versions out for signing, and the end date of agreements in force."""
     sign_roles = CORE_PERMISSIONS["agreement.sign"].default_roles
     out = []
-    stmt = select(Agreement).where(Agreement.region_id == region.id).order_by(Agreement.id)
-    for agreement in session.scalars(stmt):
+    # The agreements with their versions and in-force events in one statement; signatures and parties in one each.
+    stmt = (select(Agreement).where(Agreement.region_id == region.id).order_by(Agreement.id)
+            .options(joinedload(Agreement.versions).joinedload(AgreementVersion.in_force_event)))
+    for agreement in session.scalars(stmt).unique():
         if agreement.instrument_key not in enabled:
             continue
         link_args = {"instrument": agreement.instrument_key, "agreement_id": agreement.id}
