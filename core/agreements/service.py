@@ -379,14 +379,10 @@ class AgreementInForceView:
     since: Any  # datetime (UTC) of the last signature
 
 
-def in_force_for(session: Session, region_id: int, instrument_key: str,
-                 template_key: str | None = None) -> AgreementInForceView | None:
-    """The most recent agreement in force for (region, instrument[, template]), or None.
-
-    One statement, whatever the number of agreements, versions and signatures: a version is in force when
-    it was sent and every required party signed it (`AgreementVersion.status`); "since" is its in-force
-    event, else its last signature. Versions and signatures are not loaded.
-    """
+def _in_force_rows(region_id: int):
+    """(select of the versions in force in the region, their "since" expression): a version is in force when it
+    was sent and every required party signed it (`AgreementVersion.status`); "since" is its in-force event,
+    else its last signature. Versions and signatures are not loaded."""
     signed = (select(func.max(AgreementSignature.signed_at))
               .where(AgreementSignature.version_id == AgreementVersion.id).scalar_subquery())
     unsigned_party = (select(AgreementParty.id)
@@ -398,21 +394,54 @@ def in_force_for(session: Session, region_id: int, instrument_key: str,
                       .exists())
     any_party = select(AgreementParty.id).where(AgreementParty.version_id == AgreementVersion.id).exists()
     since = func.coalesce(AgreementInForce.at, signed)
-    stmt = (select(Agreement.id, Agreement.template_key, AgreementVersion.title, AgreementVersion.number,
-                   AgreementVersion.terms, AgreementVersion.fingerprint, since)
+    stmt = (select(Agreement.id.label("agreement_id"), Agreement.template_key.label("template_key"),
+                   AgreementVersion.title.label("title"), AgreementVersion.number.label("number"),
+                   AgreementVersion.terms.label("terms"), AgreementVersion.fingerprint.label("fingerprint"),
+                   since.label("since"), Agreement.instrument_key.label("instrument_key"))
             .join(AgreementVersion, AgreementVersion.agreement_id == Agreement.id)
             .outerjoin(AgreementInForce, AgreementInForce.version_id == AgreementVersion.id)
-            .where(Agreement.region_id == region_id, Agreement.instrument_key == instrument_key,
-                   AgreementVersion.state == SENT, any_party, ~unsigned_party)
-            .order_by(since.desc(), AgreementVersion.number.desc())
-            .limit(1))
+            .where(Agreement.region_id == region_id, AgreementVersion.state == SENT, any_party, ~unsigned_party))
+    return stmt, since
+
+
+def _view(row) -> AgreementInForceView:
+    return AgreementInForceView(row.agreement_id, row.template_key, row.title, row.number, dict(row.terms),
+                                row.fingerprint, _aware(row.since))
+
+
+def in_force_for(session: Session, region_id: int, instrument_key: str,
+                 template_key: str | None = None) -> AgreementInForceView | None:
+    """The most recent agreement in force for (region, instrument[, template]), or None.
+
+    One statement, whatever the number of agreements, versions and signatures.
+    """
+    stmt, since = _in_force_rows(region_id)
+    stmt = (stmt.where(Agreement.instrument_key == instrument_key)
+            .order_by(since.desc(), AgreementVersion.number.desc()).limit(1))
     if template_key is not None:
         stmt = stmt.where(Agreement.template_key == template_key)
     row = session.execute(stmt).first()
-    if row is None:
-        return None
-    agreement_id, template, title, number, terms, fingerprint, at = row
-    return AgreementInForceView(agreement_id, template, title, number, dict(terms), fingerprint, _aware(at))
+    return None if row is None else _view(row)
+
+
+def in_force_of_region(session: Session, region_id: int) -> dict[tuple[str, str], AgreementInForceView]:
+    """(instrument, template) -> the most recent agreement in force of that template in the region, for every
+    instrument at once: one statement (a page whose widgets each ask for their instrument's asks once)."""
+    stmt, since = _in_force_rows(region_id)
+    rank = func.row_number().over(partition_by=(Agreement.instrument_key, Agreement.template_key),
+                                  order_by=(since.desc(), AgreementVersion.number.desc()))
+    ranked = stmt.add_columns(rank.label("rank")).subquery()
+    rows = session.execute(select(ranked).where(ranked.c.rank == 1))
+    return {(row.instrument_key, row.template_key): _view(row) for row in rows}
+
+
+def _latest(found: dict[tuple[str, str], AgreementInForceView], instrument_key: str,
+            template_key: str | None) -> AgreementInForceView | None:
+    """The answer of `in_force_for` picked from `in_force_of_region`'s."""
+    if template_key is not None:
+        return found.get((instrument_key, template_key))
+    views = [view for (key, _template), view in found.items() if key == instrument_key]
+    return max(views, key=lambda view: (view.since, view.version), default=None)
 
 
 def _aware(moment):
@@ -473,13 +502,12 @@ def agreement_in_force(region, instrument_key: str, template_key: str | None = N
     """
     region_id = region.id if isinstance(region, Region) else int(region)
     session = db_session()
-    kept = request_memo("agreement_in_force", session)  # asked per school year, per widget
+    kept = request_memo("agreement_in_force", session)  # asked per school year, per widget, per instrument
     if kept is None:
         return in_force_for(session, region_id, instrument_key, template_key)
-    key = (region_id, instrument_key, template_key)
-    if key not in kept:
-        kept[key] = in_force_for(session, region_id, instrument_key, template_key)
-    return kept[key]
+    if region_id not in kept:
+        kept[region_id] = in_force_of_region(session, region_id)
+    return _latest(kept[region_id], instrument_key, template_key)
 
 
 # --- notifications ---------------------------------------------------------

@@ -165,6 +165,31 @@ def test_plugins_read_the_terms_in_force(world):
     assert in_force.fingerprint == load(world, agreement_id).latest.fingerprint
 
 
+def test_in_a_request_every_instrument_reads_its_agreement_in_force_from_one_statement(world):
+    from core import plugin_api
+    from core.agreements.service import in_force_for
+    from core.db import db_session
+    from core.regions.models import Region
+    from tests.core.perf.statements import counted
+
+    agreement_id = drafted_and_sent(world)
+    for party in PARTIES:
+        sign_as(world, party, agreement_id)
+    other = other_instrument(world.app)
+    with world.app.test_request_context("/"):
+        session = db_session()
+        region = session.scalar(select(Region).where(Region.slug == "rmc-19"))
+        expected = [in_force_for(session, region.id, "hello"), in_force_for(session, region.id, "hello", "hello-afspraak"),
+                    None, None]
+        with counted(world.app) as seen:
+            read = [plugin_api.agreement_in_force(region, "hello"),
+                    plugin_api.agreement_in_force(region, "hello", "hello-afspraak"),
+                    plugin_api.agreement_in_force(region, "hello", "another-template"),
+                    plugin_api.agreement_in_force(region, other)]
+    assert read == expected and read[0].agreement_id == agreement_id
+    assert len(seen) == 1
+
+
 def test_region_overview_links_the_agreements_per_instrument(world):
     html = world.client("lezer@example.nl").get("/regio/rmc-19/").get_data(as_text=True)
     other = other_instrument(world.app)
