@@ -70,23 +70,31 @@ def expected_institutions(region) -> dict[int, str]:
     return {m.organisation_id: m.organisation.name for m in region.members if m.organisation.kind == "mbo"}
 
 
+def _sums():
+    return (func.count(Report.id), _as_int(Report.has_desk), _as_int(Report.has_procedure),
+            func.sum(Report.reports_received), func.sum(Report.reports_handled), func.sum(Report.reports_forwarded),
+            func.sum(Report.teams_matching), func.sum(Report.teams_total))
+
+
 def region_totals(region_id: int, expected: dict[int, str] | None = None) -> list[YearFigures]:
     """Totals per school year over every institution that reported in the region (oldest first); with
-    `expected` (expected_institutions), each year says which of them reported."""
-    stmt = (select(Report.school_year, func.count(Report.id), _as_int(Report.has_desk), _as_int(Report.has_procedure),
-                   func.sum(Report.reports_received), func.sum(Report.reports_handled),
-                   func.sum(Report.reports_forwarded), func.sum(Report.teams_matching),
-                   func.sum(Report.teams_total))
-            .where(Report.region_id == region_id).group_by(Report.school_year).order_by(Report.school_year))
-    totals = [YearFigures(year, *(int(v or 0) for v in rest)) for year, *rest in db_session().execute(stmt)]
+    `expected` (expected_institutions), each year says which of them reported. One statement either way."""
     if expected is None:
-        return totals
+        stmt = (select(Report.school_year, *_sums()).where(Report.region_id == region_id)
+                .group_by(Report.school_year).order_by(Report.school_year))
+        return [YearFigures(year, *(int(v or 0) for v in rest)) for year, *rest in db_session().execute(stmt)]
+    # Grouped per institution as well: the year's totals are the sums of its rows, its reporters their ids.
+    stmt = (select(Report.school_year, Report.organisation_id, *_sums()).where(Report.region_id == region_id)
+            .group_by(Report.school_year, Report.organisation_id))
+    sums: dict[str, list[int]] = {}
     who: dict[str, set[int]] = {}
-    for year, org_id in db_session().execute(select(Report.school_year, Report.organisation_id)
-                                             .where(Report.region_id == region_id)):
+    for year, org_id, *rest in db_session().execute(stmt):
+        total = sums.setdefault(year, [0] * len(rest))
+        for i, value in enumerate(rest):
+            total[i] += int(value or 0)
         who.setdefault(year, set()).add(org_id)
-    return [YearFigures(**{**t.__dict__, "completeness": completeness(expected, who.get(t.school_year, ()),
-                                                                       noun="instelling")}) for t in totals]
+    return [YearFigures(year, *sums[year], completeness=completeness(expected, who[year], noun="instelling"))
+            for year in sorted(sums)]
 
 
 def shown_years(totals: list[YearFigures], minimum: int) -> tuple[list[YearFigures], list[str]]:

@@ -93,17 +93,26 @@ def reporters(session, region, brin: bool = False) -> dict[tuple, set[int]]:
     return out
 
 
+def _plus(total: int | None, value: int | None) -> int | None:
+    """SQL's sum: missing values are skipped, and a sum of none is None."""
+    if value is None:
+        return total
+    return value if total is None else total + value
+
+
 def year_rows(session, region, kind: str) -> list[YearRow]:
     """Realisation per school year (sums over the region's municipalities) against the signed target, with
     how complete each sum is; a year is judged only when every municipality of the region reported."""
-    sums = {
-        year: (participants, leavers)
-        for year, participants, leavers in session.execute(
-            select(VsvFigure.school_year, func.sum(VsvFigure.participants), func.sum(VsvFigure.new_leavers))
-            .where(VsvFigure.region_id == region.id, VsvFigure.brin.is_(None)).group_by(VsvFigure.school_year))
-    }
+    # One statement: the municipalities' own rows, summed per year here, which also tell who reported.
+    sums: dict[str, tuple[int | None, int | None]] = {}
+    who: dict[tuple, set[int]] = {}
+    for year, org_id, participants, leavers in session.execute(
+            select(VsvFigure.school_year, VsvFigure.organisation_id, VsvFigure.participants, VsvFigure.new_leavers)
+            .where(VsvFigure.region_id == region.id, VsvFigure.brin.is_(None))):
+        before = sums.get(year, (None, None))
+        sums[year] = (_plus(before[0], participants), _plus(before[1], leavers))
+        who.setdefault((year,), set()).add(org_id)
     expected = expected_municipalities(region)
-    who = reporters(session, region)
     goal = targets(region, kind)
     rows = []
     for year in sorted(set(sums) | set(goal)):
