@@ -4,22 +4,24 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from core.plugin_api import (_, add_new, authorize, current_region, current_user, db_session, euro, lock_for_update,
-                             may, save_edit)
+from core.plugin_api import (_, add_new, authorize, current_region, current_user, db_session, euro, keyset_page,
+                             lock_for_update, may, save_edit)
 
 from ..access import is_assessor, is_coordinator, load_application, require
 from ..forms import ApplicationForm, BudgetForm, EditForm, PartnerForm, RemoveLineForm
 from ..models import Application, BudgetLine, Partner
 from ..rules import CONCEPT, STATUS_LABELS, TARGET_GROUPS
 from . import bp
-from .common import figures, _common, visible_applications, _partner_choices, _show
+from .common import figures, _common, visible_applications_query, _partner_choices, _show
 
 
 @bp.route("/")
 def index():
     region = authorize("rif.view", current_region())
-    applications = visible_applications(region)
-    return render_template("rif/index.html", applications=applications, figures=figures,
+    # One page of the list (at most LIST_PAGE_SIZE applications), by reference.
+    page = keyset_page(db_session(), visible_applications_query(region),
+                       [(Application.reference, False), (Application.id, False)], request.args.get("na"))
+    return render_template("rif/index.html", applications=page.rows, page=page, figures=figures,
                            may_create=may(current_user, "rif.edit", region) and bool(_penvoerder_choices(region)),
                            coordinator=is_coordinator(current_user, region),
                            assessor=is_assessor(current_user, region),

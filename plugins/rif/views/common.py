@@ -3,7 +3,7 @@ the application page (shown again by every action on it) and what it says about 
 from __future__ import annotations
 
 from flask import render_template, request
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from core.plugin_api import (_, OrganisationSearchForm, consortium_organisations, current_region, current_user,
@@ -53,27 +53,27 @@ def _common():
 
 # --- list ----------------------------------------------------------------------
 
-def visible_applications(region, *, with_money: bool = True):
-    """What the user sees: their penvoerder's (coordinators: all), those they are a partner in, and
-    for assessors every application that is no longer a concept.
+def visible_applications_query(region, *, with_money: bool = True):
+    """One select of what the user sees: their penvoerder's (coordinators: all), those they are a partner in,
+    and for assessors every application that is no longer a concept.
 
     `with_money`: load every application's budget lines and partners too (two statements for all of them,
     not two per row), for pages that show the money figures."""
-    session = db_session()
     money = (selectinload(Application.budget_lines), selectinload(Application.partners)) if with_money else ()
-    seen = {a.id: a for a in session.scalars(
-        scoped(select(Application).where(Application.region_id == region.id), "rif.view").options(*money))}
+    seen = [Application.id.in_(scoped(select(Application.id).where(Application.region_id == region.id), "rif.view"))]
     mine = set(user_roles(current_user))
     if mine:
-        for a in session.scalars(select(Application).join(Partner, Partner.application_ref == Application.reference)
-                                 .where(Application.region_id == region.id, Partner.partner_id.in_(mine))
-                                 .options(*money)):
-            seen[a.id] = a
+        seen.append(select(Partner.id).where(Partner.application_ref == Application.reference,
+                                             Partner.partner_id.in_(mine)).exists())
     if is_assessor(current_user, region):
-        for a in session.scalars(select(Application).where(Application.region_id == region.id,
-                                                           Application.status != CONCEPT).options(*money)):
-            seen[a.id] = a
-    return sorted(seen.values(), key=lambda a: a.reference)
+        seen.append(Application.status != CONCEPT)
+    return select(Application).where(Application.region_id == region.id, or_(*seen)).options(*money)
+
+
+def visible_applications(region, *, with_money: bool = True):
+    """Every application `visible_applications_query` selects, by reference."""
+    return list(db_session().scalars(visible_applications_query(region, with_money=with_money)
+                                     .order_by(Application.reference, Application.id)))
 
 
 def _partner_search(region, application, search=None):
