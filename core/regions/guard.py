@@ -26,10 +26,10 @@ def require_instrument(region: Region, key: str) -> None:
 
 def visible_region_or_404(slug: str, user) -> Region:
     """Load the region by slug, or 404 when it does not exist or the user may not see it."""
-    # One statement: the region with its members (and their organisations) and instruments, which every
-    # region page reads.
+    # The region with its members (and their organisations) in one statement, its instruments in a second:
+    # every region page reads both (joined in one, each member row would repeat every instrument's settings).
     region = db_session().scalars(
-        select(Region).where(Region.slug == slug).options(joinedload(Region.members), joinedload(Region.instruments))
+        select(Region).where(Region.slug == slug).options(joinedload(Region.members))
     ).unique().first()
     if region is None or decide(user, "region.view", region) is not Decision.ALLOW:
         abort(404)
