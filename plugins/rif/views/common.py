@@ -3,14 +3,14 @@ the application page (shown again by every action on it) and what it says about 
 from __future__ import annotations
 
 from flask import render_template, request
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from core.plugin_api import (_, OrganisationSearchForm, consortium_organisations, current_region, current_user,
                              db_session, euro, instrument_settings, may, scoped, search_organisations)
 
 from .. import agreement as cooperation
-from ..access import conflicted, is_assessor, is_coordinator, may_assess, user_roles
+from ..access import assessor_condition, conflicted, is_assessor, is_coordinator, may_assess, user_roles
 from ..forms import (BudgetForm, DraftAgreementForm, PartnerForm, RemoveLineForm, TransitionForm, midterm_form,
                      score_form)
 from ..models import Application, Partner
@@ -65,8 +65,7 @@ def visible_applications_query(region, *, with_money: bool = True):
     if mine:
         seen.append(select(Partner.id).where(Partner.application_ref == Application.reference,
                                              Partner.partner_id.in_(mine)).exists())
-    if is_assessor(current_user, region):
-        seen.append(Application.status != CONCEPT)
+    seen.append(and_(Application.status != CONCEPT, assessor_condition(current_user, region)))
     return select(Application).where(Application.region_id == region.id, or_(*seen)).options(*money)
 
 
