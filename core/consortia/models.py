@@ -1,7 +1,8 @@
 """Consortium membership per region and instrument."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask import g, has_request_context
+from flask_babel import get_locale, lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -35,4 +36,11 @@ class ConsortiumMember(Audited, Base):
 
     @property
     def role_label(self) -> str:
-        return str(CONSORTIUM_ROLES.get(self.role, self.role))
+        """The role in the reader's language: translated once per request and role, not per member."""
+        if not has_request_context():
+            return str(CONSORTIUM_ROLES.get(self.role, self.role))
+        labels = g.setdefault("consortium_role_labels", {})
+        key = (str(get_locale()), self.role)  # a page may render a part in another language (force_locale)
+        if key not in labels:
+            labels[key] = str(CONSORTIUM_ROLES.get(self.role, self.role))
+        return labels[key]
