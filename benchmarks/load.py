@@ -242,9 +242,12 @@ def _ms(text: str) -> float:
 def drive(wrk: str, url: str, cookie: str, duration: int) -> dict:
     """wrk at CONNECTIONS connections for `duration` seconds: requests/s, p50 and p99 in ms, bad answers."""
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
-    out = subprocess.run([wrk, "-t", "2", "-c", str(CONNECTIONS), "-d", f"{duration}s", "--latency", *headers, url],
+    out = subprocess.run([wrk, "-t", "2", "-c", str(CONNECTIONS), "-d", f"{duration}s", "--timeout", "30s", "--latency",
+                          *headers, url],
                          capture_output=True, text=True, check=True).stdout
-    percentile = dict(re.findall(r"^\s+(\d+)%\s+(\S+)$", out, re.M))
+    percentile = dict(re.findall(r"^\s+(\d+)%\s+(\S+)\s*$", out, re.M))
+    if "50" not in percentile or "99" not in percentile:
+        raise SystemExit(f"wrk gave no latency distribution for {url}:\n{out}")
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
