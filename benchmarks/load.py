@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -207,17 +208,18 @@ def start_server(url: str, instance: Path, workers: int, replay_file: Path, log:
                                 "load:server_app()"], cwd=ROOT, env=env, stdout=log.open("ab"),
                                stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # until a worker answers (the port is open before the workers boot)
         if process.poll() is not None:
             raise SystemExit(f"gunicorn ended ({process.returncode}); see {log}")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process, base
+            with urllib.request.urlopen(base + TRIVIAL, timeout=5) as response:
+                if response.status == 200:
+                    return process, base
         except OSError:
             time.sleep(0.2)
     stop_server(process)
-    raise SystemExit(f"gunicorn did not answer within 60 s; see {log}")
+    raise SystemExit(f"gunicorn did not answer within 120 s; see {log}")
 
 
 def stop_server(process) -> None:
@@ -266,11 +268,11 @@ def line(name: str, count, page: dict, floor: dict | None, trivial: dict) -> str
     def cell(r):
         return f"{r['rps']:>8.0f}{r['p50']:>8.1f}{r['p99']:>8.1f}"
 
-    ratio = f"{page['rps'] / floor['rps']:>6.2f}x" if floor else f"{'':>7}"
+    ratio = f"{page['rps'] / max(floor['rps'], 1e-9):>6.2f}x" if floor else f"{'':>7}"
     note = " bad answers: %d" % page["bad"] if page["bad"] else ""
     note += f" socket errors: {page['errors']}" if page["errors"] else ""
     return (f"{name:<18}{count if count is not None else '':>6}{cell(page)}  {cell(floor) if floor else ' ' * 24}"
-            f"{ratio}{page['rps'] / trivial['rps']:>8.3f}x  {'ok' if _ok(page, floor) else 'NO'}{note}")
+            f"{ratio}{page['rps'] / max(trivial['rps'], 1e-9):>8.3f}x  {'ok' if _ok(page, floor) else 'NO'}{note}")
 
 
 def _ok(page: dict, floor: dict | None) -> bool:
@@ -300,6 +302,7 @@ def bench_database(label: str, url: str, args, wrk: str, tmp: Path, pages: list)
             else:
                 for account, browser in browsers.items():
                     browser.connection = type(browser.connection)("127.0.0.1", int(base.rsplit(":", 1)[1]))
+            drive(wrk, base + TRIVIAL, "", 1)  # every worker booted and warm
             trivial = drive(wrk, base + TRIVIAL, "", args.duration)
             print(f"\n{label}, {workers} sync workers, wrk {CONNECTIONS} connections x {args.duration:g} s; "
                   f"ms; x = req/s over the same-SQL floor / over the trivial floor")
@@ -310,6 +313,7 @@ def bench_database(label: str, url: str, args, wrk: str, tmp: Path, pages: list)
                 browser = browsers[account]
                 cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
                 check_page(browser, path)
+                drive(wrk, base + path, cookie, 1)  # each worker's first requests of the page (templates) not counted
                 floor = drive(wrk, base + SAME_SQL + name, "", args.duration)
                 page = drive(wrk, base + path, cookie, args.duration)
                 check_page(browser, path)
