@@ -212,8 +212,8 @@ def new_organisation():
 def audit():
     authorize("audit.view")
     form = AuditFilterForm(request.args)
-    form.region.choices = [(0, _("Alle regio's"))] + [
-        (r.id, r.name) for r in db_session().scalars(select(Region).order_by(Region.name))]
+    form.region.choices = [(0, _("Alle regio's"))] + [  # ids and names only: not every region's members
+        (region_id, name) for region_id, name in db_session().execute(select(Region.id, Region.name).order_by(Region.name))]
     stmt = scoped(select(AuditEntry), "audit.view")
     entries, page, has_next = [], 1, False
     if form.validate():
