@@ -39,8 +39,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT))  # first: benchmarks/core.py must not hide the core package
 
 SECRET = "benchmark-secret-key-that-is-long-enough-0123456789"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/regio_bench_load"
@@ -257,6 +257,20 @@ def drive(wrk: str, url: str, cookie: str, duration: int) -> dict:
             "bad": int(bad.group(1)) if bad else 0, "errors": errors.group(1) if errors else ""}
 
 
+def drain(base: str, workers: int) -> None:
+    """Wait until the requests wrk left behind are done: sync workers still answer the ones queued when it
+    stopped, which would otherwise be counted against the next measurement. One trivial request per worker,
+    all at once, returns only when the queue in front of them is empty."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def get(_):
+        with urllib.request.urlopen(base + TRIVIAL, timeout=120) as response:
+            response.read()
+
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(get, range(workers)))
+
+
 def check_page(browser, path: str) -> None:
     """The signed-in session still gets the page itself (wrk would count a redirect to sign-in as an answer)."""
     status = browser.get(path)[0]
@@ -303,6 +317,7 @@ def bench_database(label: str, url: str, args, wrk: str, tmp: Path, pages: list)
                 for account, browser in browsers.items():
                     browser.connection = type(browser.connection)("127.0.0.1", int(base.rsplit(":", 1)[1]))
             drive(wrk, base + TRIVIAL, "", 1)  # every worker booted and warm
+            drain(base, workers)
             trivial = drive(wrk, base + TRIVIAL, "", args.duration)
             print(f"\n{label}, {workers} sync workers, wrk {CONNECTIONS} connections x {args.duration:g} s; "
                   f"ms; x = req/s over the same-SQL floor / over the trivial floor")
@@ -314,8 +329,11 @@ def bench_database(label: str, url: str, args, wrk: str, tmp: Path, pages: list)
                 cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
                 check_page(browser, path)
                 drive(wrk, base + path, cookie, 1)  # each worker's first requests of the page (templates) not counted
+                drain(base, workers)
                 floor = drive(wrk, base + SAME_SQL + name, "", args.duration)
+                drain(base, workers)
                 page = drive(wrk, base + path, cookie, args.duration)
+                drain(base, workers)
                 check_page(browser, path)
                 print(line(name, counts[name], page, floor, trivial), flush=True)
         finally:
@@ -337,6 +355,7 @@ def main() -> None:
 
     from excel import postgres_answers
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers (finally) when stopped
     wrk = ensure_wrk()
     tmp = Path(tempfile.mkdtemp(prefix="regio-load-"))
     started = time.monotonic()
