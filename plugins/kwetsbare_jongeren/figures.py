@@ -17,7 +17,7 @@ import csv
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.plugin_api import Completeness, completeness, db_session, lazy_gettext
 
@@ -46,6 +46,16 @@ def region_rows(region_id: int, session=None) -> list[tuple[int, str, str, str, 
     """(organisation id, municipality, period, category, count) of every count in the region."""
     stmt = select(MonitorCount.organisation_id, MonitorCount.municipality, MonitorCount.period,
                   MonitorCount.category, MonitorCount.count).where(MonitorCount.region_id == region_id)
+    return [tuple(r) for r in (session or db_session()).execute(stmt)]
+
+
+def latest_period_rows(region_id: int, session=None) -> list[tuple[int, str, str, str, int]]:
+    """`region_rows` of the region's latest period only (one statement): what the dashboard card shows, the
+    same whatever the length of the history."""
+    latest = select(func.max(MonitorCount.period)).where(MonitorCount.region_id == region_id).scalar_subquery()
+    stmt = select(MonitorCount.organisation_id, MonitorCount.municipality, MonitorCount.period,
+                  MonitorCount.category, MonitorCount.count).where(MonitorCount.region_id == region_id,
+                                                                   MonitorCount.period == latest)
     return [tuple(r) for r in (session or db_session()).execute(stmt)]
 
 

@@ -73,7 +73,7 @@ def dashboard_widgets(region, user):
         from core.plugin_api import agreement_in_force
 
         conf = settings.settings_of(region)
-        rows = figures.region_rows(region.id)
+        rows = figures.latest_period_rows(region.id)  # the card shows the latest period only
         periods = figures.periods(rows)
         in_force = agreement_in_force(region, KEY, agreement.TEMPLATE_KEY)
         tasks = 0
