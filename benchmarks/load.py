@@ -257,18 +257,20 @@ def drive(wrk: str, url: str, cookie: str, duration: int) -> dict:
             "bad": int(bad.group(1)) if bad else 0, "errors": errors.group(1) if errors else ""}
 
 
-def drain(base: str, workers: int) -> None:
+def drain(base: str, workers: int, path: str = TRIVIAL, cookie: str = "", repeat: int = 1) -> None:
     """Wait until the requests wrk left behind are done: sync workers still answer the ones queued when it
-    stopped, which would otherwise be counted against the next measurement. One trivial request per worker,
-    all at once, returns only when the queue in front of them is empty."""
+    stopped, which would otherwise be counted against the next measurement. `repeat` requests of `path` per
+    worker, `workers` at a time, return only when the queue in front of them is empty (with a page's path:
+    each worker's first requests of it, which compile its templates, are not measured)."""
     from concurrent.futures import ThreadPoolExecutor
 
     def get(_):
-        with urllib.request.urlopen(base + TRIVIAL, timeout=120) as response:
+        request = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})
+        with urllib.request.urlopen(request, timeout=120) as response:
             response.read()
 
     with ThreadPoolExecutor(workers) as pool:
-        list(pool.map(get, range(workers)))
+        list(pool.map(get, range(workers * repeat)))
 
 
 def check_page(browser, path: str) -> None:
@@ -316,8 +318,7 @@ def bench_database(label: str, url: str, args, wrk: str, tmp: Path, pages: list)
             else:
                 for account, browser in browsers.items():
                     browser.connection = type(browser.connection)("127.0.0.1", int(base.rsplit(":", 1)[1]))
-            drive(wrk, base + TRIVIAL, "", 1)  # every worker booted and warm
-            drain(base, workers)
+            drain(base, workers, repeat=4)  # every worker booted and warm
             trivial = drive(wrk, base + TRIVIAL, "", args.duration)
             print(f"\n{label}, {workers} sync workers, wrk {CONNECTIONS} connections x {args.duration:g} s; "
                   f"ms; x = req/s over the same-SQL floor / over the trivial floor")
@@ -328,8 +329,7 @@ def bench_database(label: str, url: str, args, wrk: str, tmp: Path, pages: list)
                 browser = browsers[account]
                 cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
                 check_page(browser, path)
-                drive(wrk, base + path, cookie, 1)  # each worker's first requests of the page (templates) not counted
-                drain(base, workers)
+                drain(base, workers, path, cookie, repeat=2)  # each worker's first requests of the page
                 floor = drive(wrk, base + SAME_SQL + name, "", args.duration)
                 drain(base, workers)
                 page = drive(wrk, base + path, cookie, args.duration)
