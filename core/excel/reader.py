@@ -180,19 +180,29 @@ def header_index(spec: SheetSpec) -> dict[str, Column]:
     return index
 
 
-def open_sheet(data: bytes, spec: SheetSpec, *, max_rows: int) -> OpenedSheet:
-    """Open the workbook, choose the data sheet and match its header (problems are collected, not raised)."""
-    workbook = open_workbook(data)
-    marker = _read_marker(workbook)
+def open_sheet(data: bytes, spec: SheetSpec, *, max_rows: int, later=None) -> OpenedSheet:
+    """Open the workbook, choose the data sheet and match its header (problems are collected, not raised).
+
+    `later(only=..., exclude=...)`: checks the worksheets the safety check left for later (see
+    `safety.check_deferred`); called before the reader parses a sheet. A missing header is found on a
+    streamed look at the sheet's first rows, so such a file is refused without unpacking the rest of it.
+    """
+    check = later or (lambda **_kw: None)
+    workbook = open_workbook(data)  # parses no worksheet yet
     name = _choose_sheet(workbook, spec)
     if name is None:
+        check()
         return OpenedSheet("", 1, [], [Problem(None, _("De werkmap bevat geen zichtbaar werkblad met gegevens."))],
-                           marker)
+                           _read_marker(workbook))
     head = first_rows(data, name, HEADER_SCAN)
     if head is not None and not _has_header(head, spec):  # refused before the whole sheet is parsed
-        opened = OpenedSheet(name, 1, [], [], marker)
+        if MARKER_SHEET in workbook.sheet_names:
+            check(only=MARKER_SHEET)
+        opened = OpenedSheet(name, 1, [], [], _read_marker(workbook))
         _match_header(opened, [list(r) for r in head], spec)
         return opened
+    check()
+    marker = _read_marker(workbook)
     try:
         sheet = workbook.get_sheet_by_name(name)
     except BaseException as exc:

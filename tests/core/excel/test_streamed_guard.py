@@ -1,0 +1,74 @@
+"""The size guard unpacks a workbook as a stream: what it refuses and accepts does not depend on where the
+stream is cut, and a large sheet without a header is refused on a look at its first rows, before the rest
+of it is unpacked."""
+from __future__ import annotations
+
+import pytest
+
+from core.excel import safety
+from core.excel.safety import RefusedFile, check_workbook
+
+from .conftest import HEADER, counts, messages, openpyxl_file, row, run_import, upload
+from .test_formatted_empty import with_tail
+
+FAR_CELLS = [
+    '<c r="XFD1048576"><v>1</v></c>',
+    '<c r="A1048576"><v>1</v></c>',
+    "<c r='XFD1048576'><v>1</v></c>",  # single quotes: walked tag by tag
+    '<c r="XFD1048576" x=\'><c\'><v>1</v></c>',  # a quoted "><" inside the tag itself
+    '<c t=">" r="XFD1048576"><v>1</v></c>',
+]
+ROW_MESSAGE = ("Werkblad 'Groeten' heeft gegevens tot rij 1.048.576; meer dan 200.000 rijen wordt niet gelezen. "
+               "Splits het bestand.")
+
+
+@pytest.mark.parametrize("chunk", [7, 13, 64, 1000])
+@pytest.mark.parametrize("cell", FAR_CELLS)
+def test_a_far_away_cell_is_found_wherever_the_stream_is_cut(monkeypatch, chunk, cell):
+    data = with_tail(openpyxl_file([row()]), f'<row r="1048576">{cell}</row>')
+    monkeypatch.setattr(safety, "CHUNK", chunk)
+    with pytest.raises(RefusedFile, match="(kolom 16.384|rij 1.048.576)"):
+        check_workbook(data)
+
+
+@pytest.mark.parametrize("chunk", [7, 13, 64])
+def test_a_formatted_empty_far_cell_passes_wherever_the_stream_is_cut(monkeypatch, chunk):
+    data = with_tail(openpyxl_file([row()]), '<row r="1048576"><c r="XFD1048576" s="1"></c>'
+                                             '<c r="XFC1048576" s="1"/></row>')
+    monkeypatch.setattr(safety, "CHUNK", chunk)
+    check_workbook(data)
+
+
+def filler(rows: int, start: int = 3) -> str:
+    """Formatted but empty rows, as LibreOffice writes them: megabytes of XML the reader skips."""
+    return "".join(f'<row r="{r}"><c r="A{r}" s="1"/><c r="B{r}" s="1"/></row>' for r in range(start, start + rows))
+
+
+LARGE = 120_000  # about 6 MB of sheet XML: over safety.DEFER_BYTES
+
+
+def test_a_large_sheet_with_a_header_is_checked_whole_before_it_is_read(app, editor):
+    data = with_tail(openpyxl_file([row()]), filler(LARGE) + '<row r="1048576"><c r="A1048576"><v>1</v></c></row>')
+    before = counts(app)
+    prepared = run_import(app, data)
+    assert messages(prepared) == [ROW_MESSAGE]
+    assert prepared.refused
+    assert counts(app) == before
+
+
+def test_a_large_sheet_of_formatted_empty_rows_after_the_data_imports(app, editor):
+    prepared = run_import(app, with_tail(openpyxl_file([row("Grote groet")]), filler(LARGE)))
+    assert prepared.ok and prepared.row_count == 1
+
+
+def test_a_large_sheet_without_a_header_is_refused_for_its_header_and_offers_no_marked_copy(app, editor_client):
+    numbers = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>{r * 2}</v></c></row>'
+                      for r in range(3, LARGE))  # over safety.DEFER_BYTES of sheet XML, no header
+    data = with_tail(openpyxl_file([[1, 2]], header=[1, 2]), numbers)
+    before = counts(app)
+    response = upload(editor_client, data)  # a large upload runs as a job (inline here) and ends on its page
+    page = editor_client.get(response.headers["Location"], follow_redirects=True).get_data(as_text=True)
+    assert "geen kopregel gevonden in werkblad &#39;Groeten&#39;" in page
+    assert "verwacht de kolommen: " + HEADER[0] in page
+    assert "gemarkeerd.xlsx" not in page
+    assert counts(app) == before
