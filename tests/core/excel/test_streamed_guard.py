@@ -72,3 +72,27 @@ def test_a_large_sheet_without_a_header_is_refused_for_its_header_and_offers_no_
     assert "verwacht de kolommen: " + HEADER[0] in page
     assert "gemarkeerd.xlsx" not in page
     assert counts(app) == before
+
+
+@pytest.mark.parametrize("chunk", [5, 40])
+def test_what_the_sheet_xml_says_is_read_wherever_the_stream_is_cut(app, editor, monkeypatch, chunk):
+    from core.excel import sheetscan
+
+    from .test_what_user_sees import workbook
+
+    def edit(ws):
+        ws["C2"] = "#REF!"
+        ws["C2"].data_type = "e"
+        ws["D3"] = "=SUM(X1:X3)"
+        ws.merge_cells("A4:A5")
+        ws.row_dimensions[6].hidden = True
+
+    data = workbook([row("Een"), row("Twee"), row("Drie"), row("Vier"), row("Vijf")], edit)
+    expected = messages(run_import(app, data))  # read in pieces of a megabyte: the whole sheet at once
+    assert len(expected) == 4 and expected[3].startswith("Rij 6 is verborgen")
+    assert expected[:3] == [
+        "C2: foutwaarde #REF!; herstel de formule of vul een waarde in",
+        "D3: formule zonder waarde; open het bestand in Excel en sla het op, of vul een waarde in",
+        "A5: de cel is samengevoegd met A4; maak het samenvoegen ongedaan en vul elke cel"]
+    monkeypatch.setattr(sheetscan, "CHUNK", chunk)
+    assert messages(run_import(app, data)) == expected
