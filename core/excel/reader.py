@@ -98,6 +98,7 @@ class OpenedSheet:
         source = self._rows
         buffered = self._buffer
         self._buffer = []
+        self._rows = None  # the reader's grid goes as soon as the rows were walked, not with this object
 
         def all_rows():
             yield from buffered

@@ -64,6 +64,42 @@ def _unpack(blob: bytes) -> Any:
     return json.loads(zlib.decompress(blob))
 
 
+_BATCH = 2000  # rows encoded as JSON text, then compressed together
+
+
+def _pack_streamed(parts) -> bytes:
+    """The same compressed JSON as _pack(dict) would give, from `parts`: (name, value) pairs where value is a
+    whole JSON value or an iterable of list items (encoded and compressed a batch at a time, so no copy of
+    the whole payload as Python lists or as one string is ever held)."""
+    dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+    compressor = zlib.compressobj(6)
+    out: list[bytes] = []
+    text: list[str] = ["{"]
+    for n, (name, value) in enumerate(parts):
+        text.append(("," if n else "") + dumps(name) + ":")
+        if not isinstance(value, _Items):
+            text.append(dumps(value))
+            continue
+        text.append("[")
+        for i, item in enumerate(value.items):
+            text.append(("," if i else "") + dumps(item))
+            if len(text) >= _BATCH:
+                out.append(compressor.compress("".join(text).encode()))
+                text = []
+        text.append("]")
+    text.append("}")
+    out.append(compressor.compress("".join(text).encode()))
+    out.append(compressor.flush())
+    return b"".join(out)
+
+
+class _Items:
+    """A list to _pack_streamed, given as an iterable of its items."""
+
+    def __init__(self, items):
+        self.items = items
+
+
 def _new(session: Session, *, user_id: int, region_id: int, instrument: str, spec: SheetSpec, filename: str,
          minutes: int, state: str) -> StagedImport:
     now = utcnow()
@@ -84,13 +120,13 @@ def stage_ready(session: Session, *, user_id: int, region_id: int, instrument: s
     staged.changed_count = len(diff.changed)
     staged.unchanged_count = diff.unchanged
     staged.base_hash = diff.base_hash
-    staged.payload = _pack({
-        "keys": diff.keys,
-        "new": [encode(v) for v in diff.new],
-        "changed": [[row_id, encode(old), encode(new)] for row_id, old, new in diff.changed],
-        "file_keys": [encode_key(k) for k in file_keys],
-        "rows": [diff.new_rows, diff.changed_rows],  # row numbers in the file, to name them at the commit
-    })
+    staged.payload = _pack_streamed([
+        ("keys", diff.keys),
+        ("new", _Items(encode(v) for v in diff.new)),
+        ("changed", _Items([row_id, encode(old), encode(new)] for row_id, old, new in diff.changed)),
+        ("file_keys", _Items(encode_key(k) for k in file_keys)),
+        ("rows", [list(diff.new_rows), list(diff.changed_rows)]),  # row numbers in the file, to name them
+    ])
     session.add(staged)
     return staged
 
@@ -137,8 +173,16 @@ def diff_of(staged: StagedImport, spec: SheetSpec) -> tuple[Diff, list[tuple]]:
     keys = data["keys"]
     decode = _codec(spec, keys, _decoder)
     decode_key = _codec(spec, list(spec.natural_key), _decoder)
-    diff = Diff(keys=keys, new=[tuple(decode(v)) for v in data["new"]],
-                changed=[(row_id, tuple(decode(old)), tuple(decode(new))) for row_id, old, new in data["changed"]],
-                unchanged=staged.unchanged_count, base_hash=staged.base_hash or "")
+    # each list is turned into tuples in place: a decoded row replaces its JSON list, never both kept whole
+    new = _in_place(data.pop("new"), lambda v: tuple(decode(v)))
+    changed = _in_place(data.pop("changed"), lambda c: (c[0], tuple(decode(c[1])), tuple(decode(c[2]))))
+    diff = Diff(keys=keys, new=new, changed=changed, unchanged=staged.unchanged_count,
+                base_hash=staged.base_hash or "")
     diff.new_rows, diff.changed_rows = data.get("rows") or ([], [])
-    return diff, [tuple(decode_key(k)) for k in data["file_keys"]]
+    return diff, _in_place(data.pop("file_keys"), lambda k: tuple(decode_key(k)))
+
+
+def _in_place(items: list, convert) -> list:
+    for i, item in enumerate(items):
+        items[i] = convert(item)
+    return items

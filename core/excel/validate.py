@@ -28,6 +28,7 @@ from flask_babel import gettext as _, ngettext
 from core.authz import may
 from core.excel.bounds import storable
 from core.excel.cells import Invalid, Lookups, make_parser
+from core.excel.diff import RowList
 from core.excel.hidden import HIDDEN_IMPORT, HIDDEN_SKIP, hidden_refusal
 from core.excel.reader import Marker, OpenedSheet, Problem, cell_ref
 from core.excel.sheetscan import empty_cell_reason
@@ -44,7 +45,7 @@ class Validated:
     """The outcome: typed rows (only when there are no errors) or the errors."""
 
     keys: list[str]  # keys of the columns present in the file, in declaration order
-    rows: list[tuple[int, tuple]] = field(default_factory=list)  # (row number, values in `keys` order)
+    rows: RowList = field(default_factory=RowList)  # (row number, values in `keys` order), compact
     errors: list[Problem] = field(default_factory=list)  # at most MAX_KEPT_ERRORS
     error_count: int = 0
     sheet_name: str = ""
@@ -255,7 +256,7 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
     if count == 0 and result.ok and opened.marker is None:  # the platform's own empty export is 0 wijzigingen
         result.add(Problem(None, _("Het werkblad bevat geen rijen met gegevens onder de kopregel.")))
     if not result.ok:
-        result.rows = []
+        result.rows = RowList()
     result.org_ids = {org for org, ok in permission.cached().items() if ok and org is not None}
     return result
 
