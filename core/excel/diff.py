@@ -117,15 +117,20 @@ def stored_fingerprint(session: Session, spec: SheetSpec, region_id: int, keys: 
 
 
 def compute_diff(session: Session, spec: SheetSpec, region_id: int, keys: list[str],
-                 rows: "RowList | list[tuple[int, tuple]]") -> tuple[Diff, list[tuple]]:
+                 rows: "RowList | list[tuple[int, tuple]]", index: dict[tuple, int] | None = None
+                 ) -> tuple[Diff, list[tuple]]:
     """The diff, and the natural key of every row of the file (in file order) that it was made for.
 
     `rows` are (row number, values in `keys` order); their natural keys are unique (validation
-    refuses duplicates). New and changed rows are listed in file order.
+    refuses duplicates). New and changed rows are listed in file order. `index`: natural key -> position
+    in `rows`, every row's in file order, when validation made it already (taken over, not copied).
     """
     positions = key_positions(spec, keys)
-    file_keys = [tuple(values[p] for p in positions) for _row_number, values in rows]
-    index = {key: i for i, key in enumerate(file_keys)}
+    if index is None:
+        file_keys = [tuple(values[p] for p in positions) for _row_number, values in rows]
+        index = {key: i for i, key in enumerate(file_keys)}
+    else:  # validation's index of the same keys (in file order): not built twice
+        file_keys = list(index)
     digests: list[bytes | None] = [None] * len(rows)
     values_of = rows.values if isinstance(rows, RowList) else [values for _row_number, values in rows]
     changed: list[tuple[int, int, tuple]] = []  # (position in the file, id, old values)

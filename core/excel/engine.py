@@ -194,7 +194,8 @@ def prepare_opened(session: Session, prepared: Prepared, opened, *, spec: SheetS
         prepared.refused = validated.screened > 0  # a screened cell must not be stored, not even to mark it
         return prepared
     rows, validated.rows = validated.rows, []
-    prepared.diff, prepared.file_keys = compute_diff(session, spec, region.id, validated.keys, rows)
+    index, validated.index = validated.index, None
+    prepared.diff, prepared.file_keys = compute_diff(session, spec, region.id, validated.keys, rows, index)
     return prepared
 
 
