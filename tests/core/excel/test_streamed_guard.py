@@ -3,6 +3,8 @@ stream is cut, and a large sheet without a header is refused on a look at its fi
 of it is unpacked."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from core.excel import safety
@@ -96,3 +98,23 @@ def test_what_the_sheet_xml_says_is_read_wherever_the_stream_is_cut(app, editor,
         "A5: de cel is samengevoegd met A4; maak het samenvoegen ongedaan en vul elke cel"]
     monkeypatch.setattr(sheetscan, "CHUNK", chunk)
     assert messages(run_import(app, data)) == expected
+
+
+@pytest.mark.parametrize("piece", [1, 9, 1 << 18])
+def test_a_staged_upload_reads_back_the_same_wherever_its_payload_is_cut(app, editor_client, monkeypatch, piece):
+    # the preview and the confirm read the staged rows a piece at a time: the same rows come back and are stored
+    from core.excel import stage
+
+    from .conftest import URL, greetings
+    from .test_web import text_of, token_of
+
+    rows = [row(f"Groet {i:02d}", budget=f"{i},25", sent=10 + i) for i in range(40)] + [row("Zonder", budget=None)]
+    response = upload(editor_client, openpyxl_file(rows))
+    monkeypatch.setattr(stage._Fields, "PIECE", piece)
+    preview = text_of(editor_client.get(response.headers["Location"]))
+    assert "Nieuw 41 Gewijzigd 0 Ongewijzigd 0" in preview
+    assert "GM0344 (Gemeente Utrecht) 2024-2025 Groet 39 49 5 39,25" in preview
+    done = editor_client.post(URL + f"{token_of(response)}/bevestigen")
+    assert done.status_code == 303
+    stored = {g["text"]: (g["sent"], g["budget"]) for g in greetings(app)}
+    assert len(stored) == 41 and stored["Groet 39"] == (49, Decimal("39.25")) and stored["Zonder"][1] is None
