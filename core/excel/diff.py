@@ -14,8 +14,10 @@ The fingerprint covers exactly the stored rows the diff was made against
 "absent"), so the commit can tell whether they changed in between.
 
 Memory: the stored rows are streamed and compared one by one against the
-file's rows (indexed by key); only the old values of changed rows and a
-16-byte digest per matched row are kept, never a copy of the stored table.
+file's rows (indexed by key: validation's index when it made one); only the
+old values of changed rows and a 16-byte digest per matched row are kept,
+never a copy of the stored table. The file's rows come as a RowList (row
+numbers in an array, values as one tuple each).
 """
 from __future__ import annotations
 

@@ -4,9 +4,13 @@ Neither calamine nor openpyxl limits decompression (a 300 KB zip bomb drove
 them to gigabytes), and calamine allocates every sheet as a dense grid from
 its first to its last cell, so two cells at A1 and XFD1048576 make it
 request 512 GiB and abort the process. So every upload passes this check
-first; it reads the zip's own directory and then every entry, in bounded
-memory, and refuses with a message in the uploader's language (Dutch on the
-command line and outside an app context):
+first; it reads the zip's own directory and then every entry as a stream,
+piece by piece (memory stays at a few megabytes whatever the upload), and
+refuses with a message in the uploader's language (Dutch on the command line
+and outside an app context). A large worksheet may be left for later
+(`defer`): the reader first looks for its header on a streamed look at its
+first rows, and `check_deferred` checks it whole before any parser reads it.
+Refused are:
 
 * empty, too large, legacy .xls, encrypted (OLE container), .csv or other
   text renamed, .ods, .xlsb, anything that is not a zip;
