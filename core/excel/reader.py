@@ -15,6 +15,7 @@ decompression nor the grid it allocates.
 from __future__ import annotations
 
 import io
+import tempfile
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -127,9 +128,19 @@ def _reader_error(exc: BaseException) -> bool:
     return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
+SPILL_BYTES = 4 << 20  # a larger upload is read by calamine from a temporary file, not from a copy in memory
+
+
 def open_workbook(data: bytes):
+    """The workbook for calamine. A large upload is handed over as a (deleted) temporary file, which calamine
+    reads as it needs it: from memory it would first copy the whole upload, next to its grid."""
     try:
-        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if len(data) <= SPILL_BYTES:
+            return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as spill:
+            spill.write(data)
+            spill.flush()
+            return python_calamine.CalamineWorkbook.from_path(spill.name)  # keeps the file open after it goes
     except BaseException as exc:  # calamine raises its own errors, and a Rust panic on odd input
         if not _reader_error(exc):
             raise
