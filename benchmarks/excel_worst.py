@@ -94,6 +94,17 @@ def child_worst(args) -> dict:
             "message": str(prepared.problems[0]) if prepared.problems else ""}
 
 
+def child_guard(args) -> dict:
+    from core.excel.safety import check_workbook
+
+    app = bench.build_app(args.database_url)
+    data = Path(args.file).read_bytes()
+    with app.app_context():
+        start = time.perf_counter()
+        check_workbook(data, "worst.xlsx")
+        return {"seconds": time.perf_counter() - start}
+
+
 def run(child: str, **options) -> dict:
     command = [sys.executable, __file__, "--child", child]
     for key, value in options.items():
@@ -113,7 +124,8 @@ def main() -> None:
     parser.add_argument("--kind", default="import")
     args = parser.parse_args()
     if args.child:
-        result = child_worst(args) if args.child == "worst" else bench.child_import(args)
+        children = {"worst": child_worst, "guard": child_guard}
+        result = children.get(args.child, bench.child_import)(args)
         result["peak_mb"] = bench.peak_mb()
         print(json.dumps(result))
         return
@@ -129,6 +141,8 @@ def main() -> None:
     result = run("worst", file=worst, database_url=url)
     print(f"  worst file: {result['seconds']:.2f} s, peak {result['peak_mb']:.0f} MB, "
           f"{'refused' if result['refused'] else 'read'}: {result['message'][:100]}")
+    result = run("guard", file=worst, database_url=url)
+    print(f"  size guard, whole streamed pass over it: {result['seconds']:.2f} s, peak {result['peak_mb']:.0f} MB")
     result = run("import", file=sheet, database_url=url, kind="import")
     print(f"  {args.rows:,}-row import (SQLite, end to end): {result['seconds']:.2f} s, peak {result['peak_mb']:.0f} MB")
 

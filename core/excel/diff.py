@@ -14,12 +14,15 @@ The fingerprint covers exactly the stored rows the diff was made against
 "absent"), so the commit can tell whether they changed in between.
 
 Memory: the stored rows are streamed and compared one by one against the
-file's rows (indexed by key); only the old values of changed rows and a
-16-byte digest per matched row are kept, never a copy of the stored table.
+file's rows (indexed by key: validation's index when it made one); only the
+old values of changed rows and a 16-byte digest per matched row are kept,
+never a copy of the stored table. The file's rows come as a RowList (row
+numbers in an array, values as one tuple each).
 """
 from __future__ import annotations
 
 import hashlib
+from array import array
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -42,6 +45,40 @@ class Diff:
     @property
     def change_count(self) -> int:
         return len(self.new) + len(self.changed)
+
+
+class RowList:
+    """Rows as (row number, values) pairs, stored compactly: the row numbers in an array of machine integers,
+    the values as one tuple each (no pair tuple and no int object per row: about 80 bytes a row less, 80 MB at
+    1,000,000 rows). Iterates, indexes and appends like a list of pairs."""
+
+    __slots__ = ("numbers", "values")
+
+    def __init__(self, pairs=()):
+        self.numbers = array("q")
+        self.values: list[tuple] = []
+        for pair in pairs:
+            self.append(pair)
+
+    def append(self, pair: tuple[int, tuple]) -> None:
+        self.numbers.append(pair[0])
+        self.values.append(pair[1])
+
+    def clear(self) -> None:
+        self.numbers = array("q")
+        self.values = []
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __iter__(self) -> Iterator[tuple[int, tuple]]:
+        return zip(self.numbers, self.values)
+
+    def __getitem__(self, i: int) -> tuple[int, tuple]:
+        return self.numbers[i], self.values[i]
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
 
 
 def key_positions(spec: SheetSpec, keys: list[str]) -> list[int]:
@@ -82,16 +119,22 @@ def stored_fingerprint(session: Session, spec: SheetSpec, region_id: int, keys: 
 
 
 def compute_diff(session: Session, spec: SheetSpec, region_id: int, keys: list[str],
-                 rows: list[tuple[int, tuple]]) -> tuple[Diff, list[tuple]]:
+                 rows: "RowList | list[tuple[int, tuple]]", index: dict[tuple, int] | None = None
+                 ) -> tuple[Diff, list[tuple]]:
     """The diff, and the natural key of every row of the file (in file order) that it was made for.
 
     `rows` are (row number, values in `keys` order); their natural keys are unique (validation
-    refuses duplicates). New and changed rows are listed in file order.
+    refuses duplicates). New and changed rows are listed in file order. `index`: natural key -> position
+    in `rows`, every row's in file order, when validation made it already (taken over, not copied).
     """
     positions = key_positions(spec, keys)
-    file_keys = [tuple(values[p] for p in positions) for _row_number, values in rows]
-    index = {key: i for i, key in enumerate(file_keys)}
+    if index is None:
+        file_keys = [tuple(values[p] for p in positions) for _row_number, values in rows]
+        index = {key: i for i, key in enumerate(file_keys)}
+    else:  # validation's index of the same keys (in file order): not built twice
+        file_keys = list(index)
     digests: list[bytes | None] = [None] * len(rows)
+    values_of = rows.values if isinstance(rows, RowList) else [values for _row_number, values in rows]
     changed: list[tuple[int, int, tuple]] = []  # (position in the file, id, old values)
     diff = Diff(keys=keys)
     for row_id, stored in stored_rows(session, spec, region_id, keys):
@@ -99,13 +142,13 @@ def compute_diff(session: Session, spec: SheetSpec, region_id: int, keys: list[s
         if i is None:
             continue  # stored but not in the file: left alone
         digests[i] = _row_digest(row_id, stored)
-        if stored == rows[i][1]:
+        if stored == values_of[i]:
             diff.unchanged += 1
         else:
             changed.append((i, row_id, stored))
     del index
     changed.sort(key=lambda item: item[0])
-    diff.changed = [(row_id, old, rows[i][1]) for i, row_id, old in changed]
+    diff.changed = [(row_id, old, values_of[i]) for i, row_id, old in changed]
     diff.changed_rows = [rows[i][0] for i, _row_id, _old in changed]
     for i, (row_number, values) in enumerate(rows):
         if digests[i] is None:

@@ -26,7 +26,7 @@ from core.excel.diff import Diff, compute_diff
 from core.excel.hidden import chosen as hidden_choice
 from core.excel.normalise import normalised
 from core.excel.reader import Problem, open_sheet
-from core.excel.safety import Limits, RefusedFile, check_workbook
+from core.excel.safety import Limits, RefusedFile, check_deferred, check_workbook
 from core.excel.othersheets import screen_other_sheets
 from core.excel.spec import Kind, SheetSpec
 from core.excel.validate import RowPermission, recheck_rules, screen_of, validate
@@ -114,6 +114,7 @@ class Prepared:
     lookups: Lookups | None = None
     row_count: int = 0
     hidden_rows: list[int] = field(default_factory=list)  # data rows hidden in the sheet (imported or skipped)
+    unchecked: bool = False  # a large sheet was not checked whole (refused for its header): not kept to mark
 
     @property
     def ok(self) -> bool:
@@ -130,27 +131,40 @@ def prepare_import(session: Session, *, spec: SheetSpec, instrument: str, region
     require_instrument(region, instrument)
     limits = Limits.from_config(config)
     prepared = Prepared(spec=spec, filename=filename)
+    deferred: list[str] = []  # worksheets checked whole only once the header was found (or before screening)
     try:
-        check_workbook(data, filename, limits)
+        check_workbook(data, filename, limits, defer=deferred)
         data = normalised(data)  # backslash or root part names, as some Windows tools write them
-        opened = open_sheet(data, spec, max_rows=limits.max_rows)
+        workbook = data
+
+        def later(**which):
+            check_deferred(workbook, deferred, limits, **which)
+
+        opened = open_sheet(data, spec, max_rows=limits.max_rows, later=later)
     except RefusedFile as exc:
-        prepared.problems = [Problem(None, str(exc))]
-        prepared.error_count = 1
-        prepared.refused = True
-        return prepared
+        return _refused(prepared, exc)
     if rows_seen is not None:
         opened.rows = rows_seen(opened.rows)
-    return prepare_opened(session, prepared, opened, spec=spec, instrument=instrument, region=region, user=user,
-                          max_rows=limits.max_rows, hidden=hidden, workbook=data)
+    prepare_opened(session, prepared, opened, spec=spec, instrument=instrument, region=region, user=user,
+                   max_rows=limits.max_rows, hidden=hidden, workbook=data, later=later)
+    prepared.unchecked = bool(deferred)  # refused for its header before a large sheet was checked whole
+    return prepared
+
+
+def _refused(prepared: Prepared, exc: RefusedFile) -> Prepared:
+    prepared.problems = [Problem(None, str(exc))]
+    prepared.error_count = 1
+    prepared.refused = True
+    return prepared
 
 
 def prepare_opened(session: Session, prepared: Prepared, opened, *, spec: SheetSpec, instrument: str,
                    region: Region, user, max_rows: int, hidden: str | None = None,
-                   workbook: bytes | None = None) -> Prepared:
+                   workbook: bytes | None = None, later=None) -> Prepared:
     """Validate and diff the rows of an opened sheet (a workbook's, or another row source such as the JSON
     API's, core.api.rows) into `prepared`. Writes nothing. `workbook`: the upload, whose other sheets are
-    screened too (None: the rows have no workbook around them)."""
+    screened too (None: the rows have no workbook around them); `later`: checks the worksheets the safety
+    check left for later (open_sheet's), before the screen reads them."""
     lookups = build_lookups(session, region, instrument)
     if lookups.school_years is not None:
         lookups.stored_school_years = stored_school_years(session, spec, region)
@@ -164,6 +178,11 @@ def prepare_opened(session: Session, prepared: Prepared, opened, *, spec: SheetS
     prepared.hidden_rows = validated.hidden_rows
     screen = screen_of(spec, RuleContext(region, instrument, user))
     if screen is not None and workbook is not None:  # personal data on any other sheet refuses the workbook too
+        try:
+            if later is not None:
+                later(exclude=validated.sheet_name)
+        except RefusedFile as exc:
+            return _refused(prepared, exc)
         others, refused_cells = screen_other_sheets(workbook, validated.sheet_name, screen)
         if refused_cells:
             validated.errors = [*validated.errors, *others]
@@ -175,7 +194,8 @@ def prepare_opened(session: Session, prepared: Prepared, opened, *, spec: SheetS
         prepared.refused = validated.screened > 0  # a screened cell must not be stored, not even to mark it
         return prepared
     rows, validated.rows = validated.rows, []
-    prepared.diff, prepared.file_keys = compute_diff(session, spec, region.id, validated.keys, rows)
+    index, validated.index = validated.index, None
+    prepared.diff, prepared.file_keys = compute_diff(session, spec, region.id, validated.keys, rows, index)
     return prepared
 
 
@@ -208,7 +228,7 @@ def stage_prepared(session: Session, prepared: Prepared, *, user, region: Region
         staged = staging.stage_ready(session, diff=prepared.diff, file_keys=prepared.file_keys, **common)
     else:
         too_big = mark_max_rows is not None and prepared.row_count > mark_max_rows  # openpyxl loads it whole
-        keep = not prepared.refused and not too_big  # only a file that can be marked is kept
+        keep = not prepared.refused and not too_big and not prepared.unchecked  # only a file that can be marked
         staged = staging.stage_errors(session, errors=prepared.problems, error_count=prepared.error_count,
                                       sheet_name=prepared.sheet_name, data=normalised(data) if keep else None,
                                       **common)

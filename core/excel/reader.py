@@ -15,6 +15,7 @@ decompression nor the grid it allocates.
 from __future__ import annotations
 
 import io
+import tempfile
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -98,6 +99,7 @@ class OpenedSheet:
         source = self._rows
         buffered = self._buffer
         self._buffer = []
+        self._rows = None  # the reader's grid goes as soon as the rows were walked, not with this object
 
         def all_rows():
             yield from buffered
@@ -126,9 +128,19 @@ def _reader_error(exc: BaseException) -> bool:
     return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
+SPILL_BYTES = 4 << 20  # a larger upload is read by calamine from a temporary file, not from a copy in memory
+
+
 def open_workbook(data: bytes):
+    """The workbook for calamine. A large upload is handed over as a (deleted) temporary file, which calamine
+    reads as it needs it: from memory it would first copy the whole upload, next to its grid."""
     try:
-        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if len(data) <= SPILL_BYTES:
+            return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as spill:
+            spill.write(data)
+            spill.flush()
+            return python_calamine.CalamineWorkbook.from_path(spill.name)  # keeps the file open after it goes
     except BaseException as exc:  # calamine raises its own errors, and a Rust panic on odd input
         if not _reader_error(exc):
             raise
@@ -180,19 +192,29 @@ def header_index(spec: SheetSpec) -> dict[str, Column]:
     return index
 
 
-def open_sheet(data: bytes, spec: SheetSpec, *, max_rows: int) -> OpenedSheet:
-    """Open the workbook, choose the data sheet and match its header (problems are collected, not raised)."""
-    workbook = open_workbook(data)
-    marker = _read_marker(workbook)
+def open_sheet(data: bytes, spec: SheetSpec, *, max_rows: int, later=None) -> OpenedSheet:
+    """Open the workbook, choose the data sheet and match its header (problems are collected, not raised).
+
+    `later(only=..., exclude=...)`: checks the worksheets the safety check left for later (see
+    `safety.check_deferred`); called before the reader parses a sheet. A missing header is found on a
+    streamed look at the sheet's first rows, so such a file is refused without unpacking the rest of it.
+    """
+    check = later or (lambda **_kw: None)
+    workbook = open_workbook(data)  # parses no worksheet yet
     name = _choose_sheet(workbook, spec)
     if name is None:
+        check()
         return OpenedSheet("", 1, [], [Problem(None, _("De werkmap bevat geen zichtbaar werkblad met gegevens."))],
-                           marker)
+                           _read_marker(workbook))
     head = first_rows(data, name, HEADER_SCAN)
     if head is not None and not _has_header(head, spec):  # refused before the whole sheet is parsed
-        opened = OpenedSheet(name, 1, [], [], marker)
+        if MARKER_SHEET in workbook.sheet_names:
+            check(only=MARKER_SHEET)
+        opened = OpenedSheet(name, 1, [], [], _read_marker(workbook))
         _match_header(opened, [list(r) for r in head], spec)
         return opened
+    check()
+    marker = _read_marker(workbook)
     try:
         sheet = workbook.get_sheet_by_name(name)
     except BaseException as exc:

@@ -4,9 +4,13 @@ Neither calamine nor openpyxl limits decompression (a 300 KB zip bomb drove
 them to gigabytes), and calamine allocates every sheet as a dense grid from
 its first to its last cell, so two cells at A1 and XFD1048576 make it
 request 512 GiB and abort the process. So every upload passes this check
-first; it reads the zip's own directory and then every entry, in bounded
-memory, and refuses with a message in the uploader's language (Dutch on the
-command line and outside an app context):
+first; it reads the zip's own directory and then every entry as a stream,
+piece by piece (memory stays at a few megabytes whatever the upload), and
+refuses with a message in the uploader's language (Dutch on the command line
+and outside an app context). A large worksheet may be left for later
+(`defer`): the reader first looks for its header on a streamed look at its
+first rows, and `check_deferred` checks it whole before any parser reads it.
+Refused are:
 
 * empty, too large, legacy .xls, encrypted (OLE container), .csv or other
   text renamed, .ods, .xlsb, anything that is not a zip;
@@ -23,11 +27,12 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
 
 from flask_babel import gettext as _
 
 from core.excel.normalise import part_name
-from core.excel.sheetscan import part_title
+from core.excel.sheetscan import part_title, sheet_part
 from core.i18n import grouped
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -36,6 +41,7 @@ ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
 MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")
 RATIO_FLOOR = 1024 * 1024  # entries smaller than this may compress as well as they like
 CHUNK = 1 << 20
+DEFER_BYTES = 4 << 20  # worksheets above this may be checked whole after their header was found
 
 
 class RefusedFile(ValueError):
@@ -71,8 +77,14 @@ def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):.0f} MB"
 
 
-def check_workbook(data: bytes, filename: str | None = None, limits: Limits = Limits()) -> None:
-    """Raise RefusedFile unless `data` is a plain .xlsx within `limits`."""
+def check_workbook(data: bytes, filename: str | None = None, limits: Limits = Limits(),
+                   defer: list[str] | None = None) -> None:
+    """Raise RefusedFile unless `data` is a plain .xlsx within `limits`.
+
+    Every part is unpacked as a stream and checked piece by piece, so memory stays bounded whatever the size.
+    `defer` (a list): worksheets over DEFER_BYTES are checked only at their start and their names appended;
+    `check_deferred` checks them whole, before any parser reads them (the reader looks for the header first).
+    """
     name = (filename or "").lower()
     if not data:
         raise RefusedFile(_("Het bestand is leeg (0 bytes)."))
@@ -109,7 +121,7 @@ def check_workbook(data: bytes, filename: str | None = None, limits: Limits = Li
         raise RefusedFile(_("Dit is geen Excel-werkmap (.xlsx): de onderdelen van een werkmap ontbreken."))
     total = 0
     for info in infos:
-        total += _check_entry(archive, info, limits, limits.max_uncompressed - total)
+        total += _check_entry(archive, info, limits, limits.max_uncompressed - total, defer)
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -162,13 +174,9 @@ _EMPTY_CLOSE = re.compile(rb"\s*</(?:[A-Za-z_][\w.-]*:)?c\s*>")
 _R_ATTR = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})([0-9]*)["']""")
 
 
-def _check_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: int) -> int:
-    """Decompress one entry (bounded), check its content; return its actual size."""
-    lower = part_name(info.filename).lower()
-    is_xml = lower.endswith(_XML_SUFFIXES)
-    is_sheet = lower.startswith("xl/worksheets/") and lower.endswith(".xml")
-    keep = is_xml  # XML parts are scanned whole; binary parts (images) are only counted
-    parts: list[bytes] = []
+def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> Iterator[bytes]:
+    """The entry decompressed CHUNK by CHUNK, refused as soon as it unpacks to more than it declares or than
+    `budget`, or turns out corrupt (bad CRC, truncated, unknown compression) when it ends."""
     size = 0
     try:
         with archive.open(info) as stream:
@@ -180,30 +188,136 @@ def _check_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits
                 if size > budget or size > info.file_size:
                     raise RefusedFile(_("Het bestand pakt uit tot meer gegevens dan het zelf opgeeft of dan "
                                         "toegestaan is (mogelijk een zip-bom) en wordt niet geopend."))
-                if keep:
-                    parts.append(chunk)
+                yield chunk
     except RefusedFile:
         raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
-        # bad CRC, truncated data, unknown compression, encryption
         raise RefusedFile(_("Het bestand is beschadigd of onvolledig (geen geldig .xlsx-bestand).")) from None
     if size != info.file_size:
         raise RefusedFile(_("Het bestand is beschadigd of onvolledig (geen geldig .xlsx-bestand)."))
-    if not keep:
-        return size
-    content = b"".join(parts)
-    del parts
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")) or content[:2] in (b"<\x00", b"\x00<"):
+
+
+def _cut(buffer: bytearray, start: int) -> int:
+    """The last position (past `start`) between a '>' and a '<' that opens a tag ('<x', not '</'), or 0."""
+    end = len(buffer) - 1  # the byte after the '<' must be known
+    while True:
+        at = buffer.rfind(b"><", start, end)
+        if at < 0:
+            return 0
+        if buffer[at + 2] != 0x2F:  # '/'
+            return at + 1
+        end = at + 1
+
+
+def pieces(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """XML in pieces of about CHUNK bytes, each ending with '>' where the next piece opens a tag.
+
+    Every pattern the size guard looks for (`<c r="..."...>` and what follows its '>', `<row`, `<!DOCTYPE`)
+    starts with '<' and runs to the first '>' after it, so it lies whole in one piece and is seen there as
+    in the whole text; a tag that holds a quoted '>' is cut only where the fast path would have stopped too.
+    """
+    buffer = bytearray()
+    for chunk in chunks:
+        start = max(len(buffer) - 2, 0)
+        buffer += chunk
+        cut = _cut(buffer, start)
+        if cut:
+            yield bytes(buffer[:cut])
+            del buffer[:cut]
+    if buffer:
+        yield bytes(buffer)
+
+
+def _check_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: int,
+                 defer: list[str] | None = None) -> int:
+    """Decompress one entry as a stream (bounded), check its content; return its actual size.
+
+    `defer`: a large worksheet is only checked at its start (encoding, DTD) and its name appended; the caller
+    checks it whole later with `check_deferred` (after the header was found on a streamed first look).
+    """
+    name = part_name(info.filename)
+    lower = name.lower()
+    is_xml = lower.endswith(_XML_SUFFIXES)
+    is_sheet = lower.startswith("xl/worksheets/") and lower.endswith(".xml")
+    if not is_xml:  # binary parts (images) are only counted
+        return sum(len(chunk) for chunk in _chunks(archive, info, budget))
+    if is_sheet and defer is not None and info.file_size > DEFER_BYTES:
+        with archive.open(info) as stream:  # bad data shows here or in the whole check
+            try:
+                head = stream.read(CHUNK)
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
+                raise RefusedFile(_("Het bestand is beschadigd of onvolledig (geen geldig .xlsx-bestand).")) from None
+        _check_xml_start(head)
+        _check_xml_piece(head, lower)
+        defer.append(name)
+        return info.file_size  # at most this much unpacks from it (zipfile stops there)
+    size = 0
+
+    def counted():
+        nonlocal size
+        first = True
+        for chunk in _chunks(archive, info, budget):
+            if first:
+                _check_xml_start(chunk)
+                first = False
+            size += len(chunk)
+            yield chunk
+
+    extent = _Extent() if is_sheet else None
+    for piece in pieces(counted()):
+        _check_xml_piece(piece, lower)
+        if extent is not None:
+            extent.feed(piece)
+    if extent is not None:
+        again = lambda: pieces(_chunks(archive, info, budget))  # noqa: E731  (a second pass when it matters)
+        _check_extent(extent.result(again, _row_budget(limits)), limits, lambda: part_title(archive, lower))
+    return size
+
+
+def check_deferred(data: bytes, names: list[str], limits: Limits = Limits(), *, only: str | None = None,
+                   exclude: str | None = None) -> None:
+    """The whole check of worksheets that `check_workbook(..., defer=names)` left for later; raise RefusedFile.
+
+    `only` / `exclude`: a worksheet by its name in the workbook (the others, or all but it, wait); one that
+    cannot be found by name checks them all. What was checked is taken off `names`. `data` is the upload as
+    checked or normalised: the names are in standard spelling either way.
+    """
+    if not names:
+        return
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    infos = {part_name(i.filename): i for i in archive.infolist()}
+    chosen = list(names)
+    if only is not None or exclude is not None:
+        part = sheet_part(archive, only if only is not None else exclude)
+        if part is None:
+            chosen = list(names)
+        elif only is not None:
+            chosen = [n for n in names if n == part]
+        else:
+            chosen = [n for n in names if n != part]
+    for name in chosen:
+        info = infos[name]
+        _check_entry(archive, info, limits, info.file_size)
+        names.remove(name)
+
+
+def _check_xml_start(head: bytes) -> None:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\x00", b"\x00<"):
         raise RefusedFile(_("Het bestand bevat XML in een niet-ondersteunde tekencodering (UTF-16)."))
-    if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
+
+
+def _check_xml_piece(piece: bytes, lower: str) -> None:
+    if b"<!" in piece and (b"<!DOCTYPE" in piece or b"<!ENTITY" in piece):
         raise RefusedFile(_("Het bestand bevat XML-declaraties (DTD of entiteiten) die niet zijn toegestaan; "
                             "sla het opnieuw op als gewone Excel-werkmap (.xlsx)."))
-    if lower == "[content_types].xml" and (b"macroEnabled" in content or b"vbaProject" in content):
+    if lower == "[content_types].xml" and (b"macroEnabled" in piece or b"vbaProject" in piece):
         raise RefusedFile(_("Het bestand bevat macro's (VBA); die worden niet geaccepteerd. "
                             "Sla het op als Excel-werkmap (.xlsx) zonder macro's."))
-    if is_sheet:
-        _check_extent(content, limits, lambda: part_title(archive, lower))
-    return size
+
+
+def _row_budget(limits: Limits) -> int:
+    """A bound on rows x columns below both limits is as good as the exact answer."""
+    return min(limits.max_cells, (limits.max_rows + 100) * 26)
 
 
 def _column_number(letters: bytes) -> int:
@@ -243,6 +357,51 @@ def _odd_tags(content: bytes) -> bool:
     return bool(_ODD_TAG.search(content))
 
 
+class _Extent:
+    """sheet_extent's fast path summed over the pieces of one worksheet (`pieces`), in order."""
+
+    def __init__(self):
+        self.cells = self.rows = 0
+        self.odd = False  # a tag in another form: the whole sheet is walked tag by tag instead
+        self.wide = 0  # the last column past Z holding a filled cell
+        self.high = 0  # the last row past 99,999 holding a filled cell
+
+    def feed(self, piece: bytes) -> None:
+        if self.odd:
+            return
+        cells = piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>")
+        rows = piece.count(b"<row ") + piece.count(b"<row>") + piece.count(b"<row/>")
+        # every `<c r="` is a `<c `: the sums over the pieces agree exactly when they agree in every piece
+        if piece.count(b'<c r="') != cells or piece.count(b'<row r="') != rows or _odd_tags(piece):
+            self.odd = True
+            return
+        self.cells += cells
+        self.rows += rows
+        wide = _WIDE_CELL.findall(piece)
+        if wide:
+            self.wide = max(self.wide, max(_column_number(c) for c in wide))
+        if _HIGH_ROW.search(piece):
+            self.high = max(self.high, _exact_last_row(piece))
+
+    def result(self, again: Callable[[], Iterable[bytes]], row_budget: int | None) -> tuple[int, int]:
+        """(last row, last column); `again()` gives the pieces once more when an exact count matters."""
+        if self.odd:
+            return _walk(b"".join(again()))
+        if not self.cells and not self.rows:
+            return 0, 0
+        max_col = self.wide or 26
+        max_row = self.high
+        if not max_row:  # below row 100,000: 99,999 is a bound, count exactly only when it matters
+            if row_budget is None or 99_999 * max_col > row_budget:
+                max_row = max((_exact_last_row(p) for p in again()), default=0)
+            else:
+                max_row = 99_999
+        if max_col == 26 and row_budget is not None and max_row * 26 > row_budget:
+            # a narrow sheet with many rows: its real width matters
+            max_col = max((_narrow_last_column(p) for p in again()), default=0)
+        return max_row, max_col
+
+
 def sheet_extent(content: bytes, row_budget: int | None = None) -> tuple[int, int]:
     """(last row, last column) that calamine will allocate for this worksheet XML.
 
@@ -251,24 +410,16 @@ def sheet_extent(content: bytes, row_budget: int | None = None) -> tuple[int, in
     past Z and rows past 99,999 by two quick searches, and counts every row
     only when the answer could matter (`row_budget`: the largest row count that
     would pass; None means "always exact"). Anything else is walked tag by tag,
-    the way the reader places cells that carry no address.
+    the way the reader places cells that carry no address. The safety check
+    feeds a worksheet to the same code in pieces, as it unpacks.
     """
-    cells = content.count(b"<c ") + content.count(b"<c>") + content.count(b"<c/>")
-    rows = content.count(b"<row ") + content.count(b"<row>") + content.count(b"<row/>")
-    if (content.count(b'<c r="') == cells and content.count(b'<row r="') == rows
-            and not _odd_tags(content)):
-        if not cells and not rows:
-            return 0, 0
-        max_col = max((_column_number(c) for c in _WIDE_CELL.findall(content)), default=0) or 26
-        max_row = _exact_last_row(content) if _HIGH_ROW.search(content) else 0
-        if not max_row:  # below row 100,000: 99,999 is a bound, count exactly only when it matters
-            if row_budget is None or 99_999 * max_col > row_budget:
-                max_row = _exact_last_row(content)
-            else:
-                max_row = 99_999
-        if max_col == 26 and row_budget is not None and max_row * 26 > row_budget:
-            max_col = _narrow_last_column(content)  # a narrow sheet with many rows: its real width matters
-        return max_row, max_col
+    extent = _Extent()
+    extent.feed(content)
+    return extent.result(lambda: [content], row_budget)
+
+
+def _walk(content: bytes) -> tuple[int, int]:
+    """The extent of a worksheet in any form, tag by tag (quoted attributes may hold '>')."""
     max_row = max_col = 0
     row = 0
     col = 0
@@ -290,11 +441,10 @@ def sheet_extent(content: bytes, row_budget: int | None = None) -> tuple[int, in
     return max_row, max_col
 
 
-def _check_extent(content: bytes, limits: Limits, title=lambda: None) -> None:
-    """Refuse a sheet whose filled cells span more than the limits; `title()` names it in the message."""
-    # a bound below both limits is as good as the exact answer
-    budget = min(limits.max_cells, (limits.max_rows + 100) * 26)
-    max_row, max_col = sheet_extent(content, row_budget=budget)
+def _check_extent(extent: tuple[int, int], limits: Limits, title=lambda: None) -> None:
+    """Refuse a sheet whose filled cells span (last row, last column) more than the limits; `title()` names it
+    in the message."""
+    max_row, max_col = extent
     if max_col <= limits.max_columns and max_row <= limits.max_rows + 100 and max_row * max_col <= limits.max_cells:
         return
     name = title()

@@ -16,6 +16,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from flask_babel import gettext as _
 
@@ -108,24 +109,58 @@ def _unescape(raw: bytes) -> str:
     return text
 
 
+CHUNK = 1 << 20
+_CUTS = (b"<c ", b"<c>", b"<row ", b"<row>")
+
+
+def _pieces(stream) -> Iterator[bytes]:
+    """The worksheet XML in pieces of about CHUNK bytes that end where a cell or a row begins, so every
+    pattern of this module (one tag, or one cell from `<c` to `</c>`) lies whole in one piece."""
+    buffer = bytearray()
+    while True:
+        chunk = stream.read(CHUNK)
+        if not chunk:
+            break
+        start = max(len(buffer) - 6, 0)
+        buffer += chunk
+        cut = max(buffer.rfind(form, start) for form in _CUTS)
+        if cut > 0:
+            yield bytes(buffer[:cut])
+            del buffer[:cut]
+    if buffer:
+        yield bytes(buffer)
+
+
 def scan_sheet(data: bytes, sheet_name: str) -> SheetScan:
-    """Hidden rows, error values, formulas without a value and merged cells of one worksheet."""
+    """Hidden rows, error values, formulas without a value and merged cells of one worksheet.
+
+    The sheet is read as a stream (one piece of about CHUNK bytes at a time), never whole."""
+    hidden: set[int] = set()
+    formulas: set[tuple[int, int]] = set()
+    scan = SheetScan()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         part = sheet_part(archive, sheet_name)
         if part is None:
             return SheetScan()
-        content = archive.read(part)
+        with archive.open(part) as stream:
+            for content in _pieces(stream):
+                _scan_piece(content, scan, hidden, formulas)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         return SheetScan()
-    scan = SheetScan()
+    scan.hidden_rows = frozenset(hidden)
+    scan.formulas = frozenset(formulas)
+    return scan
+
+
+def _scan_piece(content: bytes, scan: SheetScan, hidden: set, formulas: set) -> None:
     if b"hidden=" in content:
-        scan.hidden_rows = frozenset(int(m.group(1) or m.group(2)) for m in _HIDDEN_ROW.finditer(content))
+        hidden.update(int(m.group(1) or m.group(2)) for m in _HIDDEN_ROW.finditer(content))
     if b't="e"' in content:
-        scan.errors = {(int(m.group(2)), _column(m.group(1))): m.group(3).decode("utf-8", "replace").strip()
-                       for m in _ERROR_CELL.finditer(content)}
+        scan.errors.update({(int(m.group(2)), _column(m.group(1))): m.group(3).decode("utf-8", "replace").strip()
+                            for m in _ERROR_CELL.finditer(content)})
     if b"<f" in content or b":f" in content:
-        scan.formulas = frozenset((int(m.group(2)), _column(m.group(1))) for m in _FORMULA_NO_VALUE.finditer(content))
+        formulas.update((int(m.group(2)), _column(m.group(1))) for m in _FORMULA_NO_VALUE.finditer(content))
     if b"mergeCell" in content:
         for m in _MERGE.finditer(content):
             top, left = int(m.group(2)), _column(m.group(1))
@@ -136,7 +171,6 @@ def scan_sheet(data: bytes, sheet_name: str) -> SheetScan:
                 for col in range(left, right + 1):
                     if (row, col) != (top, left):
                         scan.merged[(row, col)] = (top, left)
-    return scan
 
 
 def empty_cell_reason(scan: SheetScan, row: int, col: int, cell_name) -> str | None:

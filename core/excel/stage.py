@@ -7,6 +7,7 @@ Errors are stored as text, in the language of whoever uploaded (messages are tra
 """
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import decimal
 import json
@@ -48,12 +49,31 @@ def _decoder(kind: str):
     return lambda v: v
 
 
-def _codec(spec: SheetSpec, keys: list[str], make):
+def _codec(spec: SheetSpec, keys: list[str], make, shared: bool = False):
+    """Values in `keys` order converted by kind (`make`); `shared`: a value that repeats becomes one object
+    (a school year, a date, an amount read back from JSON would otherwise be a new object in every row)."""
     kinds = [spec.column(k).kind for k in keys]
-    if not {Kind.DECIMAL, Kind.DATE} & set(kinds):  # nothing to convert
+    if not {Kind.DECIMAL, Kind.DATE} & set(kinds) and not shared:  # nothing to convert
         return lambda values: list(values)
-    funcs = [make(kind) for kind in kinds]
+    funcs = [_shared(make(kind)) if shared else make(kind) for kind in kinds]
     return lambda values: [f(v) for f, v in zip(funcs, values)]
+
+
+def _shared(convert, limit: int = 4096):
+    cache: dict = {}
+
+    def one(value):
+        if value is None or value.__class__ is bool:
+            return convert(value)
+        key = (value.__class__, value)
+        hit = cache.get(key)
+        if hit is None:
+            hit = convert(value)
+            if len(cache) < limit:
+                cache[key] = hit
+        return hit
+
+    return one
 
 
 def _pack(data: Any) -> bytes:
@@ -62,6 +82,42 @@ def _pack(data: Any) -> bytes:
 
 def _unpack(blob: bytes) -> Any:
     return json.loads(zlib.decompress(blob))
+
+
+_BATCH = 2000  # rows encoded as JSON text, then compressed together
+
+
+def _pack_streamed(parts) -> bytes:
+    """The same compressed JSON as _pack(dict) would give, from `parts`: (name, value) pairs where value is a
+    whole JSON value or an iterable of list items (encoded and compressed a batch at a time, so no copy of
+    the whole payload as Python lists or as one string is ever held)."""
+    dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+    compressor = zlib.compressobj(6)
+    out: list[bytes] = []
+    text: list[str] = ["{"]
+    for n, (name, value) in enumerate(parts):
+        text.append(("," if n else "") + dumps(name) + ":")
+        if not isinstance(value, _Items):
+            text.append(dumps(value))
+            continue
+        text.append("[")
+        for i, item in enumerate(value.items):
+            text.append(("," if i else "") + dumps(item))
+            if len(text) >= _BATCH:
+                out.append(compressor.compress("".join(text).encode()))
+                text = []
+        text.append("]")
+    text.append("}")
+    out.append(compressor.compress("".join(text).encode()))
+    out.append(compressor.flush())
+    return b"".join(out)
+
+
+class _Items:
+    """A list to _pack_streamed, given as an iterable of its items."""
+
+    def __init__(self, items):
+        self.items = items
 
 
 def _new(session: Session, *, user_id: int, region_id: int, instrument: str, spec: SheetSpec, filename: str,
@@ -84,13 +140,13 @@ def stage_ready(session: Session, *, user_id: int, region_id: int, instrument: s
     staged.changed_count = len(diff.changed)
     staged.unchanged_count = diff.unchanged
     staged.base_hash = diff.base_hash
-    staged.payload = _pack({
-        "keys": diff.keys,
-        "new": [encode(v) for v in diff.new],
-        "changed": [[row_id, encode(old), encode(new)] for row_id, old, new in diff.changed],
-        "file_keys": [encode_key(k) for k in file_keys],
-        "rows": [diff.new_rows, diff.changed_rows],  # row numbers in the file, to name them at the commit
-    })
+    staged.payload = _pack_streamed([
+        ("keys", diff.keys),
+        ("new", _Items(encode(v) for v in diff.new)),
+        ("changed", _Items([row_id, encode(old), encode(new)] for row_id, old, new in diff.changed)),
+        ("file_keys", _Items(encode_key(k) for k in file_keys)),
+        ("rows", [list(diff.new_rows), list(diff.changed_rows)]),  # row numbers in the file, to name them
+    ])
     session.add(staged)
     return staged
 
@@ -132,13 +188,113 @@ def errors_of(staged: StagedImport) -> tuple[str, list[Problem]]:
 
 
 def diff_of(staged: StagedImport, spec: SheetSpec) -> tuple[Diff, list[tuple]]:
-    """The stored diff (typed values again) and the natural keys of every row of the file."""
-    data = _unpack(staged.payload)
-    keys = data["keys"]
-    decode = _codec(spec, keys, _decoder)
-    decode_key = _codec(spec, list(spec.natural_key), _decoder)
-    diff = Diff(keys=keys, new=[tuple(decode(v)) for v in data["new"]],
-                changed=[(row_id, tuple(decode(old)), tuple(decode(new))) for row_id, old, new in data["changed"]],
-                unchanged=staged.unchanged_count, base_hash=staged.base_hash or "")
-    diff.new_rows, diff.changed_rows = data.get("rows") or ([], [])
-    return diff, [tuple(decode_key(k)) for k in data["file_keys"]]
+    """The stored diff (typed values again) and the natural keys of every row of the file.
+
+    The payload is decompressed and parsed a piece at a time and every row is typed as it is read, so
+    neither the JSON text nor its lists are ever held whole next to the typed rows; values that repeat
+    (school years, dates, amounts) are one object each."""
+    fields = _Fields(staged.payload)
+    keys = fields.value("keys")
+    decode = _codec(spec, keys, _decoder, shared=True)
+    decode_key = _codec(spec, list(spec.natural_key), _decoder, shared=True)
+    new = [tuple(decode(v)) for v in fields.items("new")]
+    changed = [(c[0], tuple(decode(c[1])), tuple(decode(c[2]))) for c in fields.items("changed")]
+    file_keys = [tuple(decode_key(k)) for k in fields.items("file_keys")]
+    rows = fields.value("rows", ([], []))
+    diff = Diff(keys=keys, new=new, changed=changed, unchanged=staged.unchanged_count,
+                base_hash=staged.base_hash or "")
+    diff.new_rows, diff.changed_rows = rows or ([], [])
+    return diff, file_keys
+
+
+class _Fields:
+    """The staged JSON object (`{"keys":...,"new":[...],...}`, as _pack and _pack_streamed write it) read
+    field by field in file order, decompressing a piece at a time; a list field's items one by one."""
+
+    PIECE = 1 << 18
+
+    def __init__(self, blob: bytes):
+        self._blob = memoryview(blob)
+        self._at = 0
+        self._inflate = zlib.decompressobj()
+        self._text = codecs.getincrementaldecoder("utf-8")()
+        self._buffer = ""
+        self._i = 0
+        self._json = json.JSONDecoder()
+        self._started = False
+
+    def _more(self) -> bool:
+        if self._inflate is _DONE:
+            return False
+        if self._at < len(self._blob):
+            data, final = self._inflate.decompress(self._blob[self._at:self._at + self.PIECE]), False
+            self._at += self.PIECE
+        else:
+            data, final = self._inflate.flush(), True
+            self._inflate = _DONE
+        self._buffer = self._buffer[self._i:] + self._text.decode(data, final=final)
+        self._i = 0
+        return True
+
+    def _peek(self) -> str:
+        while self._i >= len(self._buffer):
+            if not self._more():
+                return ""
+        return self._buffer[self._i]
+
+    def _skip(self, char: str) -> None:
+        """Past one `char` (a separator) if it is next."""
+        if self._peek() == char:
+            self._i += 1
+
+    def _decode(self):
+        """The JSON value (a list or a string: each ends with its own closing character) at the cursor."""
+        while True:
+            try:
+                value, end = self._json.raw_decode(self._buffer, self._i)
+            except json.JSONDecodeError:
+                if not self._more():
+                    raise
+                continue
+            self._i = end
+            return value
+
+    def _field(self, name: str) -> bool:
+        """Move to the value of the next field if it is `name` (fields are in file order)."""
+        if not self._started:
+            if self._peek() != "{":
+                raise ValueError("staged payload: not a JSON object")
+            self._i += 1
+            self._started = True
+        else:
+            self._skip(",")
+        if self._peek() != '"':
+            return False
+        found = self._decode()
+        if found != name:
+            raise ValueError(f"staged payload: field {found!r} where {name!r} was expected")
+        self._skip(":")
+        return True
+
+    def value(self, name: str, default=None):
+        return self._decode() if self._field(name) else default
+
+    def items(self, name: str):
+        if not self._field(name):
+            return
+        if self._peek() != "[":
+            raise ValueError(f"staged payload: {name!r} is not a list")
+        self._i += 1
+        while True:
+            if self._peek() == "]":
+                self._i += 1
+                return
+            yield self._decode()
+            self._skip(",")
+
+
+class _Done:
+    eof = True
+
+
+_DONE = _Done()

@@ -28,6 +28,7 @@ from flask_babel import gettext as _, ngettext
 from core.authz import may
 from core.excel.bounds import storable
 from core.excel.cells import Invalid, Lookups, make_parser
+from core.excel.diff import RowList
 from core.excel.hidden import HIDDEN_IMPORT, HIDDEN_SKIP, hidden_refusal
 from core.excel.reader import Marker, OpenedSheet, Problem, cell_ref
 from core.excel.sheetscan import empty_cell_reason
@@ -44,7 +45,7 @@ class Validated:
     """The outcome: typed rows (only when there are no errors) or the errors."""
 
     keys: list[str]  # keys of the columns present in the file, in declaration order
-    rows: list[tuple[int, tuple]] = field(default_factory=list)  # (row number, values in `keys` order)
+    rows: RowList = field(default_factory=RowList)  # (row number, values in `keys` order), compact
     errors: list[Problem] = field(default_factory=list)  # at most MAX_KEPT_ERRORS
     error_count: int = 0
     sheet_name: str = ""
@@ -53,6 +54,7 @@ class Validated:
     screened: int = 0  # cells refused by the sheet's screen (the upload must not be kept)
     row_count: int = 0  # non-empty data rows read
     hidden_rows: list[int] = field(default_factory=list)  # non-empty data rows hidden in the sheet (or filtered)
+    index: dict[tuple, int] | None = None  # natural key -> position in `rows` (when every row was kept)
 
     @property
     def ok(self) -> bool:
@@ -185,15 +187,39 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
     scan = opened.scan
     odd_cells = bool(scan.errors or scan.formulas or scan.merged)
     hidden_rows = scan.hidden_rows
+    names = ", ".join(headers[k] for k in spec.natural_key)
+
+    def duplicate(key_row: int, first: int) -> Problem:
+        return Problem(cell_ref(key_row, key_col), _("dubbele rij: dezelfde %(columns)s als rij %(row)s",
+                                                     columns=names, row=first), key_row, key_col)
+
+    def kept_duplicates(at: int) -> None:
+        """Stop keeping rows: index the kept ones in `seen` (as if done row by row) and put the duplicates
+        among them at `at` in the errors, before the problems of the row that stopped the keeping."""
+        found = []
+        for number, values in rows:
+            key = tuple([values[p] for p in natural])
+            first = seen.get(key)
+            if first is not None:
+                found.append(duplicate(number, first))
+            else:
+                seen[key] = number
+        result.errors[at:at] = found[:max(0, MAX_KEPT_ERRORS - len(result.errors))]
+        result.error_count += len(found)
+        rows.clear()
+
     for row_number, raw in opened.rows():
         if hidden_rows and row_number in hidden_rows:
             result.hidden_rows.append(row_number)
             if hidden == HIDDEN_SKIP:
                 continue
         count += 1
+        row_start = len(result.errors)
         if count > max_rows:
             add(Problem(None, _("Het werkblad heeft meer dan %(maximum)s rijen met gegevens; splits het bestand.",
                                 maximum=grouped(max_rows))))
+            if keep and natural is not None:
+                kept_duplicates(row_start)
             keep = False
             break
         width = len(raw)
@@ -228,15 +254,16 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
                 message = rule.apply(dict(zip(keys, values)), labels, context)
                 if message:
                     add(Problem(cell_ref(row_number, col_index), message, row_number, col_index))
+        key = None
+        duplicate_at = len(result.errors)  # where a duplicate's problem goes among this row's
         if natural is not None and not unparsed_key:
             key = tuple([values[p] for p in natural])
-            if all(key[i] is not None for i in required_parts):
+            if not all(key[i] is not None for i in required_parts):
+                key = None
+            elif not keep:  # while rows are kept, duplicates are looked for once the reader's grid is gone
                 first = seen.get(key)
                 if first is not None:
-                    names = ", ".join(headers[k] for k in spec.natural_key)
-                    add(Problem(cell_ref(row_number, key_col),
-                                _("dubbele rij: dezelfde %(columns)s als rij %(row)s", columns=names, row=first),
-                                row_number, key_col))
+                    add(duplicate(row_number, first))
                 else:
                     seen[key] = row_number
         if org_pos is not None:
@@ -248,14 +275,37 @@ def validate(opened: OpenedSheet, spec: SheetSpec, *, instrument: str, region, u
                 rows.append((row_number, tuple(values)))
             else:
                 keep = False
-                rows.clear()
+                if natural is not None:
+                    shift = len(result.errors)
+                    kept_duplicates(row_start)
+                    duplicate_at += len(result.errors) - shift
+                    if key is not None:  # this row's own key, in its place among its problems
+                        first = seen.get(key)
+                        if first is not None:
+                            result.error_count += 1
+                            if len(result.errors) < MAX_KEPT_ERRORS:
+                                result.errors.insert(duplicate_at, duplicate(row_number, first))
+                        else:
+                            seen[key] = row_number
+                else:
+                    rows.clear()
+    if keep and natural is not None:  # every row so far was kept: one index of their keys, also for the diff
+        for i, (number, values) in enumerate(rows):
+            key = tuple([values[p] for p in natural])
+            first = seen.get(key)
+            if first is not None:
+                add(duplicate(number, rows.numbers[first]))
+            else:
+                seen[key] = i
+        result.index = seen
     result.row_count = count
     if result.hidden_rows and hidden not in (HIDDEN_IMPORT, HIDDEN_SKIP):
         result.add(Problem(None, hidden_refusal(result.hidden_rows)))
     if count == 0 and result.ok and opened.marker is None:  # the platform's own empty export is 0 wijzigingen
         result.add(Problem(None, _("Het werkblad bevat geen rijen met gegevens onder de kopregel.")))
     if not result.ok:
-        result.rows = []
+        result.rows = RowList()
+        result.index = None
     result.org_ids = {org for org, ok in permission.cached().items() if ok and org is not None}
     return result
 

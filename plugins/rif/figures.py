@@ -171,6 +171,16 @@ class Platform:
     subsidy_chart: str = ""
     mix_chart: str = ""
 
+    @property
+    def delivery_completeness(self):
+        """Which partners with an in-kind pledge in a granted project reported what they delivered, over every
+        region (core's Completeness; a partner counts once per project)."""
+        expected, accounted = {}, set()
+        for i, project in enumerate(self.overall.per_project):
+            expected.update({(i, partner_id): name for partner_id, name in project.expected.items()})
+            accounted.update((i, partner_id) for partner_id in project.accounted)
+        return completeness(expected, accounted, noun="partner")
+
 
 def platform(applications, region_names: dict[int, str], threshold: int) -> Platform:
     """The platform figures from the submitted applications of every region (concepts do not count)."""

@@ -76,14 +76,40 @@ def test_platform_admins_see_every_region_with_a_table_beside_each_chart(app, as
     assert 'role="img"' in delivery
     assert "<mark>73,0% (onder 80%)</mark>" in delivery  # 197.000 of 270.000 = 72,96: rounded half-up
     rows = visible(delivery)
-    assert "RIF-MC19-0001 Zorgtechnologie in de wijk (demo) € 270.000,00 € 197.000,00 73,0% (onder 80%)" in rows
-    assert "RIF-MC29-0001 Haven Werkt: logistiek en automatisering (demo) € 290.000,00 € 240.000,00 82,8%" in rows
+    assert ("RIF-MC19-0001 Zorgtechnologie in de wijk (demo) 2 van de 2 partners € 270.000,00 € 197.000,00 "
+            "73,0% (onder 80%)") in rows
+    assert ("RIF-MC29-0001 Haven Werkt: logistiek en automatisering (demo) 3 van de 3 partners € 290.000,00 "
+            "€ 240.000,00 82,8%") in rows
     assert "82,8% (onder" not in rows
-    assert "RIF-MC19-0002 Bouwhub Domstad: circulair bouwen (demo) € 180.000,00 – nog niet verantwoord" in rows
+    assert ("RIF-MC19-0002 Bouwhub Domstad: circulair bouwen (demo) 0 van de 2 partners € 180.000,00 – "
+            "nog niet verantwoord") in rows
+    # how complete the delivered figures are over every region (core's completeness), as the region overview
+    assert "Levering in natura verantwoord door 5 van de 7 partners met een toezegging: nog niet compleet." in page
     assert html.count('role="img"') == 4  # every chart is one of the blocks above, each with its table
 
     # The per-region totals that `regio rif overzicht` prints.
     assert "Rijnmond (bevat demogegevens) 2 € 200.000,00 € 400.000,00" in page
+
+
+def test_a_project_whose_partners_did_not_all_report_is_not_judged(app, as_):
+    from core.db import db_session
+    from plugins.rif.models import Application
+
+    load_demo(app)
+    with app.app_context():  # one of the two partners of RIF-MC19-0001 has not reported what it delivered
+        session = db_session()
+        project = session.scalar(select(Application).where(Application.reference == "RIF-MC19-0001"))
+        line = next(p for p in project.partners if p.pledged_in_kind and p.delivered_in_kind is not None)
+        missing = line.partner.name
+        line.delivered_in_kind = None
+        session.commit()
+    html = text(platform_admin(app).get(PAGE))
+    rows = visible(block(html, "In natura per toegekend project"))
+    row = rows.split("RIF-MC19-0001 Zorgtechnologie in de wijk (demo)")[1].split("RIF-MC19-0002")[0]
+    assert row.startswith(" 1 van de 2 partners ")
+    assert f"nog niet compleet (Ontbreekt: {missing})" in row and "onder 80%" not in row
+    assert "Levering in natura verantwoord door 4 van de 7 partners met een toezegging: nog niet compleet." in \
+        visible(html)
 
 
 def test_everyone_else_gets_403_and_no_link(app, as_):

@@ -75,6 +75,35 @@ def test_duplicate_natural_key_within_the_file(app, editor):
     assert messages(prepared) == ["A4: dubbele rij: dezelfde Organisatie, Schooljaar, Groet als rij 2"]
 
 
+def test_duplicates_stay_in_sheet_order_among_other_errors(app, editor):
+    # rows are kept (and their keys looked up once the reader is done) until the first other error: the
+    # duplicates found before it come first, the one on that very row in its place among that row's problems
+    rows = [row("Een"), row("Twee"), row("Een", sent=30), row("Twee", sent="abc"), row("Drie"), row("Drie"),
+            row("Een", org="GM0310", mood="boos")]
+    prepared = run_import(app, openpyxl_file(rows))
+    assert messages(prepared) == [
+        "A4: dubbele rij: dezelfde Organisatie, Schooljaar, Groet als rij 2",
+        "D5: 'abc' is geen geheel getal",
+        "A5: dubbele rij: dezelfde Organisatie, Schooljaar, Groet als rij 3",
+        "A7: dubbele rij: dezelfde Organisatie, Schooljaar, Groet als rij 6",
+        "I8: 'boos' is geen toegestane waarde (kies uit: blij, neutraal, somber)",
+        "A8: u mag geen groeten invoeren voor GM0310 (Gemeente De Bilt)",
+    ]
+    assert prepared.error_count == 6
+
+
+def test_duplicates_before_the_row_limit_come_first(app_factory):
+    from core.testing import make_user
+
+    app = app_factory(EXCEL_MAX_ROWS=3)
+    make_user(app, EDITOR, org="GM0344", role="editor")
+    prepared = run_import(app, openpyxl_file([row("Een"), row("Een"), row("Twee"), row("Drie")]))
+    assert messages(prepared) == [
+        "A3: dubbele rij: dezelfde Organisatie, Schooljaar, Groet als rij 2",
+        "Het werkblad heeft meer dan 3 rijen met gegevens; splits het bestand.",
+    ]
+
+
 def test_missing_unknown_and_duplicate_columns(app, editor):
     header = ["Organisatie", "Groet", "Opmerking", "Verstuurd", "verstuurd"]
     prepared = run_import(app, openpyxl_file([["GM0344", "Hallo", "iets", 1, 2]], header))
