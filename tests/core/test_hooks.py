@@ -590,3 +590,14 @@ def test_startup_refuses_missing_migration_directory(tmp_path, monkeypatch):
     message = refused(tmp_path, monkeypatch, fake_plugin("alfa", migration_location=lambda: missing))
     assert message.startswith("plugin 'alfa', hook migration_location: ")
     assert str(missing) in message
+
+
+def test_startup_refuses_a_retention_rule_without_an_age(tmp_path, monkeypatch):
+    from core.plugin_api import RetentionRule
+
+    message = refused(tmp_path, monkeypatch, fake_plugin("alfa", retention_rules=lambda: [RetentionRule(Greeting)]))
+    assert message == ("plugin 'alfa', hook retention_rules: retention rule for hello_greeting: give either date or "
+                       "period (with period_end)")
+    message = refused(tmp_path, monkeypatch, fake_plugin(
+        "alfa", retention_rules=lambda: [RetentionRule(Greeting, date="verzonden")]))
+    assert message.endswith("the model has no column 'verzonden'")

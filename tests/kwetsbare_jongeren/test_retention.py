@@ -81,6 +81,18 @@ def test_purge_removes_old_counts_and_keeps_the_sums(world):
     assert counts[(rmc19, recent, "count:in beeld")] == 11
 
 
+def test_the_platform_default_applies_where_a_region_sets_nothing(app_factory):
+    """INSTRUMENT_RETENTION_MONTHS: rmc-29 sets no retention_months, so the platform's 24 months apply there."""
+    world = World(app_factory(INSTRUMENT_RETENTION_MONTHS={KEY: 24}))
+    world.add_counts([("GM0599", "GM0599", _years_ago(4), "in beeld", 11),
+                      ("GM0599", "GM0599", _years_ago(1), "in beeld", 4)], region="rmc-29")
+    before = _sums(world)
+    result = world.cli("purge")
+    assert f"Bewaartermijn {KEY} in rmc-29: 1 uit kwetsbare_jongeren_count" in result.output
+    assert world.counts("rmc-29") == {("GM0599", "GM0599", _years_ago(1), "in beeld"): 4}
+    assert _sums(world) == before
+
+
 def test_period_end():
     from plugins.kwetsbare_jongeren.retention import period_end
 
