@@ -571,10 +571,16 @@ def purge_command():
     from core.db import db_session
     from core.operations.purge import purge
 
-    purged = purge(db_session(), current_app.config)
+    registry = current_app.extensions["regioplatform"]
+    rules = {key: entry.retention for key, entry in registry.entries.items() if entry.retention}
+    purged = purge(db_session(), current_app.config, rules=rules)
     click.echo(f"Opgeruimd: {purged.staged_imports} verlopen uploads, {purged.sessions} beëindigde sessies, "
                f"{purged.mail_bodies} teksten van verzonden e-mails.")
     click.echo(f"Na hun bewaartermijn verwijderd: {purged.security_events} beveiligingsgebeurtenissen, "
                f"{purged.mail_messages} e-mails uit de outbox, {purged.jobs} achtergrondtaken, "
                f"{purged.idempotency_keys} opgeslagen API-antwoorden (Idempotency-Key), "
                f"{purged.invitations} verlopen uitnodigingen.")
+    for removed in purged.instrument_rows:
+        counts = ", ".join(f"{n} uit {table}" for table, n in sorted(removed.counts.items()))
+        click.echo(f"Bewaartermijn {removed.instrument} in {removed.region_slug}: {counts} "
+                   f"(ouder dan {removed.cutoff.isoformat()}); de totalen blijven.")

@@ -12,6 +12,19 @@ class ConfigError(RuntimeError):
     """The configuration cannot be used; the message says what to change."""
 
 
+def _months_env(name: str) -> dict[str, int]:
+    """{instrument key: months} from "key=months,key=months" (empty: none)."""
+    out = {}
+    for part in os.environ.get(name, "").split(","):
+        if part.strip():
+            key, _, months = part.partition("=")
+            try:
+                out[key.strip()] = int(months)
+            except ValueError as exc:
+                raise ConfigError(f"{name}: '{part}' is not key=months") from exc
+    return out
+
+
 def _int_env(name: str, default: int) -> int:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -82,6 +95,9 @@ def load_config(instance_path: str | os.PathLike) -> dict:
         # Retention (core/operations/purge.py, `regio purge`): how long logs of what happened are kept.
         "RETENTION_SECURITY_EVENTS_DAYS": _int_env("RETENTION_SECURITY_EVENTS_DAYS", 365),  # the security log
         "RETENTION_MAIL_DAYS": _int_env("RETENTION_MAIL_DAYS", 365),  # the outbox (recipients, subject, status)
+        # an instrument's detailed rows (its retention_rules), when a region sets no retention_months/_days:
+        # "key=months,key=months"; an instrument not named keeps its rows (core/retention/apply.py)
+        "INSTRUMENT_RETENTION_MONTHS": _months_env("INSTRUMENT_RETENTION_MONTHS"),
         "JOBS_MAIL_RETRIES": _int_env("JOBS_MAIL_RETRIES", 4),  # times failed mail is tried again (on RQ)
         "JOBS_MAIL_BACKOFF": os.environ.get("JOBS_MAIL_BACKOFF", "60,300,1800,7200"),  # seconds before each retry
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),

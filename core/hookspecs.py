@@ -164,6 +164,22 @@ def register_aggregates():
 
 
 @hookspec
+def retention_rules():
+    """Declare which of this instrument's rows are detail that goes after the region's retention period.
+
+    Called:   once, while the app is created; `regio purge` applies the rules per region.
+    Receives: nothing.
+    Returns:  a list of plugin_api.RetentionRule ([] or None for none): the model (with a region_id
+              column), the date a row ages from (a date column, or a period column with a function
+              giving the period's end date) and optionally which rows are detail (`where`). The period is
+              the instrument's `retention_months` or `retention_days` region setting (add the field to
+              its RegionSettings), else the platform's INSTRUMENT_RETENTION_MONTHS; absent: nothing goes.
+              `regio purge` deletes older rows in one transaction per region and instrument, keeps the
+              maintained aggregates as they were and writes one audit entry with the counts.
+    """
+
+
+@hookspec
 def navigation_items(region, user):
     """Offer links for the region menu.
 

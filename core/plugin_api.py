@@ -53,6 +53,7 @@ from core.pagination import Page, keyset_page
 from core.regions.context import RuleContext, current_region, instrument_settings
 from core.regions.models import Region
 from core.regions.settings import RegionSettings
+from core.retention.declare import RetentionRule
 from core.school_years import InvalidSchoolYear, SchoolYears, SchoolYearSettings, normalise_school_year
 from core.template_contract import (agreement_url, agreements_url, consortium_url, new_agreement_url, region_url,
                                     sheet_export_url, sheet_template_url, sheet_url)
@@ -67,6 +68,9 @@ __all__ = [
     # maintained aggregates (the register_aggregates hook): sums per region and period the core keeps in the
     # same transaction as the rows; aggregate_table reads them for the regions where the instrument is enabled
     "Aggregate", "aggregate_table",
+    # retention (the retention_rules hook): detailed rows `regio purge` removes after the region's
+    # retention_months / retention_days setting; the maintained sums and the audit chain stay whole
+    "RetentionRule",
     # the opt-in public region page (the public_figures hook): a school year offered for publication
     "PublicFigures",
     # a date in the region calendar (the deadlines hook): reminders, the task list and the iCal feed follow from it

@@ -19,13 +19,14 @@ from core.excel.spec import SheetSpec
 from core.identity.models import ROLES
 from core.instruments import Instrument, Permission
 from core.regions.settings import RegionSettings
+from core.retention.declare import RetentionRule
 
 ENTRY_POINT_GROUP = discovery.ENTRY_POINT_GROUP
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 PHASE_A = (
     "instrument_info", "register_blueprint", "migration_location", "register_permissions",
     "region_settings_schema", "register_sheets", "agreement_templates", "register_commands",
-    "register_aggregates",
+    "register_aggregates", "retention_rules",
 )
 
 
@@ -49,6 +50,7 @@ class InstrumentEntry:
     agreement_templates: tuple[AgreementTemplate, ...] = ()
     commands: click.Group | None = None
     aggregates: tuple[Aggregate, ...] = ()
+    retention: tuple[RetentionRule, ...] = ()
 
     @property
     def key(self) -> str:
@@ -229,7 +231,15 @@ def _collect(pm: pluggy.PluginManager, key: str) -> InstrumentEntry:
     if len(agg_names) != len(set(agg_names)):
         raise PluginError(key, "register_aggregates", "duplicate aggregate names")
     aggregates.register(key, declared)
-    return InstrumentEntry(info, blueprint, migrations, permissions, schema, sheets, templates, commands, declared)
+    retention = _flatten(answers["retention_rules"])
+    for rule in retention:
+        if not isinstance(rule, RetentionRule):
+            raise PluginError(key, "retention_rules", "must return plugin_api.RetentionRule items")
+        problems = rule.problems()
+        if problems:
+            raise PluginError(key, "retention_rules", problems[0])
+    return InstrumentEntry(info, blueprint, migrations, permissions, schema, sheets, templates, commands, declared,
+                           retention)
 
 
 def _validate_across(registry: InstrumentRegistry) -> None:

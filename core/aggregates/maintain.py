@@ -8,22 +8,29 @@ than adding differences keeps them equal to the rows whatever the write did
 (a moved row, a changed period, a deleted region's cascade). A disabled
 instrument keeps its rows and its sums (enabling it again shows the same data);
 readers leave out the regions where it is disabled (core.aggregates.read).
+
+Rows removed after their retention period (core.retention.apply) leave their part of each sum behind in
+`aggregate_retained` (`retain`): a stored sum is the rows' sum plus that part, whatever is recomputed later.
 """
 from __future__ import annotations
 
 from decimal import Decimal
 
+from contextlib import contextmanager
+
 from sqlalchemy import delete, event, inspect, insert, select
 from sqlalchemy.orm import Session
 
 from core.aggregates.declare import ALL_PERIODS, Aggregate
-from core.aggregates.models import AggregateValue
+from core.aggregates.models import AggregateRetained, AggregateValue
 from core.aggregates.read import forget
 
 # model class -> the (instrument key, declaration) pairs that sum its rows; filled while apps are built
 _DECLARED: dict[type, list[tuple[str, Aggregate]]] = {}
 _PENDING = "aggregates_pending"
+_SUSPENDED = "aggregates_suspended"
 TABLE = AggregateValue.__table__
+RETAINED = AggregateRetained.__table__
 CENT = Decimal("0.01")
 
 
@@ -70,11 +77,28 @@ def _values(conn, key: str, agg: Aggregate, region_ids=None):
     return out
 
 
+def _retained(conn, key: str, agg: Aggregate, region_ids=None) -> dict:
+    """What removed rows contributed to `agg`'s sums (keyed as `_values`)."""
+    stmt = select(RETAINED).where(RETAINED.c.instrument == key, RETAINED.c.aggregate == agg.name)
+    if region_ids is not None:
+        stmt = stmt.where(RETAINED.c.region_id.in_(sorted(region_ids)))
+    return {(r.instrument, r.aggregate, r.region_id, r.period, r.measure): Decimal(r.value).quantize(CENT)
+            for r in conn.execute(stmt)}
+
+
+def _sums(conn, key: str, agg: Aggregate, region_ids=None) -> dict:
+    """What the table must hold for `agg`: the rows' sums plus what removed rows left behind."""
+    out = _values(conn, key, agg, region_ids)
+    for k, v in _retained(conn, key, agg, region_ids).items():
+        out[k] = out.get(k, Decimal(0)) + v
+    return out
+
+
 def _write(conn, key: str, agg: Aggregate, region_ids) -> None:
     conn.execute(delete(TABLE).where(TABLE.c.instrument == key, TABLE.c.aggregate == agg.name,
                                      TABLE.c.region_id.in_(sorted(region_ids))))
     rows = [dict(instrument=k, aggregate=a, region_id=r, period=p, measure=m, value=v)
-            for (k, a, r, p, m), v in _values(conn, key, agg, region_ids).items()]
+            for (k, a, r, p, m), v in _sums(conn, key, agg, region_ids).items()]
     if rows:
         conn.execute(insert(TABLE), rows)
 
@@ -95,8 +119,48 @@ def recomputed(session: Session) -> dict:
     conn = session.connection()
     out = {}
     for key, agg in declared():
-        out.update(_values(conn, key, agg))
+        out.update(_sums(conn, key, agg))
     return out
+
+
+@contextmanager
+def suspended(session: Session):
+    """Within the block, flushes recompute no sums (a retention removal keeps them as they were)."""
+    session.info[_SUSPENDED] = True
+    try:
+        yield
+    finally:
+        session.info.pop(_SUSPENDED, None)
+        session.info.pop(_PENDING, None)
+
+
+def retain(session: Session, model: type, region_ids, remove) -> int:
+    """Call `remove()` (it deletes rows of `model` in `region_ids` and returns how many) without changing a
+    stored sum: what the removed rows contributed is kept in aggregate_retained; returns remove()'s answer."""
+    conn = session.connection()
+    region_ids = {r for r in region_ids if r is not None}
+    pairs = list(_DECLARED.get(model, ()))
+    before = {(key, agg.name): _values(conn, key, agg, region_ids) for key, agg in pairs}
+    with suspended(session):
+        removed = remove()
+        session.flush()
+    for key, agg in pairs:
+        after = _values(conn, key, agg, region_ids)
+        kept = _retained(conn, key, agg, region_ids)
+        changed = {}
+        for k, v in before[(key, agg.name)].items():
+            part = v - after.get(k, Decimal(0))
+            if part:
+                changed[k] = kept.get(k, Decimal(0)) + part
+        if not changed:
+            continue
+        for (k, a, r, p, m) in changed:
+            conn.execute(delete(RETAINED).where(RETAINED.c.instrument == k, RETAINED.c.aggregate == a,
+                                                RETAINED.c.region_id == r, RETAINED.c.period == p,
+                                                RETAINED.c.measure == m))
+        conn.execute(insert(RETAINED), [dict(instrument=k, aggregate=a, region_id=r, period=p, measure=m, value=v)
+                                        for (k, a, r, p, m), v in changed.items()])
+    return removed
 
 
 def stored(session: Session) -> dict:
@@ -134,7 +198,7 @@ def _region_ids(obj, *, old: bool) -> set:
 @event.listens_for(Session, "before_flush")
 def _before_flush(session, flush_context, instances) -> None:
     """Note the regions a flush takes rows from (deleted rows, and the old region of moved ones)."""
-    if not _DECLARED:
+    if not _DECLARED or session.info.get(_SUSPENDED):
         return
     pending = session.info.setdefault(_PENDING, {})
     for obj in (*session.deleted, *session.dirty):
@@ -147,7 +211,7 @@ def _before_flush(session, flush_context, instances) -> None:
 def _after_flush(session, flush_context) -> None:
     """Recompute the sums of every region the flush wrote rows of a declared model in."""
     pending = session.info.pop(_PENDING, {})
-    if not _DECLARED:
+    if not _DECLARED or session.info.get(_SUSPENDED):
         return
     for obj in (*session.new, *session.dirty):
         model = type(obj)

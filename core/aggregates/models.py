@@ -20,3 +20,20 @@ class AggregateValue(Base):
     period: Mapped[str] = mapped_column(String(20), primary_key=True)
     measure: Mapped[str] = mapped_column(String(120), primary_key=True)
     value: Mapped[Decimal] = mapped_column(Numeric(20, 2))
+
+
+class AggregateRetained(Base):
+    """What rows removed by a retention period contributed to a sum (core.aggregates.maintain.retain).
+
+    Every stored sum is the sum over the rows still there plus this part, so recomputing a region (a later
+    write, `regio db rebuild-aggregates`) keeps the figures of periods whose detail is gone.
+    """
+
+    __tablename__ = "aggregate_retained"
+
+    instrument: Mapped[str] = mapped_column(String(40), primary_key=True)
+    aggregate: Mapped[str] = mapped_column(String(40), primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(20), primary_key=True)
+    measure: Mapped[str] = mapped_column(String(120), primary_key=True)
+    value: Mapped[Decimal] = mapped_column(Numeric(20, 2))

@@ -16,6 +16,10 @@ period has passed:
 * stored API answers for an Idempotency-Key after API_IDEMPOTENCY_HOURS;
 * invitations into an organisation that expired unanswered (INVITE_HOURS).
 
+Instruments' detailed rows (their `retention_rules`) go after the retention period of their region or the
+platform (core.retention.apply), one transaction and one audit entry per region and instrument; the
+maintained sums over them stay as they were.
+
 The audit log is never purged (its chain and checkpoints must stay whole); a purge that removed anything
 writes one audit entry saying how many rows of each kind went, so the removal itself is on record.
 
@@ -24,6 +28,7 @@ removes each row once and never more than it should.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -39,6 +44,7 @@ from core.identity.models import MembershipInvitation, UserSession
 from core.jobs.models import BackgroundJob
 from core.mail import OutboxMessage
 from core.operations.security_log import SecurityEvent
+from core.retention import apply as retention
 
 log = logging.getLogger("regioplatform.purge")
 
@@ -55,6 +61,7 @@ class Purged:
     jobs: int = 0
     idempotency_keys: int = 0
     invitations: int = 0
+    instrument_rows: tuple = ()  # core.retention.apply.Removed: per region and instrument
 
     @property
     def total(self) -> int:
@@ -62,12 +69,13 @@ class Purged:
                 + self.jobs + self.idempotency_keys + self.invitations)
 
 
-def purge(session: Session, config, now: dt.datetime | None = None) -> Purged:
+def purge(session: Session, config, now: dt.datetime | None = None, rules: dict | None = None) -> Purged:
     """Delete expired staged imports and dead sessions, clear delivered mail bodies, remove what is past its
     retention period, audit the removal, and commit; returns what was removed.
 
     `config`: the app's config (SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_MINUTES, RETENTION_SECURITY_EVENTS_DAYS,
-    RETENTION_MAIL_DAYS, JOBS_KEEP_DAYS, API_IDEMPOTENCY_HOURS).
+    RETENTION_MAIL_DAYS, JOBS_KEEP_DAYS, API_IDEMPOTENCY_HOURS, INSTRUMENT_RETENTION_MONTHS); `rules`: instrument
+    key -> its plugin_api.RetentionRule items (the registry's), whose rows go after their region's period.
     """
     now = now or utcnow()
     idle = dt.timedelta(minutes=config["SESSION_IDLE_MINUTES"])
@@ -99,6 +107,8 @@ def purge(session: Session, config, now: dt.datetime | None = None) -> Purged:
                       "idempotency_keys": keys, "invitations": invitations},
         }])
     session.commit()
+    removed = tuple(retention.apply(session, rules or {}, config, now))
+    purged = dataclasses.replace(purged, instrument_rows=removed)
     log.info("purge: %d expired staged imports, %d ended sessions, %d delivered mail bodies, %d security events, "
              "%d outbox messages, %d job records, %d idempotency keys, %d expired invitations removed",
              staged, sessions, bodies, events, messages, jobs, keys, invitations)

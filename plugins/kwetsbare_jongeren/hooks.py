@@ -5,7 +5,7 @@ from pathlib import Path
 
 from core.plugin_api import Instrument, NavItem, Permission, Widget, hookimpl, lazy_gettext
 
-from . import access, agreement, demo, figures, models, national, settings, sheets, views  # noqa: F401  (models: maps the tables)
+from . import access, agreement, demo, figures, models, national, retention, settings, sheets, views  # noqa: F401  (models: maps the tables)
 
 KEY = "kwetsbare_jongeren"
 
@@ -105,6 +105,11 @@ def demo_data(session, regions):
 @hookimpl
 def register_aggregates():
     return national.aggregates()
+
+
+@hookimpl
+def retention_rules():
+    return retention.rules()
 
 
 @hookimpl

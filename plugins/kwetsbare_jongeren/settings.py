@@ -24,11 +24,15 @@ TASK_LABELS = {
 @dataclass
 class KwetsbareJongerenSettings(RegionSettings):
     """tasks: the rows of the responsibility matrix; period: how counts are reported;
-    threshold: counts below it are shown as "<threshold" outside the reporting organisation."""
+    threshold: counts below it are shown as "<threshold" outside the reporting organisation;
+    retention_months / retention_days: `regio purge` removes the counts per municipality of a period that ended
+    longer ago (the region and national totals stay); absent: kept (unless the platform sets a default)."""
 
     tasks: list[str] = field(default_factory=lambda: list(DEFAULT_TASKS))
     period: Literal["schooljaar", "kwartaal"] = "schooljaar"
     threshold: int = 5
+    retention_months: int | None = None
+    retention_days: int | None = None
 
     @property
     def task_list(self) -> list[str]:

@@ -30,6 +30,7 @@ PLUGIN_API_SNAPSHOT = sorted([
     "DemoAgreement",  # demo_data may ask the core for a signed agreement in the demo
     "Deadline",  # issue 24: a date an instrument declares through the deadlines(region) hook
     "Aggregate", "aggregate_table",  # issue 20: maintained sums per region and period, and their reader
+    "RetentionRule",  # issue 19: detailed rows removed after a region's retention period, sums kept
     "PublicFigures",  # issue 20: a school year an instrument offers for the region's public page
     "DemoConsortiumMember",  # issue 16: demo_data seats the instrument's demo consortium (core names no instrument)
     "agreement_in_force", "authorize", "current_region", "current_user", "db_session", "hookimpl", "instrument_settings",

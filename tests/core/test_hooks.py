@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from core import create_app, discovery
 from core.cli import main as regio
@@ -325,6 +325,71 @@ def test_hook_register_aggregates(app):
         assert ("hello", "greetings", rijnmond, "all", "greetings") not in stored(session)
 
 
+def test_hook_retention_rules(app_factory, tmp_path):
+    """rmc-19 keeps greetings 12 months (retention_months in its [instruments.hello]): `regio purge` removes
+    the older ones, keeps the younger and the unsent, leaves every national sum as it was (also after a later
+    write and a rebuild), and audits the removal on the chain that still verifies; rmc-29 sets nothing and keeps
+    everything."""
+    import datetime as dt
+
+    from core.aggregates.read import aggregate_table
+    from core.audit.models import AuditEntry
+    from core.db import db_session
+
+    regions = tmp_path / "regions"
+    shutil.copytree(FIXTURE_REGIONS, regions)
+    path = regions / "rmc-19.toml"
+    path.write_text(path.read_text().replace('greeting = "Goedemorgen"', 'greeting = "Goedemorgen"\nretention_months = 12'))
+    app = app_factory(REGIONS_DIR=str(regions))
+    with app.app_context():  # what `regio regions sync` does after a region file changed
+        from core.regions.sync import sync_regions
+
+        sync_regions(db_session(), app.extensions["regioplatform.regions"])
+        db_session().commit()
+    today = dt.date.today()
+    old, young = today - dt.timedelta(days=400), today - dt.timedelta(days=300)
+    utrecht, rijnmond = region_id(app, "rmc-19"), region_id(app, "rmc-29")
+    with app.app_context():
+        session = db_session()
+        for region, org, text, sent_on, sent in [(utrecht, "GM0344", "Oud", old, 3), (utrecht, "GM0344", "Jong", young, 4),
+                                                 (utrecht, "GM0344", "Nooit", None, 5),
+                                                 (rijnmond, "GM0599", "Oud", old, 6)]:
+            session.add(Greeting(region_id=region, organisation_id=org_id(app, "GM0344" if region == utrecht else org),
+                                 text=text, sent_on=sent_on, sent=sent))
+        session.commit()
+
+    def sums():
+        with app.app_context():
+            table = aggregate_table("hello", "greetings", db_session())
+            return {(r, m): table.value(r, "all", m) for r in (utrecht, rijnmond) for m in ("greetings", "sent")}
+
+    def texts(region):
+        with app.app_context():
+            return sorted(db_session().scalars(select(Greeting.text).where(Greeting.region_id == region)))
+
+    before = sums()
+    assert before[(utrecht, "greetings")] == 3 and before[(utrecht, "sent")] == 12
+    result = app.test_cli_runner().invoke(regio, ["purge"])
+    assert result.exit_code == 0, result.output
+    assert "Bewaartermijn hello in rmc-19: 1 uit hello_greeting" in result.output
+    assert texts(utrecht) == ["Jong", "Nooit"]
+    assert texts(rijnmond) == ["Oud"]
+    assert sums() == before
+    with app.app_context():
+        entry = db_session().scalars(select(AuditEntry).where(AuditEntry.action == "retention")).one()
+        assert (entry.object_type, entry.region_id, entry.actor) == ("hello", utrecht, "regio purge")
+        assert entry.after["removed"] == {"hello_greeting": 1} and entry.after["period"] == "12 maanden"
+    assert app.test_cli_runner().invoke(regio, ["audit", "verify"]).exit_code == 0
+    again = app.test_cli_runner().invoke(regio, ["purge"])  # twice: nothing more, no second entry
+    assert "Bewaartermijn" not in again.output
+    add_greetings(app, "rmc-19", "GM0344", "Nieuw")  # a later write recomputes rmc-19: the removed part stays
+    assert sums()[(utrecht, "greetings")] == 4
+    assert app.test_cli_runner().invoke(regio, ["db", "rebuild-aggregates"]).exit_code == 0
+    assert sums() == {**before, (utrecht, "greetings"): 4}
+    with app.app_context():
+        assert db_session().scalar(select(func.count()).where(AuditEntry.action == "retention")) == 1
+
+
 def test_hook_public_figures(app):
     """hello's school years on the coordinators' publish page; an incomplete year is refused with the reason;
     a complete one is published as a snapshot (small counts suppressed by hello's rule) and only then shows on
@@ -525,3 +590,14 @@ def test_startup_refuses_missing_migration_directory(tmp_path, monkeypatch):
     message = refused(tmp_path, monkeypatch, fake_plugin("alfa", migration_location=lambda: missing))
     assert message.startswith("plugin 'alfa', hook migration_location: ")
     assert str(missing) in message
+
+
+def test_startup_refuses_a_retention_rule_without_an_age(tmp_path, monkeypatch):
+    from core.plugin_api import RetentionRule
+
+    message = refused(tmp_path, monkeypatch, fake_plugin("alfa", retention_rules=lambda: [RetentionRule(Greeting)]))
+    assert message == ("plugin 'alfa', hook retention_rules: retention rule for hello_greeting: give either date or "
+                       "period (with period_end)")
+    message = refused(tmp_path, monkeypatch, fake_plugin(
+        "alfa", retention_rules=lambda: [RetentionRule(Greeting, date="verzonden")]))
+    assert message.endswith("the model has no column 'verzonden'")

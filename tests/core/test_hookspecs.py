@@ -37,7 +37,7 @@ def test_the_spec_module_declares_the_documented_hooks():
         "national_overview", "navigation_items", "public_figures", "region_settings_schema", "register_aggregates",
         "register_blueprint",
         "register_commands",
-        "register_permissions", "register_sheets",
+        "register_permissions", "register_sheets", "retention_rules",
     ])
 
 

@@ -8,7 +8,8 @@ package with the same file names for the same roles:
               (translations/en/LC_MESSAGES/messages.po)
     optional  forms.py, sheets.py, agreement.py, figures.py, demo.py, access.py, commands.py, rules.py,
               privacy.py, suppression.py, deadlines.py (the dates of the deadlines hook), national.py (the
-              national_overview sections and the aggregates they read), data/ (with SOURCES.md)
+              national_overview sections and the aggregates they read), retention.py (the rules of the
+              retention_rules hook), data/ (with SOURCES.md)
 
 Anything else is an unknown name. Layering: no models.py (core or plugin) imports a page module (views,
 forms, or any module that defines a Blueprint), and a plugin's pages (its Blueprint) live in views.
@@ -25,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 REQUIRED_FILES = ("__init__.py", "hooks.py", "models.py", "settings.py")
 REQUIRED_DIRS = ("migrations", "templates", "translations")
 OPTIONAL_FILES = ("forms.py", "sheets.py", "agreement.py", "figures.py", "demo.py", "access.py", "commands.py",
-                  "rules.py", "privacy.py", "suppression.py", "deadlines.py", "national.py")
+                  "rules.py", "privacy.py", "suppression.py", "deadlines.py", "national.py",
+                  "retention.py")
 OPTIONAL_DIRS = ("data",)
 IGNORED = ("__pycache__",)
 

@@ -12,7 +12,7 @@ import click
 from sqlalchemy import func, select
 
 from core.plugin_api import (Aggregate, Deadline, DemoConsortiumMember, Instrument, NationalSection, NationalTable,
-                             NavItem, Permission, PublicFigures, Widget, aggregate_table, consortium_organisations,
+                             NavItem, Permission, PublicFigures, RetentionRule, Widget, aggregate_table, consortium_organisations,
                              db_session, hookimpl, lazy_gettext)
 
 from . import agreement, models, settings, sheets, views
@@ -103,6 +103,12 @@ def register_aggregates():
             Aggregate(name="by_year", model=models.Greeting, period="school_year", split_by="mood",
                       measures={"sent": func.sum(models.Greeting.sent), "budget": func.sum(models.Greeting.budget)},
                       where=models.Greeting.public.is_not(False))]
+
+
+@hookimpl
+def retention_rules():
+    """Greetings go once their sent_on date is older than the region's retention period (unsent ones stay)."""
+    return [RetentionRule(model=models.Greeting, date="sent_on")]
 
 
 @hookimpl

@@ -12,3 +12,6 @@ class HelloSettings(RegionSettings):
     greeting: str = "Hallo"
     max_greetings: int = 10
     deadline: dt.date | None = None
+    # retention of greetings (the retention_rules hook): absent keeps them
+    retention_months: int | None = None
+    retention_days: int | None = None
