@@ -136,3 +136,16 @@ def midterm_open():
 
     return time_machine.travel(dt.datetime(2027, 2, 1, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam")))
 
+
+
+def set_status(app, app_id, status, **values):
+    """Put an application in a state directly (test setup for pages that read that state, not the flow)."""
+    from core.db import db_session
+    from plugins.rif.models import Application
+
+    with app.app_context():
+        row = db_session().get(Application, app_id)
+        row.status = status
+        for key, value in values.items():
+            setattr(row, key, value)
+        db_session().commit()

@@ -86,14 +86,19 @@ def _editable(application: Application) -> None:
                      reference=application.reference, status=STATUS_LABELS[application.status]))
 
 
+def _saved(application: Application) -> dict:
+    """What the edit form shows: every saved choice. Not `obj=`: WTForms would then read the comma-separated
+    `sectors` column itself and tick no box (a second save then failed with "Kies minstens één sector")."""
+    return {"title": application.title, "description": application.description, "sectors": application.sector_list,
+            "target_groups": application.target_group_list, "start": application.start, "end": application.end,
+            "requested_subsidy": application.requested_subsidy, "version": application.version}
+
+
 @bp.route("/<int:rif_application_id>/bewerken", methods=["GET", "POST"])
 def edit(rif_application_id):
     application = load_application(rif_application_id)
     _editable(application)
-    form = EditForm(obj=None if request.method == "POST" else application,
-                    data=None if request.method == "POST" else {
-                        "sectors": application.sector_list, "target_groups": application.target_group_list,
-                        "requested_subsidy": application.requested_subsidy})
+    form = EditForm(data=None if request.method == "POST" else _saved(application))
     conflict = None
     if form.validate_on_submit():
         conflict = save_edit(db_session(), application, form, lambda: _fill(application, form))
