@@ -4,13 +4,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from wtforms import (BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField,
-                     widgets)
+from wtforms import (BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField, widgets)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from core.plugin_api import Form, VersionField, _, lazy_gettext, number
 
-from .rules import COST_CATEGORIES, CRITERIA, SCORE_MAX, SCORE_MIN, SECTORS, TARGET_GROUPS
+from .rules import COST_CATEGORIES, CRITERIA, DECISIONS, GRANTED, SCORE_MAX, SCORE_MIN, SECTORS, TARGET_GROUPS
 
 _PLAIN = re.compile(r"^\d+(?:[.,]\d{1,2})?$")
 _DUTCH = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?$")
@@ -192,3 +192,36 @@ def midterm_form(partners, data=None):
                 MoneyField(lazy_gettext("%(partner)s: geleverd in natura (euro)", partner=p.partner.name),
                            validators=[Optional()]))
     return MidtermForm(data=data)
+
+
+class DecisionForm(Form):
+    """The ministry's decision: grant (with the amount) or refuse, the date and the reasons.
+
+    `requested` (the application's requested subsidy) and `today` are set by the view: the amount granted
+    never exceeds what was asked, and a decision is not dated in the future."""
+
+    requested = None
+    today = None
+    outcome = RadioField(lazy_gettext("Besluit"), choices=list(DECISIONS.items()),
+                         validators=[InputRequired(lazy_gettext("Kies toekennen of afwijzen."))])
+    decided_on = DateField(lazy_gettext("Datum van het besluit"),
+                           validators=[InputRequired(lazy_gettext("Vul de datum van het besluit in, zoals 2027-03-01."))])
+    granted_subsidy = MoneyField(lazy_gettext("Toegekende subsidie (euro)"), validators=[Optional()])
+    reasons = TextAreaField(lazy_gettext("Motivering"),
+                            validators=[DataRequired(lazy_gettext("Schrijf de motivering van het besluit.")),
+                                        Length(max=5000)])
+
+    def validate_decided_on(self, field):
+        if field.data and self.today and field.data > self.today:
+            raise ValidationError(_("De datum van het besluit kan niet in de toekomst liggen."))
+
+    def validate_granted_subsidy(self, field):
+        if self.outcome.data != GRANTED:
+            return
+        if field.data is None:
+            raise ValidationError(_("Vul het toegekende bedrag in."))
+        if field.data <= 0:
+            raise ValidationError(_("Het toegekende bedrag moet groter dan nul zijn."))
+        if self.requested is not None and field.data > self.requested:
+            raise ValidationError(_("Het toegekende bedrag is meer dan de aangevraagde subsidie (%(requested)s).",
+                                    requested=number(self.requested, 2)))

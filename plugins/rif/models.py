@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 
-from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, ForeignKeyConstraint, Integer, Numeric, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, ForeignKeyConstraint, Integer, LargeBinary, Numeric,
+                        String, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.plugin_api import Agreement, Audited, Base, Organisation, Versioned
@@ -41,6 +41,11 @@ class Application(Versioned, Audited, Base):
     # The samenwerkingsovereenkomst drafted from this application once it was granted (a core agreement
     # the penvoerder and the partners sign); kept when the agreement is removed.
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id", ondelete="SET NULL"), index=True)
+    # The ministry's decision (granted or refused, on the committee's advice): when, how much, why and by whom.
+    decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    granted_subsidy: Mapped[decimal.Decimal | None] = mapped_column(Money)
+    decision_reasons: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(254))
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     agreement: Mapped[Agreement | None] = relationship()
@@ -51,6 +56,8 @@ class Application(Versioned, Audited, Base):
     scores: Mapped[list["Score"]] = relationship(back_populates="application", cascade="all, delete-orphan")
     history: Mapped[list["StatusChange"]] = relationship(back_populates="application", order_by="StatusChange.id",
                                                          cascade="all, delete-orphan")
+    attachments: Mapped[list["Attachment"]] = relationship(back_populates="application", order_by="Attachment.id",
+                                                           cascade="all, delete-orphan")
 
     @property
     def sector_list(self) -> list[str]:
@@ -149,3 +156,25 @@ class Assessor(Audited, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254))
+
+
+class Attachment(Audited, Base):
+    """A document attached to an application (PDF or .xlsx), stored with it and removed with it.
+
+    The content is checked against its extension when it is uploaded (plugins/rif/attachments.py) and is
+    only ever served as a download."""
+
+    __tablename__ = "rif_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("rif_application.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # a key of attachments.KINDS
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(254))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
+                                                     default=lambda: dt.datetime.now(dt.timezone.utc))
+
+    application: Mapped[Application] = relationship(back_populates="attachments")

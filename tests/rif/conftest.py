@@ -27,10 +27,16 @@ def email(name: str) -> str:
     return f"{name}@rif.example"
 
 
+# Above the regions (User.platform_role): the national assessment committee and the ministry.
+PLATFORM_USERS = {"committee": "assessor", "ministry": "ministry"}
+
+
 @pytest.fixture
 def users(app):
     for name, (org, role) in USERS.items():
         make_user(app, email(name), org=org, role=role)
+    for name, platform_role in PLATFORM_USERS.items():
+        make_user(app, email(name), platform_role=platform_role)
     return USERS
 
 
@@ -53,6 +59,14 @@ def org_id(app, identifier):
 
     with app.app_context():
         return db_session().scalar(select(Organisation.id).where(Organisation.identifier == identifier))
+
+
+def by_id(app, app_id):
+    from core.db import db_session
+    from plugins.rif.models import Application
+
+    with app.app_context():
+        return application(app, db_session().get(Application, app_id).reference)
 
 
 def application(app, reference=None):
@@ -108,14 +122,43 @@ def appoint(as_, *names, region="rmc-19", by="coordinator"):
         assert r.status_code == 303, r.get_data(as_text=True)
 
 
-def grant(app, as_, app_id):
-    """Submit, assess and grant an application through the pages (an appointed assessor scores 3 everywhere)."""
-    appoint(as_, "assessor")
-    assert as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"}).status_code == 303
-    assert as_("assessor").post(f"{BASE}/{app_id}/status", data={"to": "in_beoordeling"}).status_code == 303
-    as_("assessor").post(f"{BASE}/{app_id}/beoordeling", data={f"score_{k}": "3" for k in (
-        "samenwerking", "arbeidsmarkt", "onderwijs", "duurzaamheid", "entree")})
-    assert as_("assessor").post(f"{BASE}/{app_id}/status", data={"to": "toegekend"}).status_code == 303
+CRITERIA_KEYS = ("samenwerking", "arbeidsmarkt", "onderwijs", "duurzaamheid", "entree")
+
+
+def submit(app, as_, app_id):
+    """The penvoerder's signatory submits (the partners confirmed their pledges first: `confirm_pledges`)."""
+    response = as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"})
+    assert response.status_code == 303, text(response)
+
+
+def assess(as_, app_id, score="3", who="committee"):
+    """The national committee starts the assessment and scores every criterion."""
+    assert as_(who).post(f"{BASE}/{app_id}/status", data={"to": "in_beoordeling"}).status_code == 303
+    response = as_(who).post(f"{BASE}/{app_id}/beoordeling", data={f"score_{k}": score for k in CRITERIA_KEYS})
+    assert response.status_code == 303, text(response)
+
+
+def decide(as_, app_id, outcome="toegekend", amount="100.000,00", on="2026-12-01", reasons="Past bij de regeling.",
+           who="ministry"):
+    return as_(who).post(f"{BASE}/{app_id}/besluit", data={
+        "outcome": outcome, "decided_on": on, "granted_subsidy": amount if outcome == "toegekend" else "",
+        "reasons": reasons})
+
+
+def grant(app, as_, app_id, amount=None):
+    """Confirm the pledges, submit, assess (the committee scores 3 everywhere) and grant (the ministry: the
+    requested subsidy unless `amount` says otherwise)."""
+    confirm_pledges(app, as_, app_id)
+    submit(app, as_, app_id)
+    assess(as_, app_id)
+    if amount is None:
+        amount = str(by_id(app, app_id).subsidy)
+    response = decide(as_, app_id, amount=amount)
+    assert response.status_code == 303, text(response)
+
+
+def confirm_pledges(app, as_, app_id):
+    """Placeholder until the partners confirm their pledges through the samenwerkingsovereenkomst."""
 
 
 def text(response) -> str:

@@ -10,13 +10,15 @@ from core.plugin_api import (_, OrganisationSearchForm, consortium_organisations
                              db_session, euro, instrument_settings, may, scoped, search_organisations)
 
 from .. import agreement as cooperation
-from ..access import assessor_condition, conflicted, is_assessor, is_coordinator, may_assess, user_roles
+from ..deadlines import midterm_window
+from ..access import (assessor_condition, conflicted, is_assessor, is_committee, is_coordinator, may_assess, may_decide,
+                      user_roles)
 from ..forms import (BudgetForm, DraftAgreementForm, PartnerForm, RemoveLineForm, TransitionForm, midterm_form,
                      score_form)
 from ..models import Application, Partner
 from ..rules import (ASSESSING, ASSESSOR, CONCEPT, COST_CATEGORIES, CRITERIA, DELIVERY_STATES, EMPTY_BUDGET, NO_SUBSIDY,
                      NOT_COVERED, OVER_A_THIRD, PENVOERDER_SIGNATORY, SECTORS, STATUS_LABELS, TARGET_GROUPS,
-                     TRANSITIONS, finances, share, total_score, weight_of)
+                     TRANSITIONS, DECISIONS, finances, share, total_score, weight_of)
 
 
 def _settings():
@@ -66,7 +68,10 @@ def visible_applications_query(region, *, with_money: bool = True):
         seen.append(select(Partner.id).where(Partner.application_ref == Application.reference,
                                              Partner.partner_id.in_(mine)).exists())
     seen.append(and_(Application.status != CONCEPT, assessor_condition(current_user, region)))
-    return select(Application).where(Application.region_id == region.id, or_(*seen)).options(*money)
+    stmt = select(Application).where(Application.region_id == region.id, or_(*seen)).options(*money)
+    if is_committee(current_user):  # the committee reads every region's submitted applications, no concepts
+        stmt = stmt.where(Application.status != CONCEPT)
+    return stmt
 
 
 def visible_applications(region, *, with_money: bool = True):
@@ -103,8 +108,8 @@ def _allowed_transitions(application):
     return out
 
 
-def _show(application, *, budget_form=None, partner_form=None, scores=None, midterm=None, problems=(),
-          clash=None, status=200):
+def _show(application, *, budget_form=None, partner_form=None, scores=None, midterm=None, decision=None, problems=(),
+          clash=None, status=200, step=None, attachment_form=None):
     """The application page; `clash`: the core Conflict of a line someone else has just added (shown first)."""
     region = current_region()
     settings = _settings()
@@ -128,6 +133,11 @@ def _show(application, *, budget_form=None, partner_form=None, scores=None, midt
             data[f"delivered_in_kind_{p.id}"] = p.delivered_in_kind
         midterm = midterm_form(application.partners, data=data)
     total, maximum = total_score(stored, application.target_group_list, settings.entree_weight)
+    deciding = application.status == ASSESSING and may_decide(current_user, application)
+    if decision is None and deciding:
+        from .decision import decision_form
+
+        decision = decision_form(application, formdata=None)
     return render_template(
         "rif/show.html", application=application, money=figures(application), editable=editable,
         budget_form=budget_form, partner_form=partner_form, transitions=_allowed_transitions(application),
@@ -135,6 +145,8 @@ def _show(application, *, budget_form=None, partner_form=None, scores=None, midt
         scores=scores if assessing else None, stored_scores=stored, total=total, maximum=maximum,
         criteria=[(c, weight_of(c, application.target_group_list, settings.entree_weight)) for c in CRITERIA],
         midterm=midterm if midterm_allowed else None, problems=problems, share=share,
+        decision=decision if deciding else None, DECISIONS=DECISIONS,
+        midterm_window=midterm_window(application, settings),
         cooperation=_cooperation(application), draft_form=DraftAgreementForm(formdata=None),
         partner_search=partner_search, partners_found=partners_found, clash=clash,
         conflict=is_assessor(current_user, region) and conflicted(current_user, application)

@@ -6,13 +6,13 @@ from flask import abort, flash, redirect, url_for
 from core.plugin_api import RuleContext, _, current_region, current_user, db_session, may
 
 from ..access import load_application, may_assess, require
-from ..deadlines import midterm_problem, submission_problem
+from ..deadlines import final_problem, midterm_problem, submission_problem
 from ..forms import TransitionForm, midterm_form, score_form
 from ..models import Score, StatusChange
-from ..rules import (ASSESSING, CRITERIA, DELIVERY_STATES, GRANTED, MIDTERM, PENVOERDER_SIGNATORY, STATUS_LABELS,
+from ..rules import (ASSESSING, CLOSED, CRITERIA, DELIVERY_STATES, MIDTERM, PENVOERDER_SIGNATORY, STATUS_LABELS,
                      SUBMITTED, TRANSITIONS)
 from . import bp
-from .common import figures, money_problems, _show, _lock
+from .common import figures, money_problems, _settings, _show, _lock
 
 
 def _today():
@@ -52,17 +52,16 @@ def transition(rif_application_id):
         closed = submission_problem(RuleContext(current_region(), "rif").settings, _today())
         if closed:
             problems.append(closed)
-    elif step.to in (GRANTED, "afgewezen"):
-        stored = {s.criterion for s in application.scores}
-        missing = [str(c.label) for c in CRITERIA if c.key not in stored]
-        if missing:
-            problems.append(_("Geef eerst een score voor: %(criteria)s.", criteria=", ".join(missing)))
     elif step.to == MIDTERM:
-        early = midterm_problem(application, _today())
+        early = midterm_problem(application, _today(), _settings())
         if early:
             problems.append(early)
         elif not (application.reflection or "").strip():
             problems.append(_("Vul eerst de tussentijdse verantwoording in (geleverde bijdragen en een reflectie)."))
+    elif step.to == CLOSED:
+        early = final_problem(application, _today())
+        if early:
+            problems.append(early)
     if problems:
         return _show(application, problems=problems, status=400)
     _move(application, step.to)
@@ -104,7 +103,7 @@ def midterm(rif_application_id):
     if application.status not in DELIVERY_STATES:
         return _show(application, problems=[_("De tussentijdse verantwoording kan alleen worden ingevuld als de "
                                               "subsidie is toegekend.")], status=409)
-    early = midterm_problem(application, _today())
+    early = midterm_problem(application, _today(), _settings())
     if early:
         return _show(application, problems=[early], status=409)
     form = midterm_form(application.partners)
