@@ -1,4 +1,8 @@
-"""A granted application as a samenwerkingsovereenkomst (template "rif-samenwerking").
+"""An application as a samenwerkingsovereenkomst (template "rif-samenwerking").
+
+Drafted while the application is a concept: every partner's signatory confirms its own pledge by co-signing
+it (plugins/rif/pledges.py), before the application can be submitted. A granted application without one
+(from before) can still be drafted.
 
 The parties are the penvoerder and the partners that are members of the
 region's RIF consortium (the core takes an agreement's parties from the
@@ -15,11 +19,12 @@ from decimal import Decimal
 
 from core.plugin_api import AgreementTemplate, AgreementTerm, _, lazy_gettext
 
-from .rules import CENT, COST_CATEGORY_NAMES, GRANTED, MIDTERM, ZERO, euro
+from .pledges import TEMPLATE_KEY, pledge_line
+from .rules import CENT, CONCEPT, COST_CATEGORY_NAMES, GRANTED, MIDTERM, ZERO, euro
 
-TEMPLATE_KEY = "rif-samenwerking"
-# A running project becomes an agreement: granted, or halfway with its midterm report.
-AGREEMENT_STATES = (GRANTED, MIDTERM)
+# A concept (the partners confirm their pledges before submission) or a running project (granted, or halfway
+# with its midterm report) becomes an agreement.
+AGREEMENT_STATES = (CONCEPT, GRANTED, MIDTERM)
 ENDED = "beeindigd"  # the core's status of an ended agreement: a new one may be drafted then
 
 
@@ -48,7 +53,8 @@ TEMPLATE = AgreementTemplate(
         "De ondergetekende partijen voeren samen het project uit waarvoor de mbo-instelling als penvoerder "
         "subsidie uit het Regionaal Investeringsfonds mbo aanvraagt.\n\n"
         "1. De subsidie bedraagt ten hoogste een derde van de projectkosten.\n"
-        "2. De partners dragen de cofinanciering bij zoals hieronder afgesproken, in geld en in natura.\n"
+        "2. De partners dragen de cofinanciering bij zoals hieronder afgesproken, in geld en in natura. Met haar "
+        "handtekening bevestigt elke partner haar toezegging, vóór de aanvraag wordt ingediend.\n"
         "3. Halverwege het project leggen partijen samen tussentijds verantwoording af.\n"
     ),
     terms=(
@@ -116,8 +122,8 @@ def terms_of(application, money) -> dict:
         "start": application.start.isoformat() if application.start else None,
         "end": application.end.isoformat() if application.end else None,
         "budget": "\n".join(f"{label}: {euro(amount)}" for label, amount in budget_by_category(application)),
-        "pledges": "\n".join(f"{name}: in geld {euro(cash)}, in natura {euro(kind)}"
-                             for name, cash, kind in pledge_lines(application)),
+        # one line per partner: what its signatory confirms (pledges.pledge_line)
+        "pledges": "\n".join(pledge_line(p) for p in application.partners),
     }
 
 

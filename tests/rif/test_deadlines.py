@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from .conftest import BASE, create, grant, text
+from .conftest import BASE, create, grant, text, confirm_pledges
 
 NL = ZoneInfo("Europe/Amsterdam")
 
@@ -64,6 +64,7 @@ def test_the_calls_deadline_closes_submission_and_is_in_the_calendar(app, as_, d
     calendar = words(as_("editor").get("/regio/rmc-19/kalender?wanneer=voorbij&instrument=rif"))
     assert "Uiterste indieningsdatum RIF-aanvragen" in calendar
     set_deadline(app, "2026-12-10")  # the deadline day itself is still open
+    confirm_pledges(app, as_, app_id)
     assert as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"}).status_code == 303
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal as D
 
-from .conftest import BASE, appoint, application, create, decide, grant, midterm_open, text
+from .conftest import BASE, appoint, application, create, decide, grant, midterm_open, text, confirm_pledges
 
 
 def test_the_page_shows_computed_totals_and_refuses_to_submit_over_one_third(app, as_):
@@ -21,6 +21,7 @@ def test_the_page_shows_computed_totals_and_refuses_to_submit_over_one_third(app
                 target_groups=["3"], start="2026-02-01", end="2028-01-31", requested_subsidy="100.000,00",
                 version="1")
     assert as_("editor").post(f"{BASE}/{app_id}/bewerken", data=edit).status_code == 303
+    confirm_pledges(app, as_, app_id)
     assert as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"}).status_code == 303
     assert application(app).status == "ingediend"
     assert application(app).subsidy == D("100000.00")
@@ -49,6 +50,7 @@ def test_only_the_penvoerders_signatory_submits_and_only_assessors_assess(app, a
     app_id = create(app, as_)
     assert as_("editor").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"}).status_code == 403
     assert as_("partner").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"}).status_code == 403
+    confirm_pledges(app, as_, app_id)
     assert as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"}).status_code == 303
     # Submitted: nobody edits any more.
     assert as_("editor").post(f"{BASE}/{app_id}/begroting",
@@ -88,6 +90,7 @@ def test_assessors_see_submitted_applications_only_in_their_region(app, as_):
     appoint(as_, "assessor")
     appoint(as_, "rijnmond_assessor", region="rmc-29", by="rijnmond_coordinator")
     assert as_("assessor").get(f"{BASE}/{app_id}").status_code == 404  # a concept is the penvoerder's
+    confirm_pledges(app, as_, app_id)
     as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"})
     assert as_("assessor").get(f"{BASE}/{app_id}").status_code == 200
     assert "RIF-MC19-0001" in text(as_("assessor").get(f"{BASE}/"))
@@ -155,6 +158,7 @@ def test_every_transition_is_audited(app, as_):
     from core.db import db_session
 
     app_id = create(app, as_)
+    confirm_pledges(app, as_, app_id)
     as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"})
     with app.app_context():
         entries = db_session().scalars(select(AuditEntry).where(AuditEntry.object_type == "rif_application",

@@ -11,6 +11,7 @@ from core.plugin_api import (_, OrganisationSearchForm, consortium_organisations
 
 from .. import agreement as cooperation
 from ..deadlines import midterm_window
+from ..pledges import confirmations, confirmed_partners, pledges_changed
 from ..access import (assessor_condition, conflicted, is_assessor, is_committee, is_coordinator, may_assess, may_decide,
                       user_roles)
 from ..forms import (BudgetForm, DraftAgreementForm, PartnerForm, RemoveLineForm, TransitionForm, midterm_form,
@@ -27,10 +28,28 @@ def _settings():
     return instrument_settings(current_region()) or RifSettings()
 
 
-def figures(application: Application):
+def figures(application: Application, partners=None):
+    """The computed figures; `partners`: only these partner lines count (the confirmed ones, at submission)."""
     costs = sum((line.amount for line in application.budget_lines), 0)
-    return finances(costs, application.requested_subsidy,
-                    [(p.pledged_cash, p.pledged_in_kind) for p in application.partners])
+    lines = application.partners if partners is None else partners
+    return finances(costs, application.requested_subsidy, [(p.pledged_cash, p.pledged_in_kind) for p in lines])
+
+
+def pledge_problems(application, states) -> list[str]:
+    """Why the pledges do not allow submission yet: each partner whose pledge is not confirmed, by name."""
+    out = []
+    for p in application.partners:
+        state = states[p.partner_id]
+        if state.confirmed:
+            continue
+        if state.changed:
+            out.append(_("De toezegging van %(partner)s is gewijzigd nadat zij de samenwerkingsovereenkomst "
+                         "ondertekende: haar bevestiging vervalt. Stel de overeenkomst opnieuw op en laat haar "
+                         "opnieuw ondertekenen.", partner=p.partner.name))
+        else:
+            out.append(_("De toezegging van %(partner)s is nog niet bevestigd: haar ondertekenaar bevestigt haar door "
+                         "de samenwerkingsovereenkomst van deze aanvraag te ondertekenen.", partner=p.partner.name))
+    return out
 
 
 def money_problems(money) -> list[str]:
@@ -133,6 +152,7 @@ def _show(application, *, budget_form=None, partner_form=None, scores=None, midt
             data[f"delivered_in_kind_{p.id}"] = p.delivered_in_kind
         midterm = midterm_form(application.partners, data=data)
     total, maximum = total_score(stored, application.target_group_list, settings.entree_weight)
+    pledge_states = confirmations(application)
     deciding = application.status == ASSESSING and may_decide(current_user, application)
     if decision is None and deciding:
         from .decision import decision_form
@@ -146,7 +166,8 @@ def _show(application, *, budget_form=None, partner_form=None, scores=None, midt
         criteria=[(c, weight_of(c, application.target_group_list, settings.entree_weight)) for c in CRITERIA],
         midterm=midterm if midterm_allowed else None, problems=problems, share=share,
         decision=decision if deciding else None, DECISIONS=DECISIONS,
-        midterm_window=midterm_window(application, settings),
+        midterm_window=midterm_window(application, settings), pledge_states=pledge_states,
+        confirmed_money=figures(application, confirmed_partners(application, pledge_states)),
         cooperation=_cooperation(application), draft_form=DraftAgreementForm(formdata=None),
         partner_search=partner_search, partners_found=partners_found, clash=clash,
         conflict=is_assessor(current_user, region) and conflicted(current_user, application)
@@ -174,15 +195,18 @@ def _cooperation(application) -> dict:
     """What the application page shows about the agreement: its signing status, or what drafting would do."""
     linked = application.agreement
     if linked is not None:
+        changed = application.status == CONCEPT and pledges_changed(application, _consortium_ids(current_region()))
         version = linked.leading
         signatures = {s.organisation_id: s for s in version.signatures}
         parties = sorted(version.party_rows, key=lambda p: p.organisation.name)
         return {"agreement": linked, "version": version, "parties": parties, "signatures": signatures,
                 "signed": sum(1 for p in parties if p.organisation_id in signatures),
-                "may_draft": linked.status == cooperation.ENDED and application.status in cooperation.AGREEMENT_STATES
-                and may_draft_agreement(current_user, application)}
+                "changed": changed,
+                "may_draft": (linked.status == cooperation.ENDED or changed)
+                and application.status in cooperation.AGREEMENT_STATES and may_draft_agreement(current_user, application)}
     out = {"agreement": None, "may_draft": False}
-    if application.status in cooperation.AGREEMENT_STATES and may_draft_agreement(current_user, application):
+    if application.status in cooperation.AGREEMENT_STATES and application.partners \
+            and may_draft_agreement(current_user, application):
         parties, left_out = cooperation.split_parties(application, _consortium_ids(current_region()))
         out.update(may_draft=True, parties=parties, left_out=left_out,
                    penvoerder_in=application.organisation in parties)

@@ -11,8 +11,9 @@ from ..forms import TransitionForm, midterm_form, score_form
 from ..models import Score, StatusChange
 from ..rules import (ASSESSING, CLOSED, CRITERIA, DELIVERY_STATES, MIDTERM, PENVOERDER_SIGNATORY, STATUS_LABELS,
                      SUBMITTED, TRANSITIONS)
+from ..pledges import confirmations, confirmed_partners
 from . import bp
-from .common import figures, money_problems, _settings, _show, _lock
+from .common import figures, money_problems, pledge_problems, _settings, _show, _lock
 
 
 def _today():
@@ -48,7 +49,10 @@ def transition(rif_application_id):
     if step.to == SUBMITTED:
         if not application.partners:
             problems.append(_("Voeg minstens één partner met cofinanciering toe."))
-        problems += money_problems(figures(application))
+        # partners commit first: only confirmed pledges count, for the one-third rule and the co-financing
+        states = confirmations(application)
+        problems += pledge_problems(application, states)
+        problems += money_problems(figures(application, confirmed_partners(application, states)))
         closed = submission_problem(RuleContext(current_region(), "rif").settings, _today())
         if closed:
             problems.append(closed)
