@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from wtforms import (BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField,
+from wtforms import (BooleanField, DateField, FileField, RadioField, SelectField, SelectMultipleField, StringField,
                      TextAreaField, widgets)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
@@ -225,3 +225,14 @@ class DecisionForm(Form):
         if self.requested is not None and field.data > self.requested:
             raise ValidationError(_("Het toegekende bedrag is meer dan de aangevraagde subsidie (%(requested)s).",
                                     requested=number(self.requested, 2)))
+
+
+class AttachmentForm(Form):
+    """One attachment (PDF or .xlsx) and what it is; the content is checked in attachments.check."""
+
+    attachment_kind = SelectField(lazy_gettext("Soort bijlage"), validators=[InputRequired(lazy_gettext("Kies de soort bijlage."))])
+    file = FileField(lazy_gettext("Bestand (PDF of .xlsx)"))
+
+    def validate_file(self, field):
+        if not getattr(field.data, "filename", None):
+            raise ValidationError(_("Kies een bestand (PDF of .xlsx)."))

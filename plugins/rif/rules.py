@@ -34,6 +34,14 @@ COST_CATEGORY_NAMES = {
     "huisvesting": "Huisvesting en locaties", "ontwikkeling": "Ontwikkeling onderwijs", "overig": "Overige kosten",
 }
 
+# --- the application form's steps (as the real form has them), each a page that saves on its own ----------
+
+STEPS = {
+    "start": lazy_gettext("Start"), "project": lazy_gettext("Project"), "documenten": lazy_gettext("Documenten"),
+    "samenwerking": lazy_gettext("Samenwerking"), "financieel": lazy_gettext("Financieel"),
+    "ondertekenen": lazy_gettext("Ondertekenen"), "verzenden": lazy_gettext("Verzenden"),
+}
+
 # --- workflow ---------------------------------------------------------------
 
 CONCEPT, SUBMITTED, ASSESSING, GRANTED, REJECTED, MIDTERM, CLOSED = (

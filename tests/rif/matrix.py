@@ -11,8 +11,10 @@ A new application needs an mbo penvoerder: the platform admin makes it.
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 KEY = "rif"
+PDF = b"%PDF-1.4\n%%EOF\n"
 APPLICATION_FORM = {"title": "Matrixproject", "description": "Een project.", "sectors": ["techniek"],
                     "target_groups": ["entree", "2"], "start": "2026-09-01", "end": "2028-08-31",
                     "requested_subsidy": "1.000,00"}
@@ -22,7 +24,7 @@ def build_world(session, world, regions) -> None:
     from core.consortia.models import ConsortiumMember
     from plugins.rif.models import Application, BudgetLine, Partner
 
-    from plugins.rif.models import Score
+    from plugins.rif.models import Attachment, Score
 
     mine = world.of(KEY)
     # halfway lies on today: the midterm window is open whenever the matrix runs
@@ -46,13 +48,22 @@ def build_world(session, world, regions) -> None:
         if state == "deciding":  # the committee scored it: the ministry decides
             session.add_all([Score(application_id=application.id, criterion=key, score=3, assessor="commissie")
                              for key in ("samenwerking", "arbeidsmarkt", "onderwijs", "duurzaamheid", "entree")])
+        if state == "concept":
+            attachment = Attachment(application_id=application.id, kind="overig", filename="matrix.pdf",
+                                    content_type="application/pdf", size=len(PDF), content=PDF,
+                                    uploaded_by="matrix@rif.example")
+            session.add(attachment)
+            session.flush()
+            mine["attachment"] = attachment.id
         mine[state] = application.id
         mine.setdefault("budget_line", line.id)
     session.add(ConsortiumMember(region_id=regions["rmc-19"], instrument_key=KEY,
                                  organisation_id=world.orgs["MC19"], role="penvoerder"))
 
 
-ARG_BUILDERS = {"rif_application_id": lambda w, region, rule: w.of(KEY)["concept"]}
+ARG_BUILDERS = {"rif_application_id": lambda w, region, rule: w.of(KEY)["concept"],
+                "stap": lambda w, region, rule: "financieel",
+                "attachment_id": lambda w, region, rule: w.of(KEY)["attachment"]}
 ARG_OVERRIDES = {
     ("regio.rif.assess", "rif_application_id"): lambda w, region, rule: w.of(KEY)["assessing"],
     ("regio.rif.midterm", "rif_application_id"): lambda w, region, rule: w.of(KEY)["granted"],
@@ -79,6 +90,7 @@ POST_PAYLOADS = {
     "regio.rif.midterm": lambda w, who, rule: {"reflection": "Op schema.", "adjustments": ""},
     "regio.rif.assessors": lambda w, who, rule: {"email": "beoordelaar@matrix.example"},
     "regio.rif.draft_cooperation": lambda w, who, rule: {},
+    "regio.rif.upload": lambda w, who, rule: {"attachment_kind": "overig", "file": (io.BytesIO(PDF), "matrix.pdf")},
 }
 CONTROL_USERS = {"regio.rif.new": "platform", "regio.rif.assess": "platform", "regio.rif.transition": "platform",
                  "regio.rif.decide": "platform"}

@@ -19,7 +19,7 @@ from ..forms import (BudgetForm, DraftAgreementForm, PartnerForm, RemoveLineForm
 from ..models import Application, Partner
 from ..rules import (ASSESSING, ASSESSOR, CONCEPT, COST_CATEGORIES, CRITERIA, DELIVERY_STATES, EMPTY_BUDGET, NO_SUBSIDY,
                      NOT_COVERED, OVER_A_THIRD, PENVOERDER_SIGNATORY, SECTORS, STATUS_LABELS, TARGET_GROUPS,
-                     TRANSITIONS, DECISIONS, finances, share, total_score, weight_of)
+                     STEPS, TRANSITIONS, DECISIONS, finances, share, total_score, weight_of)
 
 
 def _settings():
@@ -132,6 +132,8 @@ def _show(application, *, budget_form=None, partner_form=None, scores=None, midt
     """The application page; `clash`: the core Conflict of a line someone else has just added (shown first)."""
     region = current_region()
     settings = _settings()
+    if step is None and request.form.get("stap") in STEPS:  # a form sent from a step shows that step again
+        step = request.form.get("stap")
     editable = application.status == CONCEPT and may(current_user, "rif.edit", application)
     budget_form = budget_form or BudgetForm(formdata=None)
     partner_form = partner_form or PartnerForm(formdata=None)
@@ -167,12 +169,39 @@ def _show(application, *, budget_form=None, partner_form=None, scores=None, midt
         midterm=midterm if midterm_allowed else None, problems=problems, share=share,
         decision=decision if deciding else None, DECISIONS=DECISIONS,
         midterm_window=midterm_window(application, settings), pledge_states=pledge_states,
+        step=step, STEPS=STEPS, ATTACHMENT_KINDS=attachment_kinds(),
+        attachment_form=attachment_form or _attachment_form(),
+        submit_checks=submit_checks(application, pledge_states) if step == "verzenden" else None,
         confirmed_money=figures(application, confirmed_partners(application, pledge_states)),
         cooperation=_cooperation(application), draft_form=DraftAgreementForm(formdata=None),
         partner_search=partner_search, partners_found=partners_found, clash=clash,
         conflict=is_assessor(current_user, region) and conflicted(current_user, application)
         and not getattr(current_user, "is_platform_admin", False),
         **_common()), status
+
+
+def attachment_kinds():
+    from ..attachments import KINDS
+
+    return KINDS
+
+
+def _attachment_form():
+    from .documents import attachment_form
+
+    return attachment_form(formdata=None)
+
+
+def submit_checks(application, states) -> list[str]:
+    """What still stands in the way of submission (the step Verzenden lists it before the button)."""
+    from ..deadlines import submission_problem
+    from core.plugin_api import RuleContext
+
+    out = [] if application.partners else [_("Voeg minstens één partner met cofinanciering toe.")]
+    out += pledge_problems(application, states)
+    out += money_problems(figures(application, confirmed_partners(application, states)))
+    closed = submission_problem(_settings(), RuleContext(current_region(), "rif").today)
+    return out + ([closed] if closed else [])
 
 
 def _lock(application) -> None:

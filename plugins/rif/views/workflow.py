@@ -6,14 +6,14 @@ from flask import abort, flash, redirect, url_for
 from core.plugin_api import RuleContext, _, current_region, current_user, db_session, may
 
 from ..access import load_application, may_assess, require
-from ..deadlines import final_problem, midterm_problem, submission_problem
+from ..deadlines import final_problem, midterm_problem
 from ..forms import TransitionForm, midterm_form, score_form
 from ..models import Score, StatusChange
 from ..rules import (ASSESSING, CLOSED, CRITERIA, DELIVERY_STATES, MIDTERM, PENVOERDER_SIGNATORY, STATUS_LABELS,
                      SUBMITTED, TRANSITIONS)
-from ..pledges import confirmations, confirmed_partners
+from ..pledges import confirmations
 from . import bp
-from .common import figures, money_problems, pledge_problems, _settings, _show, _lock
+from .common import submit_checks, _settings, _show, _lock
 
 
 def _today():
@@ -47,15 +47,8 @@ def transition(rif_application_id):
               status=STATUS_LABELS[application.status], to=STATUS_LABELS[step.to])], status=409)
     problems = []
     if step.to == SUBMITTED:
-        if not application.partners:
-            problems.append(_("Voeg minstens één partner met cofinanciering toe."))
         # partners commit first: only confirmed pledges count, for the one-third rule and the co-financing
-        states = confirmations(application)
-        problems += pledge_problems(application, states)
-        problems += money_problems(figures(application, confirmed_partners(application, states)))
-        closed = submission_problem(RuleContext(current_region(), "rif").settings, _today())
-        if closed:
-            problems.append(closed)
+        problems += submit_checks(application, confirmations(application))
     elif step.to == MIDTERM:
         early = midterm_problem(application, _today(), _settings())
         if early:
