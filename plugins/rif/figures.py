@@ -1,16 +1,17 @@
-"""Figures for the region dashboard and the platform overview (computed, never typed)."""
+"""Figures for the region dashboard, the platform overview and the national overview (computed, never typed)."""
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
-from core.plugin_api import Series, _, bar_chart, completeness
+from core.plugin_api import (NationalSection, NationalTable, Region, Series, _, bar_chart, completeness, db_session,
+                             lazy_gettext)
 
-from .models import Application
-from .rules import CONCEPT, GRANTED_STATES, SECTORS, ZERO, share
+from .models import Application, Partner
+from .rules import CONCEPT, GRANTED_STATES, REJECTED, SECTORS, ZERO, share
 
 # Landelijke cijfers RIF 2014-2018 (evaluatie van het Regionaal Investeringsfonds mbo; zie issue 8).
 NATIONAL_2014_2018 = {"projects": 120, "subsidy": Decimal("107600000"), "partners": Decimal("226700000")}
@@ -134,7 +135,6 @@ def platform_totals(session):
         if a.status in GRANTED_STATES:
             row["granted"] += a.requested_subsidy
             row["pledged"] += sum((p.pledged for p in a.partners), ZERO)
-    from core.plugin_api import Region
 
     names = {r.id: r.name for r in session.scalars(select(Region).where(Region.id.in_(list(rows))))} if rows else {}
     return [dict(v, name=names.get(k, str(k))) for k, v in sorted(rows.items(), key=lambda kv: names.get(kv[0], ""))]
@@ -214,3 +214,64 @@ def platform(applications, region_names: dict[int, str], threshold: int) -> Plat
             [Series(_("Mkb (% van partnerregels)"), tuple(r.mkb_share for r in out.regions)),
              Series(_("Entree (% van projecten)"), tuple(r.entree_share for r in out.regions))], unit="%")
     return out
+
+
+# --- the national overview (/landelijk/): per region the applications, the ministry's decisions, the subsidy
+# granted and the co-financing pledged against delivered on granted projects, in one grouped statement --------
+
+def national_per_region() -> dict[int, tuple]:
+    """region id -> (submitted, granted, refused, subsidy granted, pledged, delivered): one grouped statement."""
+    lines = (select(Partner.region_id, Partner.application_ref,
+                    func.sum(Partner.pledged_cash + Partner.pledged_in_kind).label("pledged"),
+                    func.sum(func.coalesce(Partner.delivered_cash, 0) + func.coalesce(Partner.delivered_in_kind, 0))
+                    .label("delivered"))
+             .group_by(Partner.region_id, Partner.application_ref).subquery())
+    granted = Application.status.in_(GRANTED_STATES)
+    stmt = (select(Application.region_id,
+                   func.count(case((Application.status != CONCEPT, 1))),
+                   func.count(case((granted, 1))),
+                   func.count(case((Application.status == REJECTED, 1))),
+                   func.sum(case((granted, func.coalesce(Application.granted_subsidy, Application.requested_subsidy)))),
+                   func.sum(case((granted, lines.c.pledged))),
+                   func.sum(case((granted, lines.c.delivered))))
+            .outerjoin(lines, (lines.c.region_id == Application.region_id)
+                       & (lines.c.application_ref == Application.reference))
+            .group_by(Application.region_id))
+    return {row[0]: tuple(row[1:]) for row in db_session().execute(stmt)}
+
+
+def _cents(value) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def national_table() -> NationalTable:
+    figures = national_per_region()
+    regions = db_session().scalars(select(Region).order_by(Region.name)).all()
+    rows = []
+    for region in regions:
+        if not region.has_instrument("rif"):
+            continue
+        submitted, granted, refused, subsidy, pledged, delivered = figures.get(region.id, (0, 0, 0, None, None, None))
+        pledged, delivered = _cents(pledged), _cents(delivered)
+        rows.append((region.name, submitted, granted, refused, _cents(subsidy), pledged, delivered,
+                     (delivered / pledged).quantize(Decimal("0.001")) if pledged else None))
+    return NationalTable(
+        caption=lazy_gettext("Aanvragen, besluiten van het ministerie en cofinanciering per regio"),
+        headers=(lazy_gettext("Regio"), lazy_gettext("Ingediend"), lazy_gettext("Toegekend"), lazy_gettext("Afgewezen"),
+                 lazy_gettext("Toegekende subsidie"), lazy_gettext("Cofinanciering toegezegd"),
+                 lazy_gettext("Cofinanciering geleverd"), lazy_gettext("Geleverd van toegezegd")),
+        kinds=("text", "count", "count", "count", "money", "money", "money", "percent"),
+        rows=tuple(rows),
+        note=lazy_gettext("Toegezegd en geleverd: de toegekende projecten (geleverd zoals verantwoord bij de "
+                          "tussentijdse verantwoording). Alle regio's waar het Regionaal Investeringsfonds aan staat."))
+
+
+def national_context() -> dict:
+    figures = national_per_region().values()
+    return {"granted": sum(f[1] for f in figures), "refused": sum(f[2] for f in figures),
+            "subsidy": sum((_cents(f[3]) for f in figures), ZERO)}  # (submitted, granted, refused, subsidy, ...)
+
+
+def national_sections() -> list[NationalSection]:
+    return [NationalSection(title=lazy_gettext("Regionaal Investeringsfonds mbo"), template="rif/national.html",
+                            table=national_table, context=national_context, permission="rif.view")]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from core.plugin_api import Instrument, NavItem, Permission, Widget, hookimpl, lazy_gettext
 
-from . import agreement, commands, demo, models, national, settings, sheets, views  # noqa: F401  (models: maps the tables)
+from . import agreement, commands, demo, figures, models, settings, sheets, views  # noqa: F401  (models: maps the tables)
 from . import deadlines as deadline_dates
 
 KEY = "rif"
@@ -104,4 +104,4 @@ def agreement_templates():
 
 @hookimpl
 def national_overview():
-    return national.sections()
+    return figures.national_sections()

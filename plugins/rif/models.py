@@ -161,14 +161,14 @@ class Assessor(Audited, Base):
 class Attachment(Audited, Base):
     """A document attached to an application (PDF or .xlsx), stored with it and removed with it.
 
-    The content is checked against its extension when it is uploaded (plugins/rif/attachments.py) and is
+    The content is checked against its extension when it is uploaded (forms.check_attachment) and is
     only ever served as a download."""
 
     __tablename__ = "rif_attachment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("rif_application.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(40))  # a key of attachments.KINDS
+    kind: Mapped[str] = mapped_column(String(40))  # a key of forms.ATTACHMENT_KINDS
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)

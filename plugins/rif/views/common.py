@@ -11,7 +11,7 @@ from core.plugin_api import (_, OrganisationSearchForm, consortium_organisations
 
 from .. import agreement as cooperation
 from ..deadlines import midterm_window
-from ..pledges import confirmations, confirmed_partners, pledges_changed
+from ..agreement import confirmations, confirmed_partners, pledges_changed
 from ..access import (assessor_condition, conflicted, is_assessor, is_committee, is_coordinator, may_assess, may_decide,
                       user_roles)
 from ..forms import (BudgetForm, DraftAgreementForm, PartnerForm, RemoveLineForm, TransitionForm, midterm_form,
@@ -181,9 +181,9 @@ def _show(application, *, budget_form=None, partner_form=None, scores=None, midt
 
 
 def attachment_kinds():
-    from ..attachments import KINDS
+    from ..forms import ATTACHMENT_KINDS
 
-    return KINDS
+    return ATTACHMENT_KINDS
 
 
 def _attachment_form():

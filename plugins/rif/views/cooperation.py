@@ -9,7 +9,7 @@ from core.plugin_api import _, agreement_url, current_region, current_user, db_s
 from .. import agreement as cooperation
 from ..access import load_application, require
 from ..forms import DraftAgreementForm
-from ..pledges import pledges_changed
+from ..agreement import pledges_changed
 from ..rules import CONCEPT, STATUS_LABELS
 from . import bp
 from .common import figures, _show, _lock, may_draft_agreement, _consortium_ids

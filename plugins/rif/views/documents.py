@@ -11,9 +11,8 @@ from werkzeug.utils import secure_filename
 
 from core.plugin_api import _, current_user, db_session
 
-from .. import attachments
 from ..access import load_application
-from ..forms import AttachmentForm
+from ..forms import ATTACHMENT_KINDS, AttachmentForm, check_attachment
 from ..models import Attachment
 from . import bp
 from .applications import _editable
@@ -22,7 +21,7 @@ from .common import _settings, _show
 
 def attachment_form(formdata=True) -> AttachmentForm:
     form = AttachmentForm() if formdata is True else AttachmentForm(formdata=None)
-    form.attachment_kind.choices = list(attachments.KINDS.items())
+    form.attachment_kind.choices = list(ATTACHMENT_KINDS.items())
     return form
 
 
@@ -35,7 +34,7 @@ def upload(rif_application_id):
         storage = form.file.data
         data = storage.read()
         name = secure_filename(storage.filename) or "bijlage"
-        content_type, problem = attachments.check(storage.filename, data, _settings().attachment_max_mb)
+        content_type, problem = check_attachment(storage.filename, data, _settings().attachment_max_mb)
         if problem is None:
             application.attachments.append(Attachment(
                 kind=form.attachment_kind.data, filename=name[:200], content_type=content_type, size=len(data), content=data,

@@ -11,7 +11,7 @@ from ..forms import TransitionForm, midterm_form, score_form
 from ..models import Score, StatusChange
 from ..rules import (ASSESSING, CLOSED, CRITERIA, DELIVERY_STATES, MIDTERM, PENVOERDER_SIGNATORY, STATUS_LABELS,
                      SUBMITTED, TRANSITIONS)
-from ..pledges import confirmations
+from ..agreement import confirmations
 from . import bp
 from .common import submit_checks, _settings, _show, _lock
 
