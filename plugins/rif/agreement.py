@@ -39,9 +39,14 @@ TEMPLATE_KEY = "rif-samenwerking"
 
 
 def pledge_line(partner) -> str:
-    """The partner's pledge as written into the agreement (Dutch, exact to the cent): what its signatory signs."""
-    return (f"{partner.partner.name} ({partner.partner.identifier}): in geld {euro(partner.pledged_cash or 0)}, "
+    """The partner's pledge as written into the agreement (Dutch, exact to the cent, per year when split): what
+    its signatory signs."""
+    line = (f"{partner.partner.name} ({partner.partner.identifier}): in geld {euro(partner.pledged_cash or 0)}, "
             f"in natura {euro(partner.pledged_in_kind or 0)}")
+    if partner.years:
+        line += " (per jaar: " + "; ".join(f"{y.year} in geld {euro(y.cash)}, in natura {euro(y.in_kind)}"
+                                          for y in partner.years) + ")"
+    return line
 
 
 @dataclass(frozen=True)

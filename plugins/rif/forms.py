@@ -139,6 +139,41 @@ class PartnerForm(Form):
             raise ValidationError(_("Een partner draagt in geld of in natura iets bij."))
 
 
+def partner_form(years=(), formdata=True):
+    """The partner form with, per calendar year of the project, the pledge in cash and in kind (optional: when
+    given, the years must add up to the pledge; the signatory confirms them with it)."""
+
+    class YearlyPartnerForm(PartnerForm):
+        def validate(self, extra_validators=None):
+            ok = super().validate(extra_validators)
+            filled = [y for y in years if getattr(self, f"year_cash_{y}").data is not None
+                      or getattr(self, f"year_in_kind_{y}").data is not None]
+            if not ok or not filled:
+                return ok
+            for kind, total in (("cash", self.pledged_cash.data), ("in_kind", self.pledged_in_kind.data)):
+                split = sum((getattr(self, f"year_{kind}_{y}").data or Decimal("0") for y in years), Decimal("0"))
+                if split != total:
+                    field = getattr(self, f"year_{kind}_{years[0]}")
+                    field.errors = list(field.errors) + [_(
+                        "De verdeling per jaar (%(split)s) telt niet op tot de toezegging (%(total)s).",
+                        split=number(split, 2), total=number(total, 2))]
+                    ok = False
+            return ok
+
+        def yearly(self) -> list[tuple[int, Decimal, Decimal]]:
+            """(year, cash, in kind) for the years given; [] when the pledge is not split per year."""
+            out = [(y, getattr(self, f"year_cash_{y}").data or Decimal("0.00"),
+                    getattr(self, f"year_in_kind_{y}").data or Decimal("0.00")) for y in years]
+            return out if any(c or k for _y, c, k in out) else []
+
+    for year in years:
+        setattr(YearlyPartnerForm, f"year_cash_{year}",
+                MoneyField(lazy_gettext("%(year)s: in geld (euro)", year=year), validators=[Optional()]))
+        setattr(YearlyPartnerForm, f"year_in_kind_{year}",
+                MoneyField(lazy_gettext("%(year)s: in natura (euro)", year=year), validators=[Optional()]))
+    return YearlyPartnerForm() if formdata is True else YearlyPartnerForm(formdata=None)
+
+
 class TransitionForm(Form):
     """The next step, sent by a button (a hidden field: its label is never shown)."""
 

@@ -60,6 +60,13 @@ class Application(Versioned, Audited, Base):
                                                            cascade="all, delete-orphan")
 
     @property
+    def years(self) -> list[int]:
+        """The calendar years of the project's runtime (for the pledge per year), at most ten."""
+        if self.start is None or self.end is None or self.end < self.start:
+            return []
+        return list(range(self.start.year, self.end.year + 1))[:10]
+
+    @property
     def sector_list(self) -> list[str]:
         return [s for s in (self.sectors or "").split(",") if s]
 
@@ -111,10 +118,27 @@ class Partner(Audited, Base):
 
     application: Mapped[Application] = relationship(back_populates="partners", overlaps="partners")
     partner: Mapped[Organisation] = relationship(foreign_keys=[partner_id], lazy="joined")
+    years: Mapped[list["PledgeYear"]] = relationship(back_populates="line", order_by="PledgeYear.year",
+                                                     cascade="all, delete-orphan")
 
     @property
     def pledged(self) -> decimal.Decimal:
         return (self.pledged_cash or 0) + (self.pledged_in_kind or 0)
+
+
+class PledgeYear(Audited, Base):
+    """A partner's pledge for one calendar year of the project (optional; the years add up to the pledge)."""
+
+    __tablename__ = "rif_pledge_year"
+    __table_args__ = (UniqueConstraint("partner_line_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_line_id: Mapped[int] = mapped_column(ForeignKey("rif_partner.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    cash: Mapped[decimal.Decimal] = mapped_column(Money, default=decimal.Decimal("0.00"))
+    in_kind: Mapped[decimal.Decimal] = mapped_column(Money, default=decimal.Decimal("0.00"))
+
+    line: Mapped[Partner] = relationship(back_populates="years")
 
 
 class Score(Audited, Base):

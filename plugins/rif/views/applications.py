@@ -8,8 +8,8 @@ from core.plugin_api import (_, add_new, authorize, current_region, current_user
                              lock_for_update, may, save_edit)
 
 from ..access import is_assessor, is_coordinator, load_application, require
-from ..forms import ApplicationForm, BudgetForm, EditForm, PartnerForm, RemoveLineForm
-from ..models import Application, BudgetLine, Partner
+from ..forms import ApplicationForm, BudgetForm, EditForm, RemoveLineForm, partner_form
+from ..models import Application, BudgetLine, Partner, PledgeYear
 from ..rules import CONCEPT, STATUS_LABELS, STEPS, TARGET_GROUPS
 from . import bp
 from .common import figures, _common, visible_applications_query, _partner_choices, _show
@@ -142,7 +142,7 @@ def add_budget_line(rif_application_id):
 def add_partner(rif_application_id):
     application = load_application(rif_application_id)
     _editable(application)
-    form = PartnerForm()
+    form = partner_form(application.years)
     form.partner.choices = _partner_choices(current_region(), application)
     if not form.validate_on_submit():
         return _show(application, partner_form=form, status=400)
@@ -150,7 +150,8 @@ def add_partner(rif_application_id):
                       organisation_id=application.organisation_id, partner_id=form.partner.data,
                       mkb=bool(form.mkb.data), pledged_cash=form.pledged_cash.data,
                       pledged_in_kind=form.pledged_in_kind.data,
-                      in_kind_description=(form.in_kind_description.data or "").strip() or None)
+                      in_kind_description=(form.in_kind_description.data or "").strip() or None,
+                      years=[PledgeYear(year=y, cash=c, in_kind=k) for y, c, k in form.yearly()])
     session = db_session()
     clash = add_new(session, partner, form, lambda: session.scalar(select(Partner).where(
         Partner.region_id == partner.region_id, Partner.application_ref == partner.application_ref,

@@ -14,7 +14,8 @@ from ..deadlines import midterm_window
 from ..agreement import confirmations, confirmed_partners, pledges_changed
 from ..access import (assessor_condition, conflicted, is_assessor, is_committee, is_coordinator, may_assess, may_decide,
                       user_roles)
-from ..forms import (BudgetForm, DraftAgreementForm, PartnerForm, RemoveLineForm, TransitionForm, midterm_form,
+from ..forms import partner_form as new_partner_form
+from ..forms import (BudgetForm, DraftAgreementForm, RemoveLineForm, TransitionForm, midterm_form,
                      score_form)
 from ..models import Application, Partner
 from ..rules import (ASSESSING, ASSESSOR, CONCEPT, COST_CATEGORIES, CRITERIA, DELIVERY_STATES, EMPTY_BUDGET, NO_SUBSIDY,
@@ -136,7 +137,7 @@ def _show(application, *, budget_form=None, partner_form=None, scores=None, midt
         step = request.form.get("stap")
     editable = application.status == CONCEPT and may(current_user, "rif.edit", application)
     budget_form = budget_form or BudgetForm(formdata=None)
-    partner_form = partner_form or PartnerForm(formdata=None)
+    partner_form = partner_form or new_partner_form(application.years, formdata=None)
     partner_search = OrganisationSearchForm(request.args)
     partners_found = _partner_search(region, application, partner_search)
     if partner_form.partner.data and partner_form.partner.data not in {o.id for o in partners_found.shown}:
