@@ -141,26 +141,23 @@ def deadlines(region: Region) -> list[Deadline]:
                             link="regio.rif.index", locks=True,
                             title=lazy_gettext("Uiterste indieningsdatum RIF-aanvragen")))
     out.extend(assessment_deadlines(region, settings))
-    granted = db_session().scalars(select(Application).where(
-        Application.region_id == region.id, Application.status.in_(DELIVERY_STATES)).order_by(Application.id))
-    for application in granted:
-        window = midterm_window(application, settings)
-        if window is None:
-            continue
-        opens, closes = window
-        out.append(Deadline(kind="midterm", date=closes, ref=f"midterm:{application.id}",
-                            organisations={application.organisation_id}, roles={"editor", "signatory", "admin"},
-                            link="regio.rif.show", link_args={"rif_application_id": application.id},
-                            title=lazy_gettext("Tussentijdse verantwoording %(reference)s", reference=application.reference),
-                            detail=lazy_gettext("Halverwege de looptijd, vanaf %(opens)s: %(title)s",
-                                                opens=opens.isoformat(), title=application.title)))
-    running = db_session().scalars(select(Application).where(
-        Application.region_id == region.id, Application.status.in_((GRANTED, MIDTERM)),
-        Application.end.is_not(None)).order_by(Application.id))
+    running = db_session().scalars(select(Application).where(  # granted or halfway: one statement for both dates
+        Application.region_id == region.id, Application.status.in_((GRANTED, MIDTERM))).order_by(Application.id))
     for application in running:
-        out.append(Deadline(kind="end", date=application.end, ref=f"final:{application.id}",
-                            organisations={application.organisation_id}, roles={"signatory", "admin"},
-                            link="regio.rif.show", link_args={"rif_application_id": application.id},
-                            title=lazy_gettext("Eindverantwoording %(reference)s", reference=application.reference),
-                            detail=application.title))
+        window = midterm_window(application, settings) if application.status in DELIVERY_STATES else None
+        if window is not None:
+            opens, closes = window
+            out.append(Deadline(kind="midterm", date=closes, ref=f"midterm:{application.id}",
+                                organisations={application.organisation_id}, roles={"editor", "signatory", "admin"},
+                                link="regio.rif.show", link_args={"rif_application_id": application.id},
+                                title=lazy_gettext("Tussentijdse verantwoording %(reference)s",
+                                                   reference=application.reference),
+                                detail=lazy_gettext("Halverwege de looptijd, vanaf %(opens)s: %(title)s",
+                                                    opens=opens.isoformat(), title=application.title)))
+        if application.end is not None:
+            out.append(Deadline(kind="end", date=application.end, ref=f"final:{application.id}",
+                                organisations={application.organisation_id}, roles={"signatory", "admin"},
+                                link="regio.rif.show", link_args={"rif_application_id": application.id},
+                                title=lazy_gettext("Eindverantwoording %(reference)s", reference=application.reference),
+                                detail=application.title))
     return out

@@ -51,16 +51,6 @@ PROJECTS = {
          [("01OE", False, D("40000.00"), D("50000.00"), "Uren docenten", None, None),
           ("GM0321", False, D("70000.00"), D("0.00"), None, None, None)],
          {}, None),
-        # A concept whose partners confirmed their pledges by co-signing its samenwerkingsovereenkomst
-        # (DEMO_AGREEMENT below): ready for the penvoerder's signatory to submit.
-        ("0004", "25LH", "Praktijkroute energietechniek (demo)", "energie,techniek", "2,3",
-         dt.date(2027, 2, 1), dt.date(2029, 1, 31), CONCEPT,
-         [("personeel", "Docenten en praktijkopleiders", D("150000.00")),
-          ("materieel", "Oefenwand warmtepompen", D("60000.00"))],
-         D("70000.00"),
-         [("25LH", False, D("40000.00"), D("40000.00"), "Uren docenten", None, None),
-          ("MC19", False, D("0.00"), D("60000.00"), "Trajectbegeleiding door het RMC", None, None)],
-         {}, None),
     ],
     "MC29": [
         ("0001", "00GT", "Haven Werkt: logistiek en automatisering (demo)", "logistiek,techniek", "2,3",
@@ -82,13 +72,22 @@ PROJECTS = {
          [("25LP", False, D("30000.00"), D("50000.00"), "Uren docenten", None, None),
           ("90000022", True, D("20000.00"), D("60000.00"), "Leermeesters", None, None)],
          {"samenwerking": 4, "arbeidsmarkt": 4}, None),
+        # A concept whose partners confirmed their pledges by co-signing its samenwerkingsovereenkomst
+        # (DEMO_AGREEMENT below): ready for the penvoerder's signatory to submit.
+        ("0003", "25LP", "Praktijkroute energietechniek (demo)", "energie,techniek", "2,3",
+         dt.date(2027, 2, 1), dt.date(2029, 1, 31), CONCEPT,
+         [("personeel", "Docenten en praktijkopleiders", D("150000.00")),
+          ("materieel", "Oefenwand warmtepompen", D("60000.00"))],
+         D("70000.00"),
+         [("25LP", False, D("40000.00"), D("40000.00"), "Uren docenten", None, None),
+          ("MC29", False, D("0.00"), D("60000.00"), "Trajectbegeleiding door het RMC", None, None)],
+         {}, None),
     ],
 }
 # region code -> the demo consortium: (organisation identifier, consortium role)
 CONSORTIUM = {
-    "MC19": [("25LH", "penvoerder"), ("90000011", "partner"), ("90000012", "partner"), ("GM0344", "adviseur"),
-             ("MC19", "partner")],
-    "MC29": [("25LP", "penvoerder"), ("90000021", "partner"), ("90000022", "partner")],
+    "MC19": [("25LH", "penvoerder"), ("90000011", "partner"), ("90000012", "partner"), ("GM0344", "adviseur")],
+    "MC29": [("25LP", "penvoerder"), ("90000021", "partner"), ("90000022", "partner"), ("MC29", "partner")],
 }
 PATH = {CONCEPT: [], SUBMITTED: [SUBMITTED], ASSESSING: [SUBMITTED, ASSESSING],
         GRANTED: [SUBMITTED, ASSESSING, GRANTED], MIDTERM: [SUBMITTED, ASSESSING, GRANTED, MIDTERM],
@@ -101,7 +100,7 @@ DESCRIPTION = "Demoproject met gegenereerde bedragen: een publiek-private samenw
 COMMITTEE, MINISTRY = "commissie (demo)", "ministerie (demo)"
 DECISION_REASONS = "Demobesluit: de commissie adviseert positief; de cofinanciering is door alle partners bevestigd."
 # The concept whose partners co-signed its samenwerkingsovereenkomst (signed by the demo users of its parties).
-DEMO_AGREEMENT = ("MC19", "0004", ("25LH", "MC19"))
+DEMO_AGREEMENT = ("MC29", "0003", ("25LP", "MC29"))
 
 
 def demo_data(session, regions) -> list:

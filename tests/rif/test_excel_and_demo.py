@@ -177,12 +177,12 @@ def test_the_demo_follows_the_new_flow(app):
         granted = db_session().scalar(select(Application).where(Application.reference == "RIF-MC19-0002"))
         assert granted.decided_by == "ministerie (demo)" and granted.granted_subsidy == granted.requested_subsidy
         assert {s.assessor for s in granted.scores} == {"commissie (demo)"}
-        concept = db_session().scalar(select(Application).where(Application.reference == "RIF-MC19-0004"))
+        concept = db_session().scalar(select(Application).where(Application.reference == "RIF-MC29-0003"))
         concept_id = concept.id
-    (address, password) = [(e, pw) for e, (pw, what) in printed.items() if e.startswith("ondertekenaar.roc")][0]
+    (address, password) = [(e, pw) for e, (pw, what) in printed.items() if e.startswith("beheer.zadkine")][0]
     client = app.test_client()
     assert login(client, address, password).status_code == 302
-    page = client.get(f"/regio/rmc-19/rif/{concept_id}/stap/verzenden")
+    page = client.get(f"/regio/rmc-29/rif/{concept_id}/stap/verzenden")
     shown = " ".join(re.sub(r"<[^>]+>", " ", page.get_data(as_text=True)).split())
     assert "Alles is compleet" in shown, shown
-    assert client.post(f"/regio/rmc-19/rif/{concept_id}/status", data={"to": "ingediend"}).status_code == 303
+    assert client.post(f"/regio/rmc-29/rif/{concept_id}/status", data={"to": "ingediend"}).status_code == 303
