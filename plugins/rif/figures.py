@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
-from core.plugin_api import (NationalSection, NationalTable, Region, Series, _, bar_chart, completeness, db_session,
-                             lazy_gettext)
+from core.plugin_api import (Aggregate, NationalSection, NationalTable, Region, Series, _, aggregate_table, bar_chart,
+                             completeness, db_session, lazy_gettext)
 
 from .models import Application, Partner
 from .rules import CONCEPT, GRANTED_STATES, REJECTED, SECTORS, ZERO, share
@@ -216,44 +216,57 @@ def platform(applications, region_names: dict[int, str], threshold: int) -> Plat
     return out
 
 
-# --- the national overview (/landelijk/): per region the applications, the ministry's decisions, the subsidy
-# granted and the co-financing pledged against delivered on granted projects, in one grouped statement --------
+# --- the national overview (/landelijk/): per region the applications and the ministry's decisions (maintained
+# sums, plugin_api.aggregate_table) and the co-financing pledged against delivered on granted projects (one grouped
+# statement: a partner line counts once its application is granted, which its own row does not say) -------------
 
-def national_per_region() -> dict[int, tuple]:
-    """region id -> (submitted, granted, refused, subsidy granted, pledged, delivered): one grouped statement."""
-    lines = (select(Partner.region_id, Partner.application_ref,
-                    func.sum(Partner.pledged_cash + Partner.pledged_in_kind).label("pledged"),
-                    func.sum(func.coalesce(Partner.delivered_cash, 0) + func.coalesce(Partner.delivered_in_kind, 0))
-                    .label("delivered"))
-             .group_by(Partner.region_id, Partner.application_ref).subquery())
+AGGREGATE = "applications"
+
+
+def aggregates() -> list[Aggregate]:
+    """Per region (all periods in one): applications submitted, granted, refused and the subsidy granted."""
     granted = Application.status.in_(GRANTED_STATES)
-    stmt = (select(Application.region_id,
-                   func.count(case((Application.status != CONCEPT, 1))),
-                   func.count(case((granted, 1))),
-                   func.count(case((Application.status == REJECTED, 1))),
-                   func.sum(case((granted, func.coalesce(Application.granted_subsidy, Application.requested_subsidy)))),
-                   func.sum(case((granted, lines.c.pledged))),
-                   func.sum(case((granted, lines.c.delivered))))
-            .outerjoin(lines, (lines.c.region_id == Application.region_id)
-                       & (lines.c.application_ref == Application.reference))
-            .group_by(Application.region_id))
-    return {row[0]: tuple(row[1:]) for row in db_session().execute(stmt)}
+    return [Aggregate(name=AGGREGATE, model=Application, period=None, measures={
+        "submitted": func.sum(case((Application.status != CONCEPT, 1), else_=0)),
+        "granted": func.sum(case((granted, 1), else_=0)),
+        "refused": func.sum(case((Application.status == REJECTED, 1), else_=0)),
+        "subsidy": func.sum(case((granted, func.coalesce(Application.granted_subsidy, Application.requested_subsidy)),
+                                 else_=0)),
+    })]
+
+
+def national_cofinancing() -> dict[int, tuple[Decimal, Decimal]]:
+    """region id -> (pledged, delivered) over the partner lines of granted applications: one grouped statement."""
+    stmt = (select(Partner.region_id, func.sum(Partner.pledged_cash + Partner.pledged_in_kind),
+                   func.sum(func.coalesce(Partner.delivered_cash, 0) + func.coalesce(Partner.delivered_in_kind, 0)))
+            .join(Application, (Application.region_id == Partner.region_id)
+                  & (Application.reference == Partner.application_ref))
+            .where(Application.status.in_(GRANTED_STATES)).group_by(Partner.region_id))
+    return {region: (_cents(pledged), _cents(delivered)) for region, pledged, delivered in db_session().execute(stmt)}
 
 
 def _cents(value) -> Decimal:
     return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
+def _sums():
+    sums = aggregate_table("rif", AGGREGATE, latest_only=True)
+    periods = sums.periods()
+    return sums, (periods[-1] if periods else None)
+
+
 def national_table() -> NationalTable:
-    figures = national_per_region()
-    regions = db_session().scalars(select(Region).order_by(Region.name)).all()
+    sums, period = _sums()
+    money = national_cofinancing()
     rows = []
-    for region in regions:
-        if not region.has_instrument("rif"):
-            continue
-        submitted, granted, refused, subsidy, pledged, delivered = figures.get(region.id, (0, 0, 0, None, None, None))
-        pledged, delivered = _cents(pledged), _cents(delivered)
-        rows.append((region.name, submitted, granted, refused, _cents(subsidy), pledged, delivered,
+    for region in sums.regions:
+        def value(measure):
+            found = sums.value(region.id, period, measure) if period else None
+            return found if found is not None else Decimal(0)
+
+        pledged, delivered = money.get(region.id, (_cents(0), _cents(0)))
+        rows.append((region.name, int(value("submitted")), int(value("granted")), int(value("refused")),
+                     _cents(value("subsidy")), pledged, delivered,
                      (delivered / pledged).quantize(Decimal("0.001")) if pledged else None))
     return NationalTable(
         caption=lazy_gettext("Aanvragen, besluiten van het ministerie en cofinanciering per regio"),
@@ -267,9 +280,9 @@ def national_table() -> NationalTable:
 
 
 def national_context() -> dict:
-    figures = national_per_region().values()
-    return {"granted": sum(f[1] for f in figures), "refused": sum(f[2] for f in figures),
-            "subsidy": sum((_cents(f[3]) for f in figures), ZERO)}  # (submitted, granted, refused, subsidy, ...)
+    sums, period = _sums()
+    total = (lambda measure: (sums.total(period, measure) or Decimal(0)) if period else Decimal(0))
+    return {"granted": int(total("granted")), "refused": int(total("refused")), "subsidy": _cents(total("subsidy"))}
 
 
 def national_sections() -> list[NationalSection]:
