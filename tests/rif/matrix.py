@@ -73,6 +73,8 @@ ARG_OVERRIDES = {
 }
 # The platform-wide RIF page sits under a region's rif pages but is for platform admins only.
 PLATFORM_ADMIN_ONLY = {"regio.rif.platform"}
+# The grant or refusal is the ministry's own write (rif.decide, platform role "ministry").
+MINISTRY_OWN = {"regio.rif.decide"}
 POST_PAYLOADS = {
     "regio.rif.new": lambda w, who, rule: {**APPLICATION_FORM, "organisation": w.orgs["25LH"]},
     "regio.rif.edit": lambda w, who, rule: {**APPLICATION_FORM, "title": "Gewijzigd matrixproject",
