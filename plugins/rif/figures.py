@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
-from core.plugin_api import (Aggregate, NationalSection, NationalTable, Region, Series, _, aggregate_table, bar_chart,
-                             completeness, db_session, lazy_gettext)
+from core.plugin_api import (NationalSection, NationalTable, Region, Series, _, bar_chart, completeness, db_session,
+                             lazy_gettext)
 
 from .models import Application, Partner
 from .rules import CONCEPT, GRANTED_STATES, REJECTED, SECTORS, ZERO, share
@@ -216,75 +216,72 @@ def platform(applications, region_names: dict[int, str], threshold: int) -> Plat
     return out
 
 
-# --- the national overview (/landelijk/): per region the applications and the ministry's decisions (maintained
-# sums, plugin_api.aggregate_table) and the co-financing pledged against delivered on granted projects (one grouped
-# statement: a partner line counts once its application is granted, which its own row does not say) -------------
+# --- the national overview (/landelijk/): per region the applications, the ministry's decisions, the subsidy
+# granted and the co-financing pledged against delivered on granted projects: ONE grouped statement per request
+# (regions, applications and partner lines together), shared by the section's table and its text. Not the core's
+# maintained sums (register_aggregates): their first write in a region is delete-then-insert, which two
+# simultaneous RIF writes on PostgreSQL turn into a unique violation (tests/rif/test_no_lost_update.py).
 
-AGGREGATE = "applications"
-
-
-def aggregates() -> list[Aggregate]:
-    """Per region (all periods in one): applications submitted, granted, refused and the subsidy granted."""
+def national_per_region() -> list[tuple]:
+    """(region name, submitted, granted, refused, subsidy granted, pledged, delivered) for every region where rif
+    is enabled, by name: one statement."""
+    lines = (select(Partner.region_id, Partner.application_ref,
+                    func.sum(Partner.pledged_cash + Partner.pledged_in_kind).label("pledged"),
+                    func.sum(func.coalesce(Partner.delivered_cash, 0) + func.coalesce(Partner.delivered_in_kind, 0))
+                    .label("delivered"))
+             .group_by(Partner.region_id, Partner.application_ref).subquery())
     granted = Application.status.in_(GRANTED_STATES)
-    return [Aggregate(name=AGGREGATE, model=Application, period=None, measures={
-        "submitted": func.sum(case((Application.status != CONCEPT, 1), else_=0)),
-        "granted": func.sum(case((granted, 1), else_=0)),
-        "refused": func.sum(case((Application.status == REJECTED, 1), else_=0)),
-        "subsidy": func.sum(case((granted, func.coalesce(Application.granted_subsidy, Application.requested_subsidy)),
-                                 else_=0)),
-    })]
-
-
-def national_cofinancing() -> dict[int, tuple[Decimal, Decimal]]:
-    """region id -> (pledged, delivered) over the partner lines of granted applications: one grouped statement."""
-    stmt = (select(Partner.region_id, func.sum(Partner.pledged_cash + Partner.pledged_in_kind),
-                   func.sum(func.coalesce(Partner.delivered_cash, 0) + func.coalesce(Partner.delivered_in_kind, 0)))
-            .join(Application, (Application.region_id == Partner.region_id)
-                  & (Application.reference == Partner.application_ref))
-            .where(Application.status.in_(GRANTED_STATES)).group_by(Partner.region_id))
-    return {region: (_cents(pledged), _cents(delivered)) for region, pledged, delivered in db_session().execute(stmt)}
+    apps = (select(Application.region_id.label("region_id"),
+                   func.count(case((Application.status != CONCEPT, 1))).label("submitted"),
+                   func.count(case((granted, 1))).label("granted"),
+                   func.count(case((Application.status == REJECTED, 1))).label("refused"),
+                   func.sum(case((granted, func.coalesce(Application.granted_subsidy, Application.requested_subsidy))))
+                   .label("subsidy"),
+                   func.sum(case((granted, lines.c.pledged))).label("pledged"),
+                   func.sum(case((granted, lines.c.delivered))).label("delivered"))
+            .outerjoin(lines, (lines.c.region_id == Application.region_id)
+                       & (lines.c.application_ref == Application.reference))
+            .group_by(Application.region_id).subquery())
+    stmt = (select(Region.name, apps.c.submitted, apps.c.granted, apps.c.refused, apps.c.subsidy, apps.c.pledged,
+                   apps.c.delivered)
+            .outerjoin(apps, apps.c.region_id == Region.id)
+            .where(Region.instruments.any(instrument_key="rif", enabled=True)).order_by(Region.name))
+    return [(name, int(submitted or 0), int(granted or 0), int(refused or 0), _cents(subsidy), _cents(pledged),
+             _cents(delivered)) for name, submitted, granted, refused, subsidy, pledged, delivered
+            in db_session().execute(stmt)]
 
 
 def _cents(value) -> Decimal:
     return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
-def _sums():
-    sums = aggregate_table("rif", AGGREGATE, latest_only=True)
-    periods = sums.periods()
-    return sums, (periods[-1] if periods else None)
-
-
-def national_table() -> NationalTable:
-    sums, period = _sums()
-    money = national_cofinancing()
-    rows = []
-    for region in sums.regions:
-        def value(measure):
-            found = sums.value(region.id, period, measure) if period else None
-            return found if found is not None else Decimal(0)
-
-        pledged, delivered = money.get(region.id, (_cents(0), _cents(0)))
-        rows.append((region.name, int(value("submitted")), int(value("granted")), int(value("refused")),
-                     _cents(value("subsidy")), pledged, delivered,
-                     (delivered / pledged).quantize(Decimal("0.001")) if pledged else None))
+def national_table(figures: list[tuple]) -> NationalTable:
+    rows = tuple((*row, (row[6] / row[5]).quantize(Decimal("0.001")) if row[5] else None) for row in figures)
     return NationalTable(
         caption=lazy_gettext("Aanvragen, besluiten van het ministerie en cofinanciering per regio"),
         headers=(lazy_gettext("Regio"), lazy_gettext("Ingediend"), lazy_gettext("Toegekend"), lazy_gettext("Afgewezen"),
                  lazy_gettext("Toegekende subsidie"), lazy_gettext("Cofinanciering toegezegd"),
                  lazy_gettext("Cofinanciering geleverd"), lazy_gettext("Geleverd van toegezegd")),
         kinds=("text", "count", "count", "count", "money", "money", "money", "percent"),
-        rows=tuple(rows),
+        rows=rows,
         note=lazy_gettext("Toegezegd en geleverd: de toegekende projecten (geleverd zoals verantwoord bij de "
                           "tussentijdse verantwoording). Alle regio's waar het Regionaal Investeringsfonds aan staat."))
 
 
-def national_context() -> dict:
-    sums, period = _sums()
-    total = (lambda measure: (sums.total(period, measure) or Decimal(0)) if period else Decimal(0))
-    return {"granted": int(total("granted")), "refused": int(total("refused")), "subsidy": _cents(total("subsidy"))}
+def national_context(figures: list[tuple]) -> dict:
+    return {"granted": sum(r[2] for r in figures), "refused": sum(r[3] for r in figures),
+            "subsidy": sum((r[4] for r in figures), ZERO)}
 
 
 def national_sections() -> list[NationalSection]:
+    """The section; its table and text share one reading of the figures (made on first use, per hook call)."""
+    read: list = []
+
+    def figures() -> list[tuple]:
+        if not read:
+            read.append(national_per_region())
+        return read[0]
+
     return [NationalSection(title=lazy_gettext("Regionaal Investeringsfonds mbo"), template="rif/national.html",
-                            table=national_table, context=national_context, permission="rif.view")]
+                            table=lambda: national_table(figures()), context=lambda: national_context(figures()),
+                            permission="rif.view")]

@@ -103,10 +103,5 @@ def agreement_templates():
 
 
 @hookimpl
-def register_aggregates():
-    return figures.aggregates()
-
-
-@hookimpl
 def national_overview():
     return figures.national_sections()
