@@ -21,6 +21,8 @@ ARG_OVERRIDES = {("<endpoint>", "<url argument>"): lambda world, region, rule: i
 POST_PAYLOADS = {"<endpoint>": lambda world, who, rule: {form data an allowed user sends}}
 CONTROL_USERS = {"<endpoint>": "<world user who may POST there>"}  # default: rmc-19's coordinator
 PLATFORM_ADMIN_ONLY = {"<endpoint>"}            # pages only platform admins may open (403 for others)
+MINISTRY_OWN = {"<endpoint>"}                   # the ministry's own writes (a permission with platform_roles
+                                                # {"ministry"}): left out of "the ministry's POST is refused"
 ADMIN_IMPORT_SHEETS = {("<key>", "<sheet>")}    # sheets only platform admins import
 MAIN_PAGES = {"<path under /regio/<region>/>": <most statements>}  # pages counted (tests/core/perf)
 def multiply_rows(conn, tables, factor): ...    # add (factor - 1) copies of its demo rows, in bulk
@@ -63,7 +65,7 @@ MATRIX_GROUP = "regioplatform.route_matrix"
 SOURCE_REGIONS = Path(__file__).parent / "fixtures" / "regions"
 DEFAULT_REGIONS = {"rmc-19": {"enabled": True}, "rmc-29": {"enabled": True}}
 CONTRIBUTED = ("ARG_BUILDERS", "ARG_OVERRIDES", "POST_PAYLOADS", "CONTROL_USERS")
-CONTRIBUTED_SETS = ("PLATFORM_ADMIN_ONLY", "ADMIN_IMPORT_SHEETS")
+CONTRIBUTED_SETS = ("PLATFORM_ADMIN_ONLY", "ADMIN_IMPORT_SHEETS", "MINISTRY_OWN")
 
 
 def _exists(module: str) -> bool:

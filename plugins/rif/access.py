@@ -1,11 +1,12 @@
 """Who may do what with an application, on top of the core's authorization.
 
 The core's four membership roles express the penvoerder's side (editor: edit,
-signatory: submit) and the coordinators' read access. They cannot express the
-beoordelaar: an assessor is appointed per region and must not belong to the
-penvoerder or a partner of the application being assessed. So assessors are an
-assignment table (rif_assessor, by e-mail address, per region), checked here next
-to the permission rif.assess (which the core grants to platform admins only).
+signatory: submit) and the coordinators' read access. Above the regions, the
+national committee (platform role "assessor") scores every submitted application
+(rif.assess, rif.view: never a concept) and the ministry (platform role "ministry")
+decides (rif.decide). A region's coordinator may appoint more beoordelaars there:
+an assignment table (rif_assessor, by e-mail address, per region); an assessor
+must not belong to the penvoerder or a partner of the application being assessed.
 """
 from __future__ import annotations
 
@@ -27,9 +28,14 @@ def is_coordinator(user, region) -> bool:
     return may(user, "consortium.manage", region)
 
 
+def is_committee(user) -> bool:
+    """A member of the national assessment committee (platform role "assessor")."""
+    return getattr(user, "platform_role", None) == "assessor"
+
+
 def is_assessor(user, region) -> bool:
-    """Appointed as beoordelaar in `region` (platform admins count as one)."""
-    if getattr(user, "is_platform_admin", False):
+    """Appointed as beoordelaar in `region`, or on the national committee (platform admins count as one)."""
+    if getattr(user, "is_platform_admin", False) or is_committee(user):
         return True
     email = (getattr(user, "email", "") or "").lower()
     return db_session().scalar(
@@ -39,7 +45,7 @@ def is_assessor(user, region) -> bool:
 def assessor_condition(user, region):
     """`is_assessor` as a SQL condition (true or false for every row), to select by it without a statement of
     its own."""
-    if getattr(user, "is_platform_admin", False):
+    if getattr(user, "is_platform_admin", False) or is_committee(user):
         return true()
     email = (getattr(user, "email", "") or "").lower()
     return select(Assessor.id).where(Assessor.region_id == region.id, Assessor.email == email).exists()
@@ -56,9 +62,14 @@ def conflicted(user, application: Application) -> bool:
 
 def may_assess(user, application: Application) -> bool:
     if may(user, "rif.assess", application):
-        return True
+        return application.status != CONCEPT
     region = current_region()
     return is_assessor(user, region) and not conflicted(user, application) and application.status != CONCEPT
+
+
+def may_decide(user, application: Application) -> bool:
+    """The ministry (and platform admins): the grant or refusal of a submitted application."""
+    return may(user, "rif.decide", application)
 
 
 def is_partner_member(user, application: Application) -> bool:
@@ -66,6 +77,8 @@ def is_partner_member(user, application: Application) -> bool:
 
 
 def can_see(user, application: Application) -> bool:
+    if is_committee(user):
+        return application.status != CONCEPT  # the committee reads what was submitted, never a concept
     if may(user, "rif.view", application):
         return True
     if is_partner_member(user, application):

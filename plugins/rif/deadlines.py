@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from core.plugin_api import Deadline, Region, db_session, lazy_gettext
 
 from .models import Application, Assessor, StatusChange
-from .rules import ASSESSING, CRITERIA, DELIVERY_STATES, SUBMITTED
+from .rules import ASSESSING, CRITERIA, DELIVERY_STATES, GRANTED, MIDTERM, SUBMITTED
 from .settings import RifSettings
 
 KEY = "rif"
@@ -25,18 +25,42 @@ def midterm_date(start: dt.date | None, end: dt.date | None) -> dt.date | None:
     return start + (end - start) // 2
 
 
-def midterm_problem(application: Application, today: dt.date) -> str | None:
-    """Why the midterm account cannot be filed today (its window opens halfway the runtime), or None."""
-    from core.plugin_api import _, long_date
-
+def midterm_window(application: Application, settings: RifSettings | None = None) -> tuple[dt.date, dt.date] | None:
+    """(first day, last day) of the midterm account: from halfway the runtime, `midterm_window_days` long."""
     opens = midterm_date(application.start, application.end)
     if opens is None:
+        return None
+    days = (settings or RifSettings()).midterm_window_days
+    return opens, opens + dt.timedelta(days=days)
+
+
+def midterm_problem(application: Application, today: dt.date, settings: RifSettings | None = None) -> str | None:
+    """Why the midterm account cannot be filed today (outside its window, which opens halfway the runtime and
+    closes `midterm_window_days` later), or None."""
+    from core.plugin_api import _, long_date
+
+    window = midterm_window(application, settings)
+    if window is None:
         return _("Vul eerst de start- en einddatum van het project in: de tussentijdse verantwoording valt "
                  "halverwege de looptijd.")
+    opens, closes = window
     if today < opens:
         return _("De tussentijdse verantwoording kan pas vanaf %(date)s worden ingediend: halverwege de looptijd "
                  "van het project (%(start)s tot %(end)s).", date=long_date(opens), start=long_date(application.start),
                  end=long_date(application.end))
+    if today > closes:
+        return _("De termijn voor de tussentijdse verantwoording liep van %(opens)s tot en met %(closes)s en is "
+                 "voorbij; er is niets opgeslagen.", opens=long_date(opens), closes=long_date(closes))
+    return None
+
+
+def final_problem(application: Application, today: dt.date) -> str | None:
+    """Why the final account cannot be filed today (before the project's end date), or None."""
+    from core.plugin_api import _, long_date
+
+    if application.end is None or today < application.end:
+        return _("De eindverantwoording kan pas vanaf de einddatum van het project (%(date)s) worden ingediend.",
+                 date=long_date(application.end) if application.end else "–")
     return None
 
 
@@ -117,15 +141,23 @@ def deadlines(region: Region) -> list[Deadline]:
                             link="regio.rif.index", locks=True,
                             title=lazy_gettext("Uiterste indieningsdatum RIF-aanvragen")))
     out.extend(assessment_deadlines(region, settings))
-    granted = db_session().scalars(select(Application).where(
-        Application.region_id == region.id, Application.status.in_(DELIVERY_STATES)).order_by(Application.id))
-    for application in granted:
-        day = midterm_date(application.start, application.end)
-        if day is None:
-            continue
-        out.append(Deadline(kind="midterm", date=day, ref=f"midterm:{application.id}",
-                            organisations={application.organisation_id}, roles={"editor", "signatory", "admin"},
-                            link="regio.rif.show", link_args={"rif_application_id": application.id},
-                            title=lazy_gettext("Tussentijdse verantwoording %(reference)s", reference=application.reference),
-                            detail=lazy_gettext("Halverwege de looptijd: %(title)s", title=application.title)))
+    running = db_session().scalars(select(Application).where(  # granted or halfway: one statement for both dates
+        Application.region_id == region.id, Application.status.in_((GRANTED, MIDTERM))).order_by(Application.id))
+    for application in running:
+        window = midterm_window(application, settings) if application.status in DELIVERY_STATES else None
+        if window is not None:
+            opens, closes = window
+            out.append(Deadline(kind="midterm", date=closes, ref=f"midterm:{application.id}",
+                                organisations={application.organisation_id}, roles={"editor", "signatory", "admin"},
+                                link="regio.rif.show", link_args={"rif_application_id": application.id},
+                                title=lazy_gettext("Tussentijdse verantwoording %(reference)s",
+                                                   reference=application.reference),
+                                detail=lazy_gettext("Halverwege de looptijd, vanaf %(opens)s: %(title)s",
+                                                    opens=opens.isoformat(), title=application.title)))
+        if application.end is not None:
+            out.append(Deadline(kind="end", date=application.end, ref=f"final:{application.id}",
+                                organisations={application.organisation_id}, roles={"signatory", "admin"},
+                                link="regio.rif.show", link_args={"rif_application_id": application.id},
+                                title=lazy_gettext("Eindverantwoording %(reference)s", reference=application.reference),
+                                detail=application.title))
     return out

@@ -11,10 +11,10 @@ from decimal import Decimal as D
 
 from sqlalchemy import select
 
-from core.plugin_api import DemoConsortiumMember, Organisation
+from core.plugin_api import DemoAgreement, DemoConsortiumMember, Organisation
 
 from .models import Application, BudgetLine, Partner, Score, StatusChange
-from .rules import ASSESSING, CLOSED, CONCEPT, GRANTED, MIDTERM, SUBMITTED
+from .rules import ASSESSING, CLOSED, CONCEPT, GRANTED, GRANTED_STATES, MIDTERM, REJECTED, SUBMITTED, finances
 
 # (reference suffix, penvoerder, title, sectors, target groups, start, end, status,
 #  budget [(category, description, amount)], subsidy,
@@ -72,12 +72,22 @@ PROJECTS = {
          [("25LP", False, D("30000.00"), D("50000.00"), "Uren docenten", None, None),
           ("90000022", True, D("20000.00"), D("60000.00"), "Leermeesters", None, None)],
          {"samenwerking": 4, "arbeidsmarkt": 4}, None),
+        # A concept whose partners confirmed their pledges by co-signing its samenwerkingsovereenkomst
+        # (DEMO_AGREEMENT below): ready for the penvoerder's signatory to submit.
+        ("0003", "25LP", "Praktijkroute energietechniek (demo)", "energie,techniek", "2,3",
+         dt.date(2027, 2, 1), dt.date(2029, 1, 31), CONCEPT,
+         [("personeel", "Docenten en praktijkopleiders", D("150000.00")),
+          ("materieel", "Oefenwand warmtepompen", D("60000.00"))],
+         D("70000.00"),
+         [("25LP", False, D("40000.00"), D("40000.00"), "Uren docenten", None, None),
+          ("MC29", False, D("0.00"), D("60000.00"), "Trajectbegeleiding door het RMC", None, None)],
+         {}, None),
     ],
 }
 # region code -> the demo consortium: (organisation identifier, consortium role)
 CONSORTIUM = {
     "MC19": [("25LH", "penvoerder"), ("90000011", "partner"), ("90000012", "partner"), ("GM0344", "adviseur")],
-    "MC29": [("25LP", "penvoerder"), ("90000021", "partner"), ("90000022", "partner")],
+    "MC29": [("25LP", "penvoerder"), ("90000021", "partner"), ("90000022", "partner"), ("MC29", "partner")],
 }
 PATH = {CONCEPT: [], SUBMITTED: [SUBMITTED], ASSESSING: [SUBMITTED, ASSESSING],
         GRANTED: [SUBMITTED, ASSESSING, GRANTED], MIDTERM: [SUBMITTED, ASSESSING, GRANTED, MIDTERM],
@@ -86,13 +96,39 @@ PATH = {CONCEPT: [], SUBMITTED: [SUBMITTED], ASSESSING: [SUBMITTED, ASSESSING],
 
 # Stored as the applications' description (data, not interface text: it stays Dutch).
 DESCRIPTION = "Demoproject met gegenereerde bedragen: een publiek-private samenwerking in de regio."
+# Who acted in the demo's history (the scores are the national committee's, the decisions the ministry's).
+COMMITTEE, MINISTRY = "commissie (demo)", "ministerie (demo)"
+DECISION_REASONS = "Demobesluit: de commissie adviseert positief; de cofinanciering is door alle partners bevestigd."
+# The concept whose partners co-signed its samenwerkingsovereenkomst (signed by the demo users of its parties).
+DEMO_AGREEMENT = ("MC29", "0003", ("25LP", "MC29"))
 
 
-def demo_data(session, regions) -> list[DemoConsortiumMember]:
-    """The demo projects (added here) and the consortium for the core to seat."""
+def demo_data(session, regions) -> list:
+    """The demo projects (added here), the consortium for the core to seat and the samenwerkingsovereenkomst
+    that confirms the demo concept's pledges (drafted, sent and signed by the core)."""
     load(session, regions)
-    return [DemoConsortiumMember(region.rmc_code, organisation, role)
-            for region in regions for organisation, role in CONSORTIUM.get(region.rmc_code, ())]
+    out: list = [DemoConsortiumMember(region.rmc_code, organisation, role)
+                 for region in regions for organisation, role in CONSORTIUM.get(region.rmc_code, ())]
+    agreement = pledge_agreement(session, regions)
+    return out + ([agreement] if agreement is not None else [])
+
+
+def pledge_agreement(session, regions) -> DemoAgreement | None:
+    """The samenwerkingsovereenkomst of the demo concept, with its terms as the application writes them."""
+    from .agreement import TEMPLATE_KEY, terms_of, title_of
+
+    code, suffix, parties = DEMO_AGREEMENT
+    if code not in {r.rmc_code for r in regions}:
+        return None
+    application = session.scalar(select(Application).where(Application.reference == f"RIF-{code}-{suffix}"))
+    if application is None:
+        return None
+    session.refresh(application)
+    costs = sum((line.amount for line in application.budget_lines), D("0"))
+    money = finances(costs, application.requested_subsidy,
+                     [(p.pledged_cash, p.pledged_in_kind) for p in application.partners])
+    return DemoAgreement(region=code, template=TEMPLATE_KEY, title=title_of(application),
+                         terms=terms_of(application, money), parties=parties)
 
 
 def load(session, regions) -> None:
@@ -124,9 +160,15 @@ def load(session, regions) -> None:
                                     delivered_cash=d_cash, delivered_in_kind=d_kind))
             for criterion, score in scores.items():
                 session.add(Score(application_id=application.id, criterion=criterion, score=score,
-                                  assessor="demo-beoordelaar"))
+                                  assessor=COMMITTEE))
+            if status in GRANTED_STATES or status == REJECTED:  # the ministry decided, on the committee's scores
+                application.decided_on = start - dt.timedelta(days=60)
+                application.granted_subsidy = subsidy if status != REJECTED else None
+                application.decision_reasons = DECISION_REASONS
+                application.decided_by = MINISTRY
             previous = CONCEPT
             for step in PATH[status]:
+                actor = MINISTRY if step in (GRANTED, REJECTED) else COMMITTEE if step == ASSESSING else "demo"
                 session.add(StatusChange(application_id=application.id, from_status=previous, to_status=step,
-                                         actor="demo"))
+                                         actor=actor))
                 previous = step

@@ -1,16 +1,17 @@
-"""Figures for the region dashboard and the platform overview (computed, never typed)."""
+"""Figures for the region dashboard, the platform overview and the national overview (computed, never typed)."""
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
-from core.plugin_api import Series, _, bar_chart, completeness
+from core.plugin_api import (NationalSection, NationalTable, Region, Series, _, bar_chart, completeness, db_session,
+                             lazy_gettext)
 
-from .models import Application
-from .rules import CONCEPT, GRANTED_STATES, SECTORS, ZERO, share
+from .models import Application, Partner
+from .rules import CONCEPT, GRANTED_STATES, REJECTED, SECTORS, ZERO, share
 
 # Landelijke cijfers RIF 2014-2018 (evaluatie van het Regionaal Investeringsfonds mbo; zie issue 8).
 NATIONAL_2014_2018 = {"projects": 120, "subsidy": Decimal("107600000"), "partners": Decimal("226700000")}
@@ -134,7 +135,6 @@ def platform_totals(session):
         if a.status in GRANTED_STATES:
             row["granted"] += a.requested_subsidy
             row["pledged"] += sum((p.pledged for p in a.partners), ZERO)
-    from core.plugin_api import Region
 
     names = {r.id: r.name for r in session.scalars(select(Region).where(Region.id.in_(list(rows))))} if rows else {}
     return [dict(v, name=names.get(k, str(k))) for k, v in sorted(rows.items(), key=lambda kv: names.get(kv[0], ""))]
@@ -214,3 +214,74 @@ def platform(applications, region_names: dict[int, str], threshold: int) -> Plat
             [Series(_("Mkb (% van partnerregels)"), tuple(r.mkb_share for r in out.regions)),
              Series(_("Entree (% van projecten)"), tuple(r.entree_share for r in out.regions))], unit="%")
     return out
+
+
+# --- the national overview (/landelijk/): per region the applications, the ministry's decisions, the subsidy
+# granted and the co-financing pledged against delivered on granted projects: ONE grouped statement per request
+# (regions, applications and partner lines together), shared by the section's table and its text. Not the core's
+# maintained sums (register_aggregates): their first write in a region is delete-then-insert, which two
+# simultaneous RIF writes on PostgreSQL turn into a unique violation (tests/rif/test_no_lost_update.py).
+
+def national_per_region() -> list[tuple]:
+    """(region name, submitted, granted, refused, subsidy granted, pledged, delivered) for every region where rif
+    is enabled, by name: one statement."""
+    lines = (select(Partner.region_id, Partner.application_ref,
+                    func.sum(Partner.pledged_cash + Partner.pledged_in_kind).label("pledged"),
+                    func.sum(func.coalesce(Partner.delivered_cash, 0) + func.coalesce(Partner.delivered_in_kind, 0))
+                    .label("delivered"))
+             .group_by(Partner.region_id, Partner.application_ref).subquery())
+    granted = Application.status.in_(GRANTED_STATES)
+    apps = (select(Application.region_id.label("region_id"),
+                   func.count(case((Application.status != CONCEPT, 1))).label("submitted"),
+                   func.count(case((granted, 1))).label("granted"),
+                   func.count(case((Application.status == REJECTED, 1))).label("refused"),
+                   func.sum(case((granted, func.coalesce(Application.granted_subsidy, Application.requested_subsidy))))
+                   .label("subsidy"),
+                   func.sum(case((granted, lines.c.pledged))).label("pledged"),
+                   func.sum(case((granted, lines.c.delivered))).label("delivered"))
+            .outerjoin(lines, (lines.c.region_id == Application.region_id)
+                       & (lines.c.application_ref == Application.reference))
+            .group_by(Application.region_id).subquery())
+    stmt = (select(Region.name, apps.c.submitted, apps.c.granted, apps.c.refused, apps.c.subsidy, apps.c.pledged,
+                   apps.c.delivered)
+            .outerjoin(apps, apps.c.region_id == Region.id)
+            .where(Region.instruments.any(instrument_key="rif", enabled=True)).order_by(Region.name))
+    return [(name, int(submitted or 0), int(granted or 0), int(refused or 0), _cents(subsidy), _cents(pledged),
+             _cents(delivered)) for name, submitted, granted, refused, subsidy, pledged, delivered
+            in db_session().execute(stmt)]
+
+
+def _cents(value) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def national_table(figures: list[tuple]) -> NationalTable:
+    rows = tuple((*row, (row[6] / row[5]).quantize(Decimal("0.001")) if row[5] else None) for row in figures)
+    return NationalTable(
+        caption=lazy_gettext("Aanvragen, besluiten van het ministerie en cofinanciering per regio"),
+        headers=(lazy_gettext("Regio"), lazy_gettext("Ingediend"), lazy_gettext("Toegekend"), lazy_gettext("Afgewezen"),
+                 lazy_gettext("Toegekende subsidie"), lazy_gettext("Cofinanciering toegezegd"),
+                 lazy_gettext("Cofinanciering geleverd"), lazy_gettext("Geleverd van toegezegd")),
+        kinds=("text", "count", "count", "count", "money", "money", "money", "percent"),
+        rows=rows,
+        note=lazy_gettext("Toegezegd en geleverd: de toegekende projecten (geleverd zoals verantwoord bij de "
+                          "tussentijdse verantwoording). Alle regio's waar het Regionaal Investeringsfonds aan staat."))
+
+
+def national_context(figures: list[tuple]) -> dict:
+    return {"granted": sum(r[2] for r in figures), "refused": sum(r[3] for r in figures),
+            "subsidy": sum((r[4] for r in figures), ZERO)}
+
+
+def national_sections() -> list[NationalSection]:
+    """The section; its table and text share one reading of the figures (made on first use, per hook call)."""
+    read: list = []
+
+    def figures() -> list[tuple]:
+        if not read:
+            read.append(national_per_region())
+        return read[0]
+
+    return [NationalSection(title=lazy_gettext("Regionaal Investeringsfonds mbo"), template="rif/national.html",
+                            table=lambda: national_table(figures()), context=lambda: national_context(figures()),
+                            permission="rif.view")]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from core.plugin_api import Instrument, NavItem, Permission, Widget, hookimpl, lazy_gettext
 
-from . import agreement, commands, demo, models, settings, sheets, views  # noqa: F401  (models: maps the tables)
+from . import agreement, commands, demo, figures, models, settings, sheets, views  # noqa: F401  (models: maps the tables)
 from . import deadlines as deadline_dates
 
 KEY = "rif"
@@ -36,16 +36,23 @@ def migration_location():
 @hookimpl
 def register_permissions():
     return [
-        Permission(f"{KEY}.view", lazy_gettext("Regionaal Investeringsfonds mbo bekijken"), ALL_ROLES),
+        # the national committee (platform role "assessor") reads the submitted applications of every region
+        Permission(f"{KEY}.view", lazy_gettext("Regionaal Investeringsfonds mbo bekijken"), ALL_ROLES,
+                   platform_roles={"assessor"}),
         Permission(f"{KEY}.edit", lazy_gettext("RIF-aanvraag opstellen namens de penvoerder"), {"editor", "admin"}),
         Permission(f"{KEY}.submit", lazy_gettext("RIF-aanvraag en verantwoording indienen namens de penvoerder"),
                    {"signatory", "admin"}),
         # region-wide: coordinators fill in midterm deliveries for the whole region
         Permission(f"{KEY}.cofinance", lazy_gettext("Geleverde cofinanciering invullen namens de penvoerder"),
                    {"editor", "admin"}, region_wide=True),
-        # No membership role grants it: beoordelaars are appointed per region (table rif_assessor,
-        # see plugins/rif/access.py); the core grants it to platform admins.
-        Permission(f"{KEY}.assess", lazy_gettext("RIF-aanvragen beoordelen"), frozenset()),
+        # No membership role grants it: the national committee (platform role "assessor") scores in every
+        # region; a region's coordinator may appoint more beoordelaars there (table rif_assessor, see
+        # plugins/rif/access.py); the core grants it to platform admins.
+        Permission(f"{KEY}.assess", lazy_gettext("RIF-aanvragen beoordelen"), frozenset(),
+                   platform_roles={"assessor"}),
+        # The grant or refusal: the minister's (the platform role "ministry"), never a region's.
+        Permission(f"{KEY}.decide", lazy_gettext("Over RIF-aanvragen besluiten (toekennen of afwijzen)"),
+                   frozenset(), platform_roles={"ministry"}),
     ]
 
 
@@ -93,3 +100,8 @@ def demo_data(session, regions):
 @hookimpl
 def agreement_templates():
     return [agreement.TEMPLATE]
+
+
+@hookimpl
+def national_overview():
+    return figures.national_sections()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 
-from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, ForeignKeyConstraint, Integer, Numeric, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, ForeignKeyConstraint, Integer, LargeBinary, Numeric,
+                        String, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.plugin_api import Agreement, Audited, Base, Organisation, Versioned
@@ -41,6 +41,11 @@ class Application(Versioned, Audited, Base):
     # The samenwerkingsovereenkomst drafted from this application once it was granted (a core agreement
     # the penvoerder and the partners sign); kept when the agreement is removed.
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id", ondelete="SET NULL"), index=True)
+    # The ministry's decision (granted or refused, on the committee's advice): when, how much, why and by whom.
+    decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    granted_subsidy: Mapped[decimal.Decimal | None] = mapped_column(Money)
+    decision_reasons: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(254))
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     agreement: Mapped[Agreement | None] = relationship()
@@ -51,6 +56,15 @@ class Application(Versioned, Audited, Base):
     scores: Mapped[list["Score"]] = relationship(back_populates="application", cascade="all, delete-orphan")
     history: Mapped[list["StatusChange"]] = relationship(back_populates="application", order_by="StatusChange.id",
                                                          cascade="all, delete-orphan")
+    attachments: Mapped[list["Attachment"]] = relationship(back_populates="application", order_by="Attachment.id",
+                                                           cascade="all, delete-orphan")
+
+    @property
+    def years(self) -> list[int]:
+        """The calendar years of the project's runtime (for the pledge per year), at most ten."""
+        if self.start is None or self.end is None or self.end < self.start:
+            return []
+        return list(range(self.start.year, self.end.year + 1))[:10]
 
     @property
     def sector_list(self) -> list[str]:
@@ -104,10 +118,27 @@ class Partner(Audited, Base):
 
     application: Mapped[Application] = relationship(back_populates="partners", overlaps="partners")
     partner: Mapped[Organisation] = relationship(foreign_keys=[partner_id], lazy="joined")
+    years: Mapped[list["PledgeYear"]] = relationship(back_populates="line", order_by="PledgeYear.year",
+                                                     cascade="all, delete-orphan")
 
     @property
     def pledged(self) -> decimal.Decimal:
         return (self.pledged_cash or 0) + (self.pledged_in_kind or 0)
+
+
+class PledgeYear(Audited, Base):
+    """A partner's pledge for one calendar year of the project (optional; the years add up to the pledge)."""
+
+    __tablename__ = "rif_pledge_year"
+    __table_args__ = (UniqueConstraint("partner_line_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_line_id: Mapped[int] = mapped_column(ForeignKey("rif_partner.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    cash: Mapped[decimal.Decimal] = mapped_column(Money, default=decimal.Decimal("0.00"))
+    in_kind: Mapped[decimal.Decimal] = mapped_column(Money, default=decimal.Decimal("0.00"))
+
+    line: Mapped[Partner] = relationship(back_populates="years")
 
 
 class Score(Audited, Base):
@@ -149,3 +180,25 @@ class Assessor(Audited, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254))
+
+
+class Attachment(Audited, Base):
+    """A document attached to an application (PDF or .xlsx), stored with it and removed with it.
+
+    The content is checked against its extension when it is uploaded (forms.check_attachment) and is
+    only ever served as a download."""
+
+    __tablename__ = "rif_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("rif_application.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # a key of forms.ATTACHMENT_KINDS
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(254))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
+                                                     default=lambda: dt.datetime.now(dt.timezone.utc))
+
+    application: Mapped[Application] = relationship(back_populates="attachments")

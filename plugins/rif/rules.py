@@ -34,6 +34,14 @@ COST_CATEGORY_NAMES = {
     "huisvesting": "Huisvesting en locaties", "ontwikkeling": "Ontwikkeling onderwijs", "overig": "Overige kosten",
 }
 
+# --- the application form's steps (as the real form has them), each a page that saves on its own ----------
+
+STEPS = {
+    "start": lazy_gettext("Start"), "project": lazy_gettext("Project"), "documenten": lazy_gettext("Documenten"),
+    "samenwerking": lazy_gettext("Samenwerking"), "financieel": lazy_gettext("Financieel"),
+    "ondertekenen": lazy_gettext("Ondertekenen"), "verzenden": lazy_gettext("Verzenden"),
+}
+
 # --- workflow ---------------------------------------------------------------
 
 CONCEPT, SUBMITTED, ASSESSING, GRANTED, REJECTED, MIDTERM, CLOSED = (
@@ -57,11 +65,12 @@ class Transition:
 TRANSITIONS = {t.to: t for t in (
     Transition(SUBMITTED, (CONCEPT,), PENVOERDER_SIGNATORY, lazy_gettext("Aanvraag indienen")),
     Transition(ASSESSING, (SUBMITTED,), ASSESSOR, lazy_gettext("Beoordeling starten")),
-    Transition(GRANTED, (ASSESSING,), ASSESSOR, lazy_gettext("Toekennen")),
-    Transition(REJECTED, (ASSESSING,), ASSESSOR, lazy_gettext("Afwijzen")),
     Transition(MIDTERM, (GRANTED,), PENVOERDER_SIGNATORY, lazy_gettext("Tussentijdse verantwoording indienen")),
-    Transition(CLOSED, (MIDTERM,), ASSESSOR, lazy_gettext("Project afronden")),
+    Transition(CLOSED, (MIDTERM,), PENVOERDER_SIGNATORY, lazy_gettext("Eindverantwoording indienen")),
 )}
+# Granting or refusing is no transition anyone in a region makes: the ministry decides (views/decision.py,
+# permission rif.decide held by the platform role "ministry"), on the committee's scores.
+DECISIONS = {GRANTED: lazy_gettext("Toekennen"), REJECTED: lazy_gettext("Afwijzen")}
 GRANTED_STATES = (GRANTED, MIDTERM, CLOSED)
 # Deliveries (geleverde cofinanciering) are filled in while the subsidy is granted: the midterm report
 # is written then and submitting it (-> MIDTERM) freezes them, as it freezes the reflection.

@@ -22,6 +22,11 @@ class RifSettings(RegionSettings):
     # application's submission when the call has no deadline.
     assessment_deadline: dt.date | None = None
     assessment_days: int = 42
+    # The midterm account ("halverwege de looptijd") can be filed from halfway the project's runtime until this
+    # many days after; the final account from the project's end date.
+    midterm_window_days: int = 90
+    # Attachments of an application (PDF, .xlsx): at most this many megabytes each.
+    attachment_max_mb: int = 10
 
     @classmethod
     def from_toml(cls, table: dict):
@@ -32,6 +37,11 @@ class RifSettings(RegionSettings):
         if not 1 <= settings.assessment_days <= MAX_ASSESSMENT_DAYS:
             errors.append(("assessment_days", f"{settings.assessment_days} ligt niet tussen 1 en "
                                               f"{MAX_ASSESSMENT_DAYS} dagen"))
+        if not 1 <= settings.midterm_window_days <= MAX_ASSESSMENT_DAYS:
+            errors.append(("midterm_window_days", f"{settings.midterm_window_days} ligt niet tussen 1 en "
+                                                  f"{MAX_ASSESSMENT_DAYS} dagen"))
+        if not 1 <= settings.attachment_max_mb <= 50:
+            errors.append(("attachment_max_mb", f"{settings.attachment_max_mb} ligt niet tussen 1 en 50 MB"))
         if (settings.assessment_deadline is not None and settings.deadline is not None
                 and settings.assessment_deadline < settings.deadline):
             errors.append(("assessment_deadline", f"{settings.assessment_deadline.isoformat()} ligt vóór de "

@@ -40,6 +40,14 @@ def first_link(pattern: str):
 
 
 # (screenshot name, demo account or None for signed out, address or (start page, link finder))
+def titled(title: str, suffix: str):
+    """The page the list links as `title` (an application reference), plus `suffix` (e.g. a step of the form)."""
+    def find(page, start: str) -> str:
+        page.goto(start)
+        return page.get_by_role("link", name=title, exact=True).first.get_attribute("href") + suffix
+    return find
+
+
 PAGES = [
     ("inloggen", None, "/inloggen"),
     ("wachtwoord-vergeten", None, "/wachtwoord-vergeten"),
@@ -57,6 +65,11 @@ PAGES = [
     ("rif-aanvraag", "coordinator.utrecht", (f"{REGION}/rif/", first_link(r"/rif/\d+$"))),
     ("rif-nieuw", "invoer.roc-midden-nederland", f"{REGION}/rif/nieuw"),
     ("rif-beoordelaars", "coordinator.utrecht", f"{REGION}/rif/beoordelaars"),
+    # the stepwise application (the demo concept whose pledges are confirmed) and the ministry's decision form
+    ("rif-stap-documenten", "beheer.zadkine", ("/regio/rmc-29/rif/", titled("RIF-MC29-0003", "/stap/documenten"))),
+    ("rif-stap-financieel", "beheer.zadkine", ("/regio/rmc-29/rif/", titled("RIF-MC29-0003", "/stap/financieel"))),
+    ("rif-stap-verzenden", "beheer.zadkine", ("/regio/rmc-29/rif/", titled("RIF-MC29-0003", "/stap/verzenden"))),
+    ("rif-besluit", "ministerie", ("/regio/rmc-29/rif/", titled("RIF-MC29-0002", ""))),
     ("stagepact-dashboard", "coordinator.utrecht", f"{REGION}/stagepact/"),
     ("stagepact-nieuw", "invoer.roc-midden-nederland", f"{REGION}/stagepact/rapportage/nieuw"),
     ("kj-dashboard", "coordinator.utrecht", f"{REGION}/kwetsbare_jongeren/"),
@@ -100,7 +113,7 @@ def _open(browser, signed_in, demo_server, account, language):
 
 
 # Every page in Dutch (the default); in English the page types whose text differs most.
-ENGLISH = {"inloggen", "toegankelijkheid", "regio", "vsv-dashboard", "vsv-invoeren", "rif-aanvraag",
+ENGLISH = {"inloggen", "toegankelijkheid", "regio", "vsv-dashboard", "vsv-invoeren", "rif-aanvraag", "rif-stap-documenten",
            "stagepact-dashboard", "kj-dashboard", "afspraak", "account", "beheer-gebruikers", "kalender",
            "landelijk", "openbaar"}
 ENGLISH |= {name for module in _MATRICES for name in getattr(module, "BROWSER_ENGLISH", ())}

@@ -232,6 +232,8 @@ POST_PAYLOADS["regio.public_publish"] = lambda w, who, rule: {"school_year": PUB
 # platform admins import: the instruments' matrix modules add theirs.
 PLATFORM_ADMIN_ONLY: set[str] = {"landelijk.overview", "landelijk.export"}  # and the ministry (test_platform_roles)
 ADMIN_IMPORT_SHEETS: set[tuple[str, str]] = set()
+# The ministry's own writes (instruments add theirs: MINISTRY_OWN in their matrix.py).
+MINISTRY_OWN: set[str] = {"api_tokens.platform_tokens", "api_tokens.platform_revoke"}
 
 # What every instrument's test folder adds (tests/<key>/matrix.py; protocol: tests/plugin_matrix.py).
 MATRIX = plugin_matrix.matrix_modules()
@@ -852,9 +854,6 @@ MINISTRY = "ministerie@matrix.example"
 OWNERS_ONLY = {"regio.excel_job_file"}
 # The ministry's own platform read tokens (core.authz "api.platform_tokens": it makes and revokes them itself, as
 # platform admins do; tests/core/api/ covers them): its one write, about its own access, not about any region.
-MINISTRY_OWN = {"api_tokens.platform_tokens", "api_tokens.platform_revoke"}
-
-
 def ministry_client(app):
     from core.db import db_session
     from core.identity.models import User

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from core.testing import login, make_user
+from core.testing import DEFAULT_PASSWORD, login, make_user
 
 USERS = {  # name: (organisation identifier, role)
     "editor": ("25LH", "editor"),  # ROC Midden Nederland, the penvoerder
@@ -27,10 +27,16 @@ def email(name: str) -> str:
     return f"{name}@rif.example"
 
 
+# Above the regions (User.platform_role): the national assessment committee and the ministry.
+PLATFORM_USERS = {"committee": "assessor", "ministry": "ministry"}
+
+
 @pytest.fixture
 def users(app):
     for name, (org, role) in USERS.items():
         make_user(app, email(name), org=org, role=role)
+    for name, platform_role in PLATFORM_USERS.items():
+        make_user(app, email(name), platform_role=platform_role)
     return USERS
 
 
@@ -53,6 +59,14 @@ def org_id(app, identifier):
 
     with app.app_context():
         return db_session().scalar(select(Organisation.id).where(Organisation.identifier == identifier))
+
+
+def by_id(app, app_id):
+    from core.db import db_session
+    from plugins.rif.models import Application
+
+    with app.app_context():
+        return application(app, db_session().get(Application, app_id).reference)
 
 
 def application(app, reference=None):
@@ -108,14 +122,128 @@ def appoint(as_, *names, region="rmc-19", by="coordinator"):
         assert r.status_code == 303, r.get_data(as_text=True)
 
 
-def grant(app, as_, app_id):
-    """Submit, assess and grant an application through the pages (an appointed assessor scores 3 everywhere)."""
-    appoint(as_, "assessor")
-    assert as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"}).status_code == 303
-    assert as_("assessor").post(f"{BASE}/{app_id}/status", data={"to": "in_beoordeling"}).status_code == 303
-    as_("assessor").post(f"{BASE}/{app_id}/beoordeling", data={f"score_{k}": "3" for k in (
-        "samenwerking", "arbeidsmarkt", "onderwijs", "duurzaamheid", "entree")})
-    assert as_("assessor").post(f"{BASE}/{app_id}/status", data={"to": "toegekend"}).status_code == 303
+CRITERIA_KEYS = ("samenwerking", "arbeidsmarkt", "onderwijs", "duurzaamheid", "entree")
+
+
+def submit(app, as_, app_id):
+    """The penvoerder's signatory submits (the partners confirmed their pledges first: `confirm_pledges`)."""
+    response = as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"})
+    assert response.status_code == 303, text(response)
+
+
+def assess(as_, app_id, score="3", who="committee"):
+    """The national committee starts the assessment and scores every criterion."""
+    assert as_(who).post(f"{BASE}/{app_id}/status", data={"to": "in_beoordeling"}).status_code == 303
+    response = as_(who).post(f"{BASE}/{app_id}/beoordeling", data={f"score_{k}": score for k in CRITERIA_KEYS})
+    assert response.status_code == 303, text(response)
+
+
+def decide(as_, app_id, outcome="toegekend", amount="100.000,00", on="2026-12-01", reasons="Past bij de regeling.",
+           who="ministry"):
+    return as_(who).post(f"{BASE}/{app_id}/besluit", data={
+        "outcome": outcome, "decided_on": on, "granted_subsidy": amount if outcome == "toegekend" else "",
+        "reasons": reasons})
+
+
+def grant(app, as_, app_id, amount=None):
+    """Confirm the pledges, submit, assess (the committee scores 3 everywhere) and grant (the ministry: the
+    requested subsidy unless `amount` says otherwise)."""
+    confirm_pledges(app, as_, app_id)
+    submit(app, as_, app_id)
+    assess(as_, app_id)
+    if amount is None:
+        amount = str(by_id(app, app_id).subsidy)
+    response = decide(as_, app_id, amount=amount)
+    assert response.status_code == 303, text(response)
+
+
+AGREEMENTS = "/regio/rmc-19/afspraken/rif"
+FINGERPRINT = re.compile(r'name="fingerprint" type="hidden" value="([0-9a-f]{64})"')
+BASIS = re.compile(r'name="basis" value="([0-9a-f]{64})"')
+# who signs for an organisation in these tests (others get a signatory made on the spot: signer_for)
+SIGNERS = {"25LH": "signatory", "90000012": "partner"}
+
+
+def join_consortium(app, as_, *identifiers):
+    """The coordinator seats organisations in rmc-19's RIF consortium (an agreement's parties come from it)."""
+    from core.consortia.models import ConsortiumMember
+    from core.db import db_session
+
+    with app.app_context():
+        seated = set(db_session().scalars(select(ConsortiumMember.organisation_id).where(
+            ConsortiumMember.instrument_key == "rif")))
+    for identifier in identifiers:
+        if org_id(app, identifier) in seated:
+            continue
+        response = as_("coordinator").post("/regio/rmc-19/consortium/rif", data={
+            "instrument": "rif", "organisation": org_id(app, identifier), "role": "partner"})
+        assert response.status_code == 302, text(response)
+
+
+def ensure_signer(app, identifier) -> str | None:
+    """The e-mail address of a signatory made on the spot for an organisation without one in USERS."""
+    if identifier in SIGNERS:
+        return None
+    address = f"teken-{identifier.lower()}@rif.example"
+    from core.db import db_session
+    from core.identity.models import User
+
+    with app.app_context():
+        known = db_session().scalar(select(User.id).where(User.email == address))
+    if known is None:
+        make_user(app, address, org=identifier, role="signatory")
+    return address
+
+
+def signer_for(app, as_, identifier):
+    address = ensure_signer(app, identifier)
+    if address is None:
+        return as_(SIGNERS[identifier])
+    client = app.test_client()
+    assert login(client, address).status_code == 302
+    return client
+
+
+def draft_and_send(app, as_, app_id) -> int:
+    """The penvoerder's signatory drafts the samenwerkingsovereenkomst; the coordinator sends it for signing."""
+    response = as_("signatory").post(f"{BASE}/{app_id}/overeenkomst")
+    assert response.status_code == 303, text(response)
+    agreement_id = int(re.search(r"/afspraken/rif/(\d+)/", response.headers["Location"]).group(1))
+    for identifier in partner_identifiers(app, app_id):
+        ensure_signer(app, identifier)  # the core sends only when every party has a signatory
+    page = as_("coordinator").get(f"{AGREEMENTS}/{agreement_id}/").get_data(as_text=True)
+    sent = as_("coordinator").post(f"{AGREEMENTS}/{agreement_id}/versturen", data={"basis": BASIS.search(page).group(1)})
+    assert sent.status_code == 302
+    return agreement_id
+
+
+def sign(app, as_, agreement_id, identifier):
+    """The organisation's signatory co-signs the version out for signing (confirming its pledge)."""
+    client = signer_for(app, as_, identifier)
+    page = client.get(f"{AGREEMENTS}/{agreement_id}/").get_data(as_text=True)
+    response = client.post(f"{AGREEMENTS}/{agreement_id}/ondertekenen", data={
+        "organisation": org_id(app, identifier), "fingerprint": FINGERPRINT.search(page).group(1), "agree": "y",
+        "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302, text(response)
+
+
+def partner_identifiers(app, app_id) -> list[str]:
+    from core.db import db_session
+    from plugins.rif.models import Application
+
+    with app.app_context():
+        return [p.partner.identifier for p in db_session().get(Application, app_id).partners]
+
+
+def confirm_pledges(app, as_, app_id, only=None):
+    """Every partner (or those in `only`) confirms its pledge: the penvoerder and the partners join the consortium,
+    the agreement is drafted and sent, and each partner's signatory co-signs it. Returns the agreement's id."""
+    partners = partner_identifiers(app, app_id)
+    join_consortium(app, as_, *dict.fromkeys(["25LH", *partners]))
+    agreement_id = draft_and_send(app, as_, app_id)
+    for identifier in partners if only is None else only:
+        sign(app, as_, agreement_id, identifier)
+    return agreement_id
 
 
 def text(response) -> str:
@@ -136,3 +264,16 @@ def midterm_open():
 
     return time_machine.travel(dt.datetime(2027, 2, 1, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam")))
 
+
+
+def set_status(app, app_id, status, **values):
+    """Put an application in a state directly (test setup for pages that read that state, not the flow)."""
+    from core.db import db_session
+    from plugins.rif.models import Application
+
+    with app.app_context():
+        row = db_session().get(Application, app_id)
+        row.status = status
+        for key, value in values.items():
+            setattr(row, key, value)
+        db_session().commit()

@@ -14,7 +14,7 @@ from core.regions.loader import RegionFileError
 from tests.conftest import FIXTURE_REGIONS
 from tests.region_files import edit
 
-from .conftest import BASE, appoint, create, email
+from .conftest import BASE, appoint, create, email, confirm_pledges
 from .test_deadlines import december, set_deadline, words  # noqa: F401  (december: the frozen clock fixture)
 
 SCORES = {f"score_{k}": "4" for k in ("samenwerking", "arbeidsmarkt", "onderwijs", "duurzaamheid", "entree")}
@@ -26,6 +26,7 @@ def submitted(app, as_) -> int:
     set_deadline(app, "2026-12-15")
     app_id = create(app, as_)
     appoint(as_, "assessor", "assessor_partner")
+    confirm_pledges(app, as_, app_id)
     assert as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"}).status_code == 303
     return app_id
 
@@ -62,6 +63,7 @@ def test_the_assessment_date_is_the_regions_own_when_it_sets_one(app, as_, decem
 def test_without_a_call_deadline_the_assessment_is_due_a_period_after_the_submission(app, as_, december):
     app_id = create(app, as_)
     appoint(as_, "assessor")
+    confirm_pledges(app, as_, app_id)
     assert as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"}).status_code == 303
     assert "Vóór 21 januari 2027: Beoordelen RIF-MC19-0001" in words(as_("assessor").get("/"))  # 10 Dec + 42
 
@@ -78,7 +80,7 @@ def test_reminders_send_reminds_the_assessor_once(app, as_, december):
             assert result.exit_code == 0, result.output
     with app.app_context():
         mails = [(m.recipients, m.subject) for m in db_session().scalars(select(OutboxMessage))
-                 if "RIF-MC19-0001" in m.subject]
+                 if "Beoordelen RIF-MC19-0001" in m.subject]
     assert mails == [(email("assessor"), "Herinnering: Beoordelen RIF-MC19-0001 op 11 januari 2027")]
 
 

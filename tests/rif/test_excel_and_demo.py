@@ -160,3 +160,29 @@ def test_demo_data_is_realistic_and_idempotent(app):
             money = finances(sum(b.amount for b in a.budget_lines), a.requested_subsidy,
                              [(p.pledged_cash, p.pledged_in_kind) for p in a.partners])
             assert money.problems == [], a.reference
+
+
+def test_the_demo_follows_the_new_flow(app):
+    """The demo's decisions are the ministry's (date, amount, reasons) on the committee's scores, and its concept's
+    pledges are confirmed by the parties' signatures on its samenwerkingsovereenkomst: it can be submitted."""
+    import re
+
+    from core.db import db_session
+    from core.testing import login
+    from plugins.rif.models import Application
+    from tests.core.test_demo import accounts, load_demo
+
+    printed = accounts(load_demo(app))
+    with app.app_context():
+        granted = db_session().scalar(select(Application).where(Application.reference == "RIF-MC19-0002"))
+        assert granted.decided_by == "ministerie (demo)" and granted.granted_subsidy == granted.requested_subsidy
+        assert {s.assessor for s in granted.scores} == {"commissie (demo)"}
+        concept = db_session().scalar(select(Application).where(Application.reference == "RIF-MC29-0003"))
+        concept_id = concept.id
+    (address, password) = [(e, pw) for e, (pw, what) in printed.items() if e.startswith("beheer.zadkine")][0]
+    client = app.test_client()
+    assert login(client, address, password).status_code == 302
+    page = client.get(f"/regio/rmc-29/rif/{concept_id}/stap/verzenden")
+    shown = " ".join(re.sub(r"<[^>]+>", " ", page.get_data(as_text=True)).split())
+    assert "Alles is compleet" in shown, shown
+    assert client.post(f"/regio/rmc-29/rif/{concept_id}/status", data={"to": "ingediend"}).status_code == 303

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 import openpyxl
 
-from .conftest import BASE, application, create, grant, midterm_open, text
+from .conftest import BASE, application, create, grant, midterm_open, text, confirm_pledges
 
 SHEET = f"{BASE}/excel/cofinanciering/"
 REF = "RIF-MC19-0001"
@@ -65,6 +65,7 @@ def test_a_concept_takes_new_pledges_but_no_deliveries_yet(app, as_):
 
 def test_after_submission_a_changed_pledge_is_refused_on_its_cell_and_nothing_is_written(app, as_):
     app_id = create(app, as_)
+    confirm_pledges(app, as_, app_id)
     assert as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"}).status_code == 303
     editor = as_("editor")
     before = application(app).partners
@@ -138,6 +139,7 @@ def test_a_pledge_previewed_in_a_concept_is_refused_when_confirmed_after_submiss
     preview = upload(editor, with_cells(editor, D3=1000))
     assert "1000" in text(editor.get(preview))  # the preview shows the change
     # Meanwhile the signatory submits the application as it is.
+    confirm_pledges(app, as_, app_id)
     assert as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"}).status_code == 303
     response = confirm(editor, preview)
     assert response.status_code == 409
@@ -187,6 +189,7 @@ def test_another_regions_application_reveals_nothing(app, as_):
 
 def test_in_english_the_workflow_refusals_are_english_with_english_amounts(app, as_):
     app_id = create(app, as_)
+    confirm_pledges(app, as_, app_id)
     assert as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"}).status_code == 303
     editor = as_("editor")
     assert editor.post("/taal", data={"taal": "en", "next": "/"}).status_code == 302

@@ -99,6 +99,7 @@ def test_the_list_and_the_application_are_dutch_with_dutch_amounts_by_default(ap
         ["Maximale subsidie (een derde)", "€ 1.234,50"],
         ["Aangevraagde subsidie", "€ 1.234,50 (binnen het maximum)"],
         ["Te dekken door cofinanciering", "€ 2.469,00"],
+        ["Bevestigde cofinanciering", "€ 0,00 (in geld € 0,00, in natura € 0,00) (er ontbreekt € 2.469,00)"],
         ["Toegezegde cofinanciering", "€ 2.469,00 (in geld € 1.000,00, in natura € 1.469,00) (dekt de rest)"]]
     shown = visible(page)
     assert "Partners en cofinanciering" in shown and "Kostenpost toevoegen" in shown
@@ -141,6 +142,7 @@ def test_after_choosing_english_the_application_page_is_english(app, as_):
         ["Maximum subsidy (one third)", "€1,234.50"],
         ["Subsidy requested", "€1,234.50 (within the maximum)"],
         ["To be covered by co-financing", "€2,469.00"],
+        ["Confirmed co-financing", "€0.00 (in cash €0.00, in kind €0.00) (€2,469.00 is missing)"],
         ["Pledged co-financing", "€2,469.00 (in cash €1,000.00, in kind €1,469.00) (covers the rest)"]]
     assert table(page, "rif-begroting")[1][:3] == ["Staff (hours of teachers and workplace trainers)", "",
                                                    "€3,703.50"]
@@ -163,7 +165,8 @@ def test_in_english_messages_and_errors_are_english_with_english_amounts(app, as
     refused = signatory.post(f"{BASE}/{app_id}/status", data={"to": "ingediend"})
     assert refused.status_code == 400
     shown = visible(refused)
-    assert "This is not possible yet" in shown
+    assert "There are 3 problems" in shown  # the pledge is not confirmed, so the co-financing is short too
+    assert "The pledge of ROC Midden Nederland has not been confirmed yet" in shown
     assert ("The subsidy requested (€1,234.51) is more than one third of the project costs (€3,703.50); "
             "the maximum is €1,234.50.") in shown
     assert "Dit kan nog niet" not in shown and "aangevraagde subsidie" not in shown
@@ -247,8 +250,9 @@ def test_the_midterm_page_marks_a_low_delivery_in_words_in_both_languages(app, a
     assert "68,1% (onder 80%)" in table(as_("editor").get(f"{BASE}/{app_id}"), "rif-partners")[1]
     english(as_("editor"))
     row = table(as_("editor").get(f"{BASE}/{app_id}"), "rif-partners")[1]
-    assert row[1:] == ["mbo institution", "no", "€1,000.00", "€1,469.00", "€1,000.00", "€1,000.00",
-                       "68.1% (below 80%)"]
+    assert row[1:5] + row[6:] == ["mbo institution", "no", "€1,000.00", "€1,469.00", "€1,000.00", "€1,000.00",
+                                  "68.1% (below 80%)"]
+    assert row[5].startswith("yes, by signatory on ")
 
 
 # --- structure ------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal as D
 
-from .conftest import BASE, appoint, application, create, grant, midterm_open, text
+from .conftest import BASE, appoint, application, create, decide, grant, midterm_open, text, confirm_pledges
 
 
 def test_the_page_shows_computed_totals_and_refuses_to_submit_over_one_third(app, as_):
@@ -21,6 +21,7 @@ def test_the_page_shows_computed_totals_and_refuses_to_submit_over_one_third(app
                 target_groups=["3"], start="2026-02-01", end="2028-01-31", requested_subsidy="100.000,00",
                 version="1")
     assert as_("editor").post(f"{BASE}/{app_id}/bewerken", data=edit).status_code == 303
+    confirm_pledges(app, as_, app_id)
     assert as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"}).status_code == 303
     assert application(app).status == "ingediend"
     assert application(app).subsidy == D("100000.00")
@@ -49,6 +50,7 @@ def test_only_the_penvoerders_signatory_submits_and_only_assessors_assess(app, a
     app_id = create(app, as_)
     assert as_("editor").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"}).status_code == 403
     assert as_("partner").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"}).status_code == 403
+    confirm_pledges(app, as_, app_id)
     assert as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"}).status_code == 303
     # Submitted: nobody edits any more.
     assert as_("editor").post(f"{BASE}/{app_id}/begroting",
@@ -60,11 +62,12 @@ def test_only_the_penvoerders_signatory_submits_and_only_assessors_assess(app, a
         assert response.status_code == 403, name
     assert "kunt haar daarom niet beoordelen" in text(as_("assessor_partner").get(f"{BASE}/{app_id}"))
     assessor = as_("assessor")
-    # Granting needs the assessment state first, then every criterion scored.
-    assert assessor.post(f"{BASE}/{app_id}/status", data={"to": "toegekend"}).status_code == 409
+    # Nobody in a region grants: the status button is gone, and only the ministry decides.
+    assert assessor.post(f"{BASE}/{app_id}/status", data={"to": "toegekend"}).status_code == 400
     assert assessor.post(f"{BASE}/{app_id}/status", data={"to": "in_beoordeling"}).status_code == 303
-    response = assessor.post(f"{BASE}/{app_id}/status", data={"to": "toegekend"})
-    assert response.status_code == 400 and "Geef eerst een score voor" in text(response)
+    response = decide(as_, app_id)
+    assert response.status_code == 409
+    assert "De commissie heeft nog niet alle criteria gescoord" in text(response)
     scores = {"score_samenwerking": "4", "score_arbeidsmarkt": "5", "score_onderwijs": "3",
               "score_duurzaamheid": "4", "score_entree": "5"}
     assert as_("partner").post(f"{BASE}/{app_id}/beoordeling", data=scores).status_code == 403
@@ -72,7 +75,12 @@ def test_only_the_penvoerders_signatory_submits_and_only_assessors_assess(app, a
     page = text(assessor.get(f"{BASE}/{app_id}"))
     # Entree is a target group: its weight 1 counts twice. 4*2 + 5*2 + 3*2 + 4*2 + 5*2 = 42 of 50.
     assert "42 van 50" in page
-    assert assessor.post(f"{BASE}/{app_id}/status", data={"to": "toegekend"}).status_code == 303
+    assert "Toekennen" not in page and "Besluit vastleggen" not in page
+    for name in ("assessor", "coordinator", "signatory", "committee"):
+        assert decide(as_, app_id, who=name).status_code == 403, name
+    assert application(app).status == "in_beoordeling"
+    assert "Besluit vastleggen" in text(as_("ministry").get(f"{BASE}/{app_id}"))
+    assert decide(as_, app_id).status_code == 303
     assert application(app).status == "toegekend"
     assert application(app).scores["duurzaamheid"] == 4
 
@@ -82,6 +90,7 @@ def test_assessors_see_submitted_applications_only_in_their_region(app, as_):
     appoint(as_, "assessor")
     appoint(as_, "rijnmond_assessor", region="rmc-29", by="rijnmond_coordinator")
     assert as_("assessor").get(f"{BASE}/{app_id}").status_code == 404  # a concept is the penvoerder's
+    confirm_pledges(app, as_, app_id)
     as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"})
     assert as_("assessor").get(f"{BASE}/{app_id}").status_code == 200
     assert "RIF-MC19-0001" in text(as_("assessor").get(f"{BASE}/"))
@@ -134,10 +143,11 @@ def test_midterm_delivered_next_to_pledged_then_closed(app, as_):
     assert "Projecten met de entree-doelgroep" in overview and "1 van 1 (100,0%)" in overview
     assert as_("signatory").post(f"{BASE}/{app_id}/status",
                                  data={"to": "tussentijdse_verantwoording"}).status_code == 303
-    assert as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "afgerond"}).status_code == 403
-    assert as_("assessor").post(f"{BASE}/{app_id}/status", data={"to": "afgerond"}).status_code == 303
+    assert as_("assessor").post(f"{BASE}/{app_id}/status", data={"to": "afgerond"}).status_code in (403, 404)
+    # the final account waits for the project's end (tests/rif/test_deadlines.py files it)
+    assert as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "afgerond"}).status_code == 400
     done = application(app)
-    assert done.status == "afgerond"
+    assert done.status == "tussentijdse_verantwoording"
     assert done.partners["90000012"].delivered_in_kind == D("79999.99")
 
 
@@ -148,6 +158,7 @@ def test_every_transition_is_audited(app, as_):
     from core.db import db_session
 
     app_id = create(app, as_)
+    confirm_pledges(app, as_, app_id)
     as_("signatory").post(f"{BASE}/{app_id}/status", data={"to": "ingediend"})
     with app.app_context():
         entries = db_session().scalars(select(AuditEntry).where(AuditEntry.object_type == "rif_application",

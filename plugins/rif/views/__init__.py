@@ -3,6 +3,9 @@
     applications  GET /  (list), GET POST /nieuw, GET POST /<id>/bewerken, GET /<id>,
                   POST /<id>/begroting, POST /<id>/partners, POST /<id>/verwijderen
     workflow      POST /<id>/status, POST /<id>/beoordeling, POST /<id>/verantwoording
+    decision      POST /<id>/besluit  (the ministry grants or refuses)
+    documents     POST /<id>/bijlagen, GET /<id>/bijlagen/<attachment>  (checked PDF/.xlsx, downloads only)
+    applications  also GET /<id>/stap/<step>: the application form's steps (Start ... Verzenden)
     cooperation   POST /<id>/overeenkomst  (the samenwerkingsovereenkomst)
     assessors     GET POST /beoordelaars
     overview      GET /overzicht, GET /landelijk; widget_summary for the dashboard card
@@ -14,5 +17,5 @@ from flask import Blueprint
 
 bp = Blueprint("rif", __name__, template_folder="../templates")
 
-from . import applications, assessors, cooperation, overview, workflow  # noqa: E402,F401  (register the routes)
+from . import applications, assessors, cooperation, decision, documents, overview, workflow  # noqa: E402,F401  (register the routes)
 from .overview import widget_summary  # noqa: E402,F401  (the dashboard card, see hooks.py)

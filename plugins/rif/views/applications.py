@@ -8,9 +8,9 @@ from core.plugin_api import (_, add_new, authorize, current_region, current_user
                              lock_for_update, may, save_edit)
 
 from ..access import is_assessor, is_coordinator, load_application, require
-from ..forms import ApplicationForm, BudgetForm, EditForm, PartnerForm, RemoveLineForm
-from ..models import Application, BudgetLine, Partner
-from ..rules import CONCEPT, STATUS_LABELS, TARGET_GROUPS
+from ..forms import ApplicationForm, BudgetForm, EditForm, RemoveLineForm, partner_form
+from ..models import Application, BudgetLine, Partner, PledgeYear
+from ..rules import CONCEPT, STATUS_LABELS, STEPS, TARGET_GROUPS
 from . import bp
 from .common import figures, _common, visible_applications_query, _partner_choices, _show
 
@@ -50,6 +50,14 @@ def _next_reference(region) -> str:
     return f"{prefix}{number:04d}"
 
 
+def back(application: Application, anchor: str | None = None):
+    """After a save: the step the form was sent from (its hidden field `stap`), else the application page."""
+    sent_from = request.form.get("stap")
+    if sent_from in STEPS:
+        return redirect(url_for(".step", rif_application_id=application.id, stap=sent_from), 303)
+    return redirect(url_for(".show", rif_application_id=application.id, _anchor=anchor), 303)
+
+
 def _fill(application: Application, form) -> None:
     application.title = form.title.data.strip()
     application.description = form.description.data.strip()
@@ -74,7 +82,7 @@ def new():
         db_session().commit()
         flash(_("Aanvraag %(reference)s is aangemaakt als concept. Voeg nu de begroting en de partners toe.",
                 reference=application.reference))
-        return redirect(url_for(".show", rif_application_id=application.id), 303)
+        return redirect(url_for(".step", rif_application_id=application.id, stap="project"), 303)
     return render_template("rif/form.html", form=form, application=None, conflict=None, **_common()), \
         400 if form.errors else 200
 
@@ -86,21 +94,28 @@ def _editable(application: Application) -> None:
                      reference=application.reference, status=STATUS_LABELS[application.status]))
 
 
+def _saved(application: Application) -> dict:
+    """What the edit form shows: every saved choice. Not `obj=`: WTForms would then read the comma-separated
+    `sectors` column itself and tick no box (a second save then failed with "Kies minstens één sector")."""
+    return {"title": application.title, "description": application.description, "sectors": application.sector_list,
+            "target_groups": application.target_group_list, "start": application.start, "end": application.end,
+            "requested_subsidy": application.requested_subsidy, "version": application.version}
+
+
 @bp.route("/<int:rif_application_id>/bewerken", methods=["GET", "POST"])
 def edit(rif_application_id):
     application = load_application(rif_application_id)
     _editable(application)
-    form = EditForm(obj=None if request.method == "POST" else application,
-                    data=None if request.method == "POST" else {
-                        "sectors": application.sector_list, "target_groups": application.target_group_list,
-                        "requested_subsidy": application.requested_subsidy})
+    form = EditForm(data=None if request.method == "POST" else _saved(application))
     conflict = None
     if form.validate_on_submit():
         conflict = save_edit(db_session(), application, form, lambda: _fill(application, form))
         if conflict is None:
             flash(_("De aanvraag is opgeslagen."))
-            return redirect(url_for(".show", rif_application_id=application.id), 303)
+            return back(application)
+    sent_from = request.values.get("stap")
     return render_template("rif/form.html", form=form, application=application, conflict=conflict,
+                           step=sent_from if sent_from in STEPS else None, STEPS=STEPS,
                            **_common()), 409 if conflict else 400 if form.errors else 200
 
 
@@ -120,14 +135,14 @@ def add_budget_line(rif_application_id):
                                 description=(form.description.data or "").strip(), amount=form.amount.data))
     db_session().commit()
     flash(_("Kostenpost van %(amount)s toegevoegd.", amount=euro(form.amount.data)))
-    return redirect(url_for(".show", rif_application_id=application.id, _anchor="begroting"), 303)
+    return back(application, "begroting")
 
 
 @bp.route("/<int:rif_application_id>/partners", methods=["POST"])
 def add_partner(rif_application_id):
     application = load_application(rif_application_id)
     _editable(application)
-    form = PartnerForm()
+    form = partner_form(application.years)
     form.partner.choices = _partner_choices(current_region(), application)
     if not form.validate_on_submit():
         return _show(application, partner_form=form, status=400)
@@ -135,7 +150,8 @@ def add_partner(rif_application_id):
                       organisation_id=application.organisation_id, partner_id=form.partner.data,
                       mkb=bool(form.mkb.data), pledged_cash=form.pledged_cash.data,
                       pledged_in_kind=form.pledged_in_kind.data,
-                      in_kind_description=(form.in_kind_description.data or "").strip() or None)
+                      in_kind_description=(form.in_kind_description.data or "").strip() or None,
+                      years=[PledgeYear(year=y, cash=c, in_kind=k) for y, c, k in form.yearly()])
     session = db_session()
     clash = add_new(session, partner, form, lambda: session.scalar(select(Partner).where(
         Partner.region_id == partner.region_id, Partner.application_ref == partner.application_ref,
@@ -143,7 +159,7 @@ def add_partner(rif_application_id):
     if clash is not None:  # someone else added this partner at the same moment: their line, not a 500
         return _show(application, partner_form=form, clash=clash, status=409)
     flash(_("Partner toegevoegd."))
-    return redirect(url_for(".show", rif_application_id=application.id, _anchor="partners"), 303)
+    return back(application, "partners")
 
 
 @bp.route("/<int:rif_application_id>/verwijderen", methods=["POST"])
@@ -154,11 +170,20 @@ def remove_line(rif_application_id):
     if not form.validate_on_submit():
         abort(400)
     kind, _dash, line_id = form.line.data.partition("-")
-    lines = {"budget": application.budget_lines, "partner": application.partners}.get(kind, [])
+    lines = {"budget": application.budget_lines, "partner": application.partners,
+             "attachment": application.attachments}.get(kind, [])
     line = next((x for x in lines if str(x.id) == line_id), None)
     if line is None:
         abort(404)
     db_session().delete(line)
     db_session().commit()
     flash(_("De regel is verwijderd."))
-    return redirect(url_for(".show", rif_application_id=application.id), 303)
+    return back(application)
+
+
+@bp.route("/<int:rif_application_id>/stap/<stap>")
+def step(rif_application_id, stap):
+    """One step of the application form (Start ... Verzenden): the part of the application page it is about."""
+    if stap not in STEPS:
+        abort(404)
+    return _show(load_application(rif_application_id), step=stap)

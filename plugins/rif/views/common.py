@@ -10,13 +10,17 @@ from core.plugin_api import (_, OrganisationSearchForm, consortium_organisations
                              db_session, euro, instrument_settings, may, scoped, search_organisations)
 
 from .. import agreement as cooperation
-from ..access import assessor_condition, conflicted, is_assessor, is_coordinator, may_assess, user_roles
-from ..forms import (BudgetForm, DraftAgreementForm, PartnerForm, RemoveLineForm, TransitionForm, midterm_form,
+from ..deadlines import midterm_window
+from ..agreement import confirmations, confirmed_partners, pledges_changed
+from ..access import (assessor_condition, conflicted, is_assessor, is_committee, is_coordinator, may_assess, may_decide,
+                      user_roles)
+from ..forms import partner_form as new_partner_form
+from ..forms import (BudgetForm, DraftAgreementForm, RemoveLineForm, TransitionForm, midterm_form,
                      score_form)
 from ..models import Application, Partner
 from ..rules import (ASSESSING, ASSESSOR, CONCEPT, COST_CATEGORIES, CRITERIA, DELIVERY_STATES, EMPTY_BUDGET, NO_SUBSIDY,
                      NOT_COVERED, OVER_A_THIRD, PENVOERDER_SIGNATORY, SECTORS, STATUS_LABELS, TARGET_GROUPS,
-                     TRANSITIONS, finances, share, total_score, weight_of)
+                     STEPS, TRANSITIONS, DECISIONS, finances, share, total_score, weight_of)
 
 
 def _settings():
@@ -25,10 +29,28 @@ def _settings():
     return instrument_settings(current_region()) or RifSettings()
 
 
-def figures(application: Application):
+def figures(application: Application, partners=None):
+    """The computed figures; `partners`: only these partner lines count (the confirmed ones, at submission)."""
     costs = sum((line.amount for line in application.budget_lines), 0)
-    return finances(costs, application.requested_subsidy,
-                    [(p.pledged_cash, p.pledged_in_kind) for p in application.partners])
+    lines = application.partners if partners is None else partners
+    return finances(costs, application.requested_subsidy, [(p.pledged_cash, p.pledged_in_kind) for p in lines])
+
+
+def pledge_problems(application, states) -> list[str]:
+    """Why the pledges do not allow submission yet: each partner whose pledge is not confirmed, by name."""
+    out = []
+    for p in application.partners:
+        state = states[p.partner_id]
+        if state.confirmed:
+            continue
+        if state.changed:
+            out.append(_("De toezegging van %(partner)s is gewijzigd nadat zij de samenwerkingsovereenkomst "
+                         "ondertekende: haar bevestiging vervalt. Stel de overeenkomst opnieuw op en laat haar "
+                         "opnieuw ondertekenen.", partner=p.partner.name))
+        else:
+            out.append(_("De toezegging van %(partner)s is nog niet bevestigd: haar ondertekenaar bevestigt haar door "
+                         "de samenwerkingsovereenkomst van deze aanvraag te ondertekenen.", partner=p.partner.name))
+    return out
 
 
 def money_problems(money) -> list[str]:
@@ -66,7 +88,10 @@ def visible_applications_query(region, *, with_money: bool = True):
         seen.append(select(Partner.id).where(Partner.application_ref == Application.reference,
                                              Partner.partner_id.in_(mine)).exists())
     seen.append(and_(Application.status != CONCEPT, assessor_condition(current_user, region)))
-    return select(Application).where(Application.region_id == region.id, or_(*seen)).options(*money)
+    stmt = select(Application).where(Application.region_id == region.id, or_(*seen)).options(*money)
+    if is_committee(current_user):  # the committee reads every region's submitted applications, no concepts
+        stmt = stmt.where(Application.status != CONCEPT)
+    return stmt
 
 
 def visible_applications(region, *, with_money: bool = True):
@@ -103,14 +128,16 @@ def _allowed_transitions(application):
     return out
 
 
-def _show(application, *, budget_form=None, partner_form=None, scores=None, midterm=None, problems=(),
-          clash=None, status=200):
+def _show(application, *, budget_form=None, partner_form=None, scores=None, midterm=None, decision=None, problems=(),
+          clash=None, status=200, step=None, attachment_form=None):
     """The application page; `clash`: the core Conflict of a line someone else has just added (shown first)."""
     region = current_region()
     settings = _settings()
+    if step is None and request.form.get("stap") in STEPS:  # a form sent from a step shows that step again
+        step = request.form.get("stap")
     editable = application.status == CONCEPT and may(current_user, "rif.edit", application)
     budget_form = budget_form or BudgetForm(formdata=None)
-    partner_form = partner_form or PartnerForm(formdata=None)
+    partner_form = partner_form or new_partner_form(application.years, formdata=None)
     partner_search = OrganisationSearchForm(request.args)
     partners_found = _partner_search(region, application, partner_search)
     if partner_form.partner.data and partner_form.partner.data not in {o.id for o in partners_found.shown}:
@@ -128,6 +155,12 @@ def _show(application, *, budget_form=None, partner_form=None, scores=None, midt
             data[f"delivered_in_kind_{p.id}"] = p.delivered_in_kind
         midterm = midterm_form(application.partners, data=data)
     total, maximum = total_score(stored, application.target_group_list, settings.entree_weight)
+    pledge_states = confirmations(application)
+    deciding = application.status == ASSESSING and may_decide(current_user, application)
+    if decision is None and deciding:
+        from .decision import decision_form
+
+        decision = decision_form(application, formdata=None)
     return render_template(
         "rif/show.html", application=application, money=figures(application), editable=editable,
         budget_form=budget_form, partner_form=partner_form, transitions=_allowed_transitions(application),
@@ -135,11 +168,41 @@ def _show(application, *, budget_form=None, partner_form=None, scores=None, midt
         scores=scores if assessing else None, stored_scores=stored, total=total, maximum=maximum,
         criteria=[(c, weight_of(c, application.target_group_list, settings.entree_weight)) for c in CRITERIA],
         midterm=midterm if midterm_allowed else None, problems=problems, share=share,
+        decision=decision if deciding else None, DECISIONS=DECISIONS,
+        midterm_window=midterm_window(application, settings), pledge_states=pledge_states,
+        step=step, STEPS=STEPS, ATTACHMENT_KINDS=attachment_kinds(),
+        attachment_form=attachment_form or _attachment_form(),
+        submit_checks=submit_checks(application, pledge_states) if step == "verzenden" else None,
+        confirmed_money=figures(application, confirmed_partners(application, pledge_states)),
         cooperation=_cooperation(application), draft_form=DraftAgreementForm(formdata=None),
         partner_search=partner_search, partners_found=partners_found, clash=clash,
         conflict=is_assessor(current_user, region) and conflicted(current_user, application)
         and not getattr(current_user, "is_platform_admin", False),
         **_common()), status
+
+
+def attachment_kinds():
+    from ..forms import ATTACHMENT_KINDS
+
+    return ATTACHMENT_KINDS
+
+
+def _attachment_form():
+    from .documents import attachment_form
+
+    return attachment_form(formdata=None)
+
+
+def submit_checks(application, states) -> list[str]:
+    """What still stands in the way of submission (the step Verzenden lists it before the button)."""
+    from ..deadlines import submission_problem
+    from core.plugin_api import RuleContext
+
+    out = [] if application.partners else [_("Voeg minstens één partner met cofinanciering toe.")]
+    out += pledge_problems(application, states)
+    out += money_problems(figures(application, confirmed_partners(application, states)))
+    closed = submission_problem(_settings(), RuleContext(current_region(), "rif").today)
+    return out + ([closed] if closed else [])
 
 
 def _lock(application) -> None:
@@ -162,15 +225,18 @@ def _cooperation(application) -> dict:
     """What the application page shows about the agreement: its signing status, or what drafting would do."""
     linked = application.agreement
     if linked is not None:
+        changed = application.status == CONCEPT and pledges_changed(application, _consortium_ids(current_region()))
         version = linked.leading
         signatures = {s.organisation_id: s for s in version.signatures}
         parties = sorted(version.party_rows, key=lambda p: p.organisation.name)
         return {"agreement": linked, "version": version, "parties": parties, "signatures": signatures,
                 "signed": sum(1 for p in parties if p.organisation_id in signatures),
-                "may_draft": linked.status == cooperation.ENDED and application.status in cooperation.AGREEMENT_STATES
-                and may_draft_agreement(current_user, application)}
+                "changed": changed,
+                "may_draft": (linked.status == cooperation.ENDED or changed)
+                and application.status in cooperation.AGREEMENT_STATES and may_draft_agreement(current_user, application)}
     out = {"agreement": None, "may_draft": False}
-    if application.status in cooperation.AGREEMENT_STATES and may_draft_agreement(current_user, application):
+    if application.status in cooperation.AGREEMENT_STATES and application.partners \
+            and may_draft_agreement(current_user, application):
         parties, left_out = cooperation.split_parties(application, _consortium_ids(current_region()))
         out.update(may_draft=True, parties=parties, left_out=left_out,
                    penvoerder_in=application.organisation in parties)

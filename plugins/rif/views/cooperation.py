@@ -1,4 +1,5 @@
-"""Drafting the samenwerkingsovereenkomst (cooperation agreement) from a granted application."""
+"""Drafting the samenwerkingsovereenkomst (cooperation agreement) from an application: in the concept, for the
+partners to confirm their pledges by signing it (again after a pledge changed), or from a granted application."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect
@@ -8,7 +9,8 @@ from core.plugin_api import _, agreement_url, current_region, current_user, db_s
 from .. import agreement as cooperation
 from ..access import load_application, require
 from ..forms import DraftAgreementForm
-from ..rules import STATUS_LABELS
+from ..agreement import pledges_changed
+from ..rules import CONCEPT, STATUS_LABELS
 from . import bp
 from .common import figures, _show, _lock, may_draft_agreement, _consortium_ids
 
@@ -23,9 +25,12 @@ def draft_cooperation(rif_application_id):
     region = current_region()
     if application.status not in cooperation.AGREEMENT_STATES:
         return _show(application, problems=[
-            _("Alleen een toegekende aanvraag wordt een samenwerkingsovereenkomst; deze aanvraag heeft de status "
-              "'%(status)s'.", status=STATUS_LABELS[application.status])], status=409)
-    if application.agreement is not None and application.agreement.status != cooperation.ENDED:
+            _("Alleen een concept of een toegekende aanvraag wordt een samenwerkingsovereenkomst; deze aanvraag "
+              "heeft de status '%(status)s'.", status=STATUS_LABELS[application.status])], status=409)
+    if not application.partners:
+        return _show(application, problems=[_("Voeg eerst de partners en hun toezeggingen toe.")], status=409)
+    redraft = application.status == CONCEPT and pledges_changed(application, _consortium_ids(region))  # a changed pledge: a new version
+    if application.agreement is not None and application.agreement.status != cooperation.ENDED and not redraft:
         return _show(application, problems=[
             _("Aanvraag %(reference)s heeft al een samenwerkingsovereenkomst (%(status)s).",
               reference=application.reference, status=application.agreement.status_label)], status=409)

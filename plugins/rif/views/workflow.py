@@ -6,13 +6,14 @@ from flask import abort, flash, redirect, url_for
 from core.plugin_api import RuleContext, _, current_region, current_user, db_session, may
 
 from ..access import load_application, may_assess, require
-from ..deadlines import midterm_problem, submission_problem
+from ..deadlines import final_problem, midterm_problem
 from ..forms import TransitionForm, midterm_form, score_form
 from ..models import Score, StatusChange
-from ..rules import (ASSESSING, CRITERIA, DELIVERY_STATES, GRANTED, MIDTERM, PENVOERDER_SIGNATORY, STATUS_LABELS,
+from ..rules import (ASSESSING, CLOSED, CRITERIA, DELIVERY_STATES, MIDTERM, PENVOERDER_SIGNATORY, STATUS_LABELS,
                      SUBMITTED, TRANSITIONS)
+from ..agreement import confirmations
 from . import bp
-from .common import figures, money_problems, _show, _lock
+from .common import submit_checks, _settings, _show, _lock
 
 
 def _today():
@@ -46,23 +47,18 @@ def transition(rif_application_id):
               status=STATUS_LABELS[application.status], to=STATUS_LABELS[step.to])], status=409)
     problems = []
     if step.to == SUBMITTED:
-        if not application.partners:
-            problems.append(_("Voeg minstens één partner met cofinanciering toe."))
-        problems += money_problems(figures(application))
-        closed = submission_problem(RuleContext(current_region(), "rif").settings, _today())
-        if closed:
-            problems.append(closed)
-    elif step.to in (GRANTED, "afgewezen"):
-        stored = {s.criterion for s in application.scores}
-        missing = [str(c.label) for c in CRITERIA if c.key not in stored]
-        if missing:
-            problems.append(_("Geef eerst een score voor: %(criteria)s.", criteria=", ".join(missing)))
+        # partners commit first: only confirmed pledges count, for the one-third rule and the co-financing
+        problems += submit_checks(application, confirmations(application))
     elif step.to == MIDTERM:
-        early = midterm_problem(application, _today())
+        early = midterm_problem(application, _today(), _settings())
         if early:
             problems.append(early)
         elif not (application.reflection or "").strip():
             problems.append(_("Vul eerst de tussentijdse verantwoording in (geleverde bijdragen en een reflectie)."))
+    elif step.to == CLOSED:
+        early = final_problem(application, _today())
+        if early:
+            problems.append(early)
     if problems:
         return _show(application, problems=problems, status=400)
     _move(application, step.to)
@@ -104,7 +100,7 @@ def midterm(rif_application_id):
     if application.status not in DELIVERY_STATES:
         return _show(application, problems=[_("De tussentijdse verantwoording kan alleen worden ingevuld als de "
                                               "subsidie is toegekend.")], status=409)
-    early = midterm_problem(application, _today())
+    early = midterm_problem(application, _today(), _settings())
     if early:
         return _show(application, problems=[early], status=409)
     form = midterm_form(application.partners)
