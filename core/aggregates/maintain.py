@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from core.aggregates.declare import ALL_PERIODS, Aggregate
 from core.aggregates.models import AggregateRetained, AggregateValue
 from core.aggregates.read import forget
+from core.regions.models import Region
 
 # model class -> the (instrument key, declaration) pairs that sum its rows; filled while apps are built
 _DECLARED: dict[type, list[tuple[str, Aggregate]]] = {}
@@ -110,8 +111,24 @@ def touch(session: Session, model: type, region_ids) -> None:
         return
     forget()
     conn = session.connection()
+    lock_regions(conn, region_ids)
     for key, agg in _DECLARED.get(model, ()):
         _write(conn, key, agg, region_ids)
+
+
+def lock_regions(conn, region_ids) -> None:
+    """Hold the regions' rows (FOR NO KEY UPDATE, in id order: no deadlock between two writers) until the commit.
+
+    Two transactions that change figures of one region recompute its sums one after the other: the second
+    reads the first's committed rows (a new snapshot per statement) and neither insert clashes on the
+    sums' unique key. SQLite has one writer at a time and needs no lock.
+    """
+    if conn.dialect.name == "sqlite":
+        return
+    # FOR NO KEY UPDATE: a figure row's foreign key already holds FOR KEY SHARE on its region, which this does not
+    # wait for (FOR UPDATE would, and two writers would deadlock); it does wait for the other writer's own lock
+    conn.execute(select(Region.id).where(Region.id.in_(sorted(region_ids))).order_by(Region.id)
+                 .with_for_update(key_share=True))
 
 
 def recomputed(session: Session) -> dict:
