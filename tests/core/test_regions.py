@@ -128,7 +128,7 @@ def test_setting_with_wrong_type_integer(regions_dir, schemas):
 def test_unknown_setting_key(regions_dir, schemas):
     edit(regions_dir / "rmc-19.toml", 'greeting = "Goedemorgen"', 'groeting = "Goedemorgen"')
     assert errors_of(regions_dir, schemas) == [
-        "regions/rmc-19.toml: instruments.hello.groeting: onbekende instelling (bekend: deadline, greeting, max_greetings)"
+        "regions/rmc-19.toml: instruments.hello.groeting: onbekende instelling (bekend: deadline, greeting, max_greetings, retention_days, retention_months)"
     ]
 
 
