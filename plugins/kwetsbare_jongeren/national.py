@@ -8,6 +8,7 @@ reader knows no cell of its own, so nothing small is shown.
 """
 from __future__ import annotations
 
+import functools
 from sqlalchemy import distinct, func
 
 from core.plugin_api import (Aggregate, NationalSection, NationalTable, PublicFigures, Series, aggregate_table,
@@ -90,12 +91,7 @@ def _context(data: dict) -> dict:
 
 def sections() -> list[NationalSection]:
     """The section; its chart and its table share one overview (read once per request)."""
-    kept: list[dict] = []
-
-    def once() -> dict:
-        if not kept:
-            kept.append(overview())
-        return kept[0]
+    once = functools.cache(overview)  # a new cache per call: the hook is called once per request
 
     return [NationalSection(title=lazy_gettext("Kwetsbare jongeren"), template="kwetsbare_jongeren/national.html",
                             table=lambda: _table(once()), context=lambda: _context(once()))]

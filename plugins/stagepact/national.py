@@ -6,6 +6,7 @@ figure is one institution's numbers; the national totals add only the regions th
 """
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import case, func
@@ -96,12 +97,7 @@ def _context(data: dict) -> dict:
 
 def sections() -> list[NationalSection]:
     """The section; its chart and its table share one overview (read once per request)."""
-    kept: list[dict] = []
-
-    def once() -> dict:
-        if not kept:
-            kept.append(overview())
-        return kept[0]
+    once = functools.cache(overview)  # a new cache per call: the hook is called once per request
 
     return [NationalSection(title=lazy_gettext("Stagepact: meldingen van stagediscriminatie"),
                             template="stagepact/national.html", table=lambda: _table(once()), context=lambda: _context(once()))]

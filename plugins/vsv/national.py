@@ -7,6 +7,7 @@ over the regions in proportion to their participants in the school year shown.
 """
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func
@@ -88,12 +89,7 @@ def _context(data: dict) -> dict:
 
 def sections() -> list[NationalSection]:
     """The section; its chart and its table share one overview (read once per request)."""
-    kept: list[dict] = []
-
-    def once() -> dict:
-        if not kept:
-            kept.append(overview())
-        return kept[0]
+    once = functools.cache(overview)  # a new cache per call: the hook is called once per request
 
     return [NationalSection(title=lazy_gettext("Voortijdig schoolverlaten"), template="vsv/national.html",
                             table=lambda: _table(once()), context=lambda: _context(once()))]
