@@ -9,6 +9,7 @@ reader knows no cell of its own, so nothing small is shown.
 from __future__ import annotations
 
 import functools
+
 from sqlalchemy import distinct, func
 
 from core.plugin_api import (Aggregate, NationalSection, NationalTable, PublicFigures, Series, aggregate_table,
