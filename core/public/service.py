@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from core.concurrency import lock_for_update
 from core.public.declare import PublicFigures
 from core.public.models import PublicPage, PublishedFigures
 
@@ -58,6 +59,7 @@ def publish(session, region, key: str, school_year: str, user) -> PublishedFigur
         raise PublishRefused(_("%(year)s is niet compleet en kan niet gepubliceerd worden: %(reason)s",
                                year=school_year, reason=figures.reason))
     snap = snapshot(figures.table())
+    lock_for_update(session, region)  # two coordinators publishing the same year at once: one after the other
     row = session.scalar(select(PublishedFigures).where(PublishedFigures.region_id == region.id,
                                                         PublishedFigures.instrument_key == key,
                                                         PublishedFigures.school_year == school_year))
@@ -72,7 +74,10 @@ def is_enabled(session, region_id: int) -> bool:
     return bool(session.scalar(select(PublicPage.enabled).where(PublicPage.region_id == region_id)))
 
 
-def switch(session, region_id: int, enabled: bool) -> None:
+def switch(session, region, enabled: bool) -> None:
+    """Switch the region's public page on or off (two coordinators at once: one after the other, never a clash)."""
+    lock_for_update(session, region)
+    region_id = region.id
     page = session.get(PublicPage, region_id)
     if page is None:
         page = PublicPage(region_id=region_id)

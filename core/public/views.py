@@ -71,7 +71,7 @@ def switch():
     if not form.validate_on_submit():
         abort(400)
     session = db_session()
-    service.switch(session, region.id, form.enabled.data == "1")
+    service.switch(session, region, form.enabled.data == "1")
     session.commit()
     flash(_("De openbare pagina staat aan.") if form.enabled.data == "1" else _("De openbare pagina staat uit."))
     return redirect(url_for("regio.public_manage"))

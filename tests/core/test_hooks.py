@@ -26,8 +26,9 @@ from core.cli import main as regio
 from core.plugins import PluginError
 from core.regions.loader import RegionFileError
 from core.testing import TEST_CONFIG, login, make_user
-from tests.conftest import FIXTURE_REGIONS  # the fixture files plus what each instrument's tests add
+from tests.conftest import FIXTURE_REGIONS, PG_URL  # FIXTURE_REGIONS: the fixture files plus what each instrument's tests add
 from tests.core.instruments import enabled_in, other_instrument
+from tests.interleave import race
 from tests.plugins.hello import hooks as hello_hooks
 from tests.plugins.hello.models import Greeting
 HELLO_MIGRATIONS = Path(hello_hooks.__file__).parent / "migrations"
@@ -601,3 +602,33 @@ def test_startup_refuses_a_retention_rule_without_an_age(tmp_path, monkeypatch):
     message = refused(tmp_path, monkeypatch, fake_plugin(
         "alfa", retention_rules=lambda: [RetentionRule(Greeting, date="verzonden")]))
     assert message.endswith("the model has no column 'verzonden'")
+
+
+@pytest.mark.skipif(not PG_URL.startswith("postgresql"),
+                    reason="needs PostgreSQL for real concurrent transactions: set TEST_DATABASE_URL=postgresql://…")
+def test_coordinators_publishing_and_switching_at_once_never_clash(app):
+    """Six coordinators publish the same complete year and switch the public page on at the same moment: every
+    request ends in the confirmation (no unique clash, never a 500) and one publication and one switch are stored."""
+    from core.consortia.models import ConsortiumMember
+    from core.db import db_session
+    from core.public.models import PublicPage, PublishedFigures
+
+    utrecht = region_id(app, "rmc-19")
+    with app.app_context():
+        session = db_session()
+        for org in ("GM0344", "GM0310"):
+            session.add(ConsortiumMember(region_id=utrecht, instrument_key="hello", organisation_id=org_id(app, org),
+                                         role="deelnemer"))
+            session.add(Greeting(region_id=utrecht, organisation_id=org_id(app, org), text=f"Hoi {org}",
+                                 school_year="2024-2025"))
+        session.commit()
+    coordinators = [signed_in(app, f"rmc{i}@utrecht.example", "MC19", "admin") for i in range(6)]
+    published = race(lambda i: coordinators[i].post("/regio/rmc-19/openbaar/hello/publiceren",
+                                                    data={"school_year": "2024-2025"}), len(coordinators))
+    switched = race(lambda i: coordinators[i].post("/regio/rmc-19/openbaar/schakelaar", data={"enabled": "1"}),
+                    len(coordinators))
+    assert [getattr(r, "status_code", r) for r in published + switched] == [302] * 12
+    with app.app_context():
+        session = db_session()
+        assert len(session.scalars(select(PublishedFigures).where(PublishedFigures.region_id == utrecht)).all()) == 1
+        assert session.get(PublicPage, utrecht).enabled
