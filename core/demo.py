@@ -150,9 +150,9 @@ def _public_page(session: Session) -> None:
     from core.public.service import switch
     from core.regions.models import Region
 
-    region_id = session.scalar(select(Region.id).where(Region.rmc_code == "MC19"))
-    if region_id is not None:
-        switch(session, region_id, True)
+    region = session.scalar(select(Region).where(Region.rmc_code == "MC19"))
+    if region is not None:
+        switch(session, region, True)
 
 
 def _instrument_demo_data(session: Session, app: Flask) -> None:
