@@ -1,6 +1,7 @@
 """Figures for the region dashboard, the platform overview and the national overview (computed, never typed)."""
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -218,17 +219,20 @@ def platform(applications, region_names: dict[int, str], threshold: int) -> Plat
 
 # --- the national overview (/landelijk/): per region the applications, the ministry's decisions, the subsidy
 # granted and the co-financing pledged against delivered on granted projects: ONE grouped statement per request
-# (regions, applications and partner lines together), shared by the section's table and its text. Not the core's
-# maintained sums (register_aggregates): their first write in a region is delete-then-insert, which two
-# simultaneous RIF writes on PostgreSQL turn into a unique violation (tests/rif/test_no_lost_update.py).
+# (regions, applications and partner lines together), shared by the section's table and its text. Each row says
+# how complete "delivered" is: how many partners with a pledge in a granted project have reported.
 
 def national_per_region() -> list[tuple]:
-    """(region name, submitted, granted, refused, subsidy granted, pledged, delivered) for every region where rif
-    is enabled, by name: one statement."""
+    """(region name, submitted, granted, refused, subsidy granted, pledged, delivered, partners with a pledge,
+    those of them that reported) for every region where rif is enabled, by name: one statement."""
+    pledge = func.coalesce(Partner.pledged_cash, 0) + func.coalesce(Partner.pledged_in_kind, 0)
+    reported = Partner.delivered_cash.is_not(None) | Partner.delivered_in_kind.is_not(None)
     lines = (select(Partner.region_id, Partner.application_ref,
                     func.sum(Partner.pledged_cash + Partner.pledged_in_kind).label("pledged"),
                     func.sum(func.coalesce(Partner.delivered_cash, 0) + func.coalesce(Partner.delivered_in_kind, 0))
-                    .label("delivered"))
+                    .label("delivered"),
+                    func.count(case((pledge > 0, 1))).label("partners"),
+                    func.count(case(((pledge > 0) & reported, 1))).label("reported"))
              .group_by(Partner.region_id, Partner.application_ref).subquery())
     granted = Application.status.in_(GRANTED_STATES)
     apps = (select(Application.region_id.label("region_id"),
@@ -238,16 +242,19 @@ def national_per_region() -> list[tuple]:
                    func.sum(case((granted, func.coalesce(Application.granted_subsidy, Application.requested_subsidy))))
                    .label("subsidy"),
                    func.sum(case((granted, lines.c.pledged))).label("pledged"),
-                   func.sum(case((granted, lines.c.delivered))).label("delivered"))
+                   func.sum(case((granted, lines.c.delivered))).label("delivered"),
+                   func.sum(case((granted, lines.c.partners))).label("partners"),
+                   func.sum(case((granted, lines.c.reported))).label("reported"))
             .outerjoin(lines, (lines.c.region_id == Application.region_id)
                        & (lines.c.application_ref == Application.reference))
             .group_by(Application.region_id).subquery())
     stmt = (select(Region.name, apps.c.submitted, apps.c.granted, apps.c.refused, apps.c.subsidy, apps.c.pledged,
-                   apps.c.delivered)
+                   apps.c.delivered, apps.c.partners, apps.c.reported)
             .outerjoin(apps, apps.c.region_id == Region.id)
             .where(Region.instruments.any(instrument_key="rif", enabled=True)).order_by(Region.name))
     return [(name, int(submitted or 0), int(granted or 0), int(refused or 0), _cents(subsidy), _cents(pledged),
-             _cents(delivered)) for name, submitted, granted, refused, subsidy, pledged, delivered
+             _cents(delivered), int(partners or 0), int(reported or 0))
+            for name, submitted, granted, refused, subsidy, pledged, delivered, partners, reported
             in db_session().execute(stmt)]
 
 
@@ -256,16 +263,20 @@ def _cents(value) -> Decimal:
 
 
 def national_table(figures: list[tuple]) -> NationalTable:
-    rows = tuple((*row, (row[6] / row[5]).quantize(Decimal("0.001")) if row[5] else None) for row in figures)
+    rows = tuple((*row[:7], (row[6] / row[5]).quantize(Decimal("0.001")) if row[5] else None,
+                  _("%(reported)s van %(partners)s", reported=row[8], partners=row[7]) if row[7] else None)
+                 for row in figures)
     return NationalTable(
         caption=lazy_gettext("Aanvragen, besluiten van het ministerie en cofinanciering per regio"),
         headers=(lazy_gettext("Regio"), lazy_gettext("Ingediend"), lazy_gettext("Toegekend"), lazy_gettext("Afgewezen"),
                  lazy_gettext("Toegekende subsidie"), lazy_gettext("Cofinanciering toegezegd"),
-                 lazy_gettext("Cofinanciering geleverd"), lazy_gettext("Geleverd van toegezegd")),
-        kinds=("text", "count", "count", "count", "money", "money", "money", "percent"),
+                 lazy_gettext("Cofinanciering geleverd"), lazy_gettext("Geleverd van toegezegd"),
+                 lazy_gettext("Partners die verantwoordden")),
+        kinds=("text", "count", "count", "count", "money", "money", "money", "percent", "text"),
         rows=rows,
         note=lazy_gettext("Toegezegd en geleverd: de toegekende projecten (geleverd zoals verantwoord bij de "
-                          "tussentijdse verantwoording). Alle regio's waar het Regionaal Investeringsfonds aan staat."))
+                          "tussentijdse verantwoording; zolang niet alle partners verantwoordden, is geleverd nog niet "
+                          "compleet). Alle regio's waar het Regionaal Investeringsfonds aan staat."))
 
 
 def national_context(figures: list[tuple]) -> dict:
@@ -275,12 +286,7 @@ def national_context(figures: list[tuple]) -> dict:
 
 def national_sections() -> list[NationalSection]:
     """The section; its table and text share one reading of the figures (made on first use, per hook call)."""
-    read: list = []
-
-    def figures() -> list[tuple]:
-        if not read:
-            read.append(national_per_region())
-        return read[0]
+    figures = functools.cache(national_per_region)
 
     return [NationalSection(title=lazy_gettext("Regionaal Investeringsfonds mbo"), template="rif/national.html",
                             table=lambda: national_table(figures()), context=lambda: national_context(figures()),

@@ -22,6 +22,8 @@ def test_the_national_overview_shows_decisions_and_co_financing_per_region(app, 
     submit(app, as_, refused)
     assess(as_, refused)
     assert decide(as_, refused, outcome="afgewezen", reasons="Te weinig mkb.").status_code == 303
+    # before the partners report, the table says that "delivered" is not complete yet
+    assert "€ 0,00 0,0% 0 van 2" in words(as_("ministry").get("/landelijk/"))
     with midterm_open():
         from core.testing import login
 
@@ -46,6 +48,7 @@ def test_the_national_overview_shows_decisions_and_co_financing_per_region(app, 
     assert "Tot nu toe: 1 toegekend en 1 afgewezen, samen € 90.000,00 subsidie." in shown
     # Utrecht: 2 submitted, 1 granted, 1 refused, 90.000 granted, 200.000 pledged, 160.000 delivered (80,0%)
     assert "Utrecht 2 1 1 € 90.000,00 € 200.000,00 € 160.000,00 80,0%" in shown
+    assert "80,0% 2 van 2" in shown  # both partners with a pledge in the granted project have reported
     assert "Rijnmond 0 0 0 € 0,00 € 0,00 € 0,00 geen gegevens" in shown
     link = re.search(r'href="(/landelijk/rif-\d+\.xlsx)"', text(page)).group(1)
     book = openpyxl.load_workbook(io.BytesIO(as_("ministry").get(link).data), read_only=True)
