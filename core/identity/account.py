@@ -163,6 +163,10 @@ def accept_invitation(invitation_id):
     if not DutchForm().validate_on_submit():
         abort(400)
     name, role = invitation.organisation.name, invitation.role_label
+    if not membership_invitations.still_open(session_, invitation):
+        session_.rollback()
+        flash(_("Deze uitnodiging is al afgehandeld."))
+        return redirect(url_for(".invitations"))
     membership_invitations.accept(session_, invitation)
     session_.commit()
     flash(_("U bent nu %(role)s bij %(organisation)s.", role=role, organisation=name))
@@ -178,6 +182,10 @@ def decline_invitation(invitation_id):
     if not DutchForm().validate_on_submit():
         abort(400)
     name = invitation.organisation.name
+    if not membership_invitations.still_open(session_, invitation):
+        session_.rollback()
+        flash(_("Deze uitnodiging is al afgehandeld."))
+        return redirect(url_for(".invitations"))
     session_.delete(invitation)
     session_.commit()
     flash(_("U heeft de uitnodiging van %(organisation)s geweigerd.", organisation=name))

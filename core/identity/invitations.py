@@ -14,6 +14,7 @@ from flask import current_app, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.concurrency import lock_for_update
 from core.db import utcnow
 from core.identity.invite_mail import send_invite
 from core.identity.models import ROLES, Membership, MembershipInvitation, User
@@ -76,6 +77,13 @@ def own_invitation(session: Session, user, invitation_id: int) -> MembershipInvi
     if invitation is None or invitation.user_id != user.id or _expired(invitation):
         return None
     return invitation
+
+
+def still_open(session: Session, invitation: MembershipInvitation) -> bool:
+    """Lock the invitation's row until the commit; False when another request (a double click, the other button)
+    accepted or declined it meanwhile. Call before accepting or declining: two at once then never clash."""
+    lock_for_update(session, invitation)
+    return session.scalar(select(MembershipInvitation.id).where(MembershipInvitation.id == invitation.id)) is not None
 
 
 def accept(session: Session, invitation: MembershipInvitation) -> Membership:

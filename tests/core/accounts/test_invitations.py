@@ -6,9 +6,12 @@ import datetime as dt
 import html as html_lib
 import re
 
+import pytest
 from sqlalchemy import select, update
 
 from core.testing import login, make_user
+from tests.conftest import PG_URL
+from tests.interleave import race
 
 from .conftest import db, invitation_ids, outbox
 
@@ -184,3 +187,26 @@ def test_an_organisation_admin_removes_a_member_but_not_themselves_nor_another_o
     entry = db(app, lambda s: s.scalars(select(AuditEntry).where(AuditEntry.object_type == "membership",
                                                                  AuditEntry.action == "delete")).one())
     assert entry.actor == "beheer.utrecht@example.nl" and entry.before["role"] == "editor"
+
+
+@pytest.mark.skipif(not PG_URL.startswith("postgresql"),
+                    reason="needs PostgreSQL for real concurrent transactions: set TEST_DATABASE_URL=postgresql://…")
+def test_accepting_and_declining_one_invitation_at_once_never_fails(app):
+    """A double click on accept and a click on decline in another tab, at the same moment: each request ends in a
+    page with a message (never a 500), and the person ends as a member exactly when an accept won."""
+    make_user(app, "dubbel@example.nl", org="GM0599", role="viewer")
+    admin = admin_of_utrecht(app)
+    assert invite(admin, org_id(app, "GM0344"), "dubbel@example.nl").status_code == 302
+    tabs = []
+    for _ in range(4):
+        tab = app.test_client()
+        assert login(tab, "dubbel@example.nl").status_code == 302
+        tabs.append(tab)
+    (invitation,) = invitation_ids(tabs[0])
+    actions = ["accepteren", "accepteren", "accepteren", "weigeren"]
+    answers = race(lambda i: tabs[i].post(f"/account/uitnodigingen/{invitation}/{actions[i]}"), len(tabs))
+    statuses = [getattr(a, "status_code", a) for a in answers]
+    assert set(statuses) <= {302, 404}, statuses  # 404: the invitation was already gone when the page looked
+    assert statuses.count(302) >= 1
+    assert [m for m in memberships(app, "dubbel@example.nl") if m[0] == "GM0344"] in ([], [("GM0344", "editor")])
+    assert invitation_ids(tabs[0]) == []  # accepted or declined: it is gone, never left half-done
