@@ -58,7 +58,7 @@ def test_a_year_with_one_report_reveals_nothing_to_the_region(app, imported, cli
     assert imported([row("25LH", received=17)]).exit_code == 0
     page = client_of("gemeente").get(f"{BASE}/").get_data(as_text=True)
     assert table(page, "stagepact-meldingen") == []
-    assert "17" not in page
+    assert "17" not in " ".join(re.sub(r"<[^>]+>", " ", page).split())  # the text a reader sees, not tokens
     assert "Niet getoond (te weinig rapportages): 2024-2025." in page
     # The institution itself and the coordinator still see its row.
     assert table(client_of("roc").get(f"{BASE}/").get_data(as_text=True), "stagepact-instellingen")[1][4] == "17"
