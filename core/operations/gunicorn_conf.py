@@ -16,12 +16,19 @@ Every value comes from the environment, with defaults for one small server:
 Proxy headers are not trusted here: the app decides that with its own setting
 (docs/deploy.md). gunicorn's control socket (gunicorn >= 25.1) is disabled: by
 default every server of a user shares one path, so a second server on the host
-trips over the first; nothing here uses `gunicornc`.
+trips over the first; nothing here uses `gunicornc`. Responses say
+`Server: regioplatform`, naming no component or version.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+
+import gunicorn.http.wsgi
+
+# ASVS 14.3.3: the Server header names the platform, not the web server (gunicorn's own default says
+# "gunicorn"). gunicorn writes this module global into every response; workers inherit it from the master.
+gunicorn.http.wsgi.SERVER = "regioplatform"
 
 
 def _int(name: str, default: int) -> int:

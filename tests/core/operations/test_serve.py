@@ -43,6 +43,15 @@ def get(sock: str, path: str, headers=None) -> tuple[int, str]:
         connection.close()
 
 
+def server_header(sock: str) -> str | None:
+    connection = UnixConnection(sock)
+    try:
+        connection.request("GET", "/healthz")
+        return connection.getresponse().getheader("Server")
+    finally:
+        connection.close()
+
+
 def wait_for(sock: str, process, deadline: float) -> None:
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -101,6 +110,7 @@ def test_two_servers_on_one_host(tmp_path):
             status, body = get(sock, "/metrics", {"Authorization": f"Bearer {TOKEN}"})
             assert status == 200 and 'regio_http_requests_total{endpoint="operations.healthz"' in body
         assert not (tmp_path / ".gunicorn").exists()  # no control socket, shared or not
+        assert {server_header(sock) for sock, _process in servers} == {"regioplatform"}  # no component, no version
     finally:
         for _sock, process in servers:
             if process.poll() is None:
