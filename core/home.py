@@ -59,6 +59,16 @@ def accessibility():
     return render_template("core/accessibility.html", tested_on=ACCESSIBILITY_TESTED_ON, axe_version=AXE_VERSION)
 
 
+@bp.route("/privacy")
+@public
+def privacy():
+    """The privacy statement: which personal data the platform keeps, why, for how long, and the person's rights."""
+    config = current_app.config
+    return render_template("core/privacy.html", security_days=config["RETENTION_SECURITY_EVENTS_DAYS"],
+                           mail_days=config["RETENTION_MAIL_DAYS"], idle_minutes=config["SESSION_IDLE_MINUTES"],
+                           absolute_hours=config["SESSION_ABSOLUTE_MINUTES"] // 60)
+
+
 # --- the language switch ---------------------------------------------------------------
 
 def _safe_next(target: str | None) -> str:

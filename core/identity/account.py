@@ -1,8 +1,10 @@
 """The user's own account: set a password through a link, forgotten password, change password,
-two-factor enrolment, active sessions and "log out everywhere"."""
+two-factor enrolment, active sessions, "log out everywhere" and a download of one's own data."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
+import json
+
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session,
                    url_for)
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_user
@@ -17,6 +19,7 @@ from core.forms import DutchForm
 from core.identity import invitations as membership_invitations, notices, sessions, twofactor
 from core.identity.password_links import RESET, invite_url, read_token
 from core.identity.models import User
+from core.identity.own_data import own_data
 from core.identity.passwords import check_password, hash_password, password_problem
 from core.identity.throttle import count_attempt
 from core.mail import commit_and_deliver, queue_mail
@@ -144,6 +147,15 @@ def security():
         recovery_left=twofactor.unused_recovery_codes(session_, current_user),
         form=DutchForm(),
     )
+
+
+@bp.route("/account/gegevens")
+def own_data_download():
+    """Everything the platform stores about the signed-in person, as a JSON download (ASVS 8.3.2)."""
+    authorize("account.self")
+    body = json.dumps(own_data(current_user), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": 'attachment; filename="mijn-gegevens-regioplatform.json"', "Cache-Control": "no-store"})
 
 
 @bp.route("/account/uitnodigingen")

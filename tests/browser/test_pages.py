@@ -52,6 +52,7 @@ PAGES = [
     ("inloggen", None, "/inloggen"),
     ("wachtwoord-vergeten", None, "/wachtwoord-vergeten"),
     ("toegankelijkheid", None, "/toegankelijkheid"),
+    ("privacy", None, "/privacy"),
     ("afspraak-verifieren", None, "/afspraken/verifieren"),
     ("start", "coordinator.utrecht", "/"),
     ("regio", "coordinator.utrecht", f"{REGION}/"),
@@ -113,7 +114,7 @@ def _open(browser, signed_in, demo_server, account, language):
 
 
 # Every page in Dutch (the default); in English the page types whose text differs most.
-ENGLISH = {"inloggen", "toegankelijkheid", "regio", "vsv-dashboard", "vsv-invoeren", "rif-aanvraag", "rif-stap-documenten",
+ENGLISH = {"inloggen", "toegankelijkheid", "privacy", "regio", "vsv-dashboard", "vsv-invoeren", "rif-aanvraag", "rif-stap-documenten",
            "stagepact-dashboard", "kj-dashboard", "afspraak", "account", "beheer-gebruikers", "kalender",
            "landelijk", "openbaar"}
 ENGLISH |= {name for module in _MATRICES for name in getattr(module, "BROWSER_ENGLISH", ())}

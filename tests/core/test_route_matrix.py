@@ -49,7 +49,7 @@ PUBLIC_ENDPOINTS = {"home.index", "home.health", "auth.login", "auth.logout", "a
 # Accounts (issue 4): the second sign-in step and "forgot password" must work signed out.
 PUBLIC_ENDPOINTS |= {"auth.two_factor", "account.forgot_password"}
 # The interface (issue 11): the accessibility statement and the language switch work signed out.
-PUBLIC_ENDPOINTS |= {"home.accessibility", "taal.switch"}
+PUBLIC_ENDPOINTS |= {"home.accessibility", "home.privacy", "taal.switch"}
 # Security (issue 19): the platform's public signing key, to check certificates and audit checkpoints offline.
 PUBLIC_ENDPOINTS |= {"signing.published_key"}
 # Operations (issue 17): probes for load balancers; /metrics checks its bearer token or a platform admin itself.
