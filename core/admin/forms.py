@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, EmailField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from core.concurrency import VersionField
@@ -29,6 +29,7 @@ class PlatformRoleForm(DutchForm):
 
     platform_role = SelectField(_l("Landelijke rol (zonder organisatie)"),
                                 choices=[("", _l("geen"))] + list(PLATFORM_ROLES.items()), default="")
+    shown = HiddenField()  # the role the page showed: a save is refused if another admin changed it since
 
 
 class MembershipForm(DutchForm):

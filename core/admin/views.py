@@ -14,12 +14,12 @@ from core.admin.forms import (AuditFilterForm, MembershipForm, OrganisationForm,
 from core.audit.bulk import row_changes, touches_row
 from core.audit.models import AuditEntry
 from core.authz import authorize, scoped
-from core.concurrency import Conflict, add_new, save_edit, stored_values
+from core.concurrency import Conflict, add_new, lock_for_update, save_edit, stored_values
 from core.db import db_session
 from core.forms import DutchForm
 from core.identity import notices, sessions, twofactor
 from core.identity.invite_mail import send_invite
-from core.identity.models import Membership, User, today
+from core.identity.models import PLATFORM_ROLES, Membership, User, today
 from core.mail import OutboxMessage, commit_and_deliver
 from core.operations.logs import security_event
 from core.operations.security_log import KINDS as SECURITY_KINDS, SecurityEvent
@@ -94,12 +94,26 @@ def user(user_id):
             flash(_("Lidmaatschap opgeslagen."))
             return redirect(url_for(".user", user_id=person.id))
     status = 409 if conflict else 400 if request.method == "POST" else 200
-    role_form = PlatformRoleForm(formdata=None, platform_role=person.platform_role or "")
+    return _user_page(person, form, conflict=conflict), status
+
+
+def _user_page(person, form, *, conflict=None, role_form=None, role_conflict=None) -> str:
+    """The user page: memberships, the platform role and two-factor state (with a conflict of either form)."""
+    if role_form is None:
+        role_form = PlatformRoleForm(formdata=None, platform_role=person.platform_role or "")
+    role_form.shown.data = person.platform_role or ""
     return render_template("admin/user.html", person=person, form=form, remove_form=DutchForm(), conflict=conflict,
-                           role_form=role_form,
+                           role_form=role_form, role_conflict=role_conflict,
                            two_factor=twofactor.has_two_factor(db_session(), person),
                            two_factor_pending=twofactor.credential(db_session(), person) is not None,
-                           two_factor_required=twofactor.requires_two_factor(person)), status
+                           two_factor_required=twofactor.requires_two_factor(person))
+
+
+def _membership_form() -> MembershipForm:
+    form = MembershipForm(formdata=None)
+    form.organisation.choices = [(o.id, f"{o.name} ({o.identifier})") for o in
+                                 db_session().scalars(select(Organisation).order_by(Organisation.name))]
+    return form
 
 
 def _save_membership(session, person, form) -> Conflict | None:
@@ -128,8 +142,17 @@ def set_platform_role(user_id):
     if not form.validate_on_submit():
         flash(_("Kies een landelijke rol uit de lijst."))
         return redirect(url_for(".user", user_id=person.id))
+    session_ = db_session()
+    lock_for_update(session_, person)  # a second save waits here, then sees the first one's role
+    session_.refresh(person)
+    if form.shown.data is not None and form.shown.data != (person.platform_role or ""):
+        session_.rollback()  # someone else changed the role since this page was shown: nothing is written
+        person = session_.get(User, user_id)
+        stored = [(str(form.platform_role.label.text),
+                   str(PLATFORM_ROLES.get(person.platform_role, _("geen"))) if person.platform_role else _("geen"))]
+        return _user_page(person, _membership_form(), role_form=form, role_conflict=Conflict.changed(stored)), 409
     person.platform_role = form.platform_role.data or None
-    db_session().commit()
+    session_.commit()
     flash(_("Landelijke rol van %(name)s opgeslagen.", name=person.name))
     return redirect(url_for(".user", user_id=person.id))
 

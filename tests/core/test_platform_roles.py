@@ -2,6 +2,8 @@
 assessor holds only what instruments grant it (hello: reading greetings everywhere); a platform admin sets them."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from core.cli import main as regio
@@ -87,6 +89,36 @@ def test_a_platform_admin_gives_and_takes_the_ministry_role(app):
     admin.post(f"/beheer/gebruikers/{person}/landelijke-rol", data={"platform_role": ""})
     with app.app_context():
         assert db_session().get(User, person).platform_role is None
+
+
+def test_two_admins_changing_one_platform_role_do_not_overwrite_each_other_unseen(app):
+    """Both pages showed "geen"; the first save stores its role, the second is refused (409) and shows it."""
+    from core.db import db_session
+    from core.identity.models import User
+
+    person = make_user(app, "wissel@ministerie.example")
+    admins = []
+    for email in ("een@platform.example", "twee@platform.example"):
+        make_user(app, email, platform_admin=True)
+        client = app.test_client()
+        assert login(client, email).status_code == 302
+        page = html(client.get(f"/beheer/gebruikers/{person}"))
+        assert re.search(r'name="shown"[^>]*value=""', page) or re.search(r'value=""[^>]*name="shown"', page)
+        admins.append(client)
+    first = admins[0].post(f"/beheer/gebruikers/{person}/landelijke-rol", data={"platform_role": "ministry", "shown": ""})
+    assert first.status_code == 302
+    second = admins[1].post(f"/beheer/gebruikers/{person}/landelijke-rol", data={"platform_role": "assessor", "shown": ""})
+    assert second.status_code == 409
+    text = " ".join(re.sub(r"<[^>]+>", " ", html(second)).split())
+    assert "Iemand anders heeft dit intussen gewijzigd" in text and "Nu opgeslagen Landelijke rol (zonder organisatie) ministerie (landelijk, alleen lezen)" in text
+    with app.app_context():
+        assert db_session().get(User, person).platform_role == "ministry"
+    # Saving the shown form again (it now carries the stored role) replaces it knowingly.
+    again = admins[1].post(f"/beheer/gebruikers/{person}/landelijke-rol",
+                           data={"platform_role": "assessor", "shown": "ministry"})
+    assert again.status_code == 302
+    with app.app_context():
+        assert db_session().get(User, person).platform_role == "assessor"
 
 
 def test_the_cli_creates_a_ministry_user(app):
