@@ -86,20 +86,28 @@ def platform_tokens():
                                 expires_on=form.expires_on.data, created_by_id=current_user.id)
         session.commit()
         form = platform_token_form(formdata=None)
-    rows = session.scalars(select(ApiToken).where(ApiToken.organisation_id.is_(None))
+    rows = session.scalars(_platform_tokens_of(current_user)
                            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())).all()
     status = 400 if form.errors else 200
     return render_template("api/platform_tokens.html", tokens=rows, form=form, secret=secret, today=today(),
                            action_form=DutchForm()), status
 
 
+def _platform_tokens_of(user):
+    """The platform tokens a user manages: every one for a platform admin, only their own for the ministry."""
+    stmt = select(ApiToken).where(ApiToken.organisation_id.is_(None))
+    if not user.is_platform_admin:  # the ministry writes nothing of others, not even a revocation
+        stmt = stmt.where(ApiToken.created_by_id == user.id)
+    return stmt
+
+
 @bp.route("/beheer/api-sleutels/<int:api_token_id>/intrekken", methods=["POST"])
 def platform_revoke(api_token_id):
-    """Revoke a platform token."""
+    """Revoke a platform token (a platform admin any, the ministry its own)."""
     authorize("api.platform_tokens")
     session = db_session()
-    row = session.get(ApiToken, api_token_id)
-    if row is None or not row.is_platform:
+    row = session.scalar(_platform_tokens_of(current_user).where(ApiToken.id == api_token_id))
+    if row is None:
         abort(404)
     if not DutchForm().validate_on_submit():
         abort(400)

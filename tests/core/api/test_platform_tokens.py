@@ -84,6 +84,23 @@ def test_the_ministry_makes_and_revokes_platform_read_tokens_like_a_platform_adm
     assert ministry.get("/beheer/").status_code == 403  # the rest of platform management stays the admins'
 
 
+def test_the_ministry_neither_sees_nor_revokes_a_platform_token_it_did_not_make(world):
+    from core.api.models import ApiToken
+    from core.db import db_session
+    from core.testing import login
+
+    secret = make_platform_token(world)  # made by a platform admin, named "Ministerie"
+    make_user(world.app, "bureau@ministerie.example", platform_role="ministry")
+    ministry = world.app.test_client()
+    assert login(ministry, "bureau@ministerie.example").status_code == 302
+    with world.app.app_context():
+        token_id = db_session().query(ApiToken.id).filter(ApiToken.organisation_id.is_(None)).scalar()
+    assert "Ministerie" not in ministry.get(PAGE).get_data(as_text=True)
+    assert ministry.post(f"{PAGE}/{token_id}/intrekken").status_code == 404
+    assert world.app.test_client().get("/api/v1/regions", headers=bearer(secret)).status_code == 200  # still works
+    assert "Ministerie" in world.client("platform@example.nl").get(PAGE).get_data(as_text=True)
+
+
 def test_a_national_assessor_and_an_organisation_admin_make_no_platform_token(world):
     from core.testing import login
 
