@@ -222,7 +222,7 @@ def report_counts():
                 row.count, row.is_demo = count, False
         try:
             session.commit()
-        except IntegrityError:  # an Excel import stored a count for the same cell at this moment: shown, no 500
+        except IntegrityError:  # an import stored this reporter's count of the cell at this moment: shown
             session.rollback()
             stored = session.scalars(select(MonitorCount).where(
                 MonitorCount.region_id == region.id, MonitorCount.organisation_id == reporter.id,
