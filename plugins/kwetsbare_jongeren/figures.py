@@ -163,3 +163,14 @@ def own_reports(region_id: int, municipality: str, period: str, categories) -> i
             .where(MonitorCount.region_id == region_id, MonitorCount.municipality == municipality,
                    MonitorCount.period == period, MonitorCount.category.in_(list(categories)), own_report()))
     return db_session().scalar(stmt) or 0
+
+
+def not_counted(region_id: int, period: str, org_ids) -> int:
+    """How many counts the organisations `org_ids` reported in `period` that do not count (`counted`: another
+    report of the same cell does), so a reporter can see that its report is stored but not in the figures."""
+    if not org_ids:
+        return 0
+    stmt = select(func.count()).select_from(MonitorCount).where(
+        MonitorCount.region_id == region_id, MonitorCount.period == period,
+        MonitorCount.organisation_id.in_(sorted(org_ids)), ~counted())
+    return db_session().scalar(stmt) or 0

@@ -99,6 +99,7 @@ def index():
         for muni in current.rows:
             orgs = {current.reporters[(muni, c)] for c in CATEGORIES if (muni, c) in current.reporters}
             reported_by[muni] = ", ".join(sorted(who.get(o, _("onbekend")) for o in orgs))
+    overruled = figures.not_counted(region.id, period, viewer.org_ids) if period and not viewer.raw else 0
     chart = None
     if history:
         series = [Series(str(CATEGORY_LABELS[cat]), tuple(t.totals[cat].value for _p, t in history))
@@ -112,7 +113,7 @@ def index():
         "kwetsbare_jongeren/index.html", region=region, settings=settings, names=names,
         signed=_signed_matrix(region, names), role_labels=ROLE_LABELS, task_labels=TASK_LABELS, history=history,
         periods=periods, period=period, current=current, munis=munis, categories=CATEGORIES,
-        category_labels=CATEGORY_LABELS, chart=chart, reported_by=reported_by, complete=complete,
+        category_labels=CATEGORY_LABELS, chart=chart, reported_by=reported_by, complete=complete, overruled=overruled,
         complete_periods=[p for p in periods if complete[p].is_complete],
         jikp=figures.jikp_for(region.rmc_code), raw=viewer.raw, demo=figures.has_demo(region.id),
         may_report=may(current_user, f"{KEY}.report", region), may_draft=may(current_user, "agreement.draft", region))

@@ -90,6 +90,10 @@ def test_municipality_and_rmc_both_report_and_the_municipalitys_own_report_count
     # The RMC sees Utrecht's small count suppressed, not its own 3 in its place.
     rmc_page = world.client("coord").get(f"{BASE}/?periode={P}").get_data(as_text=True)
     assert "<td>&lt;5</td>" in cells_of(rmc_page, "Gemeente Utrecht")
+    # The RMC is told that two of its reports are stored but not in the figures; Utrecht's are all counted.
+    assert ("2 aantallen die uw organisatie voor 2024-2025 meldde, tellen niet mee in de cijfers: voor dezelfde "
+            "gemeente en categorie telt een andere melding, meestal die van de gemeente zelf.") in rmc_page
+    assert "niet mee in de cijfers" not in page
     # The maintained sums (national overview) count the cell once, the same way.
     assert national_sums(world) == {"count:in beeld": 52, "count:zonder passend aanbod": 3}
 
