@@ -6,10 +6,28 @@ viewer may see of it is decided cell by cell (access.Viewer): raw for
 platform admins, own cells raw for the reporting organisation, everything
 else through `suppression.suppress`.
 
-No double counting: a municipality and the RMC may both report about the
-same municipality, but the table holds one count per municipality, period
-and category (the model's unique key; a later report replaces the earlier
-one), so every cell and every region total counts each municipality once.
+Which report counts (one rule, implemented once: `counted`). Each organisation
+keeps its own report (the natural key of a count is reporter, municipality,
+period and category), so a municipality and the RMC may both report about the
+same municipality, period and category. The figures count every municipality
+once per period and category:
+
+    The municipality's own report counts. Without one, the report of the
+    organisation that reported the cell first counts (in practice the
+    region's one RMC).
+
+"First" is the report stored first (the lowest row id): a correction by its
+reporter keeps it counting, and a later report by yet another organisation
+never silently takes its place; only the municipality's own report does. The
+page states the rule in Dutch where the figures are explained (index.html).
+
+`counted` is a SQL condition on a count. Every reader of the figures goes
+through it: `region_rows` and `latest_period_rows` (the page, the widget, the
+suppression, the completeness, the public page, the published export and the
+preview hook), and the maintained sums (national.aggregates takes it as the
+`where` of its declarations; the core recomputes a region's sums on every
+write, so a report that starts or stops counting when the other one comes or
+goes is picked up), through which retention keeps the sums of removed periods.
 """
 from __future__ import annotations
 
@@ -17,9 +35,10 @@ import csv
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased
 
-from core.plugin_api import Completeness, completeness, db_session, lazy_gettext
+from core.plugin_api import Completeness, Organisation, completeness, db_session, lazy_gettext
 
 from .models import CATEGORIES, MonitorCount
 from .access import Viewer
@@ -29,6 +48,24 @@ JIKP_SOURCE = lazy_gettext("OCW in cijfers, 'Jongeren in kwetsbare positie in de
                            "naar 2022-2023 (bepaling 1 oktober)")
 JIKP_URL = ("https://www.ocwincijfers.nl/themas/jongeren-in-een-kwetsbare-positie/"
             "jongeren-in-kwetsbare-positie-in-de-rmc-regio")
+
+
+def own_report(count=MonitorCount):
+    """SQL: `count` was reported by the municipality it is about (its reporter's CBS code is the municipality)."""
+    reporter = aliased(Organisation)
+    return exists(select(reporter.id).where(reporter.id == count.organisation_id,
+                                            reporter.identifier == count.municipality))
+
+
+def counted(count=MonitorCount):
+    """SQL condition on `count` (MonitorCount or an alias of it): this report is the one that counts for its
+    municipality, period and category (the rule in the module docstring)."""
+    other = aliased(MonitorCount)
+    beaten = exists(select(other.id).where(
+        other.region_id == count.region_id, other.municipality == count.municipality,
+        other.period == count.period, other.category == count.category, other.id != count.id,
+        or_(own_report(other), other.id < count.id)))
+    return or_(own_report(count), ~beaten)
 
 
 def municipalities(region) -> dict[str, str]:
@@ -43,9 +80,10 @@ def reporter_names(region) -> dict[int, str]:
 
 
 def region_rows(region_id: int, session=None) -> list[tuple[int, str, str, str, int]]:
-    """(organisation id, municipality, period, category, count) of every count in the region."""
+    """(organisation id, municipality, period, category, count) of every count in the region that counts: one
+    per municipality, period and category (`counted`)."""
     stmt = select(MonitorCount.organisation_id, MonitorCount.municipality, MonitorCount.period,
-                  MonitorCount.category, MonitorCount.count).where(MonitorCount.region_id == region_id)
+                  MonitorCount.category, MonitorCount.count).where(MonitorCount.region_id == region_id, counted())
     return [tuple(r) for r in (session or db_session()).execute(stmt)]
 
 
@@ -55,7 +93,8 @@ def latest_period_rows(region_id: int, session=None) -> list[tuple[int, str, str
     latest = select(func.max(MonitorCount.period)).where(MonitorCount.region_id == region_id).scalar_subquery()
     stmt = select(MonitorCount.organisation_id, MonitorCount.municipality, MonitorCount.period,
                   MonitorCount.category, MonitorCount.count).where(MonitorCount.region_id == region_id,
-                                                                   MonitorCount.period == latest)
+                                                                   MonitorCount.period == latest,
+                                                                   counted())
     return [tuple(r) for r in (session or db_session()).execute(stmt)]
 
 
@@ -72,9 +111,9 @@ def periods(rows) -> list[str]:
 def table(rows, period: str, names: dict[str, str], *, threshold: int, viewer: Viewer) -> Published:
     """Municipalities x categories for one period, with region totals per category.
 
-    Each cell is the one count of that municipality, period and category (never a sum of reports by the
-    municipality and the RMC); `reporters` says who reported it, and the viewer knows the cells their
-    organisation reported.
+    `rows` hold one count per municipality, period and category (region_rows: the report that counts, never
+    a sum of reports by the municipality and the RMC); `reporters` says who reported it, and the viewer knows
+    the cells whose counting report their organisation made.
     """
     values: dict[tuple[str, str], int] = {}
     reporters: dict[tuple[str, str], int] = {}
@@ -115,3 +154,23 @@ def jikp_for(rmc_code: str) -> dict | None:
         return None
     return {"percent": row["share_vulnerable_transition_percent"], "from": row["school_year_from"],
             "to": row["school_year_to"], "source": JIKP_SOURCE, "url": JIKP_URL}
+
+
+def own_reports(region_id: int, municipality: str, period: str, categories) -> int:
+    """How many of `categories` the municipality reported itself in `period`: there another organisation's
+    report does not count (`counted`)."""
+    stmt = (select(func.count()).select_from(MonitorCount)
+            .where(MonitorCount.region_id == region_id, MonitorCount.municipality == municipality,
+                   MonitorCount.period == period, MonitorCount.category.in_(list(categories)), own_report()))
+    return db_session().scalar(stmt) or 0
+
+
+def not_counted(region_id: int, period: str, org_ids) -> int:
+    """How many counts the organisations `org_ids` reported in `period` that do not count (`counted`: another
+    report of the same cell does), so a reporter can see that its report is stored but not in the figures."""
+    if not org_ids:
+        return 0
+    stmt = select(func.count()).select_from(MonitorCount).where(
+        MonitorCount.region_id == region_id, MonitorCount.period == period,
+        MonitorCount.organisation_id.in_(sorted(org_ids)), ~counted())
+    return db_session().scalar(stmt) or 0

@@ -55,16 +55,19 @@ class Responsibility(Audited, Base):
 class MonitorCount(Audited, Base):
     """An aggregated count reported by a municipality or the RMC: never about one person.
 
-    One count per municipality, period and category, whoever reports it, so
-    no young person is counted twice in the region's totals: a municipality
-    reports about itself, the RMC about any municipality of its region, and a
-    later report by the other party replaces the count (the audit log keeps
-    both). `organisation_id` is who reported the count that is stored now.
+    One count per reporter, municipality, period and category: a municipality
+    reports about itself, the RMC about any municipality of its region, and
+    each keeps its own report (an upload or a form changes only the reporter's
+    own counts). When both reported the same municipality, period and category,
+    the region's figures count it once, by the rule in figures.py (the
+    municipality's own report counts). `organisation_id` is the reporter. The
+    unique key starts with the cell, so finding the other reports of a cell
+    (figures.counted) is an index look-up.
     """
 
     __tablename__ = "kwetsbare_jongeren_count"
-    __table_args__ = (UniqueConstraint("region_id", "municipality", "period", "category",
-                                       name="uq_kwetsbare_jongeren_count_municipality_period_category"),)
+    __table_args__ = (UniqueConstraint("region_id", "municipality", "period", "category", "organisation_id",
+                                       name="uq_kwetsbare_jongeren_count_cell_reporter"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"))

@@ -15,6 +15,7 @@ from sqlalchemy import distinct, func
 from core.plugin_api import (Aggregate, NationalSection, NationalTable, PublicFigures, Series, aggregate_table,
                              bar_chart, completeness, lazy_gettext)
 
+from .figures import counted
 from .models import CATEGORIES, CATEGORY_LABELS, MonitorCount
 from .settings import KwetsbareJongerenSettings
 from .suppression import suppress
@@ -23,11 +24,16 @@ KEY = "kwetsbare_jongeren"
 
 
 def aggregates() -> list[Aggregate]:
-    """Per region and period: the count per category, and how many municipalities have counts."""
+    """Per region and period: the count per category, and how many municipalities have counts.
+
+    Only the reports that count are summed (figures.counted: one per municipality, period and category),
+    so a cell that the municipality and the RMC both reported is in the sums once, as on the region page.
+    """
     return [Aggregate(name="counts", model=MonitorCount, period="period", split_by="category",
-                      measures={"count": func.sum(MonitorCount.count)}),
+                      measures={"count": func.sum(MonitorCount.count)}, where=counted()),
             Aggregate(name="reported", model=MonitorCount, period="period",
-                      measures={"municipalities": func.count(distinct(MonitorCount.municipality))})]
+                      measures={"municipalities": func.count(distinct(MonitorCount.municipality))},
+                      where=counted())]
 
 
 def overview() -> dict:

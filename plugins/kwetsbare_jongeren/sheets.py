@@ -1,10 +1,13 @@
 """The Excel sheets of kwetsbare_jongeren: "monitor" (report counts) and "monitor-regio" (the published figures).
 
-"monitor": aggregated counts per municipality, period and category; one count
-per municipality, period and category, whoever reports it (natural key
-gemeente + periode + categorie; Melder says who reported it). Its export holds
-the rows the user's organisation reported, unsuppressed (all rows for
-platform admins), so export and import again changes nothing. Rules beyond
+"monitor": aggregated counts per municipality, period and category, each
+organisation its own (natural key melder + gemeente + periode + categorie):
+an upload is compared with, and changes, only the counts of the organisations
+in its Melder column, which the user must be allowed to report for, so it
+never shows or overwrites another organisation's count. When the municipality
+and the RMC both reported a cell, the figures count it once (figures.counted).
+Its export holds the rows the user's organisation reported, unsuppressed (all
+rows for platform admins), so export and import again changes nothing. Rules beyond
 the column kinds: the period has the region's format (quarter or school
 year), and a municipality reports only about itself (the RMC about any
 municipality of its region).
@@ -105,14 +108,15 @@ COLUMNS = (
 )
 RULES = (RowRule("period", _period_rule, needs=("period", "organisation_id")),
          RowRule("municipality", _own_municipality_rule, needs=("organisation_id", "municipality")))
-NATURAL_KEY = ("municipality", "period", "category")
+NATURAL_KEY = ("organisation_id", "municipality", "period", "category")
 # Written on the workbook's "Toelichting" sheet: part of the file format, so Dutch in every language
 # (like the headers and help texts); marked with N_ so the sheet's page shows them in the reader's language.
 # The rules' and the screen's messages are in the language of whoever uploads, like the core's cell messages.
 MONITOR_DESCRIPTION = N_(
-    "Geaggregeerde aantallen jongeren per gemeente, periode en categorie. Per gemeente, periode en "
-    "categorie telt één aantal: meldt het RMC een aantal dat de gemeente al meldde (of andersom), "
-    "dan vervangt het nieuwe aantal het oude. Nooit persoonsgegevens: een bestand met kolommen als "
+    "Geaggregeerde aantallen jongeren per gemeente, periode en categorie. Elke melder heeft zijn eigen "
+    "aantallen: een bestand wijzigt alleen de aantallen van de organisatie in de kolom Melder. Meldden "
+    "de gemeente en het RMC allebei een aantal voor dezelfde gemeente, periode en categorie, dan telt in "
+    "de cijfers de melding van de gemeente zelf. Nooit persoonsgegevens: een bestand met kolommen als "
     "naam, geboortedatum, BSN of adres, met een getal dat de BSN-elfproef doorstaat of met een datum "
     "wordt in zijn geheel geweigerd.")
 PUBLISHED_DESCRIPTION = N_(
@@ -127,8 +131,10 @@ def stored_as_published(session, region, user, rows):
 
     Counts the user's organisation reported (and every count for platform
     admins) are shown as stored; any other count as the page publishes it
-    ("<5", "afgeschermd" or the number), so uploading a row over another
-    organisation's count does not give that count away.
+    ("<5", "afgeschermd" or the number). The natural key includes the
+    reporter, so an upload only meets stored counts of the organisations it
+    may report for; this keeps the preview from giving a count away should a
+    role ever report for another organisation.
     """
     viewer = access.viewer_of(user)
     if viewer.raw or not rows:
@@ -187,7 +193,7 @@ def published_rows(session, region, user):
                     count = shown.text if shown.hidden else shown.value
                     yield [published.reporters[(muni, category)], muni, period, category, count]
         if viewer.raw:
-            continue  # the stored rows only: an admin's export imports again unchanged
+            continue  # the counting reports only: an admin's export imports again unchanged
         for category in CATEGORIES:
             total = published.totals[category]
             if total.hidden or total.value is not None:

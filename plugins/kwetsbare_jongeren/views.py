@@ -99,6 +99,7 @@ def index():
         for muni in current.rows:
             orgs = {current.reporters[(muni, c)] for c in CATEGORIES if (muni, c) in current.reporters}
             reported_by[muni] = ", ".join(sorted(who.get(o, _("onbekend")) for o in orgs))
+    overruled = figures.not_counted(region.id, period, viewer.org_ids) if period and not viewer.raw else 0
     chart = None
     if history:
         series = [Series(str(CATEGORY_LABELS[cat]), tuple(t.totals[cat].value for _p, t in history))
@@ -112,7 +113,7 @@ def index():
         "kwetsbare_jongeren/index.html", region=region, settings=settings, names=names,
         signed=_signed_matrix(region, names), role_labels=ROLE_LABELS, task_labels=TASK_LABELS, history=history,
         periods=periods, period=period, current=current, munis=munis, categories=CATEGORIES,
-        category_labels=CATEGORY_LABELS, chart=chart, reported_by=reported_by, complete=complete,
+        category_labels=CATEGORY_LABELS, chart=chart, reported_by=reported_by, complete=complete, overruled=overruled,
         complete_periods=[p for p in periods if complete[p].is_complete],
         jikp=figures.jikp_for(region.rmc_code), raw=viewer.raw, demo=figures.has_demo(region.id),
         may_report=may(current_user, f"{KEY}.report", region), may_draft=may(current_user, "agreement.draft", region))
@@ -206,32 +207,28 @@ def report_counts():
         session = db_session()
         reporter = form.reporters[form.organisation.data]
         municipality, period = form.municipality.data, form.period.data
-        # One count per municipality, period and category: a count that the other party (the municipality
-        # or the RMC) reported before is replaced, and the reporter becomes this organisation.
+        # Each organisation its own counts: the form writes the reporter's counts and no one else's. Where the
+        # municipality reported a cell itself, the RMC's count is stored but does not count (figures.counted); the
+        # message says so.
         authorize(f"{KEY}.report", MonitorCount(region_id=region.id, organisation_id=reporter.id))
-        # The counts are replaced knowingly (the message names whose counts were replaced), so they are read
-        # under the lock of the region: a simultaneous report waits, and then names this one's as replaced.
-        lock_for_update(session, region)
-        session.expire_all()
-        replaced: dict[int, int] = {}
         for category, count in form.counts().items():
             row = session.scalar(select(MonitorCount).where(
-                MonitorCount.region_id == region.id, MonitorCount.municipality == municipality,
-                MonitorCount.period == period, MonitorCount.category == category))
+                MonitorCount.region_id == region.id, MonitorCount.organisation_id == reporter.id,
+                MonitorCount.municipality == municipality, MonitorCount.period == period,
+                MonitorCount.category == category))
             if row is None:
                 session.add(MonitorCount(region_id=region.id, organisation_id=reporter.id, municipality=municipality,
                                          period=period, category=category, count=count))
-                continue
-            if row.organisation_id != reporter.id:
-                replaced[row.organisation_id] = replaced.get(row.organisation_id, 0) + 1
-            row.organisation_id, row.count, row.is_demo = reporter.id, count, False
+            else:
+                row.count, row.is_demo = count, False
         try:
             session.commit()
-        except IntegrityError:  # an Excel import stored a count for the same cell at this moment: shown, no 500
+        except IntegrityError:  # an import stored this reporter's count of the cell at this moment: shown
             session.rollback()
             stored = session.scalars(select(MonitorCount).where(
-                MonitorCount.region_id == region.id, MonitorCount.municipality == municipality,
-                MonitorCount.period == period).order_by(MonitorCount.category)).all()
+                MonitorCount.region_id == region.id, MonitorCount.organisation_id == reporter.id,
+                MonitorCount.municipality == municipality, MonitorCount.period == period)
+                .order_by(MonitorCount.category)).all()
             conflict = Conflict.clashed([(str(CATEGORY_LABELS.get(c.category, c.category)), number(c.count))
                                          for c in stored])
             return render_template("kwetsbare_jongeren/report.html", region=region, form=form, settings=settings,
@@ -239,12 +236,15 @@ def report_counts():
                                    conflict=conflict), 409
         message = _("De aantallen voor %(municipality)s, %(period)s zijn opgeslagen.",
                     municipality=munis[municipality], period=period)
-        names = figures.reporter_names(region)
-        for org_id, n in replaced.items():
-            who = names.get(org_id) or _("een andere organisatie")
-            message += " " + ngettext("%(count)s aantal vervangt wat %(who)s eerder meldde.",
-                                      "%(count)s aantallen vervangen wat %(who)s eerder meldde.", n,
-                                      count=number(n), who=who)
+        if reporter.identifier != municipality:
+            overruled = figures.own_reports(region.id, municipality, period, form.counts())
+            if overruled:
+                message += " " + ngettext(
+                    "%(count)s aantal telt niet mee in de cijfers: %(municipality)s meldde het zelf, en dan telt "
+                    "de melding van de gemeente.",
+                    "%(count)s aantallen tellen niet mee in de cijfers: %(municipality)s meldde ze zelf, en dan "
+                    "telt de melding van de gemeente.", overruled, count=number(overruled),
+                    municipality=munis[municipality])
         flash(message)
         return redirect(url_for(".index", periode=period), 303)
     return render_template("kwetsbare_jongeren/report.html", region=region, form=form, settings=settings,

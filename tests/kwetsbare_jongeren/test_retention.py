@@ -81,6 +81,26 @@ def test_purge_removes_old_counts_and_keeps_the_sums(world):
     assert counts[(rmc19, recent, "count:in beeld")] == 11
 
 
+def test_a_cell_two_organisations_reported_stays_counted_once_after_the_purge(world):
+    """The municipality and the RMC both reported an old cell: the sums hold the municipality's count once,
+    before and after the purge removes both reports."""
+    from core.db import db_session
+    from core.plugin_api import Region
+
+    old = _years_ago(4)
+    world.add_counts([("GM0344", "GM0344", old, "in beeld", 7), ("MC19", "GM0344", old, "in beeld", 100),
+                      ("MC19", "GM0310", old, "in beeld", 3)])
+    with world.app.app_context():
+        rmc19 = db_session().scalar(select(Region.id).where(Region.slug == "rmc-19"))
+    before = _sums(world)
+    assert before[0][(rmc19, old, "count:in beeld")] == 10  # 7 + 3, not 110
+    assert before[1][(rmc19, old, "municipalities")] == 2
+    result = world.cli("purge")
+    assert f"Bewaartermijn {KEY} in rmc-19: 3 uit kwetsbare_jongeren_count" in result.output
+    assert world.counts() == {}
+    assert _sums(world) == before
+
+
 def test_the_platform_default_applies_where_a_region_sets_nothing(app_factory):
     """INSTRUMENT_RETENTION_MONTHS: rmc-29 sets no retention_months, so the platform's 24 months apply there."""
     world = World(app_factory(INSTRUMENT_RETENTION_MONTHS={KEY: 24}))
