@@ -113,3 +113,24 @@ def test_verify_notices_a_row_removed_from_the_row_index(app, editor):
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
         f"audit-regel {entry.id}: de rijen-index (audit_row) wijkt af van de rijen in de regel")
+
+
+def test_each_created_row_is_audited_under_its_own_id_when_ids_come_out_of_file_order(app, editor, monkeypatch):
+    """The ids of new rows are matched to the file's rows in order; rows that do not line up (inserted in
+    another order, another writer's row in between) are still audited under their own id."""
+    from core.audit.bulk import row_changes
+    from core.excel import store
+
+    def reversed_with_another_row_first(conn, table, columns, rows, **kwargs):
+        other = tuple("Van iemand anders" if c == "text" else v for c, v in zip(columns, rows[0]))
+        store_insert(conn, table, columns, [other], **kwargs)
+        store_insert(conn, table, columns, list(reversed(rows)), **kwargs)
+
+    store_insert = store.insert_rows
+    monkeypatch.setattr(store, "insert_rows", reversed_with_another_row_first)
+    assert run_import(app, openpyxl_file([row("Een"), row("Twee"), row("Drie")])).ok
+    stored = {g["id"]: g["text"] for g in greetings(app)}
+    assert sorted(stored.values()) == ["Drie", "Een", "Twee", "Van iemand anders"]
+    (entry,) = greeting_entries(app)
+    audited = {int(key): after["text"] for key, _before, after in row_changes(entry)}
+    assert audited == {row_id: text_ for row_id, text_ in stored.items() if text_ != "Van iemand anders"}
