@@ -87,7 +87,59 @@ def run_worker(args) -> None:
         return result
 
     Worker.execute_job = execute_job
+    instrument(redis, f"{args.queue}:phases")
     worker.run(build_app(args.database_url, args.redis_url, args.queue))
+
+
+# The steps of the two jobs, timed in the work horse (the worker patches them before it forks one):
+# (module, function, label). check_deferred runs inside open_sheet, lock_rows ... write_diff inside
+# commit_staged; each step's time is its own (the steps inside it taken off), its peak the work horse's
+# largest resident set so far when the step ends (VmHWM), so the step where the peak rises reached it.
+STEPS = [("core.excel.engine", "check_workbook", "safety check"),
+         ("core.excel.engine", "check_deferred", "sheet size check"),
+         ("core.excel.engine", "open_sheet", "open (calamine loads the sheet)"),
+         ("core.excel.engine", "validate", "read + validate"),
+         ("core.excel.engine", "compute_diff", "diff"),
+         ("core.excel.engine", "stage_prepared", "stage + commit"),
+         ("core.excel.stage", "load", "load staged"),
+         ("core.excel.stage", "diff_of", "decode staged rows"),
+         ("core.excel.engine", "lock_rows", "lock rows"),
+         ("core.excel.engine", "recheck", "re-check stored rows"),
+         ("core.excel.engine", "recheck_rules", "re-check rules"),
+         ("core.excel.engine", "write_diff", "write rows + audit"),
+         ("core.excel.engine", "commit_staged", "commit")]
+
+
+def horse_peak_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def instrument(redis, key: str) -> None:
+    """Wrap STEPS so that each call pushes {step, seconds, peak_mb} onto the Redis list `key`."""
+    import importlib
+
+    inner: list[float] = []  # time spent in nested steps, per open step
+
+    def timed(func, label):
+        def step(*args, **kwargs):
+            inner.append(0.0)
+            start = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                spent = time.perf_counter() - start
+                own = spent - inner.pop()
+                if inner:
+                    inner[-1] += spent
+                redis.rpush(key, json.dumps({"step": label, "seconds": own, "peak_mb": horse_peak_mb()}))
+        return step
+
+    for module_name, name, label in STEPS:
+        module = importlib.import_module(module_name)
+        setattr(module, name, timed(getattr(module, name), label))
 
 
 def run_web(args) -> None:
@@ -170,6 +222,19 @@ def wait_for_worker(redis_url: str, queue: str) -> None:
         time.sleep(0.1)
 
 
+def reaped_peak_mb(redis_url: str, queue: str) -> float:
+    """The worker's reaped work horses' peak so far (it is stored just after a job's horse ends)."""
+    from redis import Redis
+
+    connection = Redis.from_url(redis_url)
+    for _ in range(100):
+        value = connection.get(f"{queue}:peak_kb")
+        if value is not None:
+            return int(value) / 1024
+        time.sleep(0.1)
+    return 0.0
+
+
 def start(kind: str, args, queue: str, **extra) -> subprocess.Popen:
     command = [sys.executable, __file__, f"--{kind}", "--database-url", args.database_url, "--redis-url",
                args.redis_url, "--queue", queue]
@@ -194,7 +259,7 @@ def one_size(args, rows: int, tmp: Path, base_url: str, queue: str) -> dict:
     floors = {k: excel_bench.run_child(k, file=sheet, database_url=args.database_url, rows=rows,
                                        orgs=json.dumps(args.orgs)) for k in ("parse", "insert")}
     excel_bench.clear(args.app)
-    Redis.from_url(args.redis_url).delete(f"{queue}:peak_kb")
+    Redis.from_url(args.redis_url).delete(f"{queue}:peak_kb", f"{queue}:phases")
     worker = start("worker", args, queue)  # fresh for each size: its children's peak is this size's
     wait_for_worker(args.redis_url, queue)
     client = args.app.test_client()
@@ -210,6 +275,7 @@ def one_size(args, rows: int, tmp: Path, base_url: str, queue: str) -> dict:
         if job.state != "done" or not job.result_token:
             raise SystemExit(f"upload job ended {job.state}: {job.message}")
         uploaded = time.perf_counter()
+        upload_peak = reaped_peak_mb(args.redis_url, queue)
         confirm = client.post(f"{SHEET_URL}{job.result_token}/bevestigen")
         job = wait_for_job(args.app, confirm.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
         if job.state != "done":
@@ -219,12 +285,15 @@ def one_size(args, rows: int, tmp: Path, base_url: str, queue: str) -> dict:
         probe.stopped.set()
         probe.join()
         stop(worker)
-    peak_kb = int(Redis.from_url(args.redis_url).get(f"{queue}:peak_kb") or 0)
+    redis = Redis.from_url(args.redis_url)
+    peak_kb = int(redis.get(f"{queue}:peak_kb") or 0)
+    steps = [json.loads(item) for item in redis.lrange(f"{queue}:phases", 0, -1)]
+    redis.delete(f"{queue}:phases")
     return {"rows": rows, "written": job.rows_written, "mb": sheet.stat().st_size / 1e6,
             "upload": uploaded - began, "confirm": ended - uploaded, "seconds": ended - began,
             "peak_mb": peak_kb / 1024, "floor": floors["parse"]["seconds"] + floors["insert"]["seconds"],
             "probe_max": max(probe.times), "probe_slow": sum(t > 1 for t in probe.times),
-            "probes": len(probe.times), "probe_errors": probe.errors}
+            "probes": len(probe.times), "probe_errors": probe.errors, "steps": steps, "upload_peak_mb": upload_peak}
 
 
 def main() -> None:
@@ -267,7 +336,9 @@ def main() -> None:
                   f"  = {r['seconds'] / r['floor']:.1f}x floor")
             limit = 250 if rows <= 100_000 else 1024
             print(f"worker   peak {r['peak_mb']:6.0f} MB  target < {limit} MB: "
-                  f"{'ok' if r['peak_mb'] < limit else 'MISSED'}")
+                  f"{'ok' if r['peak_mb'] < limit else 'MISSED'}   (upload job {r['upload_peak_mb']:.0f} MB)")
+            print("steps    " + "; ".join(f"{s['step']} {s['seconds']:.1f} s (peak {s['peak_mb']:.0f} MB)"
+                                          for s in r["steps"]))
             print(f"web      {r['probes']} requests of the region page meanwhile, slowest {r['probe_max']:.2f} s, "
                   f"{r['probe_slow']} over 1 s, {r['probe_errors']} failed: "
                   f"{'ok' if r['probe_slow'] == 0 and r['probe_errors'] == 0 else 'MISSED'}")
