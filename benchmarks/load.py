@@ -1,15 +1,19 @@
 """Load benchmark: the main pages under gunicorn and wrk, next to two floors measured in the same run.
 
-Run:  .venv/bin/python benchmarks/load.py [--workers 2,4] [--duration 2] [--multiply 100]
+Run:  .venv/bin/python benchmarks/load.py [--workers 2,4] [--duration S] [--multiply 100]
                                           [--databases sqlite,postgresql] [--postgresql URL] [--pages NAME,...]
 
-For each database (SQLite; PostgreSQL when one answers at --postgresql, default
+Every database (SQLite; PostgreSQL when one answers at --postgresql, default
 postgresql://postgres@127.0.0.1:5432/regio_bench_load, created when missing, its schema dropped and
-recreated) the demo is loaded (real regions, demo accounts), optionally with `--multiply N` times its rows
-(the statement-count test's bulk copies, tests/core/perf/bulk.py). Then for each number of sync workers the
+recreated) is set up once, all of them at the same time before anything is measured (one process each): the
+demo (real regions, demo accounts), optionally with `--multiply N` times its rows (the statement-count test's
+bulk copies, tests/core/perf/bulk.py), then ANALYZE. Then for each database and number of sync workers the
 app is served by gunicorn with the repository's configuration (core/operations/gunicorn_conf.py, as
-`regio serve`; worker restarts after N requests off) and every main page is driven by wrk (Debian's package,
-installed with apt-get where missing) on 127.0.0.1 at 16 connections for --duration seconds, signed in as the
+`regio serve`; worker restarts after N requests off; one server per database that is given more workers with
+gunicorn's TTIN for the next, larger number, measured once every worker has answered) and every main page is
+driven by wrk (Debian's package,
+installed with apt-get where missing) on 127.0.0.1 at 16 connections for --duration seconds (default 2, and 5 with
+--multiply: a window must hold enough answers of a slower page), signed in as the
 demo account that uses the page (sign-in through the form with its CSRF token and, where the account has one,
 its two-factor code). Printed per page: requests per second, p50 and p99, next to two floors of the same
 server in the same run:
@@ -21,6 +25,8 @@ server in the same run:
 Both floor views exist only in this benchmark's app (`server_app` below), never in the product.
 Targets (issue 21): every page at >= 0.5x its same-SQL floor, p99 < 100 ms at 16 connections.
 The machine is shared: figures of one run are comparable with each other, not with another run's.
+At the end the run says where its time went (set-up, servers starting, sign-in and capture, the wrk windows,
+waiting for the workers to be idle between windows, the rest).
 """
 from __future__ import annotations
 
@@ -36,6 +42,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +71,32 @@ PAGES = [
 CONNECTIONS = 16
 TRIVIAL = "/_load/trivial"
 SAME_SQL = "/_load/sql/"
+WORKER = "/_load/worker"  # answers with the worker's process id: every worker booted (wait_for_workers)
+DURATION, DURATION_MULTIPLIED = 2, 5  # default seconds of wrk per window: at demo size, with --multiply
+
+
+class Clock:
+    """Where the run's time goes: seconds per phase (`with CLOCK.phase(name):`), printed at the end."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.spent: dict[str, float] = {}
+
+    @contextmanager
+    def phase(self, name: str):
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.spent[name] = self.spent.get(name, 0.0) + time.monotonic() - started
+
+    def summary(self) -> str:
+        total = time.monotonic() - self.started
+        parts = [*self.spent.items(), ("the rest (checks, printing)", total - sum(self.spent.values()))]
+        return f"Total {total:.0f} s: " + "; ".join(f"{name} {seconds:.0f} s" for name, seconds in parts)
+
+
+CLOCK = Clock()
 
 
 # --- the benchmark's app (in each gunicorn worker) -----------------------------------------------------
@@ -100,7 +133,13 @@ def add_floor_views(app, replay_file: Path) -> None:
             conn.commit()
         return "ok"
 
+    @public
+    def worker():
+        time.sleep(0.05)  # long enough for concurrent requests to reach different workers
+        return str(os.getpid())
+
     app.add_url_rule(TRIVIAL, "load_trivial", trivial)
+    app.add_url_rule(WORKER, "load_worker", worker)
     app.add_url_rule(SAME_SQL + "<name>", "load_same_sql", same_sql)
 
 
@@ -141,10 +180,27 @@ def prepare(url: str, instance: Path, factor: int) -> None:
         from tests.core.perf.bulk import multiply
 
         multiply(app, plugin_matrix.matrix_modules(), factor)
-        if engine.dialect.name == "postgresql":
-            with engine.connect() as conn:
-                conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    with engine.connect() as conn:  # the planner's statistics of the tables as they will be read
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
     app.extensions["regioplatform.db"].dispose()
+
+
+def _prepare_timed(url: str, instance: Path, factor: int) -> float:
+    started = time.monotonic()
+    prepare(url, instance, factor)
+    return time.monotonic() - started
+
+
+def prepare_all(targets: dict[str, tuple[str, Path]], factor: int) -> dict[str, float]:
+    """Set up every database at once, one process each (they share nothing: own database, own instance
+    folder), before anything is measured; label -> seconds it took."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(len(targets), mp_context=get_context("spawn")) as pool:
+        futures = {label: pool.submit(_prepare_timed, url, instance, factor)
+                   for label, (url, instance) in targets.items()}
+        return {label: future.result() for label, future in futures.items()}
 
 
 def capture(url: str, instance: Path, cookies: dict, pages: list, replay_file: Path) -> dict[str, int]:
@@ -222,13 +278,44 @@ def start_server(url: str, instance: Path, workers: int, replay_file: Path, log:
     raise SystemExit(f"gunicorn did not answer within 120 s; see {log}")
 
 
-def stop_server(process) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+def wait_for_workers(base: str, workers: int, timeout: float = 120) -> None:
+    """Until `workers` different worker processes have answered (each booted the app), or give up."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def pid(_):
+        with urllib.request.urlopen(base + WORKER, timeout=30) as response:
+            return response.read()
+
+    seen: set[bytes] = set()
+    deadline = time.monotonic() + timeout
+    with ThreadPoolExecutor(2 * workers) as pool:
+        while len(seen) < workers:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"only {len(seen)} of {workers} gunicorn workers answered within {timeout:.0f} s")
+            seen.update(pool.map(pid, range(2 * workers)))
+
+
+STOPPING: list = []  # servers told to stop whose processes may still be ending (settle() waits for them)
+
+
+def stop_server(process, wait: bool = True) -> None:
+    """Quick shutdown (QUIT: nothing is in flight when the run stops a server, no grace period to wait for).
+    wait=False: return at once; the next `settle()` waits for the processes to end (while another server boots)."""
+    os.killpg(process.pid, signal.SIGQUIT)
+    STOPPING.append(process)
+    if wait:
+        settle()
+
+
+def settle() -> None:
+    """Wait until every server told to stop has ended: nothing of it runs while the next window is measured."""
+    while STOPPING:
+        process = STOPPING.pop()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 # --- measuring ---------------------------------------------------------------------------------------
@@ -244,9 +331,11 @@ def _ms(text: str) -> float:
 def drive(wrk: str, url: str, cookie: str, duration: int) -> dict:
     """wrk at CONNECTIONS connections for `duration` seconds: requests/s, p50 and p99 in ms, bad answers."""
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
-    out = subprocess.run([wrk, "-t", "2", "-c", str(CONNECTIONS), "-d", f"{duration}s", "--timeout", "30s", "--latency",
-                          *headers, url],
-                         capture_output=True, text=True, check=True).stdout
+    with CLOCK.phase("wrk windows"):
+        out = subprocess.run([wrk, "-t", "2", "-c", str(CONNECTIONS), "-d", f"{duration}s", "--timeout", "30s",
+                              "--latency",
+                              *headers, url],
+                             capture_output=True, text=True, check=True).stdout
     percentile = dict(re.findall(r"^\s+(\d+)%\s+(\S+)\s*$", out, re.M))
     if "50" not in percentile or "99" not in percentile:
         raise SystemExit(f"wrk gave no latency distribution for {url}:\n{out}")
@@ -269,7 +358,7 @@ def drain(base: str, workers: int, path: str = TRIVIAL, cookie: str = "", repeat
         with urllib.request.urlopen(request, timeout=120) as response:
             response.read()
 
-    with ThreadPoolExecutor(workers) as pool:
+    with CLOCK.phase("waiting for idle workers"), ThreadPoolExecutor(workers) as pool:
         list(pool.map(get, range(workers * repeat)))
 
 
@@ -295,30 +384,39 @@ def _ok(page: dict, floor: dict | None) -> bool:
     return not page["bad"] and page["p99"] < 100 and (floor is None or page["rps"] >= 0.5 * floor["rps"])
 
 
-def bench_database(label: str, url: str, args, wrk: str, tmp: Path, pages: list) -> None:
+def bench_database(label: str, url: str, instance: Path, args, wrk: str, tmp: Path, pages: list) -> None:
+    """Every number of workers on one database (set up by prepare_all)."""
     from pages import sign_in
 
-    instance = tmp / label
-    instance.mkdir()
-    started = time.monotonic()
-    prepare(url, instance, args.multiply)
-    print(f"\n== {label}: demo{f' x {args.multiply} rows' if args.multiply > 1 else ''} loaded in "
-          f"{time.monotonic() - started:.0f} s", flush=True)
     replay_file = tmp / f"{label}-replay.pickle"
     replay_file.write_bytes(pickle.dumps({}))
     log = tmp / f"{label}-gunicorn.log"
     browsers, counts = {}, {}
-    for workers in args.workers:
-        process, base = start_server(url, instance, workers, replay_file, log)
-        try:
+    process = base = None
+    try:
+        for workers in args.workers:
+            with CLOCK.phase("servers starting and stopping"):
+                if process is not None and workers > running:  # the same server, more workers (gunicorn TTIN)
+                    for more in range(running + 1, workers + 1):  # one at a time: two signals may arrive as one
+                        os.kill(process.pid, signal.SIGTTIN)
+                        wait_for_workers(base, more)
+                else:
+                    if process is not None:
+                        stop_server(process, wait=False)
+                    process, base = start_server(url, instance, workers, replay_file, log)
+                running = workers
+                wait_for_workers(base, workers)
+                settle()  # the previous server (of this database or the one before) has ended
             if not browsers:  # sign in once per database: the sessions live in it, every server accepts them
-                for account in sorted({account for _n, account, _p in pages}):
-                    browsers[account] = sign_in(base, account)
-                counts = capture(url, instance, {a: b.cookies for a, b in browsers.items()}, pages, replay_file)
+                with CLOCK.phase("sign-in and capture"):
+                    for account in sorted({account for _n, account, _p in pages}):
+                        browsers[account] = sign_in(base, account)
+                    counts = capture(url, instance, {a: b.cookies for a, b in browsers.items()}, pages,
+                                     replay_file)
             else:
                 for account, browser in browsers.items():
                     browser.connection = type(browser.connection)("127.0.0.1", int(base.rsplit(":", 1)[1]))
-            drain(base, workers, repeat=4)  # every worker booted and warm
+            drain(base, workers, repeat=4)  # every worker warm
             trivial = drive(wrk, base + TRIVIAL, "", args.duration)
             print(f"\n{label}, {workers} sync workers, wrk {CONNECTIONS} connections x {args.duration:g} s; "
                   f"ms; x = req/s over the same-SQL floor / over the trivial floor")
@@ -329,27 +427,32 @@ def bench_database(label: str, url: str, args, wrk: str, tmp: Path, pages: list)
                 browser = browsers[account]
                 cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
                 check_page(browser, path)
-                drain(base, workers, path, cookie, repeat=2)  # each worker's first requests of the page
+                drain(base, workers)  # what the previous window left queued is answered first
                 floor = drive(wrk, base + SAME_SQL + name, "", args.duration)
-                drain(base, workers)
+                # the floor's leftovers answered, then each worker's first requests of the page (not measured)
+                drain(base, workers, path, cookie, repeat=2)
                 page = drive(wrk, base + path, cookie, args.duration)
-                drain(base, workers)
                 check_page(browser, path)
                 print(line(name, counts[name], page, floor, trivial), flush=True)
-        finally:
-            stop_server(process)
+    finally:
+        if process is not None:  # ends while the next database's server boots (or main() waits for it)
+            stop_server(process, wait=False)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", default="2,4", help="sync worker counts, comma-separated")
-    parser.add_argument("--duration", type=int, default=2, help="seconds of wrk per page and floor")
+    parser.add_argument("--duration", type=int, default=None,
+                        help=f"seconds of wrk per page and floor (default {DURATION}; {DURATION_MULTIPLIED} with "
+                             f"--multiply)")
     parser.add_argument("--multiply", type=int, default=1, help="load N times the demo's rows (e.g. 100)")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--postgresql", default=DEFAULT_PG, help="PostgreSQL URL (its schema is replaced)")
     parser.add_argument("--pages", default="", help="only these pages (names as printed), comma-separated")
     args = parser.parse_args()
     args.workers = [int(w) for w in args.workers.split(",")]
+    if args.duration is None:
+        args.duration = DURATION_MULTIPLIED if args.multiply > 1 else DURATION
     wanted = set(filter(None, args.pages.split(",")))
     pages = [p for p in PAGES if not wanted or p[0] in wanted]
 
@@ -358,17 +461,27 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers (finally) when stopped
     wrk = ensure_wrk()
     tmp = Path(tempfile.mkdtemp(prefix="regio-load-"))
-    started = time.monotonic()
+    targets = {}
     for label in args.databases.split(","):
         if label == "sqlite":
-            bench_database(label, f"sqlite:///{tmp}/load.db", args, wrk, tmp, pages)
+            targets[label] = (f"sqlite:///{tmp}/load.db", tmp / label)
         elif label == "postgresql":
             if postgres_answers(args.postgresql):
-                bench_database(label, args.postgresql, args, wrk, tmp, pages)
+                targets[label] = (args.postgresql, tmp / label)
             else:
                 print(f"\n== postgresql: no server answers at {args.postgresql}; skipped")
-    print(f"\nTotal {time.monotonic() - started:.0f} s; gunicorn logs in {tmp}")
-
+    for _url, instance in targets.values():
+        instance.mkdir()
+    with CLOCK.phase("set-up"):
+        took = prepare_all(targets, args.multiply)
+    print(f"\nSet up at the same time (demo{f' x {args.multiply} rows' if args.multiply > 1 else ''}): "
+          + ", ".join(f"{label} {seconds:.0f} s" for label, seconds in took.items()), flush=True)
+    try:
+        for label, (url, instance) in targets.items():
+            bench_database(label, url, instance, args, wrk, tmp, pages)
+    finally:
+        settle()
+    print(f"\n{CLOCK.summary()}; gunicorn logs in {tmp}")
 
 if __name__ == "__main__":
     main()

@@ -135,9 +135,23 @@ def period_completeness(rows, period: str, names: dict[str, str]) -> Completenes
     return completeness(names, {r[1] for r in rows if r[2] == period}, noun="gemeente")
 
 
+def by_period(rows) -> dict[str, list]:
+    """`rows` grouped per period, in one pass (each period's table then reads its own rows, not all of them)."""
+    out: dict[str, list] = {}
+    for row in rows:
+        out.setdefault(row[2], []).append(row)
+    return out
+
+
+def completeness_per_period(rows, names: dict[str, str]) -> dict[str, Completeness]:
+    """`period_completeness` of every period in `rows`, in one pass over them."""
+    return {period: period_completeness(own, period, names) for period, own in by_period(rows).items()}
+
+
 def over_time(rows, names, *, threshold: int, viewer: Viewer) -> list[tuple[str, Published]]:
     """(period, published table) for every period, oldest first."""
-    return [(p, table(rows, p, names, threshold=threshold, viewer=viewer)) for p in periods(rows)]
+    grouped = by_period(rows)
+    return [(p, table(grouped[p], p, names, threshold=threshold, viewer=viewer)) for p in sorted(grouped)]
 
 
 @cache

@@ -109,18 +109,19 @@ def public_figures(region) -> list[PublicFigures]:
     as on the region's own pages for a reader who reported nothing (the region's own threshold); a period is
     complete when every municipality of the region has counts in it."""
     from .access import Viewer
-    from .figures import municipalities, period_completeness, periods, region_rows, table
+    from .figures import by_period, municipalities, period_completeness, region_rows, table
     from .settings import settings_of
 
     rows = region_rows(region.id)
     names = municipalities(region)
     threshold = settings_of(region).min_count
     out = []
-    for period in periods(rows):
-        done = period_completeness(rows, period, names)
+    grouped = by_period(rows)  # each period's rows once, not every row per period
+    for period in sorted(grouped):
+        done = period_completeness(grouped[period], period, names)
 
         def build(period=period):
-            published = table(rows, period, names, threshold=threshold, viewer=Viewer(frozenset(), False))
+            published = table(grouped[period], period, names, threshold=threshold, viewer=Viewer(frozenset(), False))
             body = [(names.get(m, m), *(_cell(published.cell(m, c)) for c in CATEGORIES)) for m in published.rows]
             body.append((str(lazy_gettext("Regio totaal")), *(_cell(published.totals[c]) for c in CATEGORIES)))
             return NationalTable(

@@ -90,7 +90,7 @@ def index():
     viewer = access.viewer_of(current_user)
     history = figures.over_time(rows, munis, threshold=settings.min_count, viewer=viewer)
     periods = [p for p, _t in history]
-    complete = {p: figures.period_completeness(rows, p, munis) for p in periods}
+    complete = figures.completeness_per_period(rows, munis)
     period = request.args.get("periode") or (periods[-1] if periods else None)
     current = dict(history).get(period)
     reported_by = {}

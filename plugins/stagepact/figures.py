@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import String, case, cast, func, select
 
 from core.plugin_api import Completeness, completeness, db_session
 
@@ -83,18 +83,14 @@ def region_totals(region_id: int, expected: dict[int, str] | None = None) -> lis
         stmt = (select(Report.school_year, *_sums()).where(Report.region_id == region_id)
                 .group_by(Report.school_year).order_by(Report.school_year))
         return [YearFigures(year, *(int(v or 0) for v in rest)) for year, *rest in db_session().execute(stmt)]
-    # Grouped per institution as well: the year's totals are the sums of its rows, its reporters their ids.
-    stmt = (select(Report.school_year, Report.organisation_id, *_sums()).where(Report.region_id == region_id)
-            .group_by(Report.school_year, Report.organisation_id))
-    sums: dict[str, list[int]] = {}
-    who: dict[str, set[int]] = {}
-    for year, org_id, *rest in db_session().execute(stmt):
-        total = sums.setdefault(year, [0] * len(rest))
-        for i, value in enumerate(rest):
-            total[i] += int(value or 0)
-        who.setdefault(year, set()).add(org_id)
-    return [YearFigures(year, *sums[year], completeness=completeness(expected, who[year], noun="instelling"))
-            for year in sorted(sums)]
+    # One row per year as well: who reported comes as the institutions' ids joined in one text.
+    ids = func.aggregate_strings(cast(Report.organisation_id, String), ",")
+    stmt = (select(Report.school_year, *_sums(), ids).where(Report.region_id == region_id)
+            .group_by(Report.school_year).order_by(Report.school_year))
+    return [YearFigures(year, *(int(v or 0) for v in rest),
+                        completeness=completeness(expected, {int(i) for i in (who or "").split(",") if i},
+                                                  noun="instelling"))
+            for year, *rest, who in db_session().execute(stmt)]
 
 
 def shown_years(totals: list[YearFigures], minimum: int) -> tuple[list[YearFigures], list[str]]:
@@ -107,15 +103,17 @@ def measures_by_kind(region_id: int, years: list[str], kinds: list[str]) -> list
     """Per measure kind, per school year: how many institutions reported it; free text counted together."""
     counts = {kind: {y: 0 for y in years} for kind in [*kinds, FREE_TEXT]}
     known = {k.casefold(): k for k in kinds}
+    # grouped per text: a row per distinct list of measures in a year, with how many reports have it
     rows = db_session().execute(
-        select(Report.school_year, Report.measures).where(Report.region_id == region_id,
-                                                          Report.school_year.in_(years)))
-    for year, text in rows:
+        select(Report.school_year, Report.measures, func.count()).where(Report.region_id == region_id,
+                                                                         Report.school_year.in_(years))
+        .group_by(Report.school_year, Report.measures))
+    for year, text, reports in rows:
         found = set()
         for item in split_measures(text):
             found.add(known.get(item.casefold(), FREE_TEXT))
         for kind in found:
-            counts[kind][year] += 1
+            counts[kind][year] += reports
     return [(kind, [counts[kind][y] for y in years]) for kind in [*kinds, FREE_TEXT]]
 
 

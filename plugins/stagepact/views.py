@@ -12,8 +12,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import select
 
 from core.plugin_api import (Organisation, RuleContext, Series, _, add_new, agreement_in_force, authorize,
-                             bar_chart, current_region, current_user, db_session, instrument_settings, may,
-                             save_edit, scoped)
+                             bar_chart, current_region, current_user, db_session, instrument_settings, keyset_page,
+                             may, save_edit, scoped)
 
 from . import figures
 from .agreement import TEMPLATE_KEY
@@ -66,12 +66,13 @@ def index():
     # The free-text bucket is the plugin's own label (the kinds themselves are the region's settings).
     measures = [(_("Andere maatregelen (vrije tekst)") if kind == figures.FREE_TEXT else kind, row)
                 for kind, row in figures.measures_by_kind(region.id, years, settings.measure_kinds)]
-    own = db_session().scalars(
-        scoped(select(Report).where(Report.region_id == region.id), "stagepact.view")
-        .order_by(Report.school_year.desc(), Report.organisation_id)).unique().all()
+    # one page of the reports the user may see (at most LIST_PAGE_SIZE, with the total); the export has them all
+    own = keyset_page(db_session(), scoped(select(Report).where(Report.region_id == region.id), "stagepact.view"),
+                      [(Report.school_year, True), (Report.organisation_id, False), (Report.id, False)],
+                      request.args.get("na"))
     return render_template(
         "stagepact/index.html", region=region, settings=settings, totals=totals, held_back=held_back,
-        agreement=agreement, targets=targets, charts=charts, measures=measures, reports=own,
+        agreement=agreement, targets=targets, charts=charts, measures=measures, reports=own.rows, reports_page=own,
         demo=figures.has_demo_rows(region.id), sheet=SHEET,
         may_report=bool(_organisations(region)))
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 
 from core.plugin_api import Completeness, Organisation, agreement_in_force, completeness, lazy_gettext
 
@@ -82,36 +82,27 @@ def expected_municipalities(region) -> dict[int, str]:
     return {m.organisation_id: m.organisation.name for m in region.members if m.organisation.kind == "gemeente"}
 
 
-def reporters(session, region, brin: bool = False) -> dict[tuple, set[int]]:
-    """(school year,) or (school year, BRIN) -> the organisation ids that reported figures (own or per BRIN)."""
-    column = VsvFigure.brin
-    stmt = select(VsvFigure.school_year, column, VsvFigure.organisation_id).where(
-        VsvFigure.region_id == region.id, column.is_not(None) if brin else column.is_(None))
-    out: dict[tuple, set[int]] = {}
-    for year, code, org_id in session.execute(stmt):
-        out.setdefault((year, code) if brin else (year,), set()).add(org_id)
-    return out
+def _ids():
+    """Who reported, in a grouped statement (a row per group, not per figure): the organisations' ids of the
+    group as one comma-separated text (string_agg on PostgreSQL, group_concat on SQLite)."""
+    return func.aggregate_strings(cast(VsvFigure.organisation_id, String), ",")
 
 
-def _plus(total: int | None, value: int | None) -> int | None:
-    """SQL's sum: missing values are skipped, and a sum of none is None."""
-    if value is None:
-        return total
-    return value if total is None else total + value
+def _split_ids(text: str | None) -> set[int]:
+    return {int(part) for part in (text or "").split(",") if part}
 
 
 def year_rows(session, region, kind: str) -> list[YearRow]:
     """Realisation per school year (sums over the region's municipalities) against the signed target, with
     how complete each sum is; a year is judged only when every municipality of the region reported."""
-    # One statement: the municipalities' own rows, summed per year here, which also tell who reported.
+    # One grouped statement: per year the sums over the municipalities' own rows and who reported.
     sums: dict[str, tuple[int | None, int | None]] = {}
     who: dict[tuple, set[int]] = {}
-    for year, org_id, participants, leavers in session.execute(
-            select(VsvFigure.school_year, VsvFigure.organisation_id, VsvFigure.participants, VsvFigure.new_leavers)
-            .where(VsvFigure.region_id == region.id, VsvFigure.brin.is_(None))):
-        before = sums.get(year, (None, None))
-        sums[year] = (_plus(before[0], participants), _plus(before[1], leavers))
-        who.setdefault((year,), set()).add(org_id)
+    for year, participants, leavers, ids in session.execute(
+            select(VsvFigure.school_year, func.sum(VsvFigure.participants), func.sum(VsvFigure.new_leavers), _ids())
+            .where(VsvFigure.region_id == region.id, VsvFigure.brin.is_(None)).group_by(VsvFigure.school_year)):
+        sums[year] = (participants, leavers)
+        who[(year,)] = _split_ids(ids)
     expected = expected_municipalities(region)
     goal = targets(region, kind)
     rows = []
@@ -250,18 +241,22 @@ def institution_rows(session, region) -> list[InstitutionRow]:
     """Per school year and mbo institution: the summed institution-level figures of the region's municipalities
     against the institution's signed target. The school years with a signed target per institution (every
     institution with a target or figures in them); without such targets, the latest year with figures."""
-    sums = {
-        (year, brin): (int(participants), int(leavers))
-        for year, brin, participants, leavers in session.execute(
-            select(VsvFigure.school_year, VsvFigure.brin, func.sum(VsvFigure.participants),
-                   func.sum(VsvFigure.new_leavers))
+    goals = institution_targets(region)
+    # the school years shown: those with a signed target, or else the latest year with figures (read in SQL)
+    years = {year for year, _brin in goals} or (
+        select(func.max(VsvFigure.school_year)).where(VsvFigure.region_id == region.id, VsvFigure.brin.is_not(None))
+        .scalar_subquery())
+    stmt = (select(VsvFigure.school_year, VsvFigure.brin, func.sum(VsvFigure.participants),
+                   func.sum(VsvFigure.new_leavers), _ids())
             .where(VsvFigure.region_id == region.id, VsvFigure.brin.is_not(None))
             .group_by(VsvFigure.school_year, VsvFigure.brin))
-    }
+    stmt = stmt.where(VsvFigure.school_year.in_(years) if isinstance(years, set) else VsvFigure.school_year == years)
+    sums, who = {}, {}
+    for year, brin, participants, leavers, ids in session.execute(stmt):
+        sums[(year, brin)] = (int(participants), int(leavers))
+        who[(year, brin)] = _split_ids(ids)
     expected = expected_municipalities(region)
-    who = reporters(session, region, brin=True)
-    goals = institution_targets(region)
-    years = {year for year, _brin in goals} or set(sorted(year for year, _brin in sums)[-1:])
+    years = {year for year, _brin in goals} or {year for year, _brin in sums}
     keys = {key for key in set(sums) | set(goals) if key[0] in years}
     names = institution_names(session, {brin for _year, brin in keys})
     rows = []

@@ -74,7 +74,7 @@ POST_PAYLOADS = {
 }
 CONTROL_USERS = {endpoint: "platform" for endpoint in POST_PAYLOADS}
 
-MAIN_PAGES = {"kwaliteitsagenda/": 13}
+MAIN_PAGES = {"kwaliteitsagenda/": 8}
 
 
 def multiply_rows(conn, tables, factor) -> None:

@@ -2,6 +2,8 @@
 and the national sectorbeeld, which counts each institution once even when it serves several regions."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from .conftest import BASE, GOAL, org_id, table
@@ -83,3 +85,21 @@ def table_of_section(page: str) -> list[list[str]]:
     chunk = page[start:page.index("</table>", start)]
     return [[unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
             for row in re.findall(r"<tr>(.*?)</tr>", chunk, re.S)]
+
+
+def test_the_region_dashboard_lists_the_agendas_in_pages_of_the_configured_size(app, client_of, agenda):
+    """Issue 21: the agenda list renders at most LIST_PAGE_SIZE rows with the total; the next page has the rest."""
+    for who, org in (("yuverta", "01OE"), ("roc", "25LH")):
+        period = "2024-2027" if who == "yuverta" else "2015-2018"
+        response = client_of(who).post(f"{BASE}/agenda/nieuw", data={"organisation": org_id(app, org), "period": period})
+        assert response.status_code == 303, response.get_data(as_text=True)
+    app.config["LIST_PAGE_SIZE"] = 2
+    coordinator, url, pages, seen = client_of("coordinator"), f"{BASE}/", [], []
+    while url:
+        page = coordinator.get(url).get_data(as_text=True)
+        pages.append(page)
+        seen += [(r[0], r[1]) for r in table(page, "kwaliteitsagenda-agendas")[1:]]
+        found = re.search(r'<a href="([^"]+)" rel="next">', page)
+        url = found.group(1).replace("&amp;", "&") if found else None
+    assert len(pages) == 2 and "2 van 3 rijen op deze pagina" in pages[0] and "1 van 3 rijen" in pages[1]
+    assert len(set(seen)) == 3 and [period for _org, period in seen] == ["2024-2027", "2024-2027", "2015-2018"]

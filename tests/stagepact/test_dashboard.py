@@ -126,3 +126,23 @@ def test_the_signed_regional_agreement_puts_its_target_beside_the_figures(app, i
     assert table(dashboard, "stagepact-meldingen")[1][1] == "5 van de 5 instellingen"
     assert table(dashboard, "stagepact-aandelen")[1][-3:] == ["25,0", "20", "gehaald"]
     assert "Regionaal stagepact Utrecht" in dashboard and "Streefwaarde stagematching" in dashboard
+
+
+def test_the_reports_list_comes_in_pages_of_the_configured_size_with_the_total(app, imported, client_of):
+    """Issue 21: the dashboard's per-institution list renders at most LIST_PAGE_SIZE rows, says how many there
+    are, and the next page has the rest (newest school year first)."""
+    assert imported(EXAMPLE).exit_code == 0
+    app.config["LIST_PAGE_SIZE"] = 3
+    coordinator, url, seen = client_of("coordinator"), f"{BASE}/", []
+    pages = []
+    while url:
+        page = coordinator.get(url).get_data(as_text=True)
+        pages.append(page)
+        seen += [(r[0], r[1]) for r in table(page, "stagepact-instellingen")[1:]]
+        found = re.search(r'<a href="([^"]+)" rel="next">', page)
+        url = found.group(1).replace("&amp;", "&") if found else None
+    assert len(pages) == 2 and "3 van 4 rijen op deze pagina" in pages[0] and "1 van 4 rijen" in pages[1]
+    assert len(seen) == 4 == len(set(seen)), seen
+    assert [year for _org, year in seen] == ["2024-2025"] * 3 + ["2023-2024"]
+    # the region's totals above the list are the whole region's on every page
+    assert table(pages[1], "stagepact-meldingen")[1:] == table(pages[0], "stagepact-meldingen")[1:]

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core.plugin_api import (Organisation, Series, _, add_new, authorize, bar_chart, current_region, current_user,
-                             db_session, may, save_edit, scoped)
+                             db_session, keyset_page, may, save_edit, scoped)
 
 from .. import figures
 from ..agreement import AGENDA_TEMPLATE, OUTFLOW_TEMPLATE
@@ -42,12 +42,13 @@ def index():
             [Series(_("Op koers"), tuple(t.on_track for t in tallies)),
              Series(_("Niet op koers"), tuple(t.off_track for t in tallies)),
              Series(_("Nog geen realisatie"), tuple(t.no_data for t in tallies))])
-    agendas = db_session().scalars(
-        scoped(select(Agenda).where(Agenda.region_id == region.id), "kwaliteitsagenda.view")
-        .options(selectinload(Agenda.goals), selectinload(Agenda.assessments), selectinload(Agenda.agreement))
-        .order_by(Agenda.period.desc(), Agenda.id)).unique().all()
+    # one page of the agendas the user may see (at most LIST_PAGE_SIZE, with the total), newest period first
+    agendas = keyset_page(
+        db_session(), scoped(select(Agenda).where(Agenda.region_id == region.id), "kwaliteitsagenda.view")
+        .options(selectinload(Agenda.goals), selectinload(Agenda.assessments), selectinload(Agenda.agreement)),
+        [(Agenda.period, True), (Agenda.id, False)], request.args.get("na"))
     return render_template("kwaliteitsagenda/index.html", region=region, settings=settings, period=period,
-                           tallies=tallies, chart=chart, agendas=agendas, sheet=SHEET,
+                           tallies=tallies, chart=chart, agendas=agendas.rows, agendas_page=agendas, sheet=SHEET,
                            may_draft=bool(_institutions(region)), outflow=OUTFLOW_TEMPLATE,
                            demo=any(t.is_demo for t in tallies))
 
