@@ -27,10 +27,12 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from flask_babel import gettext as _
 
+from core.excel.extent import Extent
+from core.excel.extent import sheet_extent as sheet_extent  # noqa: F401  (re-exported: the tests measure it)
 from core.excel.normalise import part_name
 from core.excel.sheetscan import part_title, sheet_part
 from core.i18n import grouped
@@ -161,17 +163,7 @@ def _check_directory(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
 
 
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
-# A cell counts only when it holds something: calamine allocates no grid for a formatted but empty cell
-# (`<c r="A1048576" s="3"/>`, `<c r="B9"></c>`) nor for a row element, as LibreOffice and Excel write them
-# (measured: a value at A1 and a formatted empty XFD1048576 read as a 1 x 1 grid, 26 MB peak).
-_FILLED = rb'"[^>]*(?<!/)>(?!</c>)'
-_WIDE_CELL = re.compile(rb'<c r="([A-Za-z]{2,3})[0-9]+' + _FILLED)
-_HIGH_ROW = re.compile(rb'<c r="[A-Za-z]{1,3}([0-9]{6,})' + _FILLED)
-# Anything but the plain form (`<c r="..."`, `<row r="..."`): a namespace prefix, other whitespace
-_ODD_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row)[\t\r\n]|<[A-Za-z_][\w.-]*:(?:c|row)[\s>/]")
-_ANY_TAG = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s>/])((?:[^>"']|"[^"]*"|'[^']*')*)>""")
-_EMPTY_CLOSE = re.compile(rb"\s*</(?:[A-Za-z_][\w.-]*:)?c\s*>")
-_R_ATTR = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})([0-9]*)["']""")
+_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 
 
 def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> Iterator[bytes]:
@@ -263,14 +255,15 @@ def _check_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits
             size += len(chunk)
             yield chunk
 
-    extent = _Extent() if is_sheet else None
+    extent = Extent() if is_sheet else None
     for piece in pieces(counted()):
         _check_xml_piece(piece, lower)
         if extent is not None:
             extent.feed(piece)
     if extent is not None:
         again = lambda: pieces(_chunks(archive, info, budget))  # noqa: E731  (a second pass when it matters)
-        _check_extent(extent.result(again, _row_budget(limits)), limits, lambda: part_title(archive, lower))
+        _check_extent(extent.result(again, lambda bounds: _fits(bounds, limits)), limits,
+                      lambda: part_title(archive, lower))
     return size
 
 
@@ -307,7 +300,7 @@ def _check_xml_start(head: bytes) -> None:
 
 
 def _check_xml_piece(piece: bytes, lower: str) -> None:
-    if b"<!" in piece and (b"<!DOCTYPE" in piece or b"<!ENTITY" in piece):
+    if _DECLARATION.search(piece):
         raise RefusedFile(_("Het bestand bevat XML-declaraties (DTD of entiteiten) die niet zijn toegestaan; "
                             "sla het opnieuw op als gewone Excel-werkmap (.xlsx)."))
     if lower == "[content_types].xml" and (b"macroEnabled" in piece or b"vbaProject" in piece):
@@ -315,138 +308,17 @@ def _check_xml_piece(piece: bytes, lower: str) -> None:
                             "Sla het op als Excel-werkmap (.xlsx) zonder macro's."))
 
 
-def _row_budget(limits: Limits) -> int:
-    """A bound on rows x columns below both limits is as good as the exact answer."""
-    return min(limits.max_cells, (limits.max_rows + 100) * 26)
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + (ch - 64)
-    return n
-
-
-def _exact_last_row(content: bytes) -> int:
-    # numbers of one length compare as bytes: the longest length present, then max() in C (no int per cell)
-    for digits in range(7, 0, -1):
-        pattern = rb'<c r="[A-Za-z]{1,3}([0-9]{%d})' % digits + _FILLED
-        if digits == 7:
-            pattern = rb'<c r="[A-Za-z]{1,3}([0-9]{7,})' + _FILLED
-        refs = re.findall(pattern, content)
-        if refs:
-            return max(int(r) for r in set(refs)) if digits == 7 else int(max(refs))
-    return 0
-
-
-def _narrow_last_column(content: bytes) -> int:
-    """The last single-letter column holding a filled cell (0 when none)."""
-    for number in range(26, 0, -1):
-        letter = bytes([64 + number])
-        if b'<c r="' + letter in content and re.search(rb'<c r="' + letter + rb'[0-9]+' + _FILLED, content):
-            return number
-    return 0
-
-
-def _odd_tags(content: bytes) -> bool:
-    """Tags in another form than `<c r="..."` / `<row r="..."` (the fast path's premise); quick when absent."""
-    if any(form in content for form in (b"<c\t", b"<c\r", b"<c\n", b"<row\t", b"<row\r", b"<row\n")):
-        return True
-    if b":c" not in content and b":row" not in content:
-        return False
-    return bool(_ODD_TAG.search(content))
-
-
-class _Extent:
-    """sheet_extent's fast path summed over the pieces of one worksheet (`pieces`), in order."""
-
-    def __init__(self):
-        self.cells = self.rows = 0
-        self.odd = False  # a tag in another form: the whole sheet is walked tag by tag instead
-        self.wide = 0  # the last column past Z holding a filled cell
-        self.high = 0  # the last row past 99,999 holding a filled cell
-
-    def feed(self, piece: bytes) -> None:
-        if self.odd:
-            return
-        cells = piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>")
-        rows = piece.count(b"<row ") + piece.count(b"<row>") + piece.count(b"<row/>")
-        # every `<c r="` is a `<c `: the sums over the pieces agree exactly when they agree in every piece
-        if piece.count(b'<c r="') != cells or piece.count(b'<row r="') != rows or _odd_tags(piece):
-            self.odd = True
-            return
-        self.cells += cells
-        self.rows += rows
-        wide = _WIDE_CELL.findall(piece)
-        if wide:
-            self.wide = max(self.wide, max(_column_number(c) for c in wide))
-        if _HIGH_ROW.search(piece):
-            self.high = max(self.high, _exact_last_row(piece))
-
-    def result(self, again: Callable[[], Iterable[bytes]], row_budget: int | None) -> tuple[int, int]:
-        """(last row, last column); `again()` gives the pieces once more when an exact count matters."""
-        if self.odd:
-            return _walk(b"".join(again()))
-        if not self.cells and not self.rows:
-            return 0, 0
-        max_col = self.wide or 26
-        max_row = self.high
-        if not max_row:  # below row 100,000: 99,999 is a bound, count exactly only when it matters
-            if row_budget is None or 99_999 * max_col > row_budget:
-                max_row = max((_exact_last_row(p) for p in again()), default=0)
-            else:
-                max_row = 99_999
-        if max_col == 26 and row_budget is not None and max_row * 26 > row_budget:
-            # a narrow sheet with many rows: its real width matters
-            max_col = max((_narrow_last_column(p) for p in again()), default=0)
-        return max_row, max_col
-
-
-def sheet_extent(content: bytes, row_budget: int | None = None) -> tuple[int, int]:
-    """(last row, last column) that calamine will allocate for this worksheet XML.
-
-    The fast path covers what Excel, LibreOffice, openpyxl and xlsxwriter write
-    (every row and cell carries `r` as its first attribute): it finds columns
-    past Z and rows past 99,999 by two quick searches, and counts every row
-    only when the answer could matter (`row_budget`: the largest row count that
-    would pass; None means "always exact"). Anything else is walked tag by tag,
-    the way the reader places cells that carry no address. The safety check
-    feeds a worksheet to the same code in pieces, as it unpacks.
-    """
-    extent = _Extent()
-    extent.feed(content)
-    return extent.result(lambda: [content], row_budget)
-
-
-def _walk(content: bytes) -> tuple[int, int]:
-    """The extent of a worksheet in any form, tag by tag (quoted attributes may hold '>')."""
-    max_row = max_col = 0
-    row = 0
-    col = 0
-    for match in _ANY_TAG.finditer(content):
-        tag, attrs = match.groups()
-        ref = _R_ATTR.search(attrs)
-        if tag == b"row":
-            row = int(ref.group(2)) if ref and ref.group(2) else row + 1
-            col = 0
-            continue
-        if ref and ref.group(1) and ref.group(2):
-            col, cell_row = _column_number(ref.group(1)), int(ref.group(2))
-        else:
-            col, cell_row = col + 1, max(row, 1)
-        if attrs.rstrip().endswith(b"/") or _EMPTY_CLOSE.match(content, match.end()):
-            continue  # formatted but empty: the reader allocates nothing for it
-        max_row = max(max_row, cell_row)
-        max_col = max(max_col, col)
-    return max_row, max_col
+def _fits(extent: tuple[int, int], limits: Limits) -> bool:
+    max_row, max_col = extent
+    return max_col <= limits.max_columns and max_row <= limits.max_rows + 100 and max_row * max_col <= limits.max_cells
 
 
 def _check_extent(extent: tuple[int, int], limits: Limits, title=lambda: None) -> None:
     """Refuse a sheet whose filled cells span (last row, last column) more than the limits; `title()` names it
     in the message."""
-    max_row, max_col = extent
-    if max_col <= limits.max_columns and max_row <= limits.max_rows + 100 and max_row * max_col <= limits.max_cells:
+    if _fits(extent, limits):
         return
+    max_row, max_col = extent
     name = title()
     if max_col > limits.max_columns:
         raise RefusedFile(_("Werkblad '%(sheet)s' heeft gegevens tot kolom %(column)s; meer dan %(maximum)s "

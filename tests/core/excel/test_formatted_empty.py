@@ -48,7 +48,7 @@ def test_formatted_empty_rows_and_cells_do_not_count(app, editor, tail, writer):
 def test_sheet_extent_ignores_formatted_empty_cells():
     xml = ('<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>' + LIBREOFFICE_TAIL + EXCEL_TAIL
            + EMPTY_CLOSED + "</sheetData>").encode()
-    assert sheet_extent(xml) == (1, 26)
+    assert sheet_extent(xml) == (1, 1)
     odd = ('<x:sheetData><x:row><x:c><x:v>1</x:v></x:c></x:row><x:row r="900000"><x:c r="XFD900000" s="1"/>'
            '<x:c r="XFC900000"></x:c></x:row></x:sheetData>').encode()
     assert sheet_extent(odd) == (1, 1)  # the walk of odd files skips them too

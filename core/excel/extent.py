@@ -1,0 +1,274 @@
+"""The extent of a worksheet (last row, last column holding a filled cell), read from its XML in pieces.
+
+calamine allocates a sheet as a dense grid up to its last filled cell, so the size guard
+(`safety.check_workbook`) needs that extent before any parser sees the sheet. Formatted but empty cells
+(`<c r="XFD1048576" s="3"/>`, `<c r="B9"></c>`, as LibreOffice and Excel write them) and row elements do not
+count: the reader allocates nothing for them.
+
+The pass costs a few scans in C per piece, never work per cell in Python: one regular expression per tag
+prefix finds the cells that lie outside the bounds seen so far (or are written in another form than
+`<c r="A1"`); only those are parsed here, and each raises the bounds. Bounds are rounded up (two significant
+digits of the row, the first letter of a wide column) so that few cells ever need a look; when the rounded
+bounds would break a limit, a second pass with exact bounds gives the exact figures. A sheet with cells
+without an address is walked tag by tag, the way the reader places them; still a piece at a time.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from typing import Callable, Iterable
+
+NAME = rb"[A-Za-z_][\w.-]*"
+_NAME = re.compile(NAME)
+ANY_TAG = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s>/])((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_TAG_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s>/])")
+_EMPTY_CLOSE = re.compile(rb"\s*</(?:[A-Za-z_][\w.-]*:)?c\s*>")
+_R_ATTR = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})([0-9]*)["']""")
+# the rest of a tag after its address, quote-aware (a quoted '>' or '/>' does not end it), no backtracking
+_ATTRS = rb"""(?:[^>"'/]|"[^"]*")*+"""
+MAX_PREFIXES = 8  # more tag prefixes than this: the sheet is walked tag by tag
+TAIL = 1 << 14  # where the last filled cell of a piece is looked for
+EXACT_HITS = 64  # cells past the exact bounds in one piece before the rest of it is counted in bulk
+
+
+def column_number(letters: bytes) -> int:
+    """b'A' -> 1, b'AB' -> 28 (1-based, as the limits count columns)."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _letters(number: int) -> str:
+    text = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        text = chr(65 + rest) + text
+    return text
+
+
+def _at_most(text: str, first: str, low: str, high: str) -> str:
+    """A pattern for the strings of len(text) characters from [low-high] (the first from [first-high]) that sort
+    at or below `text`; a string that starts with something else ('007') is left for the exact look."""
+    core = text.rstrip(high) or text[:1]
+
+    def any_of(count: int) -> str:
+        return f"[{low}-{high}]{{{count}}}" if count > 1 else f"[{low}-{high}]" if count else ""
+
+    def level(i: int) -> str:
+        start = first if i == 0 else low
+        if i == len(core) - 1:  # nothing but `high` after it
+            return f"[{start}-{text[i]}]" + any_of(len(text) - i - 1)
+        here = text[i] + level(i + 1)
+        if text[i] == start:
+            return here
+        return f"(?:[{start}-{chr(ord(text[i]) - 1)}]{any_of(len(text) - i - 1)}|{here})"
+    return level(0)
+
+
+def _round_row(row: int) -> int:
+    """A bound at or above `row` with two significant digits and nines after: 179,535 -> 179,999."""
+    if row < 100:
+        return row
+    scale = 10 ** (len(str(row)) - 2)
+    return (row // scale + 1) * scale - 1
+
+
+def _round_column(column: int) -> int:
+    """A bound at or above `column`: single letters exactly, wider columns up to their first letter + Z's."""
+    if column <= 26:
+        return column
+    letters = _letters(column)
+    return column_number(letters[0].encode() + b"Z" * (len(letters) - 1))
+
+
+@functools.lru_cache(maxsize=256)
+def _attention(prefix: bytes, max_row: int, max_col: int) -> re.Pattern:
+    """The cell tags (with `prefix`) a cheap look cannot place within (max_row, max_col): another form than
+    `<c r="A1"`, or an address beyond the bounds on a cell that may be filled."""
+    inside = []
+    if max_row and max_col:
+        letters = _letters(max_col)
+        columns = [_at_most(letters, "A", "A", "Z")] + (["[A-Z]{1,%d}" % (len(letters) - 1)] if len(letters) > 1 else [])
+        digits = str(max_row)
+        rows = [_at_most(digits, "1", "0", "9") + '"'] + (['[0-9]{1,%d}+"' % (len(digits) - 1)] if len(digits) > 1 else [])
+        inside.append(' r="(?:%s)(?:%s)' % ("|".join(columns), "|".join(rows)))
+    alternatives = "|".join(["[^\\s>/]"] + inside).encode()
+    empty = rb' r="[A-Z]{1,3}[0-9]{1,7}"' + _ATTRS + rb"(?:/>|></" + re.escape(prefix) + rb"c>)"
+    return re.compile(b"<" + re.escape(prefix) + b"c(?!" + alternatives + b"|" + empty + b")")
+
+
+@functools.lru_cache(maxsize=64)
+def _other_prefix(known: tuple[bytes, ...]) -> re.Pattern:
+    """`:c` as in a prefixed cell tag (`<x:c `) whose prefix is not yet known."""
+    behind = b"".join(b"(?<!<" + re.escape(p[:-1]) + b")(?<!</" + re.escape(p[:-1]) + b")" for p in known if p)
+    return re.compile(behind + rb":c(?=[\s>/])")
+
+
+@functools.lru_cache(maxsize=64)
+def _filled(prefix: bytes) -> re.Pattern:
+    """A cell in the plain form that holds something (its address in groups 1 and 2)."""
+    return re.compile(b"<" + re.escape(prefix) + rb'c r="([A-Z]{1,3})([0-9]{1,7})"' + _ATTRS
+                      + rb">(?!\s*</(?:[A-Za-z_][\w.-]*:)?c\s*>)")
+
+
+class Extent:
+    """The extent of one worksheet summed over its pieces (`safety.pieces`: every tag lies whole in one).
+
+    `exact`: bounds are never rounded (the second pass). After the last piece, `result` gives the extent.
+    """
+
+    def __init__(self, exact: bool = False, start: tuple[int, int] = (0, 0), prefixes: tuple[bytes, ...] = (b"",)):
+        self.exact = exact
+        self.prefixes = list(prefixes)
+        self.top_row, self.top_col = start  # the farthest filled cell seen (exact)
+        self.max_row, self.max_col = start  # the bounds the cheap look checks against (>= top)
+        self.walk = False  # a cell without an address: only a walk tag by tag places it
+
+    def _raise(self, row: int, col: int) -> None:
+        self.top_row, self.top_col = max(self.top_row, row), max(self.top_col, col)
+        if self.exact:
+            self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, col)
+        else:
+            self.max_row = max(self.max_row, _round_row(row))
+            self.max_col = max(self.max_col, _round_column(col))
+
+    def feed(self, piece: bytes) -> None:
+        if self.walk:
+            return
+        self._find_prefixes(piece)
+        for prefix in list(self.prefixes):
+            if self.walk:
+                return
+            if not self.exact:
+                self._last_filled(piece, prefix)
+            self._look(piece, prefix)
+
+    def _find_prefixes(self, piece: bytes) -> None:
+        pos = 0
+        while True:
+            match = _other_prefix(tuple(self.prefixes)).search(piece, pos)
+            if match is None:
+                return
+            at = match.start()
+            opening = piece.rfind(b"<", max(0, at - 256), at)
+            pos = at + 2
+            if opening >= 0 and _NAME.fullmatch(piece, opening + 1, at):
+                if len(self.prefixes) > MAX_PREFIXES:
+                    self.walk = True
+                    return
+                self.prefixes.append(piece[opening + 1:at] + b":")
+
+    def _last_filled(self, piece: bytes, prefix: bytes) -> None:
+        """Raise the bounds to the last filled cell near the end of the piece (in a sorted sheet, its farthest)."""
+        pattern = _filled(prefix)
+        last = piece.rfind(b"<" + prefix + b'c r="')
+        if last < 0:
+            return
+        match = pattern.match(piece, last)
+        if match is None:
+            for match in pattern.finditer(piece, max(0, len(piece) - TAIL)):
+                pass
+        if match is not None:
+            self._raise(int(match.group(2)), column_number(match.group(1)))
+
+    def _look(self, piece: bytes, prefix: bytes) -> None:
+        pos = 0
+        hits = 0
+        while True:
+            match = _attention(prefix, self.max_row, self.max_col).search(piece, pos)
+            if match is None:
+                return
+            tag = tag_at(piece, match.start())
+            pos = tag[2] if tag else match.start() + 1
+            if tag is None or not tag[3]:
+                continue
+            _, ref, _, filled = tag
+            if ref is None:
+                self.walk = True
+                return
+            self._raise(*ref)
+            hits += 1
+            if self.exact and hits == EXACT_HITS:  # unsorted: count the rest of the piece in bulk
+                cells = _filled(prefix).findall(piece, pos)
+                if cells:
+                    self._raise(max(int(row) for _, row in cells), max(column_number(col) for col, _ in cells))
+
+    def result(self, again: Callable[[], Iterable[bytes]], fits: Callable[[tuple[int, int]], bool] | None = None,
+               ) -> tuple[int, int]:
+        """(last row, last column) holding a filled cell; `again()` gives the pieces once more when needed.
+
+        `fits(extent)`: whether an extent passes the limits; bounds that fit are returned as they are (they
+        are at or above the exact figures), otherwise the exact extent.
+        """
+        if self.walk:
+            return walk(again())
+        bounds = (self.max_row, self.max_col)
+        if bounds == (self.top_row, self.top_col) or (fits is not None and fits(bounds)):
+            return bounds
+        exact = Extent(exact=True, start=(self.top_row, self.top_col), prefixes=tuple(self.prefixes))
+        for piece in again():
+            exact.feed(piece)
+        if exact.walk:
+            return walk(again())
+        return exact.top_row, exact.top_col
+
+
+def tag_at(piece: bytes, pos: int) -> tuple[bytes, tuple[int, int] | None, int, bool] | None:
+    """The row or cell tag that opens at `pos`: (b"row" or b"c", its (row, column) address or None, where it
+    ends, whether a cell may hold something). None when no such tag opens there.
+
+    A tag whose end is not in sight (a quote left open, or a quoted '><' where the stream was cut) may hold
+    something: it counts.
+    """
+    match = ANY_TAG.match(piece, pos)
+    if match is not None:
+        name, attrs, end = match.group(1), match.group(2), match.end()
+        filled = not (attrs.rstrip().endswith(b"/") or _EMPTY_CLOSE.match(piece, end))
+    else:
+        match = _TAG_START.match(piece, pos)
+        if match is None:
+            return None
+        end = piece.find(b">", match.end())
+        end = len(piece) if end < 0 else end
+        name, attrs, filled = match.group(1), piece[match.end():end], True
+    ref = _R_ATTR.search(attrs)
+    if ref is None:
+        return name, None, end, filled
+    address = (int(ref.group(2)), column_number(ref.group(1))) if ref.group(1) and ref.group(2) else None
+    return name, address, end, filled
+
+
+def walk(pieces: Iterable[bytes]) -> tuple[int, int]:
+    """The extent of a worksheet in any form, tag by tag (quoted attributes may hold '>'), piece by piece:
+    a row or cell without an address follows the one before it, as the reader places it."""
+    max_row = max_col = 0
+    row = 0
+    col = 0
+    for content in pieces:
+        pos = 0
+        while True:
+            start = _TAG_START.search(content, pos)
+            if start is None:
+                break
+            name, address, pos, filled = tag_at(content, start.start())
+            if name == b"row":
+                ref = _R_ATTR.search(content, start.end(), pos)
+                row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+                col = 0
+                continue
+            if address is not None:
+                cell_row, col = address
+            else:
+                col, cell_row = col + 1, max(row, 1)
+            if filled:  # formatted but empty: the reader allocates nothing for it
+                max_row = max(max_row, cell_row)
+                max_col = max(max_col, col)
+    return max_row, max_col
+
+
+def sheet_extent(content: bytes) -> tuple[int, int]:
+    """(last row, last column) holding a filled cell in this worksheet XML: what calamine will allocate."""
+    extent = Extent()
+    extent.feed(content)
+    return extent.result(lambda: [content])
