@@ -29,8 +29,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import excel as bench  # noqa: E402  (benchmarks/excel.py: app, database, 100,000-row sheet)
 
 
-def worst_file(path: Path, rows: int = 199_999, columns: int = 20, budget: int = 94 * 1024 * 1024) -> dict:
-    """A workbook just under the limits: random numbers fill the sheet XML up to `budget` bytes."""
+def worst_file(path: Path, rows: int = 199_999, columns: int = 20, budget: int = 94 * 1024 * 1024,
+               prefix: str = "", addresses: bool = True) -> dict:
+    """A workbook just under the limits: random numbers fill the sheet XML up to `budget` bytes.
+
+    `prefix` ("x:"): every tag written with a namespace prefix, as some .NET tools do; `addresses=False`: rows
+    and cells without r="..." (allowed, placed one after another), so the guard walks the sheet tag by tag.
+    """
     import openpyxl
 
     wb = openpyxl.Workbook()
@@ -40,19 +45,21 @@ def worst_file(path: Path, rows: int = 199_999, columns: int = 20, budget: int =
     wb.save(skeleton)
     rng = random.Random(18)
     letters = [bench_letter(c) for c in range(columns)]
-    parts = [b'<?xml version="1.0" encoding="UTF-8"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/'
-             b'spreadsheetml/2006/main"><sheetData>']
+    p = prefix
+    root = f'<{p}worksheet xmlns{":" + p[:-1] if p else ""}="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n{root}<{p}sheetData>'.encode()]
     size = len(parts[0])
     written = 0
     for r in range(1, rows + 1):
-        cells = "".join(f'<c r="{letters[c]}{r}"><v>{rng.randrange(4)}</v></c>' for c in range(columns))
-        line = f'<row r="{r}">{cells}</row>'.encode()
+        cells = "".join(f'<{p}c{f" r={chr(34)}{letters[c]}{r}{chr(34)}" if addresses else ""}><{p}v>{rng.randrange(4)}'
+                        f'</{p}v></{p}c>' for c in range(columns))
+        line = f'<{p}row{f" r={chr(34)}{r}{chr(34)}" if addresses else ""}>{cells}</{p}row>'.encode()
         if size + len(line) + 40 > budget:
             break
         parts.append(line)
         size += len(line)
         written = r
-    parts.append(b"</sheetData></worksheet>")
+    parts.append(f"</{p}sheetData></{p}worksheet>".encode())
     xml = b"".join(parts)
     source = zipfile.ZipFile(skeleton)
     out = io.BytesIO()
@@ -95,14 +102,18 @@ def child_worst(args) -> dict:
 
 
 def child_guard(args) -> dict:
-    from core.excel.safety import check_workbook
+    from core.excel.safety import RefusedFile, check_workbook
 
     app = bench.build_app(args.database_url)
     data = Path(args.file).read_bytes()
     with app.app_context():
-        start = time.perf_counter()
-        check_workbook(data, "worst.xlsx")
-        return {"seconds": time.perf_counter() - start}
+        start, cpu = time.perf_counter(), time.process_time()
+        try:
+            check_workbook(data, "worst.xlsx")
+            refused = ""
+        except RefusedFile as exc:
+            refused = str(exc)
+        return {"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu, "refused": refused}
 
 
 def run(child: str, **options) -> dict:
@@ -113,6 +124,13 @@ def run(child: str, **options) -> dict:
     if result.returncode != 0:
         raise SystemExit(f"{child} failed:\n{result.stdout}\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def guarded(result: dict) -> str:
+    """One line of the size guard's figures."""
+    verdict = f"refused: {result['refused'][:80]}" if result["refused"] else "passed"
+    return (f"{result['seconds']:.2f} s ({result['cpu']:.2f} s CPU), peak {result['peak_mb']:.0f} MB, "
+            f"{verdict}")
 
 
 def main() -> None:
@@ -142,7 +160,14 @@ def main() -> None:
     print(f"  worst file: {result['seconds']:.2f} s, peak {result['peak_mb']:.0f} MB, "
           f"{'refused' if result['refused'] else 'read'}: {result['message'][:100]}")
     result = run("guard", file=worst, database_url=url)
-    print(f"  size guard, whole streamed pass over it: {result['seconds']:.2f} s, peak {result['peak_mb']:.0f} MB")
+    print(f"  size guard, whole streamed pass over it: {guarded(result)}")
+    for label, name, options in (("every tag prefixed (<x:c>)", "prefixed", {"prefix": "x:"}),
+                                 ("no addresses (walked tag by tag)", "walked", {"addresses": False})):
+        variant = tmp / f"worst-{name}.xlsx"
+        shape = worst_file(variant, **options)
+        result = run("guard", file=variant, database_url=url)
+        print(f"  size guard, the same with {label}, {shape['xml_mb']} MB XML, {shape['rows']:,} rows: "
+              f"{guarded(result)}")
     result = run("import", file=sheet, database_url=url, kind="import")
     print(f"  {args.rows:,}-row import (SQLite, end to end): {result['seconds']:.2f} s, peak {result['peak_mb']:.0f} MB")
 

@@ -92,8 +92,9 @@ def _attention(prefix: bytes, max_row: int, max_col: int) -> re.Pattern:
         columns = [_at_most(letters, "A", "A", "Z")] + (["[A-Z]{1,%d}" % (len(letters) - 1)] if len(letters) > 1 else [])
         digits = str(max_row)
         rows = [_at_most(digits, "1", "0", "9") + '"'] + (['[0-9]{1,%d}+"' % (len(digits) - 1)] if len(digits) > 1 else [])
-        inside.append(' r="(?:%s)(?:%s)' % ("|".join(columns), "|".join(rows)))
-    alternatives = "|".join(["[^\\s>/]"] + inside).encode()
+        inside.append(' r="%s(?:%s)' % (columns[0] if len(columns) == 1 else "(?:%s)" % "|".join(columns),
+                                           "|".join(rows)))
+    alternatives = "|".join(inside + ["[^\\s>/]"]).encode()  # the common case first
     empty = rb' r="[A-Z]{1,3}[0-9]{1,7}"' + _ATTRS + rb"(?:/>|></" + re.escape(prefix) + rb"c>)"
     return re.compile(b"<" + re.escape(prefix) + b"c(?!" + alternatives + b"|" + empty + b")")
 
@@ -101,8 +102,8 @@ def _attention(prefix: bytes, max_row: int, max_col: int) -> re.Pattern:
 @functools.lru_cache(maxsize=64)
 def _other_prefix(known: tuple[bytes, ...]) -> re.Pattern:
     """`:c` as in a prefixed cell tag (`<x:c `) whose prefix is not yet known."""
-    behind = b"".join(b"(?<!<" + re.escape(p[:-1]) + b")(?<!</" + re.escape(p[:-1]) + b")" for p in known if p)
-    return re.compile(behind + rb":c(?=[\s>/])")
+    behind = b"".join(b"(?<!<" + re.escape(p) + b"c)(?<!</" + re.escape(p) + b"c)" for p in known if p)
+    return re.compile(rb":c" + behind + rb"(?=[\s>/])")  # the literal first: searched for fast
 
 
 @functools.lru_cache(maxsize=64)
@@ -180,14 +181,17 @@ class Extent:
             if match is None:
                 return
             tag = tag_at(piece, match.start())
-            pos = tag[2] if tag else match.start() + 1
-            if tag is None or not tag[3]:
+            if tag is None:
+                pos = match.start() + 1
                 continue
-            _, ref, _, filled = tag
-            if ref is None:
+            _, attrs, pos, closed = tag
+            if _empty(piece, attrs, pos, closed):
+                continue
+            address = _address(attrs)
+            if address is None:  # placed after the cell before it: only a walk knows where
                 self.walk = True
                 return
-            self._raise(*ref)
+            self._raise(*address)
             hits += 1
             if self.exact and hits == EXACT_HITS:  # unsorted: count the rest of the piece in bulk
                 cells = _filled(prefix).findall(piece, pos)
@@ -214,29 +218,34 @@ class Extent:
         return exact.top_row, exact.top_col
 
 
-def tag_at(piece: bytes, pos: int) -> tuple[bytes, tuple[int, int] | None, int, bool] | None:
-    """The row or cell tag that opens at `pos`: (b"row" or b"c", its (row, column) address or None, where it
-    ends, whether a cell may hold something). None when no such tag opens there.
+def tag_at(piece: bytes, pos: int) -> tuple[bytes, bytes, int, bool] | None:
+    """The row or cell tag that opens at `pos`: (b"row" or b"c", its attributes, where it ends, whether its
+    end was seen). None when no such tag opens there.
 
-    A tag whose end is not in sight (a quote left open, or a quoted '><' where the stream was cut) may hold
-    something: it counts.
+    A tag whose end is not in sight (a quote left open, or a quoted '><' where the stream was cut) runs to
+    the next '>' and may hold something.
     """
     match = ANY_TAG.match(piece, pos)
     if match is not None:
-        name, attrs, end = match.group(1), match.group(2), match.end()
-        filled = not (attrs.rstrip().endswith(b"/") or _EMPTY_CLOSE.match(piece, end))
-    else:
-        match = _TAG_START.match(piece, pos)
-        if match is None:
-            return None
-        end = piece.find(b">", match.end())
-        end = len(piece) if end < 0 else end
-        name, attrs, filled = match.group(1), piece[match.end():end], True
+        return match.group(1), match.group(2), match.end(), True
+    match = _TAG_START.match(piece, pos)
+    if match is None:
+        return None
+    end = piece.find(b">", match.end())
+    end = len(piece) if end < 0 else end
+    return match.group(1), piece[match.end():end], end, False
+
+
+def _address(attrs: bytes) -> tuple[int, int] | None:
     ref = _R_ATTR.search(attrs)
-    if ref is None:
-        return name, None, end, filled
-    address = (int(ref.group(2)), column_number(ref.group(1))) if ref.group(1) and ref.group(2) else None
-    return name, address, end, filled
+    if ref and ref.group(1) and ref.group(2):
+        return int(ref.group(2)), column_number(ref.group(1))
+    return None
+
+
+def _empty(piece: bytes, attrs: bytes, end: int, closed: bool) -> bool:
+    """A formatted but empty cell (`<c .../>`, `<c ...></c>`): the reader allocates nothing for it."""
+    return closed and (attrs.rstrip().endswith(b"/") or _EMPTY_CLOSE.match(piece, end) is not None)
 
 
 def walk(pieces: Iterable[bytes]) -> tuple[int, int]:
@@ -246,22 +255,21 @@ def walk(pieces: Iterable[bytes]) -> tuple[int, int]:
     row = 0
     col = 0
     for content in pieces:
-        pos = 0
-        while True:
-            start = _TAG_START.search(content, pos)
-            if start is None:
-                break
-            name, address, pos, filled = tag_at(content, start.start())
+        tags = [(m.group(1), m.group(2), m.end(), True) for m in ANY_TAG.finditer(content)]
+        left_open = _TAG_START.search(content, tags[-1][2] if tags else 0)  # its end is in the next piece
+        if left_open is not None:
+            tags.append(tag_at(content, left_open.start()))
+        for name, attrs, end, closed in tags:
+            ref = _R_ATTR.search(attrs)
             if name == b"row":
-                ref = _R_ATTR.search(content, start.end(), pos)
                 row = int(ref.group(2)) if ref and ref.group(2) else row + 1
                 col = 0
                 continue
-            if address is not None:
-                cell_row, col = address
+            if ref and ref.group(1) and ref.group(2):
+                col, cell_row = column_number(ref.group(1)), int(ref.group(2))
             else:
                 col, cell_row = col + 1, max(row, 1)
-            if filled:  # formatted but empty: the reader allocates nothing for it
+            if not _empty(content, attrs, end, closed):
                 max_row = max(max_row, cell_row)
                 max_col = max(max_col, col)
     return max_row, max_col

@@ -214,8 +214,10 @@ def pieces(chunks: Iterable[bytes]) -> Iterator[bytes]:
         buffer += chunk
         cut = _cut(buffer, start)
         if cut:
-            yield bytes(buffer[:cut])
+            with memoryview(buffer) as view:
+                piece = bytes(view[:cut])  # one copy
             del buffer[:cut]
+            yield piece
     if buffer:
         yield bytes(buffer)
 
