@@ -46,7 +46,8 @@ def worst_file(path: Path, rows: int = 199_999, columns: int = 20, budget: int =
     rng = random.Random(18)
     letters = [bench_letter(c) for c in range(columns)]
     p = prefix
-    root = f'<{p}worksheet xmlns{":" + p[:-1] if p else ""}="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    namespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    root = f'<{p}worksheet xmlns{":" + p[:-1] if p else ""}="{namespace}">'
     parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n{root}<{p}sheetData>'.encode()]
     size = len(parts[0])
     written = 0

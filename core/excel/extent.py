@@ -88,12 +88,14 @@ def _attention(prefix: bytes, max_row: int, max_col: int) -> re.Pattern:
     `<c r="A1"`, or an address beyond the bounds on a cell that may be filled."""
     inside = []
     if max_row and max_col:
-        letters = _letters(max_col)
-        columns = [_at_most(letters, "A", "A", "Z")] + (["[A-Z]{1,%d}" % (len(letters) - 1)] if len(letters) > 1 else [])
-        digits = str(max_row)
-        rows = [_at_most(digits, "1", "0", "9") + '"'] + (['[0-9]{1,%d}+"' % (len(digits) - 1)] if len(digits) > 1 else [])
-        inside.append(' r="%s(?:%s)' % (columns[0] if len(columns) == 1 else "(?:%s)" % "|".join(columns),
-                                           "|".join(rows)))
+        letters, digits = _letters(max_col), str(max_row)
+        columns = _at_most(letters, "A", "A", "Z")
+        if len(letters) > 1:
+            columns = "(?:%s|[A-Z]{1,%d})" % (columns, len(letters) - 1)
+        rows = _at_most(digits, "1", "0", "9") + '"'
+        if len(digits) > 1:
+            rows += '|[0-9]{1,%d}+"' % (len(digits) - 1)
+        inside.append(' r="%s(?:%s)' % (columns, rows))
     alternatives = "|".join(inside + ["[^\\s>/]"]).encode()  # the common case first
     empty = rb' r="[A-Z]{1,3}[0-9]{1,7}"' + _ATTRS + rb"(?:/>|></" + re.escape(prefix) + rb"c>)"
     return re.compile(b"<" + re.escape(prefix) + b"c(?!" + alternatives + b"|" + empty + b")")
@@ -260,7 +262,7 @@ def walk(pieces: Iterable[bytes]) -> tuple[int, int]:
         if left_open is not None:
             tags.append(tag_at(content, left_open.start()))
         for name, attrs, end, closed in tags:
-            ref = _R_ATTR.search(attrs)
+            ref = _R_ATTR.search(attrs) if attrs else None
             if name == b"row":
                 row = int(ref.group(2)) if ref and ref.group(2) else row + 1
                 col = 0
