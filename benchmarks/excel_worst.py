@@ -30,11 +30,12 @@ import excel as bench  # noqa: E402  (benchmarks/excel.py: app, database, 100,00
 
 
 def worst_file(path: Path, rows: int = 199_999, columns: int = 20, budget: int = 94 * 1024 * 1024,
-               prefix: str = "", addresses: bool = True) -> dict:
+               prefix: str = "", addresses: bool = True, tail: str = "") -> dict:
     """A workbook just under the limits: random numbers fill the sheet XML up to `budget` bytes.
 
     `prefix` ("x:"): every tag written with a namespace prefix, as some .NET tools do; `addresses=False`: rows
-    and cells without r="..." (allowed, placed one after another), so the guard walks the sheet tag by tag.
+    and cells without r="..." (allowed, placed one after another), so the guard walks the sheet tag by tag;
+    `tail`: XML after the last row.
     """
     import openpyxl
 
@@ -60,7 +61,7 @@ def worst_file(path: Path, rows: int = 199_999, columns: int = 20, budget: int =
         parts.append(line)
         size += len(line)
         written = r
-    parts.append(f"</{p}sheetData></{p}worksheet>".encode())
+    parts.append(f"{tail}</{p}sheetData></{p}worksheet>".encode())
     xml = b"".join(parts)
     source = zipfile.ZipFile(skeleton)
     out = io.BytesIO()
@@ -162,7 +163,11 @@ def main() -> None:
           f"{'refused' if result['refused'] else 'read'}: {result['message'][:100]}")
     result = run("guard", file=worst, database_url=url)
     print(f"  size guard, whole streamed pass over it: {guarded(result)}")
+    far = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    near = '<row r="190000"><c r="U190000"><v>1</v></c></row>'  # 190,000 x 21 fits; rounded bounds would not
     for label, name, options in (("every tag prefixed (<x:c>)", "prefixed", {"prefix": "x:"}),
+                                 ("one filled cell at XFD1048576", "far", {"tail": far}),
+                                 ("a cell at U190000 (exact second pass)", "near", {"tail": near}),
                                  ("no addresses (walked tag by tag)", "walked", {"addresses": False})):
         variant = tmp / f"worst-{name}.xlsx"
         shape = worst_file(variant, **options)

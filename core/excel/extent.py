@@ -28,7 +28,8 @@ _R_ATTR = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})([0-9]*)["']""")
 _ATTRS = rb"""(?:[^>"'/]|"[^"]*")*+"""
 MAX_PREFIXES = 8  # more tag prefixes than this: the sheet is walked tag by tag
 TAIL = 1 << 14  # where the last filled cell of a piece is looked for
-EXACT_HITS = 64  # cells past the exact bounds in one piece before the rest of it is counted in bulk
+EXACT_HITS = 64  # cells out of line raise the bounds exactly this often (per sheet; per piece in the exact pass,
+# after which the rest of the piece is counted in bulk)
 
 
 def column_number(letters: bytes) -> int:
@@ -127,10 +128,11 @@ class Extent:
         self.top_row, self.top_col = start  # the farthest filled cell seen (exact)
         self.max_row, self.max_col = start  # the bounds the cheap look checks against (>= top)
         self.walk = False  # a cell without an address: only a walk tag by tag places it
+        self.hits = 0  # cells the cheap look could not place
 
-    def _raise(self, row: int, col: int) -> None:
+    def _raise(self, row: int, col: int, exact: bool = False) -> None:
         self.top_row, self.top_col = max(self.top_row, row), max(self.top_col, col)
-        if self.exact:
+        if self.exact or exact:
             self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, col)
         else:
             self.max_row = max(self.max_row, _round_row(row))
@@ -173,7 +175,9 @@ class Extent:
             for match in pattern.finditer(piece, max(0, len(piece) - TAIL)):
                 pass
         if match is not None:
-            self._raise(int(match.group(2)), column_number(match.group(1)))
+            row, col = int(match.group(2)), column_number(match.group(1))
+            # a sheet grows piece by piece (rounded bounds); a jump is one far cell, kept exact: no second pass
+            self._raise(row, col, exact=row > 2 * self.max_row or col > 2 * self.max_col)
 
     def _look(self, piece: bytes, prefix: bytes) -> None:
         pos = 0
@@ -193,7 +197,8 @@ class Extent:
             if address is None:  # placed after the cell before it: only a walk knows where
                 self.walk = True
                 return
-            self._raise(*address)
+            self.hits += 1  # the first few cells out of line raise the bounds exactly: one far cell needs no
+            self._raise(*address, exact=self.hits <= EXACT_HITS)  # second pass for its exact address
             hits += 1
             if self.exact and hits == EXACT_HITS:  # unsorted: count the rest of the piece in bulk
                 cells = _filled(prefix).findall(piece, pos)
