@@ -160,8 +160,8 @@ def main() -> None:
             rounds.append((time.process_time() - started) / args.repeat * 1000)
         per_request = min(rounds)  # the least disturbed round: other processes on the machine only add
         total += per_request
-        print(f"{name:<18}{per_request:>15.2f}{len(body) / 1000:>8.1f}{len(statements) / args.repeat / args.rounds:>7.1f}",
-              flush=True)
+        per_page = len(statements) / args.repeat / args.rounds
+        print(f"{name:<18}{per_request:>15.2f}{len(body) / 1000:>8.1f}{per_page:>7.1f}", flush=True)
         if save:
             (save / f"{name}.html").write_bytes(normalised(body))
         if args.profile == name:
