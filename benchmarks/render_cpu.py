@@ -7,7 +7,8 @@ Loads the demo (real regions, demo accounts) into a SQLite file under --instance
 exists), signs in through the login form (CSRF token, two-factor code) as the demo account that uses each
 page, and times --rounds rounds of --repeat GETs per page with `time.process_time` after two warm-up
 requests (templates compiled, caches filled). Prints CPU milliseconds per request (the fastest round), the
-page's size and its SQL statements per request. `--profile NAME` prints a
+page's size, its SQL statements per request, and the same-SQL floor of benchmarks/load.py measured the same
+way: the CPU to run one request's statements through the app's engine without rendering, and the ratio. `--profile NAME` prints a
 pyinstrument profile (PyPI, not a dependency) of that page's requests. `--save DIR` writes every page's HTML
 with the per-session values (CSRF tokens, CSP nonces) blanked, so two runs can be compared with `diff -r`:
 a change that makes pages cheaper must leave them byte for byte the same.
@@ -121,6 +122,38 @@ def normalised(body: bytes) -> bytes:
     return body
 
 
+TRIVIAL = "/_cpu/trivial"
+
+
+def add_trivial_view(app) -> None:
+    """benchmarks/load.py's trivial floor: a public view of the same app that answers "ok" (routing, the request
+    hooks, no page, no statement); only in this benchmark's app."""
+    from core.security import public
+
+    @public
+    def trivial():
+        return "ok"
+
+    app.add_url_rule(TRIVIAL, "cpu_trivial", trivial)
+
+
+def same_sql(engine, replay: list, args) -> float:
+    """CPU ms to run `replay` (one request's statements) through the app's engine without rendering: the
+    same-SQL floor of benchmarks/load.py, in-process (fastest of --rounds rounds of --repeat)."""
+    rounds = []
+    for _ in range(args.rounds):
+        started = time.process_time()
+        for _ in range(args.repeat):
+            with engine.connect() as conn:
+                for statement, parameters in replay:
+                    result = conn.exec_driver_sql(statement, parameters)
+                    if result.returns_rows:
+                        result.fetchall()
+                conn.commit()
+        rounds.append((time.process_time() - started) / args.repeat * 1000)
+    return min(rounds)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
@@ -134,6 +167,7 @@ def main() -> None:
     pages = [p for p in PAGES if not wanted or p[0] in wanted]
 
     app = make_app(Path(args.instance))
+    add_trivial_view(app)
     clients = {account: sign_in(app, account) for account in sorted({a for _n, a, _p in pages})}
     save = Path(args.save) if args.save else None
     if save:
@@ -142,11 +176,12 @@ def main() -> None:
 
     engine = app.extensions["regioplatform.db"].engine
     statements = []
-    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(1))
-    print(f"{'page':<18}{'CPU ms/request':>15}{'kB':>8}{'stmts':>7}")
+    event.listen(engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, parameters, *rest: statements.append((statement, parameters)))
+    print(f"{'page':<18}{'CPU ms/request':>15}{'kB':>8}{'stmts':>7}{'same SQL ms':>12}{'x SQL':>7}")
     total = 0.0
-    for name, account, path in pages:
-        client = clients[account]
+    for name, account, path in [("trivial floor", None, TRIVIAL)] + pages:
+        client = clients[account] if account else app.test_client()
         for _ in range(2):
             response = client.get(path)
             if response.status_code != 200:
@@ -159,10 +194,12 @@ def main() -> None:
                 body = client.get(path).data
             rounds.append((time.process_time() - started) / args.repeat * 1000)
         per_request = min(rounds)  # the least disturbed round: other processes on the machine only add
-        total += per_request
+        total += per_request if account else 0
         per_page = len(statements) / args.repeat / args.rounds
-        print(f"{name:<18}{per_request:>15.2f}{len(body) / 1000:>8.1f}{per_page:>7.1f}", flush=True)
-        if save:
+        floor = same_sql(engine, statements[-round(per_page):] if per_page else [], args)
+        print(f"{name:<18}{per_request:>15.2f}{len(body) / 1000:>8.1f}{per_page:>7.1f}{floor:>12.2f}"
+              f"{floor / per_request:>7.2f}", flush=True)
+        if save and account:
             (save / f"{name}.html").write_bytes(normalised(body))
         if args.profile == name:
             from pyinstrument import Profiler
