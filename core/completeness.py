@@ -100,6 +100,11 @@ def completeness(expected: Mapping[object, str], reported: Iterable[object], nou
 
 
 def verdict_text(verdict: str) -> str:
-    """A verdict as shown in a table cell, in the reader's language."""
-    return {MET: _("gehaald"), NOT_MET: _("niet gehaald"), INCOMPLETE: _("nog niet compleet"),
-            NO_TARGET: "–"}[verdict]
+    """A verdict as shown in a table cell, in the reader's language (only that one translated: a cell per row)."""
+    if verdict == MET:
+        return _("gehaald")
+    if verdict == NOT_MET:
+        return _("niet gehaald")
+    if verdict == INCOMPLETE:
+        return _("nog niet compleet")
+    return {NO_TARGET: "–"}[verdict]

@@ -107,5 +107,8 @@ def allowed_names() -> set[str]:
 
 
 def install(app) -> None:
-    """Make the URL helpers Jinja globals of `app`."""
+    """Make the URL helpers Jinja globals of `app` (and its `url_for` the row-cheap one of core.row_urls)."""
+    from core import row_urls
+
     app.jinja_env.globals.update(URL_HELPERS)
+    row_urls.install(app)

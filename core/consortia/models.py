@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask import g, has_request_context
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.audit.models import Audited
 from core.db import Base
+from core.i18n import current_language
 from core.orgs.models import Organisation
 
 # role -> label in the reader's language (lazy)
@@ -40,7 +41,7 @@ class ConsortiumMember(Audited, Base):
         if not has_request_context():
             return str(CONSORTIUM_ROLES.get(self.role, self.role))
         labels = g.setdefault("consortium_role_labels", {})
-        key = (str(get_locale()), self.role)  # a page may render a part in another language (force_locale)
+        key = (current_language(), self.role)  # a page may render a part in another language (force_locale)
         if key not in labels:
             labels[key] = str(CONSORTIUM_ROLES.get(self.role, self.role))
         return labels[key]

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload, lazyload
 
 from core.db import db_session
 from core.deadlines import core_dates
@@ -109,12 +109,21 @@ def regions_of(roles: dict[int, str]) -> list[Region]:
 
     if not roles:
         return []
-    # IN, not JOIN + DISTINCT: PostgreSQL has no equality for the json columns DISTINCT would compare
-    return list(db_session().scalars(
+    session = db_session()
+    # IN, not JOIN + DISTINCT: PostgreSQL has no equality for the json columns DISTINCT would compare.
+    # The members only: joined with the instruments too, every member row would repeat every instrument
+    # and its settings (members x instruments rows, each decoded).
+    regions = list(session.scalars(
         select(Region).where(Region.id.in_(select(RegionMember.region_id)
                                            .where(RegionMember.organisation_id.in_(roles))))
-        .options(joinedload(Region.members), joinedload(Region.instruments))  # one statement
+        .options(joinedload(Region.members), lazyload(Region.instruments))
         .order_by(Region.name)).unique())
+    # The home page has read them with their instruments already; elsewhere (the iCal feed) one statement more.
+    missing = [r.id for r in regions if "instruments" in inspect(r).unloaded]
+    if missing:
+        session.scalars(select(Region).where(Region.id.in_(missing))
+                        .options(joinedload(Region.instruments), lazyload(Region.members))).unique().all()
+    return regions
 
 
 def user_deadlines(user, today: dt.date | None = None) -> list[Dated]:

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask import g, has_request_context
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.audit.models import Audited
 from core.db import Base
+from core.i18n import current_language
 
 # kind -> (label in the reader's language (lazy), identifier scheme)
 ORG_KINDS: dict[str, tuple[str, str]] = {
@@ -43,7 +44,7 @@ class Organisation(Audited, Base):
         if not has_request_context():
             return str(ORG_KINDS.get(self.kind, (self.kind, ""))[0])
         labels = g.setdefault("org_kind_labels", {})
-        key = (str(get_locale()), self.kind)  # a page may render a part in another language (force_locale)
+        key = (current_language(), self.kind)  # a page may render a part in another language (force_locale)
         if key not in labels:
             labels[key] = str(ORG_KINDS.get(self.kind, (self.kind, ""))[0])
         return labels[key]

@@ -22,7 +22,7 @@ class RegionSettings:
         """Convert a TOML table; return the settings and a list of (key, Dutch reason)."""
         if not dataclasses.is_dataclass(cls):
             raise TypeError(f"{cls.__name__} must be a dataclass")
-        hints = typing.get_type_hints(cls)
+        hints = _type_hints(cls)
         fields = {f.name: f for f in dataclasses.fields(cls)}
         errors: list[tuple[str, str]] = []
         values = {}
@@ -60,6 +60,18 @@ class RegionSettings:
         if errors:
             raise ValueError(f"stored settings are invalid: {errors}")
         return settings
+
+
+_HINTS: dict[type, dict] = {}
+
+
+def _type_hints(cls: type) -> dict:
+    """`typing.get_type_hints(cls)`, resolved once per class (it evaluates every annotation string again on each
+    call, and settings are rebuilt from JSON on every page that reads them)."""
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints
 
 
 def _show(raw) -> str:
