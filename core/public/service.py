@@ -8,11 +8,12 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from core.concurrency import lock_for_update
 from core.public.declare import PublicFigures
 from core.public.models import PublicPage, PublishedFigures
+from core.regions.models import Region
 
 
 class PublishRefused(ValueError):
@@ -40,11 +41,21 @@ def fingerprint_of(snap: dict) -> str:
     return hashlib.sha256(json.dumps(snap, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+def offered_by_instrument(region) -> dict[str, list[PublicFigures]]:
+    """Instrument key -> what it offers for publication in `region`, for every instrument enabled there.
+
+    Each instrument's hook is called once (the coordinators' page lists them all; calling every hook once per
+    instrument repeated each instrument's statements as many times as the region has instruments)."""
+    registry = current_app.extensions["regioplatform"]
+    out: dict[str, list[PublicFigures]] = {}
+    for key, item in registry.for_region(region.enabled_keys()).call("public_figures", region=region):
+        out.setdefault(key, []).append(item)
+    return out
+
+
 def offered(region, key: str) -> list[PublicFigures]:
     """What instrument `key` offers for publication in `region` (nothing when it is not enabled there)."""
-    registry = current_app.extensions["regioplatform"]
-    return [item for k, item in registry.for_region(region.enabled_keys()).call("public_figures", region=region)
-            if k == key]
+    return offered_by_instrument(region).get(key, [])
 
 
 def publish(session, region, key: str, school_year: str, user) -> PublishedFigures:
@@ -106,14 +117,33 @@ def _value(cell):
     return cell
 
 
+def _shown(row) -> ShownTable:
+    snap = row.snapshot
+    return ShownTable(row.instrument_key, row.school_year, snap["caption"], snap["headers"], snap["kinds"],
+                      [[_value(c) for c in r] for r in snap["rows"]], snap["note"], row.fingerprint, row.published_at)
+
+
+def state(session, region_id: int, keys) -> tuple[bool, dict[str, list[ShownTable]]]:
+    """(whether the region's public page is on, `published(session, region_id, keys)`) in one statement: the
+    region's row, outer-joined to its published tables, with the page switch as a subquery."""
+    enabled = select(PublicPage.enabled).where(PublicPage.region_id == region_id).scalar_subquery()
+    rows = session.execute(
+        select(enabled, PublishedFigures).select_from(Region)
+        .outerjoin(PublishedFigures, and_(PublishedFigures.region_id == Region.id,
+                                          PublishedFigures.instrument_key.in_(list(keys))))
+        .where(Region.id == region_id).order_by(PublishedFigures.school_year.desc())).all()
+    out: dict[str, list[ShownTable]] = {}
+    for _on, row in rows:
+        if row is not None:
+            out.setdefault(row.instrument_key, []).append(_shown(row))
+    return bool(rows and rows[0][0]), out
+
+
 def published(session, region_id: int, keys) -> dict[str, list[ShownTable]]:
     """The published tables of the instruments `keys` (enabled ones), newest school year first."""
     out: dict[str, list[ShownTable]] = {}
     for row in session.scalars(select(PublishedFigures).where(PublishedFigures.region_id == region_id,
                                                               PublishedFigures.instrument_key.in_(list(keys)))
                                .order_by(PublishedFigures.school_year.desc())):
-        snap = row.snapshot
-        out.setdefault(row.instrument_key, []).append(ShownTable(
-            row.instrument_key, row.school_year, snap["caption"], snap["headers"], snap["kinds"],
-            [[_value(c) for c in r] for r in snap["rows"]], snap["note"], row.fingerprint, row.published_at))
+        out.setdefault(row.instrument_key, []).append(_shown(row))
     return out

@@ -54,13 +54,14 @@ def manage():
     region = authorize("public.manage", g.region)
     session = db_session()
     entries = _instruments(region)
-    tables = service.published(session, region.id, [e.key for e in entries])
+    enabled, tables = service.state(session, region.id, [e.key for e in entries])
+    offered = service.offered_by_instrument(region)
     offers = []
     for entry in entries:
         published = {t.school_year: t for t in tables.get(entry.key, [])}
         offers.append({"entry": entry, "years": [(item, published.get(item.school_year))
-                                                 for item in service.offered(region, entry.key)]})
-    return render_template("public/manage.html", region=region, enabled=service.is_enabled(session, region.id),
+                                                 for item in offered.get(entry.key, [])]})
+    return render_template("public/manage.html", region=region, enabled=enabled,
                            offers=[o for o in offers if o["years"]], switch_form=SwitchForm(),
                            publish_form=PublishForm())
 

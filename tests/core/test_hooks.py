@@ -437,6 +437,38 @@ def test_hook_public_figures(app):
     assert anonymous.get("/openbaar/rmc-29/").status_code == 404
 
 
+def test_the_coordinators_public_page_says_whether_it_is_on_and_which_years_are_published(app):
+    """The switch and each offered year's publication as they stand: off with nothing published, on with
+    nothing published, on with the year published, off again with the year still published."""
+    from core.consortia.models import ConsortiumMember
+    from core.db import db_session
+
+    utrecht = region_id(app, "rmc-19")
+    with app.app_context():
+        session = db_session()
+        session.add(ConsortiumMember(region_id=utrecht, instrument_key="hello",
+                                     organisation_id=org_id(app, "GM0344"), role="deelnemer"))
+        session.add(Greeting(region_id=utrecht, organisation_id=org_id(app, "GM0344"), text="Hoi",
+                             school_year="2024-2025"))
+        session.commit()
+    coordinator = signed_in(app, "rmc@utrecht.example", "MC19", "admin")
+
+    def state() -> tuple[bool, bool]:
+        page = html(coordinator.get("/regio/rmc-19/openbaar"))
+        assert ("De openbare pagina staat aan" in page) != ("De openbare pagina staat uit" in page)
+        assert ("Opnieuw publiceren: 2024-2025" in page) != ("Publiceren: 2024-2025" in page.replace(
+            "Opnieuw publiceren: 2024-2025", ""))
+        return "De openbare pagina staat aan" in page, "Opnieuw publiceren: 2024-2025" in page
+
+    assert state() == (False, False)
+    assert coordinator.post("/regio/rmc-19/openbaar/schakelaar", data={"enabled": "1"}).status_code == 302
+    assert state() == (True, False)
+    assert coordinator.post("/regio/rmc-19/openbaar/hello/publiceren",
+                            data={"school_year": "2024-2025"}).status_code == 302
+    assert state() == (True, True)
+    assert coordinator.post("/regio/rmc-19/openbaar/schakelaar", data={"enabled": "0"}).status_code == 302
+    assert state() == (False, True)
+
 def test_hook_deadlines(app):
     """hello's deadline (its [instruments.hello] deadline setting) in the region calendar and on the home page's
     task list, where hello is enabled, for the people it concerns; a region without hello never asks it."""
