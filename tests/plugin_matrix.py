@@ -25,12 +25,15 @@ MINISTRY_OWN = {"<endpoint>"}                   # the ministry's own writes (a p
                                                 # {"ministry"}): left out of "the ministry's POST is refused"
 ADMIN_IMPORT_SHEETS = {("<key>", "<sheet>")}    # sheets only platform admins import
 MAIN_PAGES = {"<path under /regio/<region>/>": <most statements>}  # pages counted (tests/core/perf)
+def main_pages(app) -> dict: ...                # more MAIN_PAGES found in the demo data (ids), when loaded
 def multiply_rows(conn, tables, factor): ...    # add (factor - 1) copies of its demo rows, in bulk
 ```
 
 MAIN_PAGES and multiply_rows feed the statement-count test (issue 21): each main page of the
 instrument is opened by rmc-19's coordinator with the demo data and again after multiply_rows; its
 count must be the same at both sizes and at most 10, or the number given (a ceiling still to lower).
+`main_pages` (optional) adds pages whose path names a demo row (an application's page), read after the
+demo is loaded and counted the same way.
 
 `build_world` runs after the core's world exists: `world.orgs` (identifier -> id),
 `world.users` / `world.emails` (viewer, neighbour, coordinator, outsider, twente,

@@ -64,7 +64,8 @@ def may_assess(user, application: Application) -> bool:
     if may(user, "rif.assess", application):
         return application.status != CONCEPT
     region = current_region()
-    return is_assessor(user, region) and not conflicted(user, application) and application.status != CONCEPT
+    # the checks without a statement first: the assessor table is read only when it decides
+    return application.status != CONCEPT and not conflicted(user, application) and is_assessor(user, region)
 
 
 def may_decide(user, application: Application) -> bool:
@@ -86,10 +87,12 @@ def can_see(user, application: Application) -> bool:
     return application.status != CONCEPT and is_assessor(user, current_region())
 
 
-def load_application(application_id: int) -> Application:
-    """The application of this region the user may see; 404 otherwise (never a hint that it exists)."""
+def load_application(application_id: int, options=()) -> Application:
+    """The application of this region the user may see; 404 otherwise (never a hint that it exists).
+
+    `options`: loader options for the page that shows it (page_options), applied when the row is read."""
     region = authorize("rif.view", current_region())
-    application = db_session().get(Application, application_id)
+    application = db_session().get(Application, application_id, options=list(options))
     if application is None or application.region_id != region.id or not can_see(current_user, application):
         abort(404)
     return application

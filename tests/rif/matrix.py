@@ -101,6 +101,28 @@ CONTROL_USERS = {"regio.rif.new": "platform", "regio.rif.assess": "platform", "r
 # The statement-count test (tests/core/perf): pages counted, each at most 10 statements (issue 21).
 # Before issue 21: rif/ 23 and rif/overzicht 14 with the demo's 3 applications, plus 2 for every application more.
 MAIN_PAGES = {"rif/": 10, "rif/overzicht": 10}
+# An application's page, for each of rmc-19's demo applications. Before: 16-17 (every partner's pledge years,
+# the consortium twice). 11: three core statements (user, region, its instruments), the rif.view decision's
+# region members, the application with its budget lines, partner lines with pledge years, scores, history,
+# attachments, the RIF consortium and the agreements drafted in the region (the pledge confirmations); 12 for
+# a submitted application the reader's organisation is not party to (whether the reader is an appointed assessor).
+APPLICATION_PAGE = 12
+
+
+def main_pages(app) -> dict[str, int]:
+    """Every demo application page of rmc-19 (its ids are known once the demo is loaded)."""
+    from sqlalchemy import select
+
+    from core.db import db_session
+    from core.regions.models import Region
+    from plugins.rif.models import Application
+
+    with app.app_context():
+        session = db_session()
+        ids = session.scalars(select(Application.id).join(Region, Region.id == Application.region_id)
+                              .where(Region.slug == "rmc-19").order_by(Application.id)).all()
+    assert ids, "the demo has applications in rmc-19"
+    return {f"rif/{i}": APPLICATION_PAGE for i in ids}
 
 
 def multiply_rows(conn, tables, factor) -> None:

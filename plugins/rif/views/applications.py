@@ -12,7 +12,7 @@ from ..forms import ApplicationForm, BudgetForm, EditForm, RemoveLineForm, partn
 from ..models import Application, BudgetLine, Partner, PledgeYear
 from ..rules import CONCEPT, STATUS_LABELS, STEPS, TARGET_GROUPS
 from . import bp
-from .common import figures, _common, visible_applications_query, _partner_choices, _show
+from .common import figures, _common, page_options, visible_applications_query, _partner_choices, _show
 
 
 @bp.route("/")
@@ -121,7 +121,7 @@ def edit(rif_application_id):
 
 @bp.route("/<int:rif_application_id>")
 def show(rif_application_id):
-    return _show(load_application(rif_application_id))
+    return _show(load_application(rif_application_id, page_options()))
 
 
 @bp.route("/<int:rif_application_id>/begroting", methods=["POST"])
@@ -186,4 +186,4 @@ def step(rif_application_id, stap):
     """One step of the application form (Start ... Verzenden): the part of the application page it is about."""
     if stap not in STEPS:
         abort(404)
-    return _show(load_application(rif_application_id), step=stap)
+    return _show(load_application(rif_application_id, page_options()), step=stap)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from core.plugin_api import (_, OrganisationSearchForm, consortium_organisations, current_region, current_user,
                              db_session, euro, instrument_settings, may, scoped, search_organisations)
@@ -17,7 +17,7 @@ from ..access import (assessor_condition, conflicted, is_assessor, is_committee,
 from ..forms import partner_form as new_partner_form
 from ..forms import (BudgetForm, DraftAgreementForm, RemoveLineForm, TransitionForm, midterm_form,
                      score_form)
-from ..models import Application, Partner
+from ..models import Application, Attachment, Partner
 from ..rules import (ASSESSING, ASSESSOR, CONCEPT, COST_CATEGORIES, CRITERIA, DELIVERY_STATES, EMPTY_BUDGET, NO_SUBSIDY,
                      NOT_COVERED, OVER_A_THIRD, PENVOERDER_SIGNATORY, SECTORS, STATUS_LABELS, TARGET_GROUPS,
                      STEPS, TRANSITIONS, DECISIONS, finances, share, total_score, weight_of)
@@ -100,12 +100,23 @@ def visible_applications(region, *, with_money: bool = True):
                                      .order_by(Application.reference, Application.id)))
 
 
-def _partner_search(region, application, search=None):
+def page_options():
+    """Loader options for the application page: what it shows of the application in a fixed number of
+    statements, whatever the number of lines (budget lines joined to the application; the partner lines with
+    their pledge years in one statement, not one per partner; the attachments without their content)."""
+    return (joinedload(Application.budget_lines),
+            selectinload(Application.partners).joinedload(Partner.years),
+            selectinload(Application.scores), selectinload(Application.history),
+            selectinload(Application.attachments).options(defer(Attachment.content)))
+
+
+def _partner_search(region, application, search=None, first=None):
     """The region's organisations that are not yet partners: with `search` (the page's GET search) those it
-    finds, the RIF consortium first, at most 50; without, all of them (what an added partner is checked against)."""
+    finds, the RIF consortium first, at most 50; without, all of them (what an added partner is checked against).
+    `first`: the RIF consortium's organisation ids when the caller has them already (_consortium_ids)."""
     taken = {p.partner_id for p in application.partners}
     orgs = [m.organisation for m in region.members if m.organisation_id not in taken]
-    first = {o.id for o in consortium_organisations(db_session(), region, "rif")}
+    first = _consortium_ids(region) if first is None else first
     if search is None:
         return search_organisations(orgs, first=first, limit=len(orgs))
     return search_organisations(orgs, search.q.data or "", search.kind.data or "", first=first)
@@ -139,9 +150,10 @@ def _show(application, *, budget_form=None, partner_form=None, scores=None, midt
     budget_form = budget_form or BudgetForm(formdata=None)
     partner_form = partner_form or new_partner_form(application.years, formdata=None)
     partner_search = OrganisationSearchForm(request.args)
-    partners_found = _partner_search(region, application, partner_search)
+    consortium = _consortium_ids(region)  # read once: the partner search and the agreement part both use it
+    partners_found = _partner_search(region, application, partner_search, consortium)
     if partner_form.partner.data and partner_form.partner.data not in {o.id for o in partners_found.shown}:
-        partners_found = _partner_search(region, application)  # a refused POST: keep the organisation chosen
+        partners_found = _partner_search(region, application, first=consortium)  # a refused POST: keep the choice
     partner_form.partner.choices = [(o.id, f"{o.name} ({o.identifier}, {o.kind_label})") for o in partners_found.shown]
     stored = {s.criterion: s.score for s in application.scores}
     assessing = application.status == ASSESSING and may_assess(current_user, application)
@@ -174,9 +186,9 @@ def _show(application, *, budget_form=None, partner_form=None, scores=None, midt
         attachment_form=attachment_form or _attachment_form(),
         submit_checks=submit_checks(application, pledge_states) if step == "verzenden" else None,
         confirmed_money=figures(application, confirmed_partners(application, pledge_states)),
-        cooperation=_cooperation(application), draft_form=DraftAgreementForm(formdata=None),
+        cooperation=_cooperation(application, consortium), draft_form=DraftAgreementForm(formdata=None),
         partner_search=partner_search, partners_found=partners_found, clash=clash,
-        conflict=is_assessor(current_user, region) and conflicted(current_user, application)
+        conflict=conflicted(current_user, application) and is_assessor(current_user, region)
         and not getattr(current_user, "is_platform_admin", False),
         **_common()), status
 
@@ -221,11 +233,12 @@ def _consortium_ids(region) -> set[int]:
     return {o.id for o in consortium_organisations(db_session(), region, "rif")}
 
 
-def _cooperation(application) -> dict:
-    """What the application page shows about the agreement: its signing status, or what drafting would do."""
+def _cooperation(application, consortium_ids: set[int]) -> dict:
+    """What the application page shows about the agreement: its signing status, or what drafting would do.
+    `consortium_ids`: the region's RIF consortium (_consortium_ids)."""
     linked = application.agreement
     if linked is not None:
-        changed = application.status == CONCEPT and pledges_changed(application, _consortium_ids(current_region()))
+        changed = application.status == CONCEPT and pledges_changed(application, consortium_ids)
         version = linked.leading
         signatures = {s.organisation_id: s for s in version.signatures}
         parties = sorted(version.party_rows, key=lambda p: p.organisation.name)
@@ -237,7 +250,7 @@ def _cooperation(application) -> dict:
     out = {"agreement": None, "may_draft": False}
     if application.status in cooperation.AGREEMENT_STATES and application.partners \
             and may_draft_agreement(current_user, application):
-        parties, left_out = cooperation.split_parties(application, _consortium_ids(current_region()))
+        parties, left_out = cooperation.split_parties(application, consortium_ids)
         out.update(may_draft=True, parties=parties, left_out=left_out,
                    penvoerder_in=application.organisation in parties)
     return out
