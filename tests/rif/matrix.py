@@ -102,11 +102,11 @@ CONTROL_USERS = {"regio.rif.new": "platform", "regio.rif.assess": "platform", "r
 # Before issue 21: rif/ 23 and rif/overzicht 14 with the demo's 3 applications, plus 2 for every application more.
 MAIN_PAGES = {"rif/": 10, "rif/overzicht": 10}
 # An application's page, for each of rmc-19's demo applications. Before: 16-17 (every partner's pledge years,
-# the consortium twice). 11: three core statements (user, region, its instruments), the rif.view decision's
-# region members, the application with its budget lines, partner lines with pledge years, scores, history,
-# attachments, the RIF consortium and the agreements drafted in the region (the pledge confirmations); 12 for
-# a submitted application the reader's organisation is not party to (whether the reader is an appointed assessor).
-APPLICATION_PAGE = 12
+# the consortium twice). Now 10: three core statements (user, region, its instruments), the rif.view decision's
+# region members, the application with its budget lines and scores, partner lines with pledge years, history,
+# attachments, the RIF consortium and the agreements drafted in the region (the pledge confirmations). 11 for a
+# submitted application the reader's organisation is no party to: whether the reader is an appointed assessor.
+APPLICATION_PAGE = 11
 
 
 def main_pages(app) -> dict[str, int]:

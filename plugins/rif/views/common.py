@@ -102,11 +102,11 @@ def visible_applications(region, *, with_money: bool = True):
 
 def page_options():
     """Loader options for the application page: what it shows of the application in a fixed number of
-    statements, whatever the number of lines (budget lines joined to the application; the partner lines with
-    their pledge years in one statement, not one per partner; the attachments without their content)."""
-    return (joinedload(Application.budget_lines),
-            selectinload(Application.partners).joinedload(Partner.years),
-            selectinload(Application.scores), selectinload(Application.history),
+    statements, whatever the number of lines (budget lines and scores joined to the application: at most one
+    score per criterion, so at most len(CRITERIA) rows per budget line; the partner lines with their pledge
+    years in one statement, not one per partner; the attachments without their content)."""
+    return (joinedload(Application.budget_lines), joinedload(Application.scores),
+            selectinload(Application.partners).joinedload(Partner.years), selectinload(Application.history),
             selectinload(Application.attachments).options(defer(Attachment.content)))
 
 
