@@ -35,7 +35,7 @@ import csv
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from core.plugin_api import Completeness, Organisation, completeness, db_session, lazy_gettext
@@ -82,20 +82,32 @@ def reporter_names(region) -> dict[int, str]:
 def region_rows(region_id: int, session=None) -> list[tuple[int, str, str, str, int]]:
     """(organisation id, municipality, period, category, count) of every count in the region that counts: one
     per municipality, period and category (`counted`)."""
-    stmt = select(MonitorCount.organisation_id, MonitorCount.municipality, MonitorCount.period,
-                  MonitorCount.category, MonitorCount.count).where(MonitorCount.region_id == region_id, counted())
-    return [tuple(r) for r in (session or db_session()).execute(stmt)]
+    return [tuple(r) for r in (session or db_session()).execute(_region_rows_stmt(), {"region_id": region_id})]
 
 
 def latest_period_rows(region_id: int, session=None) -> list[tuple[int, str, str, str, int]]:
     """`region_rows` of the region's latest period only (one statement): what the dashboard card shows, the
     same whatever the length of the history."""
-    latest = select(func.max(MonitorCount.period)).where(MonitorCount.region_id == region_id).scalar_subquery()
-    stmt = select(MonitorCount.organisation_id, MonitorCount.municipality, MonitorCount.period,
-                  MonitorCount.category, MonitorCount.count).where(MonitorCount.region_id == region_id,
-                                                                   MonitorCount.period == latest,
+    return [tuple(r) for r in (session or db_session()).execute(_latest_period_stmt(), {"region_id": region_id})]
+
+
+# The two reads above are built once per process (the rule's correlated subquery is costly to build on every
+# request) with the region as a bound parameter.
+
+@cache
+def _region_rows_stmt():
+    return select(MonitorCount.organisation_id, MonitorCount.municipality, MonitorCount.period,
+                  MonitorCount.category, MonitorCount.count).where(MonitorCount.region_id == bindparam("region_id"),
                                                                    counted())
-    return [tuple(r) for r in (session or db_session()).execute(stmt)]
+
+
+@cache
+def _latest_period_stmt():
+    region = bindparam("region_id")
+    latest = select(func.max(MonitorCount.period)).where(MonitorCount.region_id == region).scalar_subquery()
+    return select(MonitorCount.organisation_id, MonitorCount.municipality, MonitorCount.period,
+                  MonitorCount.category, MonitorCount.count).where(MonitorCount.region_id == region,
+                                                                   MonitorCount.period == latest, counted())
 
 
 def has_demo(region_id: int) -> bool:
