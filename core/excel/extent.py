@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import repeat
 from typing import Callable, Iterable
 
 NAME = rb"[A-Za-z_][\w.-]*"
@@ -128,6 +129,8 @@ class Extent:
         self.top_row, self.top_col = start  # the farthest filled cell seen (exact)
         self.max_row, self.max_col = start  # the bounds the cheap look checks against (>= top)
         self.walk = False  # a cell without an address: only a walk tag by tag places it
+        self.walker: Walk | None = None  # the walk from the sheet's start, when that was still at hand
+        self.fed = 0  # pieces fed
         self.hits = 0  # cells the cheap look could not place
 
     def _raise(self, row: int, col: int, exact: bool = False) -> None:
@@ -139,15 +142,22 @@ class Extent:
             self.max_col = max(self.max_col, _round_column(col))
 
     def feed(self, piece: bytes) -> None:
+        self.fed += 1
+        if self.walker is not None:
+            self.walker.feed(piece)
+            return
         if self.walk:
             return
         self._find_prefixes(piece)
         for prefix in list(self.prefixes):
             if self.walk:
-                return
+                break
             if not self.exact:
                 self._last_filled(piece, prefix)
             self._look(piece, prefix)
+        if self.walk and self.fed == 1 and not self.exact:  # the walk starts here, no second pass
+            self.walker = Walk()
+            self.walker.feed(piece)
 
     def _find_prefixes(self, piece: bytes) -> None:
         pos = 0
@@ -212,6 +222,8 @@ class Extent:
         `fits(extent)`: whether an extent passes the limits; bounds that fit are returned as they are (they
         are at or above the exact figures), otherwise the exact extent.
         """
+        if self.walker is not None:
+            return self.walker.result()
         if self.walk:
             return walk(again())
         bounds = (self.max_row, self.max_col)
@@ -255,17 +267,61 @@ def _empty(piece: bytes, attrs: bytes, end: int, closed: bool) -> bool:
     return closed and (attrs.rstrip().endswith(b"/") or _EMPTY_CLOSE.match(piece, end) is not None)
 
 
-def walk(pieces: Iterable[bytes]) -> tuple[int, int]:
-    """The extent of a worksheet in any form, tag by tag (quoted attributes may hold '>'), piece by piece:
-    a row or cell without an address follows the one before it, as the reader places it."""
-    max_row = max_col = 0
-    row = 0
-    col = 0
-    for content in pieces:
+_CELL_ENDS = (b"</v></c>", b"</f></c>", b"</is></c>")
+
+
+class Walk:
+    """The extent of a worksheet in any form, tag by tag (quoted attributes may hold '>'), fed piece by piece:
+    a row or cell without an address follows the one before it, as the reader places it.
+
+    A piece in the plain form of a sheet without addresses is counted with a few scans in C: every row and
+    cell tag is `<row>` or `<c>` without attributes (so without an address, a quote or a '>' inside) and every
+    `</c` closes a value, a formula or an inline string (`</v></c>`, `</f></c>`, `</is></c>`: no cell is empty).
+    Any other piece (attributes, prefixes, empty cells) is walked tag by tag.
+    """
+
+    def __init__(self) -> None:
+        self.row = self.col = self.max_row = self.max_col = 0
+
+    def feed(self, content: bytes) -> None:
+        if not self._plain(content):
+            self._tags(content)
+
+    def result(self) -> tuple[int, int]:
+        return self.max_row, self.max_col
+
+    def _plain(self, content: bytes) -> bool:
+        """Count a piece in the plain form without addresses; False (nothing counted) for any other piece."""
+        if b":" in content and (b":c" in content or b":row" in content):  # prefixed tags
+            return False
+        closes = content.count(b"</c")
+        if closes != content.count(_CELL_ENDS[0]) and closes != sum(map(content.count, _CELL_ENDS)):
+            return False  # a cell that may be empty (<c></c>, <c> </c>) or is closed otherwise
+        head, *rest = content.split(b"<row")
+        counts = list(map(bytes.count, rest, repeat(b"<c")))
+        before = head.count(b"<c")
+        if content.count(b"<c>") != before + sum(counts) or not all(map(bytes.startswith, rest, repeat(b">"))):
+            return False  # a tag with attributes (<c r="A1">, <c/>), or one that starts alike (<col, <rowBreaks)
+        # every cell is filled and follows the one before it; every row follows the row before it
+        if before:
+            self.col += before
+            self.max_row, self.max_col = max(self.max_row, self.row, 1), max(self.max_col, self.col)
+        if counts:
+            widest = max(counts)
+            if widest:
+                last = len(counts) - next(i for i, n in enumerate(reversed(counts)) if n)
+                self.max_row = max(self.max_row, self.row + last)
+                self.max_col = max(self.max_col, widest)
+            self.row += len(counts)
+            self.col = counts[-1]
+        return True
+
+    def _tags(self, content: bytes) -> None:
         tags = [(m.group(1), m.group(2), m.end(), True) for m in ANY_TAG.finditer(content)]
         left_open = _TAG_START.search(content, tags[-1][2] if tags else 0)  # its end is in the next piece
         if left_open is not None:
             tags.append(tag_at(content, left_open.start()))
+        row, col, max_row, max_col = self.row, self.col, self.max_row, self.max_col
         for name, attrs, end, closed in tags:
             ref = _R_ATTR.search(attrs) if attrs else None
             if name == b"row":
@@ -279,7 +335,15 @@ def walk(pieces: Iterable[bytes]) -> tuple[int, int]:
             if not _empty(content, attrs, end, closed):
                 max_row = max(max_row, cell_row)
                 max_col = max(max_col, col)
-    return max_row, max_col
+        self.row, self.col, self.max_row, self.max_col = row, col, max_row, max_col
+
+
+def walk(pieces: Iterable[bytes]) -> tuple[int, int]:
+    """The extent of a worksheet in any form (see `Walk`), piece by piece."""
+    walker = Walk()
+    for content in pieces:
+        walker.feed(content)
+    return walker.result()
 
 
 def sheet_extent(content: bytes) -> tuple[int, int]:
