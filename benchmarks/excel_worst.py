@@ -34,7 +34,7 @@ def worst_file(path: Path, rows: int = 199_999, columns: int = 20, budget: int =
     """A workbook just under the limits: random numbers fill the sheet XML up to `budget` bytes.
 
     `prefix` ("x:"): every tag written with a namespace prefix, as some .NET tools do; `addresses=False`: rows
-    and cells without r="..." (allowed, placed one after another), so the guard walks the sheet tag by tag;
+    and cells without r="..." (allowed, placed one after another), so the guard walks the sheet (in C in this plain form);
     `tail`: XML after the last row.
     """
     import openpyxl
@@ -168,7 +168,7 @@ def main() -> None:
     for label, name, options in (("every tag prefixed (<x:c>)", "prefixed", {"prefix": "x:"}),
                                  ("one filled cell at XFD1048576", "far", {"tail": far}),
                                  ("a cell at U190000 (exact second pass)", "near", {"tail": near}),
-                                 ("no addresses (walked tag by tag)", "walked", {"addresses": False})):
+                                 ("no addresses (<row><c><v>, counted in C)", "walked", {"addresses": False})):
         variant = tmp / f"worst-{name}.xlsx"
         shape = worst_file(variant, **options)
         result = run("guard", file=variant, database_url=url)

@@ -10,7 +10,8 @@ prefix finds the cells that lie outside the bounds seen so far (or are written i
 `<c r="A1"`); only those are parsed here, and each raises the bounds. Bounds are rounded up (two significant
 digits of the row, the first letter of a wide column) so that few cells ever need a look; when the rounded
 bounds would break a limit, a second pass with exact bounds gives the exact figures. A sheet with cells
-without an address is walked tag by tag, the way the reader places them; still a piece at a time.
+without an address is walked the way the reader places them, a piece at a time (`Walk`): in C for pieces in
+the plain form (`<row><c><v>1</v></c>...`), tag by tag in Python for any other.
 """
 from __future__ import annotations
 
@@ -275,9 +276,9 @@ class Walk:
     a row or cell without an address follows the one before it, as the reader places it.
 
     A piece in the plain form of a sheet without addresses is counted with a few scans in C: every row and
-    cell tag is `<row>` or `<c>` without attributes (so without an address, a quote or a '>' inside) and every
-    `</c` closes a value, a formula or an inline string (`</v></c>`, `</f></c>`, `</is></c>`: no cell is empty).
-    Any other piece (attributes, prefixes, empty cells) is walked tag by tag.
+    cell tag is `<row>` or `<c>`, or has attributes without an address, a '/' or a quoted '<' or '>'
+    (`_plain_attributes`), and every `</c` closes a value, a formula or an inline string (`</v></c>`,
+    `</f></c>`, `</is></c>`: no cell is empty). Any other piece (prefixes, empty cells) is walked tag by tag.
     """
 
     def __init__(self) -> None:
@@ -300,8 +301,12 @@ class Walk:
         head, *rest = content.split(b"<row")
         counts = list(map(bytes.count, rest, repeat(b"<c")))
         before = head.count(b"<c")
-        if content.count(b"<c>") != before + sum(counts) or not all(map(bytes.startswith, rest, repeat(b">"))):
-            return False  # a tag with attributes (<c r="A1">, <c/>), or one that starts alike (<col, <rowBreaks)
+        cells, bare = before + sum(counts), content.count(b"<c>")
+        if bare != cells or not all(map(bytes.startswith, rest, repeat(b">"))):
+            if bare + content.count(b"<c ") != cells or not all(map(bytes.startswith, rest, repeat((b">", b" ")))):
+                return False  # a tag that starts alike (<col, <rowBreaks) or <c/>, <c\t
+            if not _plain_attributes(content):
+                return False
         # every cell is filled and follows the one before it; every row follows the row before it
         if before:
             self.col += before
@@ -336,6 +341,23 @@ class Walk:
                 max_row = max(max_row, cell_row)
                 max_col = max(max_col, col)
         self.row, self.col, self.max_row, self.max_col = row, col, max_row, max_col
+
+
+_NOT_MARKUP = bytes(c for c in range(256) if c not in b"<>\"'")
+_SPACED_R = re.compile(rb"r\s+=")
+
+
+def _plain_attributes(content: bytes) -> bool:
+    """Whether the attributes of the tags in `content` leave every tag ending at its first '>' and no row or
+    cell with an address or self-closed (`<c s="1">`, `<row spans="1:3">`)."""
+    if b"r=" in content or _SPACED_R.search(content):  # an address, perhaps
+        return False
+    if content.count(b"/") != content.count(b"</"):  # a self-closed tag, or a '/' in a value or text
+        return False
+    markup = content.translate(None, _NOT_MARKUP)  # quotes pair within one tag or one text, no quoted '<', '>'
+    if b'"' in markup or b"'" in markup:
+        markup = markup.replace(b'""', b"").replace(b"''", b"")
+    return len(markup) == 2 * markup.count(b"<>")
 
 
 def walk(pieces: Iterable[bytes]) -> tuple[int, int]:

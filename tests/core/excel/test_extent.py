@@ -80,34 +80,39 @@ def test_the_streamed_extent_is_the_walk_of_the_whole_sheet(items, prefix, row_r
 
 
 PLAIN = ["<{p}c><{p}v>1</{p}v></{p}c>", "<{p}c><{p}f>A1</{p}f></{p}c>", "<{p}c><{p}is><{p}t>x</{p}t></{p}is></{p}c>",
-         "<{p}c><{p}v>1</{p}v> </{p}c>", "<{p}c>1</{p}c>", "<{p}c></{p}c>", "<{p}c> </{p}c>", "<{p}c/>", "<{p}c />",
-         '<{p}c s="1"><{p}v>1</{p}v></{p}c>', '<{p}c r="C7"><{p}v>1</{p}v></{p}c>', "<{p}c x='>'><{p}v>1</{p}v></{p}c>",
-         "<{p}c><{p}v>a/b</{p}v></{p}c>", '<{p}col><{p}v>1</{p}v></{p}col>', "<!-- <{p}c> -->"]
-ROW_TAGS = ["<{p}row>", '<{p}row r="{r}">', "<{p}row/>", '<{p}row spans="1:3">', "<{p}row >", "<{p}rowBreaks>"]
+         '<{p}c s="1" t="s"><{p}v>0</{p}v></{p}c>', "<{p}c><{p}v>1</{p}v> </{p}c>", "<{p}c>1</{p}c>", "<{p}c></{p}c>",
+         "<{p}c> </{p}c>", "<{p}c/>", "<{p}c />", '<{p}c s="1"/>', '<{p}c s="1" />', '<{p}c s="1"></{p}c>',
+         '<{p}c r="C7"><{p}v>1</{p}v></{p}c>', '<{p}c s="1" r = "C7"><{p}v>1</{p}v></{p}c>',
+         "<{p}c x='>'><{p}v>1</{p}v></{p}c>", "<{p}c x='\"'><{p}v>1</{p}v></{p}c>",
+         "<{p}c s=\" r='B9'\"><{p}v>1</{p}v></{p}c>", '<{p}c xr="1"><{p}v>1</{p}v></{p}c>', "<{p}c\t><{p}v>1</{p}v></{p}c>",
+         "<{p}c><{p}v>a/b</{p}v></{p}c>",
+         '<{p}c x="<{p}c>"><{p}v>1</{p}v></{p}c>', '<{p}col><{p}v>1</{p}v></{p}col>', "<!-- <{p}c> -->"]
+ROW_TAGS = ["<{p}row>", '<{p}row spans="1:3">', '<{p}row r="{r}">', '<{p}row ht="15" r="{r}">', "<{p}row/>",
+            "<{p}row >", "<{p}rowBreaks>"]
 plain_rows = st.lists(st.tuples(st.sampled_from(range(len(ROW_TAGS))), st.integers(1, 300),
                                 st.lists(st.sampled_from(range(len(PLAIN))), max_size=8)), max_size=10)
 
 
 def render_plain(rows, prefix: str, weights: int) -> bytes:
-    """Rows and cells mostly without addresses (the first forms `weights` times as likely)."""
+    """Rows and cells mostly without addresses; forms from `weights` on are replaced by the first plain ones."""
     parts = ["<%sworksheet><%ssheetData>" % (prefix, prefix)]
     for tag, r, items in rows:
-        parts.append(ROW_TAGS[tag % weights if tag < weights else tag].format(p=prefix, r=r))
-        parts.extend(PLAIN[i % weights if i < weights else i].format(p=prefix) for i in items)
+        parts.append(ROW_TAGS[tag if tag < weights else tag % 2].format(p=prefix, r=r))
+        parts.extend(PLAIN[i if i < weights else i % 4].format(p=prefix) for i in items)
         parts.append("</%srow>" % prefix)
     parts.append("</%ssheetData></%sworksheet>" % (prefix, prefix))
     return "".join(parts).encode()
 
 
 @settings(max_examples=400, deadline=None)
-@given(plain_rows, st.sampled_from(["", "", "x:"]), st.integers(1, 16), st.integers(7, 400))
+@given(plain_rows, st.sampled_from(["", "", "x:"]), st.integers(1, len(PLAIN)), st.integers(7, 400))
 def test_rows_and_cells_without_addresses_are_placed_as_the_reader_places_them(rows, prefix, weights, chunk):
     content = render_plain(rows, prefix, weights)
     assert streamed(content, chunk) == whole_walk(content) == walk([content])
 
 
 def test_a_plain_sheet_without_addresses_counts_its_widest_row_and_its_last_filled_row():
-    content = render_plain([(0, 1, [0, 0])] * 300 + [(0, 1, [0] * 30)] + [(0, 1, [])] * 500 + [(0, 1, [5, 7])], "", 16)
+    content = render_plain([(0, 1, [0, 3])] * 300 + [(1, 1, [0] * 30)] + [(0, 1, [])] * 500 + [(0, 1, [6, 10])], "", 16)
     for chunk in (50, 1000, 1 << 20):
         assert streamed(content, chunk) == whole_walk(content) == (301, 30)
 
