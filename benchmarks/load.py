@@ -65,6 +65,7 @@ PAGES = [
     ("rif-overzicht", COORDINATOR, f"{REGION}/rif/overzicht"),
     ("stagepact", COORDINATOR, f"{REGION}/stagepact/"),
     ("kj", COORDINATOR, f"{REGION}/kwetsbare_jongeren/"),
+    ("kwaliteitsagenda", COORDINATOR, f"{REGION}/kwaliteitsagenda/"),
     ("beheer", ADMIN, "/beheer/"),
     ("beheer-audit", ADMIN, "/beheer/audit"),
 ]
