@@ -9,19 +9,28 @@ from core.db import database, db_session
 from core.plugin_api import Organisation, Region
 
 
+INSERT = text("INSERT INTO kwetsbare_jongeren_count (region_id, organisation_id, municipality, period, "
+              "category, count, is_demo) VALUES (:r, :o, :m, '2024-2025', :c, :n, false)")
+
+
+def region_and_reporters() -> tuple[int, dict[str, int]]:
+    """rmc-19's id and the ids of the RMC and two municipalities (in an app context)."""
+    session = db_session()
+    region = session.scalar(select(Region.id).where(Region.slug == "rmc-19"))
+    ids = dict(session.execute(select(Organisation.identifier, Organisation.id)
+                               .where(Organisation.identifier.in_(["MC19", "GM0344", "GM0310"]))).all())
+    session.close()
+    return region, ids
+
+
 def test_upgrade_keeps_one_count_per_cell_preferring_the_municipalitys_own(app):
     with app.app_context():
-        session = db_session()
-        region = session.scalar(select(Region.id).where(Region.slug == "rmc-19"))
-        ids = dict(session.execute(select(Organisation.identifier, Organisation.id)
-                                   .where(Organisation.identifier.in_(["MC19", "GM0344", "GM0310"]))).all())
-        session.close()
+        region, ids = region_and_reporters()
         runner = app.test_cli_runner()
         result = runner.invoke(regio, ["db", "downgrade", "6b1700000001"])
         assert result.exit_code == 0, result.output
         try:
-            insert = text("INSERT INTO kwetsbare_jongeren_count (region_id, organisation_id, municipality, period, "
-                          "category, count, is_demo) VALUES (:r, :o, :m, '2024-2025', :c, :n, false)")
+            insert = INSERT
             with database().engine.begin() as conn:
                 for org, muni, cat, n in [("MC19", "GM0344", "in beeld", 42), ("GM0344", "GM0344", "in beeld", 40),
                                           ("MC19", "GM0310", "in beeld", 3),
@@ -41,13 +50,8 @@ def test_revision_3_keeps_each_reporters_count_and_its_downgrade_keeps_the_one_t
     """Upgrading to the key with the reporter keeps every count; downgrading to one count per cell keeps the
     report that counts (the municipality's own, else the first stored) and removes the others."""
     with app.app_context():
-        session = db_session()
-        region = session.scalar(select(Region.id).where(Region.slug == "rmc-19"))
-        ids = dict(session.execute(select(Organisation.identifier, Organisation.id)
-                                   .where(Organisation.identifier.in_(["MC19", "GM0344", "GM0310"]))).all())
-        session.close()
-        insert = text("INSERT INTO kwetsbare_jongeren_count (region_id, organisation_id, municipality, period, "
-                      "category, count, is_demo) VALUES (:r, :o, :m, '2024-2025', :c, :n, false)")
+        region, ids = region_and_reporters()
+        insert = INSERT
         with database().engine.begin() as conn:
             for org, muni, cat, n in [("MC19", "GM0344", "in beeld", 42), ("GM0344", "GM0344", "in beeld", 40),
                                       ("MC19", "GM0310", "in beeld", 3), ("GM0344", "GM0310", "in beeld", 5),
