@@ -117,6 +117,18 @@ def _flatten(results: list) -> tuple:
     return tuple(item for answer in results if answer for item in answer)
 
 
+def _declarations(key: str, answers: dict, hook: str, kind: type) -> tuple:
+    """The plugin's answers to `hook`, each a `kind` (plugin_api) without `problems()`; PluginError otherwise."""
+    items = _flatten(answers[hook])
+    for item in items:
+        if not isinstance(item, kind):
+            raise PluginError(key, hook, f"must return plugin_api.{kind.__name__} items")
+        problems = item.problems()
+        if problems:
+            raise PluginError(key, hook, problems[0])
+    return items
+
+
 def build_manager(extra_plugins: tuple[ModuleType, ...] = (), load_entry_points: bool = True) -> pluggy.PluginManager:
     """Create the plugin manager with the hookspecs, entry-point plugins and extra plugins."""
     pm = pluggy.PluginManager("regioplatform")
@@ -207,37 +219,19 @@ def _collect(pm: pluggy.PluginManager, key: str) -> InstrumentEntry:
         for perm in (sheet.permission, sheet.view_permission):
             if perm and not perm.startswith(f"{key}."):
                 raise PluginError(key, "register_sheets", f"sheet '{sheet.name}' uses permission '{perm}' without the '{key}.' prefix")
-    templates = _flatten(answers["agreement_templates"])
-    for template in templates:
-        if not isinstance(template, AgreementTemplate):
-            raise PluginError(key, "agreement_templates", "must return plugin_api.AgreementTemplate items")
-        problems = template.problems()
-        if problems:
-            raise PluginError(key, "agreement_templates", problems[0])
+    templates = _declarations(key, answers, "agreement_templates", AgreementTemplate)
     template_keys = [t.key for t in templates]
     if len(template_keys) != len(set(template_keys)):
         raise PluginError(key, "agreement_templates", "duplicate template keys")
     commands = _single(answers["register_commands"], key, "register_commands")
     if commands is not None and not isinstance(commands, click.Group):
         raise PluginError(key, "register_commands", "must return a click.Group or None")
-    declared = _flatten(answers["register_aggregates"])
-    for agg in declared:
-        if not isinstance(agg, Aggregate):
-            raise PluginError(key, "register_aggregates", "must return plugin_api.Aggregate items")
-        problems = agg.problems()
-        if problems:
-            raise PluginError(key, "register_aggregates", problems[0])
+    declared = _declarations(key, answers, "register_aggregates", Aggregate)
     agg_names = [a.name for a in declared]
     if len(agg_names) != len(set(agg_names)):
         raise PluginError(key, "register_aggregates", "duplicate aggregate names")
     aggregates.register(key, declared)
-    retention = _flatten(answers["retention_rules"])
-    for rule in retention:
-        if not isinstance(rule, RetentionRule):
-            raise PluginError(key, "retention_rules", "must return plugin_api.RetentionRule items")
-        problems = rule.problems()
-        if problems:
-            raise PluginError(key, "retention_rules", problems[0])
+    retention = _declarations(key, answers, "retention_rules", RetentionRule)
     return InstrumentEntry(info, blueprint, migrations, permissions, schema, sheets, templates, commands, declared,
                            retention)
 
